@@ -1,0 +1,284 @@
+"""The IOS command line of one SSH session: echo, prompts, enable, paging, modes, pipes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from lab import cmd_config, cmd_files, cmd_ip, cmd_system  # noqa: F401  (register commands)
+from lab.commands import PRIV, USER
+from lab.configmode import ConfigContext, apply_line
+from lab.device import Device
+from lab.grammar import Ambiguous, Incomplete, Invalid, Match
+
+MORE = " --More-- "
+_ERASE_MORE = "\x08" * len(MORE) + " " * len(MORE) + "\x08" * len(MORE)
+_PIPES = ("include", "exclude", "begin", "section", "count")
+
+
+class CliSession:
+    """Feed it what the client typed; it writes back what an IOS vty would."""
+
+    def __init__(
+        self,
+        device: Device,
+        username: str,
+        source: str,
+        write: Callable[[str], None],
+        close: Callable[[], None],
+    ) -> None:
+        self.device = device
+        self.username = username
+        self.source = source
+        self._write = write
+        self._close = close
+        self.privileged = False
+        self.term_length = 24
+        self.term_width = 80
+        self.monitor = False
+        self.config: ConfigContext | None = None
+        device.vty_counter += 1
+        self.line_name = f"vty {device.vty_counter - 1}"
+        self._buffer = ""
+        self._out: list[str] = []
+        self._last_cr = False
+        self._pages: list[str] = []
+        self._question: tuple[Callable[[str], str], bool] | None = None
+        self.closed = False
+
+    # -- session plumbing ----------------------------------------------------------------
+    def start(self) -> None:
+        self._emit("\n" + self.prompt())
+        self._flush()
+
+    def prompt(self) -> str:
+        name = self.device.hostname
+        if self.config is not None:
+            return f"{name[:20]}({self.config.prompt_suffix()})#"
+        return name + ("#" if self.privileged else ">")
+
+    def ask(self, question: str, answer: Callable[[str], str], echo: bool = True) -> None:
+        self._emit(question)
+        self._question = (answer, echo)
+
+    def close(self) -> None:
+        self.closed = True
+        self._flush()
+        self.device.monitors[:] = [m for m in self.device.monitors if m != self._monitor_line]
+        self._close()
+
+    def set_monitor(self, on: bool) -> None:
+        self.monitor = on
+        self.device.monitors[:] = [m for m in self.device.monitors if m != self._monitor_line]
+        if on:
+            self.device.monitors.append(self._monitor_line)
+
+    def _monitor_line(self, line: str) -> None:
+        self._emit(line + "\n")
+        self._flush()
+
+    def _emit(self, text: str) -> None:
+        self._out.append(text)
+
+    def _flush(self) -> None:
+        if self._out:
+            data = "".join(self._out).replace("\r\n", "\n").replace("\n", "\r\n")
+            self._out.clear()
+            self._write(data)
+
+    # -- input ---------------------------------------------------------------------------
+    def feed(self, data: str) -> None:
+        for ch in data:
+            if self.closed:
+                return
+            if self._pages:
+                self._more_key(ch)
+            elif ch in "\r\n":
+                if ch == "\n" and self._last_cr:
+                    self._last_cr = False
+                    continue
+                self._last_cr = ch == "\r"
+                self._enter()
+            else:
+                self._last_cr = False
+                self._key(ch)
+        self._flush()
+
+    def _key(self, ch: str) -> None:
+        echo = self._question is None or self._question[1]
+        if ch in "\x7f\x08":
+            if self._buffer:
+                self._buffer = self._buffer[:-1]
+                if echo:
+                    self._emit("\x08 \x08")
+        elif ch == "\x1a":  # Ctrl-Z
+            self._buffer = ""
+            if self.config is not None:
+                self._emit("^Z\n")
+                self._leave_config()
+            self._emit(self.prompt())
+        elif ch == "\x03":  # Ctrl-C
+            self._buffer = ""
+            self._question = None
+            self._emit("\n" + self.prompt())
+        elif ch >= " " or ch == "\t":
+            self._buffer += ch
+            if echo:
+                self._emit(ch)
+
+    def _enter(self) -> None:
+        line, self._buffer = self._buffer, ""
+        self._emit("\n")
+        if self._question is not None:
+            answer, _ = self._question
+            self._question = None
+            self._emit(answer(line))
+        else:
+            self._paginate(self._execute(line))
+        if self._question is None and not self.closed and not self._pages:
+            self._emit(self.prompt())
+
+    def _more_key(self, ch: str) -> None:
+        self._emit(_ERASE_MORE)
+        if ch == " ":
+            self._show_page()
+        elif ch in "\r\n":
+            if ch == "\n" and self._last_cr:
+                self._last_cr = False
+                self._emit(MORE)
+                return
+            self._last_cr = ch == "\r"
+            self._emit(self._pages.pop(0) + "\n")
+            self._more_or_prompt()
+        else:
+            self._pages.clear()
+            self._emit(self.prompt())
+
+    def _paginate(self, output: str) -> None:
+        lines = output.split("\n")
+        if output.endswith("\n"):
+            lines.pop()
+        if self.term_length == 0 or len(lines) < self.term_length:
+            self._emit(output)
+            return
+        self._pages = lines
+        self._show_page()
+
+    def _show_page(self) -> None:
+        page, self._pages = (
+            self._pages[: self.term_length - 1],
+            self._pages[self.term_length - 1 :],
+        )
+        self._emit("\n".join(page) + "\n")
+        self._more_or_prompt()
+
+    def _more_or_prompt(self) -> None:
+        if self._pages:
+            self._emit(MORE)
+        else:
+            self._emit(self.prompt())
+
+    # -- commands ------------------------------------------------------------------------
+    def _execute(self, line: str) -> str:
+        if not line.strip():
+            return ""
+        if self.config is not None:
+            return self._config_line(line)
+        return self.run_exec(line)
+
+    def run_exec(self, line: str) -> str:
+        command, pipe = _split_pipe(line)
+        result = (PRIV if self.privileged else USER).match(command)
+        if isinstance(result, Match):
+            output = result.handler(self, result.args)
+            return _apply_pipe(output, pipe) if pipe else output
+        return self._error(line, result)
+
+    def _error(self, line: str, result: Invalid | Incomplete | Ambiguous) -> str:
+        if isinstance(result, Invalid):
+            pad = " " * (len(self.prompt()) + result.column)
+            return f"{pad}^\n% Invalid input detected at '^' marker.\n\n"
+        if isinstance(result, Incomplete):
+            return "% Incomplete command.\n\n"
+        return f'% Ambiguous command:  "{line}"\n'
+
+    def enter_config(self) -> None:
+        self.config = ConfigContext()
+
+    def _leave_config(self) -> None:
+        self.config = None
+        self.device.config_changed(
+            self.username, f"console by {self.username} on {self.line_name} ({self.source})"
+        )
+
+    def _config_line(self, line: str) -> str:
+        assert self.config is not None
+        words = line.split()
+        head = words[0].lower()
+        if head == "do" and len(words) > 1:
+            privileged, self.privileged = self.privileged, True
+            try:
+                return self.run_exec(" ".join(words[1:]))
+            finally:
+                self.privileged = privileged
+        if head == "end":
+            self._leave_config()
+            return ""
+        if head == "exit":
+            if self.config.mode is None:
+                self._leave_config()
+            elif self.config.mode in ("ip-sla-echo", "ip-sla-tcp"):
+                self.config.mode = "ip-sla"
+            else:
+                self.config.section, self.config.mode = None, None
+            return ""
+        if not apply_line(self.device.running, self.config, line):
+            return self._error(line, Invalid(len(line) - len(line.lstrip())))
+        return ""
+
+
+def _split_pipe(line: str) -> tuple[str, tuple[str, str] | None]:
+    parts = re.split(r"\s+\|\s*", line, maxsplit=1)
+    if len(parts) == 1:
+        return line, None
+    words = parts[1].split(None, 1)
+    verb = next((p for p in _PIPES if words and p.startswith(words[0].lower())), "")
+    return parts[0], (verb, words[1] if len(words) > 1 else "")
+
+
+def _apply_pipe(output: str, pipe: tuple[str, str]) -> str:
+    verb, pattern = pipe
+    lines = output.split("\n")
+    if output.endswith("\n"):
+        lines.pop()
+    try:
+        rx = re.compile(pattern)
+    except re.error:
+        rx = re.compile(re.escape(pattern))
+    if verb == "include":
+        kept = [ln for ln in lines if rx.search(ln)]
+    elif verb == "exclude":
+        kept = [ln for ln in lines if not rx.search(ln)]
+    elif verb == "begin":
+        start = next((i for i, ln in enumerate(lines) if rx.search(ln)), len(lines))
+        kept = lines[start:]
+    elif verb == "count":
+        return f"Number of lines which match regexp = {sum(1 for ln in lines if rx.search(ln))}\n"
+    elif verb == "section":
+        kept = _section(lines, rx)
+    else:
+        return "% Invalid input detected at '^' marker.\n"
+    return "".join(ln + "\n" for ln in kept)
+
+
+def _section(lines: list[str], rx: re.Pattern[str]) -> list[str]:
+    kept: list[str] = []
+    block: list[str] = []
+    for ln in [*lines, "!"]:
+        if ln and not ln.startswith(" "):
+            if block and any(rx.search(b) for b in block):
+                kept.extend(block)
+            block = [] if ln == "!" else [ln]
+        elif block:
+            block.append(ln)
+    return kept

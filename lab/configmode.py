@@ -1,0 +1,291 @@
+"""Configuration mode: which commands open which sub-mode, and how a line changes the tree.
+
+IOS reads a line in the current sub-mode first; a line the sub-mode does not know is tried
+as a global command, which leaves the sub-mode (``interface Gi1`` then ``ip route ...``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lab.configtree import ConfigTree, Node
+
+
+@dataclass(frozen=True)
+class SubMode:
+    prompt: str  # "config-if" -> "R1(config-if)#"
+    accepts: frozenset[str]  # first words of lines that belong to this sub-mode
+    ip_words: frozenset[str] = frozenset()  # for "ip ...": the second words it accepts
+
+
+def _mode(prompt: str, words: str, ip_words: str = "") -> SubMode:
+    return SubMode(prompt, frozenset(words.split()), frozenset(ip_words.split()))
+
+
+_IF = _mode(
+    "config-if",
+    "description ip ipv6 shutdown crypto tunnel duplex speed negotiation mtu bandwidth "
+    "load-interval standby vrrp keepalive cdp mac-address encapsulation media-type "
+    "service-policy zone-member channel-group switchport",
+    "address nat mtu tcp ospf helper-address access-group virtual-reassembly proxy-arp "
+    "redirects unreachables verify vrf policy flow",
+)
+_IP_SLA_OP = "frequency timeout threshold tag request-data-size tos vrf owner history verify-data"
+MODES: dict[str, SubMode] = {
+    "interface": _IF,
+    "isakmp-policy": _mode("config-isakmp", "encr encryption hash authentication group lifetime"),
+    "isakmp-profile": _mode(
+        "conf-isa-prof", "match keyring self-identity vrf local-address keepalive initiate-mode"
+    ),
+    "crypto-map": _mode("config-crypto-map", "set match description reverse-route"),
+    "transform-set": _mode("cfg-crypto-trans", "mode"),
+    "ipsec-profile": _mode("ipsec-profile", "set description"),
+    "keyring": _mode("config-keyring", "pre-shared-key local-address description"),
+    "ikev2-proposal": _mode("config-ikev2-proposal", "encryption integrity group prf"),
+    "ikev2-policy": _mode("config-ikev2-policy", "proposal match"),
+    "ikev2-keyring": _mode("config-ikev2-keyring", "peer"),
+    "ikev2-profile": _mode(
+        "config-ikev2-profile", "match identity authentication keyring dpd lifetime description"
+    ),
+    "ip-sla": _mode("config-ip-sla", "icmp-echo tcp-connect udp-jitter udp-echo " + _IP_SLA_OP),
+    "ip-sla-echo": _mode("config-ip-sla-echo", _IP_SLA_OP),
+    "ip-sla-tcp": _mode("config-ip-sla-tcp", _IP_SLA_OP),
+    "track": _mode("config-track", "delay default-state"),
+    "applet": _mode("config-applet", "event action description trigger"),
+    "route-map": _mode("config-route-map", "match set description continue"),
+    "ext-nacl": _mode("config-ext-nacl", "permit deny remark"),
+    "std-nacl": _mode("config-std-nacl", "permit deny remark"),
+    "archive": _mode("config-archive", "path write-memory maximum time-period log"),
+    "line": _mode(
+        "config-line", "login password transport exec-timeout privilege logging length width"
+    ),
+    "router": _mode(
+        "config-router",
+        "network neighbor router-id passive-interface redistribute default-information",
+    ),
+}
+
+GLOBAL_WORDS = frozenset(
+    [
+        "hostname",
+        "enable",
+        "username",
+        "ip",
+        "ipv6",
+        "interface",
+        "crypto",
+        "track",
+        "event",
+        "route-map",
+        "access-list",
+        "archive",
+        "line",
+        "router",
+        "logging",
+        "service",
+        "file",
+        "aaa",
+        "ntp",
+        "snmp-server",
+        "banner",
+        "boot",
+        "license",
+        "clock",
+        "spanning-tree",
+        "vrf",
+        "control-plane",
+        "redundancy",
+        "object-group",
+        "class-map",
+        "policy-map",
+        "cdp",
+        "lldp",
+        "memory",
+        "platform",
+        "multilink",
+        "diagnostic",
+        "login",
+        "security",
+        "call-home",
+        "key",
+        "alias",
+        "no",
+        "default",
+    ]
+)
+
+# crypto map NAME SEQ [ipsec-isakmp|ipsec-manual|gdoi] [dynamic NAME]
+_CRYPTO_MAP_ENTRY = re.compile(r"^crypto map \S+ \d+(\s|$)")
+
+
+def section_mode(line: str) -> str | None:
+    """The sub-mode a global line opens, or None for a one-line command."""
+    w = line.split()
+    head2, head3 = " ".join(w[:2]), " ".join(w[:3])
+    table = {
+        "interface": "interface",
+        "track": "track" if len(w) > 2 else None,
+        "route-map": "route-map",
+        "archive": "archive",
+        "line": "line",
+        "router": "router",
+    }
+    if w[0] in table:
+        return table[w[0]]
+    if head3 == "crypto isakmp policy":
+        return "isakmp-policy"
+    if head3 == "crypto isakmp profile":
+        return "isakmp-profile"
+    if _CRYPTO_MAP_ENTRY.match(line):
+        return "crypto-map"
+    if head3 == "crypto ipsec transform-set":
+        return "transform-set"
+    if head3 == "crypto ipsec profile":
+        return "ipsec-profile"
+    if head2 == "crypto keyring":
+        return "keyring"
+    if head2 == "crypto ikev2" and len(w) > 3:
+        return {"proposal": "ikev2-proposal", "policy": "ikev2-policy"}.get(w[2]) or {
+            "keyring": "ikev2-keyring",
+            "profile": "ikev2-profile",
+        }.get(w[2])
+    if head2 == "ip sla" and len(w) == 3 and w[2].isdigit():
+        return "ip-sla"
+    if head3 == "event manager applet":
+        return "applet"
+    if head3 == "ip access-list extended":
+        return "ext-nacl"
+    if head3 == "ip access-list standard":
+        return "std-nacl"
+    return None
+
+
+def belongs_to(mode: SubMode, line: str) -> bool:
+    """Does ``line`` (without a leading ``no``) belong to sub-mode ``mode``?"""
+    w = line.split()
+    if not w:
+        return False
+    if w[0] == "no" and len(w) > 1:
+        w = w[1:]
+    if w[0].isdigit() and mode.prompt.endswith("nacl"):
+        return True  # sequenced ACE: "10 permit ip any any"
+    if w[0] not in mode.accepts:
+        return False
+    if w[0] == "ip" and mode.ip_words:
+        return len(w) > 1 and w[1] in mode.ip_words
+    return True
+
+
+@dataclass
+class ConfigContext:
+    """Where a configuration session stands: the open section and its sub-mode."""
+
+    section: Node | None = None
+    mode: str | None = None
+
+    def prompt_suffix(self) -> str:
+        return MODES[self.mode].prompt if self.mode else "config"
+
+
+def apply_line(tree: ConfigTree, ctx: ConfigContext, line: str) -> bool:
+    """Apply one configuration line; False if IOS would reject it as invalid input."""
+    line = " ".join(line.split())
+    if ctx.mode is not None and ctx.section is not None and belongs_to(MODES[ctx.mode], line):
+        _apply_child(tree, ctx, line)
+        return True
+    words = line.split()
+    if words[0] not in GLOBAL_WORDS:
+        return False
+    ctx.section, ctx.mode = None, None
+    if words[0] == "no" and len(words) > 1:
+        return tree.remove_global(" ".join(words[1:])) or True
+    mode = section_mode(line)
+    if mode is None:
+        tree.set_global(line)
+        return True
+    ctx.section, ctx.mode = tree.enter_section(line), mode
+    return True
+
+
+def _apply_child(tree: ConfigTree, ctx: ConfigContext, line: str) -> None:
+    assert ctx.section is not None
+    words = line.split()
+    if words[0] == "no":
+        ConfigTree.remove_child(ctx.section, " ".join(words[1:]))
+        return
+    if ctx.mode == "ip-sla" and words[0] in ("icmp-echo", "udp-echo", "udp-jitter"):
+        ctx.mode = "ip-sla-echo"
+    elif ctx.mode == "ip-sla" and words[0] == "tcp-connect":
+        ctx.mode = "ip-sla-tcp"
+    if words[0] in ("icmp-echo", "tcp-connect", "udp-jitter", "udp-echo"):
+        ctx.section.children = [
+            c
+            for c in ctx.section.children
+            if c.line.split()[0] not in ("icmp-echo", "tcp-connect", "udp-jitter", "udp-echo")
+        ]
+        ctx.section.children.insert(0, Node(line))
+        return
+    ConfigTree.set_child(ctx.section, line)
+
+
+_SKIP = re.compile(
+    r"^(Building configuration|Current configuration|Using \d+ out of|! Last configuration change|"
+    r"! NVRAM config last updated|end$|version\s|!)"
+)
+
+
+def config_lines(text: str) -> list[tuple[bool, str]]:
+    """The configuration lines of a file: (indented?, line), noise and comments removed."""
+    out = []
+    for raw in text.replace("\r", "").split("\n"):
+        stripped = raw.strip()
+        if stripped and not _SKIP.match(stripped):
+            out.append((raw.startswith(" "), stripped))
+    return out
+
+
+def load_config(text: str, tree: ConfigTree | None = None) -> tuple[ConfigTree, list[str]]:
+    """Apply a configuration file line by line (``copy file running-config``).
+
+    Returns the tree and the lines IOS would reject. Indented lines IOS knows but the
+    simulator does not model are kept in their section rather than rejected.
+    """
+    tree = tree if tree is not None else ConfigTree()
+    ctx = ConfigContext()
+    rejected: list[str] = []
+    for indented, line in config_lines(text):
+        if indented and ctx.section is not None and ctx.mode is not None:
+            if not belongs_to(MODES[ctx.mode], line):
+                ConfigTree.set_child(ctx.section, line)
+                continue
+        elif not indented and ctx.section is not None:
+            ctx.section, ctx.mode = None, None
+        if not apply_line(tree, ctx, line):
+            rejected.append(line)
+    return tree, rejected
+
+
+def incremental_diff(running: ConfigTree, text: str) -> list[str]:
+    """``show archive config incremental-diffs``: the file's lines that would change running."""
+    scratch = running.copy()
+    ctx = ConfigContext()
+    out: list[str] = []
+    before = scratch.render_body()
+    shown_header: str | None = None
+    for indented, line in config_lines(text):
+        if not indented:
+            ctx.section, ctx.mode = None, None
+        if not apply_line(scratch, ctx, line):
+            out.append(line)
+            continue
+        after = scratch.render_body()
+        if after != before:
+            if indented and ctx.section is not None and shown_header != ctx.section.line:
+                out.append(ctx.section.line)
+                shown_header = ctx.section.line
+            out.append((" " if indented else "") + line)
+            if not indented:
+                shown_header = line if ctx.section is not None else None
+        before = after
+    return out

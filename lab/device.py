@@ -1,0 +1,109 @@
+"""One simulated router: its configuration, flash, logging buffer and timers."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lab.clock import SimClock
+from lab.configmode import load_config
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+@dataclass
+class RevertTimer:
+    """A pending ``configure terminal revert timer`` / ``configure replace ... timer``."""
+
+    user: str
+    minutes: int
+    configured_at: str
+    snapshot: str
+    due: float
+    cancel: Callable[[], None]
+
+
+@dataclass
+class Device:
+    """State of one lab router. All mutation happens on the fleet's event-loop thread."""
+
+    name: str
+    username: str
+    password: str
+    secret: str
+    startup_config: str
+    flash_dir: Path
+    clock: SimClock
+    model: str = "C8000V"
+    serial: str = "9ABCDEFGHIJ"
+    legacy_ssh: bool = False
+    log_buffer: list[str] = field(default_factory=list)
+    monitors: list[Callable[[str], None]] = field(default_factory=list)
+    debugs: set[str] = field(default_factory=set)
+    debug_conditions: list[str] = field(default_factory=list)
+    revert: RevertTimer | None = None
+    last_change: str = ""
+    vty_counter: int = 0
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.flash_dir.mkdir(parents=True, exist_ok=True)
+        self.running = load_config(self.startup_config)[0]
+        self.booted_at = self.clock.now()
+        self.last_change = self.timestamp(long=True)
+        self.save_startup()
+
+    # -- time ----------------------------------------------------------------------------
+    def timestamp(self, long: bool = False) -> str:
+        """``*Nov 26 10:00:01.123`` (log style) or ``10:00:01 UTC Thu Nov 26 2026``."""
+        wall = self.clock.wall()
+        t = time.gmtime(wall)
+        ms = int((wall % 1) * 1000)
+        if long:
+            return f"{t.tm_hour:02}:{t.tm_min:02}:{t.tm_sec:02} UTC {DAYS[t.tm_wday]} {MONTHS[t.tm_mon - 1]} {t.tm_mday} {t.tm_year}"
+        return f"*{MONTHS[t.tm_mon - 1]} {t.tm_mday:2} {t.tm_hour:02}:{t.tm_min:02}:{t.tm_sec:02}.{ms:03}"
+
+    def uptime(self) -> str:
+        secs = int(self.clock.now() - self.booted_at) + 3720
+        days, rem = divmod(secs, 86400)
+        hours, rem = divmod(rem, 3600)
+        minutes = rem // 60
+        parts = [f"{days} day{'s' * (days != 1)}"] if days else []
+        parts += [f"{hours} hour{'s' * (hours != 1)}"] if hours or days else []
+        parts.append(f"{minutes} minute{'s' * (minutes != 1)}")
+        return ", ".join(parts)
+
+    # -- logging -------------------------------------------------------------------------
+    @property
+    def hostname(self) -> str:
+        return self.running.hostname()
+
+    def log(self, message: str) -> None:
+        """A syslog (``%FAC-SEV-MNEMONIC: text``) or debug line: buffer and monitors."""
+        line = f"{self.timestamp()}: {message}"
+        self.log_buffer.append(line)
+        del self.log_buffer[:-5000]
+        for deliver in list(self.monitors):
+            deliver(line)
+
+    def config_changed(self, by: str, source: str) -> None:
+        self.last_change = self.timestamp(long=True)
+        self.log(f"%SYS-5-CONFIG_I: Configured from {source} by {by}")
+
+    # -- storage -------------------------------------------------------------------------
+    def save_startup(self) -> None:
+        self.startup_config = self.running.render_body()
+        (self.flash_dir.parent / f"{self.flash_dir.name}.nvram").write_text(self.startup_config)
+
+    def flash_path(self, name: str) -> Path:
+        return self.flash_dir / name.lstrip("/")
+
+    def wipe(self) -> None:
+        shutil.rmtree(self.flash_dir, ignore_errors=True)
+
+    def has_archive(self) -> bool:
+        return self.running.find_section("archive") is not None

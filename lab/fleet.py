@@ -1,0 +1,120 @@
+"""A running lab fleet: devices, their SSH listeners, the shared clock."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncssh
+
+from lab.clock import SimClock
+from lab.device import Device
+from lab.scenario import Scenario
+from lab.server import LoopThread, listen, load_host_key, tick
+
+T = TypeVar("T")
+
+
+class Fleet:
+    """Serve every router of ``scenario`` on 127.0.0.1, one port each."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        workdir: Path | None = None,
+        host: str = "127.0.0.1",
+        base_port: int = 0,
+        speed: float = 1.0,
+    ) -> None:
+        self.scenario = scenario
+        self.host = host
+        self.base_port = base_port
+        self._own_workdir = workdir is None
+        self.workdir = workdir or Path(tempfile.mkdtemp(prefix="vpndiag-lab-"))
+        self.clock = SimClock(speed)
+        self.devices: dict[str, Device] = {}
+        self.ports: dict[str, int] = {}
+        self._acceptors: list[asyncssh.SSHAcceptor] = []
+        self._ticker: asyncio.Task[None] | None = None
+        self._thread: LoopThread | None = None
+        for router in scenario.routers:
+            creds = scenario.credentials_of(router)
+            self.devices[router.name] = Device(
+                name=router.name,
+                username=creds.username,
+                password=creds.password,
+                secret=creds.secret,
+                startup_config=router.config,
+                flash_dir=self.workdir / "flash" / router.name,
+                clock=self.clock,
+                legacy_ssh=router.legacy_ssh,
+            )
+
+    # -- lifecycle -------------------------------------------------------------------------
+    async def start_async(self, key_path: Path | None = None) -> None:
+        key = load_host_key(key_path or self.workdir / "ssh_host_rsa_key")
+        for i, (name, device) in enumerate(self.devices.items()):
+            port = self.base_port + i if self.base_port else 0
+            acceptor = await listen(device, self.host, port, key)
+            self._acceptors.append(acceptor)
+            self.ports[name] = acceptor.sockets[0].getsockname()[1]
+        self._ticker = asyncio.get_running_loop().create_task(tick(self.clock))
+
+    async def stop_async(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+        for acceptor in self._acceptors:
+            acceptor.close()
+        for acceptor in self._acceptors:
+            await acceptor.wait_closed()
+        self._acceptors.clear()
+
+    def start(self, key_path: Path | None = None) -> Fleet:
+        """Run the fleet on a background thread of this process (tests, the demo)."""
+        self._thread = LoopThread()
+        self._thread.run(self.start_async(key_path))
+        return self
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._thread.run(self.stop_async())
+            self._thread.stop()
+            self._thread = None
+        if self._own_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> Fleet:
+        return self.start() if self._thread is None else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- access for tests and the demo -----------------------------------------------------
+    def call(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` on the fleet's loop thread (device state is only touched there)."""
+        if self._thread is None:
+            return fn()
+        return self._thread.call(fn)
+
+    def advance(self, seconds: float) -> None:
+        """Move the simulated clock forward, firing timers on the loop thread."""
+        self.call(lambda: self.clock.advance(seconds))
+
+    def device(self, name: str) -> Device:
+        return self.devices[name]
+
+    def connection(self, name: str) -> dict[str, Any]:
+        """netmiko ``ConnectHandler`` arguments for router ``name``."""
+        d = self.devices[name]
+        return {
+            "device_type": "cisco_ios",
+            "host": self.host,
+            "port": self.ports[name],
+            "username": d.username,
+            "password": d.password,
+            "secret": d.secret,
+        }

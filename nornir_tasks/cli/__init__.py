@@ -1,0 +1,1 @@
+"""The ``vpndiag`` command line (the only layer that prints)."""

@@ -1,0 +1,84 @@
+"""Log models: syslog messages and IKE/IPsec debug lines as typed events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    """What a log line says, as far as VPN and failover diagnosis cares."""
+
+    STATE_CHANGE = "state_change"  # ISAKMP "Old State = X  New State = Y"
+    FSM_ERROR_HISTORY = "fsm_error_history"  # ASA "IKE MM Initiator FSM error history"
+    RETRANSMIT = "retransmit"
+    DUPLICATE_PACKET = "duplicate_packet"
+    ATTS_NOT_ACCEPTABLE = "atts_not_acceptable"
+    ATTS_ACCEPTABLE = "atts_acceptable"
+    ENCRYPTION_MISMATCH = "encryption_mismatch"
+    HASH_MISMATCH = "hash_mismatch"
+    DH_GROUP_MISMATCH = "dh_group_mismatch"
+    AUTH_METHOD_MISMATCH = "auth_method_mismatch"
+    NO_PSK = "no_psk"
+    SA_AUTHENTICATED = "sa_authenticated"
+    AUTH_FAILED = "auth_failed"
+    P1_POLICY_REJECTED = "p1_policy_rejected"
+    P2_POLICY_REJECTED = "p2_policy_rejected"
+    PROXY_ID_MISMATCH = "proxy_id_mismatch"
+    PROPOSAL_NOT_CHOSEN = "proposal_not_chosen"
+    NO_PARANOID_KEEPALIVES = "no_paranoid_keepalives"  # misleading; often a PFS mismatch
+    SA_DELETED = "sa_deleted"
+    DEATH_BY_RETRANSMISSION = "death_by_retransmission"
+    BAD_MESSAGE = "bad_message"
+    INVALID_SPI = "invalid_spi"
+    REPLAY_ERROR = "replay_error"
+    MAC_VERIFY_FAILED = "mac_verify_failed"
+    NOT_IPSEC = "not_ipsec"
+    MODE_FAILURE = "mode_failure"
+    NO_SA = "no_sa"
+    SESSION_UP = "session_up"
+    SESSION_DOWN = "session_down"
+    TRACK_STATE = "track_state"
+    EEM_LOG = "eem_log"
+    SYSLOG = "syslog"  # another %FACILITY-SEVERITY-MNEMONIC message
+    DEBUG = "debug"  # another ISAKMP/IPSEC/IKEv2 debug line
+    TEXT = "text"  # anything else in the stream (prompts, ping output)
+
+
+@dataclass(frozen=True)
+class FsmStep:
+    """One ``<state>, <event>`` pair of an ASA FSM error history (most recent first)."""
+
+    state: str
+    event: str
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    """One line of a log stream, classified; ``line`` is the raw line (quoted as evidence)."""
+
+    kind: EventKind
+    line: str
+    time: str | None
+    seq: int | None
+    peer: str | None
+    conn_id: int | None
+    facility: str | None
+    severity: int | None
+    mnemonic: str | None
+    message: str | None  # the syslog text after the mnemonic, or the debug text after its prefix
+    old_state: str | None
+    new_state: str | None
+    reason: str | None  # delete reason, NOTIFY direction ("received"/"sent")
+    fsm_history: tuple[FsmStep, ...]
+    detail: tuple[str, ...]  # indented continuation lines that belong to this line
+
+
+@dataclass(frozen=True)
+class LogStream:
+    """``show logging`` or a captured debug stream."""
+
+    header: tuple[str, ...]  # the ``show logging`` preamble, as printed
+    buffer_bytes: int | None  # "Log Buffer (16384 bytes):"
+    events: tuple[LogEvent, ...]
+    complete: bool

@@ -1,0 +1,62 @@
+"""Checks shared by the parsers of this package: CLI error replies and exec-prompt noise."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from nornir_tasks.parsers._text import clean_lines
+from nornir_tasks.parsers.registry import ParseError
+
+# "% Invalid input detected at '^' marker.", "ERROR: % Invalid input detected at '^' marker.",
+# "% Incomplete command.", "% Ambiguous command:  "sh ip"", "% Unknown command or computer name"
+_CLI_ERROR = re.compile(
+    r"^\s*(?:ERROR:\s*)?%\s*(?:Invalid input|Incomplete command|Ambiguous command"
+    r"|Unrecognized command|Unknown command|Bad IP address|Invalid command)",
+    re.I,
+)
+# "Load for five secs: 1%/0%; one minute: 2%; five minutes: 3%" / "Time source is NTP, 19:10:39..."
+# (printed before every command under "terminal exec prompt timestamp")
+_EXEC_TIMESTAMP = re.compile(r"^\s*(?:Load for five secs:|Time source is |No time source,)")
+# An echoed command, indented or bare: "        PE1#show processes cpu | include process",
+# "show ip route 192.168.154.0", "R1# show event manager history events"
+_ECHO = re.compile(r"^\s*(?:[\w.\-/()]{1,64}[>#]\s*)?(?:sh(?:ow?)?|deb(?:ug)?|more)\s+\S", re.I)
+
+
+def cli_error(lines: Iterable[str]) -> str | None:
+    """The first line that is the CLI refusing the command, if any."""
+    for line in lines:
+        if "%" in line and _CLI_ERROR.match(line):
+            return line
+    return None
+
+
+def raise_on_cli_error(command: str, lines: Iterable[str]) -> None:
+    """Raise ParseError when the device answered with a CLI error instead of output."""
+    line = cli_error(lines)
+    if line is not None:
+        raise ParseError(command, line, "the device rejected the command")
+
+
+def is_exec_timestamp(line: str) -> bool:
+    """True for the load/time lines IOS prints before output under exec prompt timestamps."""
+    return bool(_EXEC_TIMESTAMP.match(line))
+
+
+def is_echo(line: str) -> bool:
+    """True for an echoed show/debug/more command (with or without its prompt)."""
+    return bool(_ECHO.match(line))
+
+
+def table_lines(command: str, text: str) -> list[str]:
+    """Cleaned lines of a show command: no blanks, echoes or exec timestamps; CLI errors raise."""
+    lines = clean_lines(text)
+    raise_on_cli_error(command, lines)
+    return [s for s in lines if s.strip() and not is_exec_timestamp(s) and not is_echo(s)]
+
+
+def to_int(text: str | None) -> int | None:
+    """``int`` of a digits-only string, else None (device fields can say "Unknown")."""
+    if text is None or not text.isdigit() or len(text) > 18:
+        return None
+    return int(text)
