@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import zlib
 
 from lab.commands import Session, command
 from lab.device import Device
@@ -48,7 +49,7 @@ def show_interfaces(s: Session, args: tuple[str, ...]) -> str:
         if wanted and itf.name.lower().replace(" ", "") != wanted:
             continue
         status, proto = _status(s.device, itf.name, itf.shutdown)
-        mac = f"5254.00{i:02x}.{abs(hash(s.device.name)) % 0xFFFF:04x}"
+        mac = f"5254.00{i:02x}.{zlib.crc32(s.device.name.encode()) % 0xFFFF:04x}"
         lines = [f"{itf.name} is {status}, line protocol is {proto} "]
         hw = "Loopback" if itf.name.startswith("Loopback") else "vNIC"
         lines.append(f"  Hardware is {hw}, address is {mac} (bia {mac})")

@@ -16,11 +16,13 @@ from lab.configtree import ConfigTree, Node
 class SubMode:
     prompt: str  # "config-if" -> "R1(config-if)#"
     accepts: frozenset[str]  # first words of lines that belong to this sub-mode
-    ip_words: frozenset[str] = frozenset()  # for "ip ...": the second words it accepts
+    # For first words shared with global commands ("ip", "crypto"): the second words it takes.
+    second: tuple[tuple[str, frozenset[str]], ...] = ()
 
 
-def _mode(prompt: str, words: str, ip_words: str = "") -> SubMode:
-    return SubMode(prompt, frozenset(words.split()), frozenset(ip_words.split()))
+def _mode(prompt: str, words: str, **second: str) -> SubMode:
+    rules = tuple((k, frozenset(v.split())) for k, v in second.items())
+    return SubMode(prompt, frozenset(words.split()), rules)
 
 
 _IF = _mode(
@@ -28,8 +30,9 @@ _IF = _mode(
     "description ip ipv6 shutdown crypto tunnel duplex speed negotiation mtu bandwidth "
     "load-interval standby vrrp keepalive cdp mac-address encapsulation media-type "
     "service-policy zone-member channel-group switchport",
-    "address nat mtu tcp ospf helper-address access-group virtual-reassembly proxy-arp "
+    ip="address nat mtu tcp ospf helper-address access-group virtual-reassembly proxy-arp "
     "redirects unreachables verify vrf policy flow",
+    crypto="map ipsec",
 )
 _IP_SLA_OP = "frequency timeout threshold tag request-data-size tos vrf owner history verify-data"
 MODES: dict[str, SubMode] = {
@@ -172,8 +175,9 @@ def belongs_to(mode: SubMode, line: str) -> bool:
         return True  # sequenced ACE: "10 permit ip any any"
     if w[0] not in mode.accepts:
         return False
-    if w[0] == "ip" and mode.ip_words:
-        return len(w) > 1 and w[1] in mode.ip_words
+    for first, allowed in mode.second:
+        if w[0] == first:
+            return len(w) > 1 and w[1] in allowed
     return True
 
 

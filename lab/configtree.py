@@ -205,12 +205,20 @@ class ConfigTree:
 
     @staticmethod
     def set_child(section: Node, line: str) -> None:
+        """Set a sub-command; a new value takes the old one's place, as IOS prints it."""
+        if section.find(line) is not None:
+            return
         key = _child_key(line)
-        if key is not None:
-            section.children = [
-                c for c in section.children if c.line != key and not c.line.startswith(key + " ")
-            ]
-        if section.find(line) is None:
+        same = [
+            i
+            for i, c in enumerate(section.children)
+            if key is not None and (c.line == key or c.line.startswith(key + " "))
+        ]
+        if same:
+            section.children[same[0]] = Node(line)
+            for i in reversed(same[1:]):
+                del section.children[i]
+        else:
             section.children.append(Node(line))
 
     @staticmethod

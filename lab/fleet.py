@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -52,6 +53,7 @@ class Fleet:
                 flash_dir=self.workdir / "flash" / router.name,
                 clock=self.clock,
                 legacy_ssh=router.legacy_ssh,
+                serial=f"9{zlib.crc32(router.name.encode()):010X}",
             )
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -72,6 +74,11 @@ class Fleet:
         for acceptor in self._acceptors:
             await acceptor.wait_closed()
         self._acceptors.clear()
+        # Sessions still open (a client that never said "exit") end with the fleet.
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
 
     def start(self, key_path: Path | None = None) -> Fleet:
         """Run the fleet on a background thread of this process (tests, the demo)."""

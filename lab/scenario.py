@@ -118,3 +118,24 @@ def _load_with_lines(text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
         return yaml.safe_load(yaml.serialize(n))
 
     return walk(node, ()), lines
+
+
+def scaled_scenario(count: int, legacy_every: int = 0) -> Scenario:
+    """``count`` small branch routers (for benchmarks and fleet-size tests)."""
+    routers = []
+    for n in range(1, count + 1):
+        third, fourth = divmod(4 * n, 256)
+        wan = f"100.64.{third}.{fourth + 2}"
+        config = (
+            f"hostname R{n:04d}\nip scp server enable\narchive\n path bootflash:archive\n"
+            f"interface GigabitEthernet1\n ip address {wan} 255.255.255.252\n"
+            f"interface GigabitEthernet2\n ip address 10.{n // 256}.{n % 256}.1 255.255.255.0\n"
+            f"ip route 0.0.0.0 0.0.0.0 100.64.{third}.{fourth + 1}\n"
+        )
+        legacy = bool(legacy_every) and n % legacy_every == 0
+        routers.append(
+            Router(
+                name=f"R{n:04d}", role="spoke", groups=["spokes"], legacy_ssh=legacy, config=config
+            )
+        )
+    return Scenario(name=f"scaled-{count}", routers=routers)

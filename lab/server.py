@@ -88,11 +88,14 @@ async def listen(
     device: Device, host: str, port: int, host_key: asyncssh.SSHKey
 ) -> asyncssh.SSHAcceptor:
     options: dict[str, Any] = dict(LEGACY_OPTIONS) if device.legacy_ssh else {}
+    keypair = asyncssh.load_keypairs(host_key)[0]
+    if device.legacy_ssh:  # IOS 15.x signs with SHA-1 "ssh-rsa" only
+        keypair.host_key_algorithms = [b"ssh-rsa"]
     return await asyncssh.create_server(
         lambda: _DeviceAuth(device),
         host,
         port,
-        server_host_keys=[host_key],
+        server_host_keys=[keypair],
         process_factory=lambda p: _shell(p, device),
         sftp_factory=lambda chan: _Flash(chan, device.flash_dir),
         allow_scp=True,

@@ -1,0 +1,39 @@
+"""Inventory helpers: credentials from the environment, never from files in the repository.
+
+Nornir calls ``credentials_from_env`` for every host when an inventory's ``config.yaml`` names
+it as ``transform_function: vpndiag_credentials`` (registered through an entry point).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from nornir.core.inventory import ConnectionOptions, Host
+
+USERNAME_VAR = "VPNDIAG_USERNAME"
+PASSWORD_VAR = "VPNDIAG_PASSWORD"
+SECRET_VAR = "VPNDIAG_SECRET"
+
+
+def credentials_from_env(host: Host, **_: Any) -> None:
+    """Fill username, password and enable secret from VPNDIAG_* variables when set."""
+    username = os.environ.get(USERNAME_VAR)
+    password = os.environ.get(PASSWORD_VAR)
+    secret = os.environ.get(SECRET_VAR) or password
+    if username:
+        host.username = username
+    if password:
+        host.password = password
+    if secret:
+        for plugin in ("netmiko", "napalm"):
+            options = host.connection_options.get(plugin) or ConnectionOptions(extras={})
+            extras = dict(options.extras or {})
+            if plugin == "netmiko":
+                extras.setdefault("secret", secret)
+            else:
+                optional = dict(extras.get("optional_args") or {})
+                optional.setdefault("secret", secret)
+                extras["optional_args"] = optional
+            options.extras = extras
+            host.connection_options[plugin] = options

@@ -1,0 +1,53 @@
+"""Shared fixtures: lab fleets run in-process on 127.0.0.1 and always torn down."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import hypothesis  # noqa: F401  (imported before lab threads start: CPython 3.11.7 ast race)
+import pytest
+
+from lab.fleet import Fleet
+from lab.scenario import Scenario, load_scenario
+
+
+@pytest.fixture(scope="session")
+def host_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("lab-key") / "ssh_host_rsa_key"
+
+
+def _run(scenario: Scenario, host_key: Path) -> Iterator[Fleet]:
+    fleet = Fleet(scenario)
+    fleet.start(key_path=host_key)
+    try:
+        yield fleet
+    finally:
+        fleet.stop()
+
+
+@pytest.fixture(scope="module")
+def lab(host_key: Path) -> Iterator[Fleet]:
+    """The default scenario, shared by the tests of one module."""
+    yield from _run(load_scenario("default"), host_key)
+
+
+@pytest.fixture()
+def fresh_lab(host_key: Path) -> Iterator[Fleet]:
+    """The default scenario for a test that changes device state."""
+    yield from _run(load_scenario("default"), host_key)
+
+
+@pytest.fixture()
+def fleet_factory(host_key: Path) -> Iterator[Callable[[Scenario], Fleet]]:
+    started: list[Fleet] = []
+
+    def make(scenario: Scenario) -> Fleet:
+        fleet = Fleet(scenario)
+        fleet.start(key_path=host_key)
+        started.append(fleet)
+        return fleet
+
+    yield make
+    for fleet in started:
+        fleet.stop()
