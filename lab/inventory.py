@@ -67,6 +67,7 @@ def write_inventory(fleet: Fleet, directory: Path, with_credentials: bool = True
             "transform_function": "vpndiag_credentials",
         },
         "runner": {"plugin": "threaded", "options": {"num_workers": 50}},
+        "logging": {"enabled": False},
     }
     (directory / "config.yaml").write_text("---\n" + yaml.safe_dump(config, sort_keys=False))
     return directory / "config.yaml"

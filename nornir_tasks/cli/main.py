@@ -1,10 +1,55 @@
-"""Entry point of the ``vpndiag`` command."""
+"""The ``vpndiag`` command: fleet health checks, tunnel triage and the lab.
+
+Exit codes: 0 healthy, 1 findings at or above --fail-on, 2 hosts unreachable or failed,
+3 usage or input error.
+"""
 
 from __future__ import annotations
 
 import sys
 
+import click
+
+from nornir_tasks import __version__
+from nornir_tasks.cli import exit_codes
+from nornir_tasks.cli.health import demo, health
+from nornir_tasks.cli.lab_cmds import lab
+from nornir_tasks.cli.parse_cmd import parse_cmd
+
+EPILOG = """\b
+Examples:
+  vpndiag demo                               start the lab fleet and health-check it
+  vpndiag lab up --inventory-out out/lab     run the lab in the foreground
+  vpndiag health -i out/lab/config.yaml      health-check a fleet
+  vpndiag parse "sh cry isa sa" capture.txt  parse a saved output
+"""
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vpndiag")
+def cli() -> None:
+    """vpndiag: IPsec VPN diagnostics for Cisco IOS / IOS-XE / ASA fleets."""
+
+
+cli.add_command(lab)
+cli.add_command(demo)
+cli.add_command(health)
+cli.add_command(parse_cmd)
+
 
 def main(argv: list[str] | None = None) -> int:
-    print("vpndiag: not yet wired", file=sys.stderr)
-    return 3
+    try:
+        cli.main(args=argv, prog_name="vpndiag", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return exit_codes.USAGE
+    except click.ClickException as exc:
+        exc.show()
+        return exit_codes.USAGE
+    except exit_codes.Exit as done:
+        return done.code
+    return exit_codes.OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

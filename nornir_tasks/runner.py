@@ -1,0 +1,65 @@
+"""Build Nornir from an inventory and run collection across the selected hosts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from nornir import InitNornir
+from nornir.core import Nornir
+from nornir.core.filter import F
+
+from nornir_tasks.models.collection import HostCollection, HostStatus
+from nornir_tasks.tasks.collect import HEALTH_COMMANDS, collect_crypto_state
+
+
+class InventoryError(ValueError):
+    """The inventory cannot be loaded or the selection matches no host."""
+
+
+def open_inventory(
+    config: Path,
+    workers: int = 50,
+    hosts: Sequence[str] = (),
+    groups: Sequence[str] = (),
+    filters: Sequence[str] = (),
+) -> Nornir:
+    if not config.exists():
+        raise InventoryError(f"{config}: no such inventory config file")
+    try:
+        nr = InitNornir(
+            config_file=str(config),
+            runner={"plugin": "threaded", "options": {"num_workers": workers}},
+            logging={"enabled": False},
+        )
+    except Exception as exc:
+        raise InventoryError(f"{config}: cannot load the inventory: {exc}") from exc
+    if hosts:
+        nr = nr.filter(F(name__any=list(hosts)))
+    if groups:
+        nr = nr.filter(F(groups__any=list(groups)))
+    for item in filters:
+        key, _, value = item.partition("=")
+        if not value:
+            raise InventoryError(f"--filter {item!r}: expected key=value")
+        nr = nr.filter(F(**{key.replace(".", "__"): value}))
+    if not nr.inventory.hosts:
+        raise InventoryError("the host selection matches no host in the inventory")
+    return nr
+
+
+def run_collection(
+    nr: Nornir, commands: Sequence[str] = HEALTH_COMMANDS, read_timeout: float = 30.0
+) -> list[HostCollection]:
+    results = nr.run(task=collect_crypto_state, commands=commands, read_timeout=read_timeout)
+    out: list[HostCollection] = []
+    for name, multi in sorted(results.items()):
+        value: Any = multi[0].result if len(multi) else None
+        if isinstance(value, HostCollection):
+            out.append(value)
+        else:
+            reason = str(multi[0].exception) if len(multi) and multi[0].exception else "no result"
+            out.append(HostCollection(name, HostStatus.FAILED, (), reason))
+    nr.close_connections()
+    return out

@@ -1,0 +1,1 @@
+"""Nornir tasks: the only code that talks to devices."""

@@ -1,0 +1,72 @@
+"""``collect_crypto_state``: the show commands a diagnosis needs, checked and parsed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from nornir.core.task import Result, Task
+
+from nornir_tasks.models.collection import CommandOutput, HostCollection, HostStatus, OutputStatus
+from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
+from nornir_tasks.tasks.session import classify, send
+
+HEALTH_COMMANDS: tuple[str, ...] = (
+    "show crypto isakmp sa",
+    "show crypto ipsec sa",
+    "show crypto session",
+    "show crypto map",
+    "show processes cpu | include CPU",
+)
+
+# "% Invalid input detected at '^' marker." — the image does not know the command
+_UNSUPPORTED = re.compile(r"^\s*% ?(Invalid input|Unrecognized command)", re.M)
+
+
+def _read_one(conn: Any, command: str, read_timeout: float, retries: int) -> CommandOutput:
+    attempts = 0
+    last_error = ""
+    raw = ""
+    while attempts <= retries:
+        attempts += 1
+        raw = send(conn, command, read_timeout)
+        if _UNSUPPORTED.search(raw):
+            return CommandOutput(
+                command, raw, OutputStatus.UNSUPPORTED, None, raw.strip(), attempts
+            )
+        try:
+            parsed = parse(command, raw)
+        except UnknownCommandError:
+            return CommandOutput(command, raw, OutputStatus.OK, None, None, attempts)
+        except ParseError as exc:
+            last_error = str(exc)
+            continue
+        if getattr(parsed, "complete", True):
+            return CommandOutput(command, raw, OutputStatus.OK, parsed, None, attempts)
+        last_error = "output was cut off (incomplete record)"
+    return CommandOutput(command, raw, OutputStatus.INCOMPLETE, None, last_error, attempts)
+
+
+def collect_crypto_state(
+    task: Task,
+    commands: Sequence[str] = HEALTH_COMMANDS,
+    read_timeout: float = 30.0,
+    retries: int = 1,
+) -> Result:
+    """Run ``commands`` over one netmiko session; retry an incomplete output once."""
+    outputs: list[CommandOutput] = []
+    try:
+        conn = task.host.get_connection("netmiko", task.nornir.config)
+        if not conn.check_enable_mode():
+            conn.enable()
+        for command in commands:
+            outputs.append(_read_one(conn, command, read_timeout, retries))
+    except Exception as exc:  # one host's failure is data, never a crash of the run
+        status, reason = classify(exc)
+        collection = HostCollection(task.host.name, status, tuple(outputs), reason)
+        return Result(host=task.host, result=collection, failed=True, exception=None)
+    bad = [o for o in outputs if o.status is not OutputStatus.OK]
+    status = HostStatus.PARTIAL if bad else HostStatus.OK
+    collection = HostCollection(task.host.name, status, tuple(outputs), None, dict(task.host.data))
+    return Result(host=task.host, result=collection, failed=False)
