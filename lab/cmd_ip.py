@@ -11,8 +11,11 @@ from lab.routing import Route, build_rib, interfaces, lookup
 
 
 def link_up(device: Device, name: str) -> bool:
-    down = device.extras.get("links_down", set())
-    return not (isinstance(down, set) and name in down)
+    """False while a ``link_down`` fault holds the interface down."""
+    faults = getattr(device.extras.get("network"), "faults", ())
+    return not any(
+        f.kind == "link_down" and f.router == device.name and f.interface == name for f in faults
+    )
 
 
 def track_up(device: Device, track_id: int) -> bool:

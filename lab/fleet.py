@@ -3,21 +3,44 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import shutil
 import tempfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import asyncssh
 
 from lab.clock import SimClock
 from lab.device import Device
-from lab.scenario import Scenario
+from lab.network import Fault, FaultKind, Network
+from lab.scenario import FaultSpec, Scenario
 from lab.server import LoopThread, listen, load_host_key, tick
 
 T = TypeVar("T")
+
+
+class Subsystem(Protocol):
+    """A simulated protocol family of the fleet (IKE/IPsec, IP SLA/track/EEM ...)."""
+
+    def start(self) -> None: ...
+
+    def faults_changed(self) -> None: ...
+
+
+def fault_from_spec(spec: FaultSpec) -> Fault:
+    return Fault(
+        FaultKind(spec.kind),
+        src=spec.src,
+        dst=spec.dst,
+        protocol=spec.protocol,
+        router=spec.router,
+        interface=spec.interface,
+        peer=spec.peer,
+        percent=spec.percent,
+    )
 
 
 class Fleet:
@@ -56,6 +79,38 @@ class Fleet:
                 serial=f"9{zlib.crc32(router.name.encode()):010X}",
             )
 
+        self.network = Network(
+            self.devices,
+            [fault_from_spec(f) for f in scenario.faults],
+            random.Random(scenario.seed),
+        )
+        for device in self.devices.values():
+            device.extras["network"] = self.network
+        self.subsystems: list[Subsystem] = []
+
+    def attach(self, subsystem: Subsystem) -> None:
+        """Add a simulated subsystem (IKE/IPsec, IP SLA/track/EEM); it starts with the fleet."""
+        self.subsystems.append(subsystem)
+
+    # -- faults ----------------------------------------------------------------------------
+    def add_fault(self, fault: Fault) -> None:
+        def apply() -> None:
+            self.network.faults.append(fault)
+            self._faults_changed()
+
+        self.call(apply)
+
+    def clear_faults(self) -> None:
+        def apply() -> None:
+            self.network.faults.clear()
+            self._faults_changed()
+
+        self.call(apply)
+
+    def _faults_changed(self) -> None:
+        for subsystem in self.subsystems:
+            subsystem.faults_changed()
+
     # -- lifecycle -------------------------------------------------------------------------
     async def start_async(self, key_path: Path | None = None) -> None:
         key = load_host_key(key_path or self.workdir / "ssh_host_rsa_key")
@@ -64,6 +119,8 @@ class Fleet:
             acceptor = await listen(device, self.host, port, key)
             self._acceptors.append(acceptor)
             self.ports[name] = acceptor.sockets[0].getsockname()[1]
+        for subsystem in self.subsystems:
+            subsystem.start()
         self._ticker = asyncio.get_running_loop().create_task(tick(self.clock))
 
     async def stop_async(self) -> None:

@@ -6,7 +6,7 @@ A bad file is reported with the file, line and field at fault.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -46,6 +46,21 @@ class Link(BaseModel):
     b_if: str
 
 
+class FaultSpec(BaseModel):
+    """One injected fault (see ``lab.network.FaultKind``)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    kind: Literal["drop", "loss", "link_down", "isp_down", "reorder", "sa_desync"]
+    src: str = Field("", alias="from")
+    dst: str = Field("", alias="to")
+    protocol: Literal["all", "ike", "esp", "icmp", "tcp"] = "all"
+    router: str = ""
+    interface: str = ""
+    peer: str = ""
+    percent: float = Field(100.0, ge=0, le=100)
+    note: str = ""
+
+
 class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
@@ -53,7 +68,8 @@ class Scenario(BaseModel):
     credentials: Credentials = Credentials()
     routers: list[Router]
     links: list[Link] = []
-    faults: list[dict[str, Any]] = []
+    faults: list[FaultSpec] = []
+    seed: int = 7
 
     def credentials_of(self, router: Router) -> Credentials:
         return router.credentials or self.credentials

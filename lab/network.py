@@ -1,0 +1,137 @@
+"""The underlay joining the lab routers: who owns an address, and whether a packet gets there.
+
+Reachability follows each router's routing table (connected, static, tracked and floating
+statics). Public addresses not owned by a lab router are "internet hosts" (probe targets,
+the SMTP relay on the tool host) reachable through any internet-facing interface. Private
+LAN addresses of other routers are reachable only through IPsec. Faults drop packets per
+direction and protocol, take links or ISPs down, or add loss.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from lab.cmd_ip import device_rib, link_up
+from lab.device import Device
+from lab.routing import Interface, interfaces, resolve
+
+_PRIVATE = [ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
+
+
+class Proto(StrEnum):
+    IKE = "ike"  # UDP 500/4500
+    ESP = "esp"
+    ICMP = "icmp"
+    TCP = "tcp"
+
+
+class FaultKind(StrEnum):
+    DROP = "drop"  # packets of ``protocol`` from ``src`` to ``dst`` are lost
+    LOSS = "loss"  # a share of them is lost
+    LINK_DOWN = "link_down"  # interface line protocol down
+    ISP_DOWN = "isp_down"  # link up, but nothing gets through that ISP
+    REORDER = "reorder"  # ESP arriving at ``router`` is reordered (anti-replay drops)
+    SA_DESYNC = "sa_desync"  # ``router`` silently lost its IPsec SAs with ``peer``
+
+
+@dataclass(frozen=True)
+class Fault:
+    kind: FaultKind
+    src: str = ""  # router name
+    dst: str = ""  # router name or address
+    protocol: str = "all"
+    router: str = ""
+    interface: str = ""
+    peer: str = ""
+    percent: float = 100.0
+
+    def drops(self, proto: Proto, src: str, dst_router: str, dst_ip: str) -> bool:
+        if self.kind not in (FaultKind.DROP, FaultKind.LOSS):
+            return False
+        if self.protocol not in ("all", proto.value) or self.src != src:
+            return False
+        return self.dst in (dst_router, dst_ip)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where a packet arrived, and with which source address."""
+
+    router: str | None  # None: an internet host
+    interface: str | None
+    src_ip: str
+    egress: str
+
+
+def is_private(address: ipaddress.IPv4Address) -> bool:
+    return any(address in net for net in _PRIVATE)
+
+
+@dataclass
+class Network:
+    devices: dict[str, Device]
+    faults: list[Fault] = field(default_factory=list)
+    rng: random.Random = field(default_factory=lambda: random.Random(7))
+
+    def owner(self, address: str) -> tuple[Device, Interface] | None:
+        ip = ipaddress.IPv4Address(address)
+        for device in self.devices.values():
+            for itf in interfaces(device.running):
+                if itf.address == ip:
+                    return device, itf
+        return None
+
+    def _blocked(self, device: Device, itf: str) -> bool:
+        if not link_up(device, itf):
+            return True
+        return any(
+            f.kind is FaultKind.ISP_DOWN and f.router == device.name and f.interface == itf
+            for f in self.faults
+        )
+
+    def send(
+        self, src: Device, dst_ip: str, proto: Proto, src_ip: str | None = None
+    ) -> Delivery | None:
+        """Deliver one packet from ``src`` to ``dst_ip``; None if it is lost on the way."""
+        try:
+            dst = ipaddress.IPv4Address(dst_ip)
+        except ValueError:
+            return None
+        hop = resolve(device_rib(src), dst)
+        if hop is None:
+            return None
+        egress = hop[0]
+        local = next((i for i in interfaces(src.running) if i.name == egress), None)
+        if local is None or local.shutdown or self._blocked(src, egress):
+            return None
+        source = src_ip or (str(local.address) if local.address else "0.0.0.0")
+        owner = self.owner(dst_ip)
+        if owner is not None:
+            device, itf = owner
+            if device is src:
+                return Delivery(src.name, itf.name, source, egress)
+            if is_private(dst) or itf.shutdown or self._blocked(device, itf.name):
+                return None
+            if local.address is not None and is_private(local.address):
+                return None
+            if self._lost(proto, src.name, device.name, dst_ip):
+                return None
+            return Delivery(device.name, itf.name, source, egress)
+        if is_private(dst) or (local.address is not None and is_private(local.address)):
+            return None
+        if self._lost(proto, src.name, "", dst_ip):
+            return None
+        return Delivery(None, None, source, egress)
+
+    def _lost(self, proto: Proto, src: str, dst_router: str, dst_ip: str) -> bool:
+        return any(
+            f.drops(proto, src, dst_router, dst_ip)
+            and (f.kind is FaultKind.DROP or self.rng.random() * 100 < f.percent)
+            for f in self.faults
+        )
+
+    def has_fault(self, kind: FaultKind, router: str) -> list[Fault]:
+        return [f for f in self.faults if f.kind is kind and f.router == router]
