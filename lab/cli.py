@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from lab import cmd_config, cmd_files, cmd_ip, cmd_system  # noqa: F401  (register commands)
+from lab import cmd_config, cmd_crypto, cmd_files, cmd_ip, cmd_ping, cmd_system  # noqa: F401
 from lab.commands import PRIV, USER
 from lab.configmode import ConfigContext, apply_line
 from lab.device import Device

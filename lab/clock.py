@@ -14,7 +14,7 @@ EPOCH = 1_795_000_000.0  # 2026-11-17
 
 
 @dataclass(order=True)
-class _Timer:
+class Timer:
     due: float
     seq: int
     callback: Callable[[], None] = field(compare=False)
@@ -28,7 +28,7 @@ class SimClock:
         self._start = time.monotonic()
         self._offset = 0.0
         self._speed = speed
-        self._timers: list[_Timer] = []
+        self._timers: list[Timer] = []
         self._seq = itertools.count()
         self._lock = threading.RLock()
 
@@ -39,13 +39,13 @@ class SimClock:
         """Seconds since the Unix epoch as the routers see them."""
         return EPOCH + self.now()
 
-    def call_at(self, due: float, callback: Callable[[], None]) -> _Timer:
+    def call_at(self, due: float, callback: Callable[[], None]) -> Timer:
         with self._lock:
-            timer = _Timer(due, next(self._seq), callback)
+            timer = Timer(due, next(self._seq), callback)
             heapq.heappush(self._timers, timer)
             return timer
 
-    def call_later(self, delay: float, callback: Callable[[], None]) -> _Timer:
+    def call_later(self, delay: float, callback: Callable[[], None]) -> Timer:
         return self.call_at(self.now() + delay, callback)
 
     def advance(self, seconds: float) -> None:

@@ -7,7 +7,7 @@ import zlib
 
 from lab.commands import Session, command
 from lab.device import Device
-from lab.routing import Route, build_rib, interfaces, lookup
+from lab.routing import Interface, Route, build_rib, interfaces, lookup
 
 
 def link_up(device: Device, name: str) -> bool:
@@ -24,7 +24,21 @@ def track_up(device: Device, track_id: int) -> bool:
 
 
 def device_rib(device: Device) -> list[Route]:
-    return build_rib(device.running, lambda n: link_up(device, n), lambda t: track_up(device, t))
+    """The routing table, rebuilt only when config, tracks or faults change."""
+    faults = getattr(device.extras.get("network"), "faults", ())
+    tracks = device.extras.get("tracks", {})
+    key = (tuple(faults), tuple(sorted(tracks.items())) if isinstance(tracks, dict) else ())
+    return device.memo(
+        "rib",
+        key,
+        lambda: build_rib(
+            device.running, lambda n: link_up(device, n), lambda t: track_up(device, t)
+        ),
+    )
+
+
+def device_interfaces(device: Device) -> list[Interface]:
+    return device.memo("interfaces", None, lambda: interfaces(device.running))
 
 
 def _status(device: Device, name: str, shutdown: bool) -> tuple[str, str]:

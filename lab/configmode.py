@@ -216,7 +216,7 @@ def _apply_child(tree: ConfigTree, ctx: ConfigContext, line: str) -> None:
     assert ctx.section is not None
     words = line.split()
     if words[0] == "no":
-        ConfigTree.remove_child(ctx.section, " ".join(words[1:]))
+        tree.remove_child(ctx.section, " ".join(words[1:]))
         return
     if ctx.mode == "ip-sla" and words[0] in ("icmp-echo", "udp-echo", "udp-jitter"):
         ctx.mode = "ip-sla-echo"
@@ -229,8 +229,9 @@ def _apply_child(tree: ConfigTree, ctx: ConfigContext, line: str) -> None:
             if c.line.split()[0] not in ("icmp-echo", "tcp-connect", "udp-jitter", "udp-echo")
         ]
         ctx.section.children.insert(0, Node(line))
+        tree.version += 1
         return
-    ConfigTree.set_child(ctx.section, line)
+    tree.set_child(ctx.section, line)
 
 
 _SKIP = re.compile(
@@ -261,7 +262,7 @@ def load_config(text: str, tree: ConfigTree | None = None) -> tuple[ConfigTree, 
     for indented, line in config_lines(text):
         if indented and ctx.section is not None and ctx.mode is not None:
             if not belongs_to(MODES[ctx.mode], line):
-                ConfigTree.set_child(ctx.section, line)
+                tree.set_child(ctx.section, line)
                 continue
         elif not indented and ctx.section is not None:
             ctx.section, ctx.mode = None, None

@@ -119,6 +119,8 @@ class ConfigTree:
 
     def __init__(self, nodes: Iterable[Node] = ()) -> None:
         self.root = Node("", list(nodes))
+        # Bumped by every change; derived state (routes, crypto config) is cached on it.
+        self.version = 0
 
     @classmethod
     def from_text(cls, text: str) -> ConfigTree:
@@ -137,6 +139,10 @@ class ConfigTree:
             stack[-1][1].children.append(node)
             stack.append((indent, node))
         return tree
+
+    def fingerprint(self) -> tuple[int, int]:
+        """Changes whenever the configuration changes (caches of derived state key on it)."""
+        return id(self), self.version
 
     def copy(self) -> ConfigTree:
         return ConfigTree.from_text(self.render_body())
@@ -162,6 +168,7 @@ class ConfigTree:
     # -- changes -------------------------------------------------------------------------
     def enter_section(self, header: str) -> Node:
         """Find or create the section ``header`` (an ``interface``, ``crypto map`` ...)."""
+        self.version += 1
         existing = self.find_section(header)
         if existing is not None:
             existing.line = header if len(header) >= len(existing.line) else existing.line
@@ -171,6 +178,7 @@ class ConfigTree:
         return node
 
     def set_global(self, line: str) -> None:
+        self.version += 1
         key = _global_key(line)
         if key is not None:
             self.root.children = [
@@ -190,6 +198,7 @@ class ConfigTree:
 
     def remove_global(self, line: str) -> bool:
         """Apply ``no <line>`` at the top level; True if something matched."""
+        self.version += 1
         before = len(self.root.children)
         key = _section_key(line)
         self.root.children = [
@@ -203,11 +212,11 @@ class ConfigTree:
         ]
         return len(self.root.children) != before
 
-    @staticmethod
-    def set_child(section: Node, line: str) -> None:
+    def set_child(self, section: Node, line: str) -> None:
         """Set a sub-command; a new value takes the old one's place, as IOS prints it."""
         if section.find(line) is not None:
             return
+        self.version += 1
         key = _child_key(line)
         same = [
             i
@@ -221,8 +230,8 @@ class ConfigTree:
         else:
             section.children.append(Node(line))
 
-    @staticmethod
-    def remove_child(section: Node, line: str) -> None:
+    def remove_child(self, section: Node, line: str) -> None:
+        self.version += 1
         section.children = [
             c for c in section.children if c.line != line and not c.line.startswith(line + " ")
         ]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from lab.clock import SimClock
 from lab.configmode import load_config
+
+T = TypeVar("T")
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -49,6 +52,7 @@ class Device:
     last_change: str = ""
     vty_counter: int = 0
     extras: dict[str, object] = field(default_factory=dict)
+    _memo: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.flash_dir.mkdir(parents=True, exist_ok=True)
@@ -76,6 +80,17 @@ class Device:
         parts += [f"{hours} hour{'s' * (hours != 1)}"] if hours or days else []
         parts.append(f"{minutes} minute{'s' * (minutes != 1)}")
         return ", ".join(parts)
+
+    # -- derived state -------------------------------------------------------------------
+    def memo(self, name: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` cached until the configuration or ``key`` changes."""
+        full = (self.running.fingerprint(), key)
+        cached = self._memo.get(name)
+        if cached is None or cached[0] != full:
+            cached = (full, compute())
+            self._memo[name] = cached
+        result: T = cached[1]
+        return result
 
     # -- logging -------------------------------------------------------------------------
     @property

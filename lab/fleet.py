@@ -15,6 +15,7 @@ import asyncssh
 
 from lab.clock import SimClock
 from lab.device import Device
+from lab.ike import CryptoEngine
 from lab.network import Fault, FaultKind, Network
 from lab.scenario import FaultSpec, Scenario
 from lab.server import LoopThread, listen, load_host_key, tick
@@ -87,6 +88,9 @@ class Fleet:
         for device in self.devices.values():
             device.extras["network"] = self.network
         self.subsystems: list[Subsystem] = []
+        # Branch LANs send traffic to the far LAN; hubs answer it.
+        sources = {r.name for r in scenario.routers if r.role != "hub"}
+        self.attach(CryptoEngine(self, sources))
 
     def attach(self, subsystem: Subsystem) -> None:
         """Add a simulated subsystem (IKE/IPsec, IP SLA/track/EEM); it starts with the fleet."""

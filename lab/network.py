@@ -14,9 +14,9 @@ import random
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from lab.cmd_ip import device_rib, link_up
+from lab.cmd_ip import device_interfaces, device_rib, link_up
 from lab.device import Device
-from lab.routing import Interface, interfaces, resolve
+from lab.routing import Interface, resolve
 
 _PRIVATE = [ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
 
@@ -79,7 +79,7 @@ class Network:
     def owner(self, address: str) -> tuple[Device, Interface] | None:
         ip = ipaddress.IPv4Address(address)
         for device in self.devices.values():
-            for itf in interfaces(device.running):
+            for itf in device_interfaces(device):
                 if itf.address == ip:
                     return device, itf
         return None
@@ -104,7 +104,7 @@ class Network:
         if hop is None:
             return None
         egress = hop[0]
-        local = next((i for i in interfaces(src.running) if i.name == egress), None)
+        local = next((i for i in device_interfaces(src) if i.name == egress), None)
         if local is None or local.shutdown or self._blocked(src, egress):
             return None
         source = src_ip or (str(local.address) if local.address else "0.0.0.0")

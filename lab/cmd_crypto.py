@@ -1,0 +1,417 @@
+"""Crypto exec commands: show crypto isakmp/ipsec/session/map, debug crypto, clear, ping.
+
+Layouts follow the IOS-XE captures in the shared corpus (``genie_iosxe_isakmp_sa_*``,
+``lab_iosxe_ipsec_sa_encaps_no_decaps_spoke``, ``genie_iosxe_ipsec_sa_detail_cat9k_gcm``,
+``genie_iosxe_crypto_session_*``, ``genie_iosxe_crypto_map_*``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from lab.commands import Session, command
+from lab.cryptocfg import Ace, MapEntry, read_crypto_config, show_transform
+from lab.device import Device
+from lab.ike import FlowCounters, IkeSa, IpsecSa, engine_of, state_of
+from lab.routing import interfaces
+
+
+def _engine_sync(d: Device) -> None:
+    engine_of(d).sync()
+
+
+def _ike_rows(d: Device) -> list[IkeSa]:
+    return sorted(state_of(d).isakmp, key=lambda s: (s.deleted, s.conn_id, s.peer))
+
+
+def _ends(sa: IkeSa) -> tuple[str, str]:
+    """(dst, src): dst is the responder of the exchange, src the initiator."""
+    return (sa.peer, sa.local) if sa.role == "I" else (sa.local, sa.peer)
+
+
+@command("show crypto isakmp sa")
+def show_isakmp_sa(s: Session, args: tuple[str, ...]) -> str:
+    rows = [
+        "IPv4 Crypto ISAKMP SA",
+        "dst             src             state          conn-id status",
+    ]
+    for sa in _ike_rows(s.device):
+        dst, src = _ends(sa)
+        status = "ACTIVE (deleted)" if sa.deleted else "ACTIVE"
+        rows.append(f"{dst:<16}{src:<16}{sa.state:<15}{sa.conn_id:>7} {status}")
+    return "\n".join(rows) + "\n\nIPv6 Crypto ISAKMP SA\n\n"
+
+
+@command("show crypto isakmp sa detail")
+def show_isakmp_sa_detail(s: Session, args: tuple[str, ...]) -> str:
+    d = s.device
+    out = [
+        "Codes: C - IKE configuration mode, D - Dead Peer Detection",
+        "       K - Keepalives, N - NAT-traversal",
+        "       T - cTCP encapsulation, X - IKE Extended Authentication",
+        "       psk - Preshared key, rsig - RSA signature",
+        "       renc - RSA encryption",
+        "IPv4 Crypto ISAKMP SA",
+        "",
+        "C-id  Local           Remote          I-VRF  Status Encr Hash   Auth DH Lifetime Cap.",
+        "",
+    ]
+    cfg = read_crypto_config(d.running)
+    for sa in _ike_rows(d):
+        policy = sa.policy or (cfg.policies[0] if cfg.policies else None)
+        encr = (policy.encr.split()[0] if policy else "des")[:4]
+        hsh = policy.hash if policy else "sha"
+        group = policy.group if policy else 1
+        life = int((policy.lifetime if policy else 86400) - (d.clock.now() - sa.created))
+        h, rem = divmod(max(life, 0), 3600)
+        cap = "D" if cfg.keepalive else ""
+        status = "ACTIVE" if not sa.deleted else "DELETED"
+        out.append(
+            f"{sa.conn_id:<6}{sa.local:<16}{sa.peer:<16}       {status} {encr:<4} {hsh:<6} psk  {group:<2} "
+            f"{h:02}:{rem // 60:02}:{rem % 60:02} {cap}"
+        )
+        out.append(f"       Engine-id:Conn-id =  SW:{sa.conn_id % 1000}")
+        out.append("")
+    out += ["IPv6 Crypto ISAKMP SA", ""]
+    return "\n".join(out) + "\n"
+
+
+def _ident(net: ipaddress.IPv4Network) -> str:
+    return f"({net.network_address}/{net.netmask}/0/0)"
+
+
+def _counters_block(c: FlowCounters, sa: IpsecSa | None, detail: bool) -> list[str]:
+    enc = int(sa.encaps if sa else 0)
+    dec = int(sa.decaps if sa else 0)
+    replay = int(c.replay_failed)
+    lines = [
+        f"    #pkts encaps: {enc}, #pkts encrypt: {enc}, #pkts digest: {enc}",
+        f"    #pkts decaps: {dec}, #pkts decrypt: {dec}, #pkts verify: {dec}",
+        "    #pkts compressed: 0, #pkts decompressed: 0",
+        "    #pkts not compressed: 0, #pkts compr. failed: 0",
+        "    #pkts not decompressed: 0, #pkts decompress failed: 0",
+    ]
+    if detail:
+        lines += [
+            f"    #pkts no sa (send) {int(c.no_sa)}, #pkts invalid sa (rcv) 0",
+            "    #pkts encaps failed (send) 0, #pkts decaps failed (rcv) 0",
+            "    #pkts invalid prot (recv) 0, #pkts verify failed: 0",
+            "    #pkts invalid identity (recv) 0, #pkts invalid len (rcv) 0",
+            "    #pkts replay rollover (send): 0, #pkts replay rollover (rcv) 0",
+            f"    ##pkts replay failed (rcv): {replay}",
+            "    #pkts tagged (send): 0, #pkts untagged (rcv): 0",
+            "    #pkts not tagged (send): 0, #pkts not untagged (rcv): 0",
+            "    #pkts internal err (send): 0, #pkts internal err (recv) 0",
+        ]
+    lines.append(f"    #send errors {c.send_errors}, #recv errors {replay}")
+    return lines
+
+
+def _sa_block(d: Device, sa: IpsecSa, spi: int, conn: int, map_name: str) -> list[str]:
+    left = max(0, int(sa.lifetime_sec - (d.clock.now() - sa.created)))
+    kb = max(0, sa.lifetime_kb - int((sa.encaps + sa.decaps) * 100 / 1024))
+    return [
+        f"      spi: 0x{spi:X}({spi})",
+        f"        transform: {show_transform(sa.transform)} ,",
+        "        in use settings ={Tunnel, }",
+        f"        conn id: {conn}, flow_id: CSR:{conn % 1000}, sibling_flags FFFFFFFF80000048, crypto map: {map_name}",
+        f"        sa timing: remaining key lifetime (k/sec): ({kb}/{left})",
+        "        IV size: 16 bytes",
+        "        replay detection support: Y",
+        "        Status: ACTIVE(ACTIVE)",
+        "",
+    ]
+
+
+def _ident_block(d: Device, itf: str, entry: MapEntry, ace: Ace, detail: bool) -> list[str]:
+    state = state_of(d)
+    sa = state.ipsec.get(entry.key)
+    counters = state.counters.get(entry.key, FlowCounters())
+    peer = sa.peer if sa else (entry.peers[0] if entry.peers else "0.0.0.0")
+    local = (
+        sa.local
+        if sa
+        else next(
+            (str(i.address) for i in interfaces(d.running) if i.name == itf and i.address),
+            "0.0.0.0",
+        )
+    )
+    out = [
+        "   protected vrf: (none)",
+        f"   local  ident (addr/mask/prot/port): {_ident(ace.src)}",
+        f"   remote ident (addr/mask/prot/port): {_ident(ace.dst)}",
+        f"   current_peer {peer} port 500",
+        "     PERMIT, flags={origin_is_acl,}",
+        *_counters_block(counters, sa, detail),
+        "",
+        f"     local crypto endpt.: {local}, remote crypto endpt.: {peer}",
+        f"     plaintext mtu {1438 if sa else 1500}, path mtu 1500, ip mtu 1500, ip mtu idb {itf}",
+        f"     current outbound spi: 0x{sa.spi_out:X}({sa.spi_out})"
+        if sa
+        else "     current outbound spi: 0x0(0)",
+    ]
+    pfs = f"Y, DH group: {sa.pfs}" if sa and sa.pfs else "N, DH group: none"
+    out += [f"     PFS (Y/N): {pfs}", "", "     inbound esp sas:"]
+    if sa:
+        out += _sa_block(d, sa, sa.spi_in, sa.conn_in, entry.map_name)
+    out += ["     inbound ah sas:", "", "     inbound pcp sas:", "", "     outbound esp sas:"]
+    if sa:
+        out += _sa_block(d, sa, sa.spi_out, sa.conn_out, entry.map_name)
+    out += ["     outbound ah sas:", "", "     outbound pcp sas:", ""]
+    return out
+
+
+def _ipsec_sa(s: Session, peer: str | None, detail: bool) -> str:
+    d = s.device
+    _engine_sync(d)
+    cfg = read_crypto_config(d.running)
+    out: list[str] = []
+    for itf in interfaces(d.running):
+        maps = [m for m, ifs in cfg.map_interfaces.items() if itf.name in ifs]
+        if not maps:
+            continue
+        block: list[str] = []
+        for entry in (e for e in cfg.entries if e.map_name in maps):
+            sa = state_of(d).ipsec.get(entry.key)
+            if peer and peer not in (sa.peer if sa else "", *entry.peers):
+                continue
+            for ace in cfg.permits(entry.acl):
+                block += _ident_block(d, itf.name, entry, ace, detail)
+        if block or not peer:
+            out += [
+                f"interface: {itf.name}",
+                f"    Crypto map tag: {maps[0]}, local addr {itf.address}",
+                "",
+            ]
+            out += block
+    return "\n".join(out) + "\n" if out else ""
+
+
+@command("show crypto ipsec sa [...]")
+def show_ipsec_sa(s: Session, args: tuple[str, ...]) -> str:
+    words = [a.lower() for a in args]
+    detail = bool(words) and "detail".startswith(words[-1])
+    peer = (
+        args[words.index("peer") + 1]
+        if "peer" in words and words.index("peer") + 1 < len(args)
+        else None
+    )
+    return _ipsec_sa(s, peer, detail)
+
+
+def _session_status(d: Device, peer: str, entries: list[MapEntry]) -> tuple[str, IkeSa | None]:
+    ike = engine_of(d).find_sa(d, peer)
+    has_ipsec = any(e.key in state_of(d).ipsec for e in entries)
+    if ike is not None and ike.state == "QM_IDLE":
+        return ("UP-ACTIVE" if has_ipsec else "UP-IDLE"), ike
+    if has_ipsec:
+        return "UP-NO-IKE", ike
+    if ike is not None:
+        return "DOWN-NEGOTIATING", ike
+    return "DOWN", None
+
+
+@command("show crypto session [...]")
+def show_crypto_session(s: Session, args: tuple[str, ...]) -> str:
+    d = s.device
+    _engine_sync(d)
+    detail = bool(args) and "detail".startswith(args[-1].lower())
+    cfg = read_crypto_config(d.running)
+    out = ["Crypto session current status", ""]
+    if detail:
+        out = [
+            "Crypto session current status",
+            "",
+            "Code: C - IKE Configuration mode, D - Dead Peer Detection     ",
+            "K - Keepalives, N - NAT-traversal, T - cTCP encapsulation     ",
+            "X - IKE Extended Authentication, F - IKE Fragmentation",
+            "R - IKE Auto Reconnect, U - IKE Dynamic Route Update",
+            "S - SIP VPN",
+            "",
+        ]
+    for itf in interfaces(d.running):
+        maps = [m for m, ifs in cfg.map_interfaces.items() if itf.name in ifs]
+        peers: dict[str, list[MapEntry]] = {}
+        for entry in (e for e in cfg.entries if e.map_name in maps):
+            for peer in entry.peers[:1]:
+                peers.setdefault(peer, []).append(entry)
+        for peer, entries in peers.items():
+            status, ike = _session_status(d, peer, entries)
+            out += [f"Interface: {itf.name}", f"Session status: {status}"]
+            if detail:
+                out += [
+                    f"Peer: {peer} port 500 fvrf: (none) ivrf: (none)",
+                    "      Phase1_id: " + (peer if ike else "(none)"),
+                    "      Desc: (none)",
+                ]
+            else:
+                out.append(f"Peer: {peer} port 500 ")
+            if ike is not None:
+                active = "Active" if ike.state == "QM_IDLE" else "Inactive"
+                out.append(f"  IKEv1 SA: local {ike.local}/500 remote {peer}/500 {active} ")
+                if detail:
+                    cap = "D" if cfg.keepalive else "(none)"
+                    out.append(
+                        f"          Capabilities:{cap} connid:{ike.conn_id} lifetime:23:59:00"
+                    )
+            for entry in entries:
+                sa = state_of(d).ipsec.get(entry.key)
+                for ace in cfg.permits(entry.acl):
+                    out.append(f"  IPSEC FLOW: permit ip {_net(ace.src)} {_net(ace.dst)} ")
+                    out.append(f"        Active SAs: {2 if sa else 0}, origin: crypto map")
+                    if detail:
+                        dec = int(sa.decaps) if sa else 0
+                        enc = int(sa.encaps) if sa else 0
+                        left = int(sa.lifetime_sec - (d.clock.now() - sa.created)) if sa else 0
+                        kb = sa.lifetime_kb if sa else 0
+                        out.append(
+                            f"        Inbound:  #pkts dec'ed {dec} drop 0 life (KB/Sec) {kb}/{left}"
+                        )
+                        out.append(
+                            f"        Outbound: #pkts enc'ed {enc} drop 0 life (KB/Sec) {kb}/{left}"
+                        )
+            out.append("")
+    return "\n".join(out) + "\n"
+
+
+def _net(net: ipaddress.IPv4Network) -> str:
+    if net.prefixlen == 32:
+        return f"host {net.network_address}"
+    return f"{net.network_address}/{net.netmask}"
+
+
+@command("show crypto map [...]")
+def show_crypto_map(s: Session, args: tuple[str, ...]) -> str:
+    d = s.device
+    cfg = read_crypto_config(d.running)
+    out: list[str] = []
+    for entry in cfg.entries:
+        out.append(f'Crypto Map IPv4 "{entry.map_name}" {entry.seq} ipsec-isakmp')
+        missing_ts = [t for t in entry.transform_sets if t not in cfg.transform_sets]
+        if not entry.peers or entry.acl is None or not entry.transform_sets or missing_ts:
+            out.append("\tWARNING: This crypto map is in an incomplete state!")
+            out.append("\t\t(missing peer or access-list definitions)")
+        if entry.description:
+            out.append(f"\tDescription: {entry.description}")
+        out += [f"\tPeer = {p}" for p in entry.peers]
+        if entry.acl:
+            out.append(f"\tExtended IP access list {entry.acl}")
+            for ace in cfg.acls.get(entry.acl, ()):
+                src = _acl_net(ace.src)
+                dst = _acl_net(ace.dst)
+                out.append(f"\t    access-list {entry.acl} {ace.action} ip {src} {dst}")
+        else:
+            out.append("\tNo matching address list set.")
+        sa = state_of(d).ipsec.get(entry.key)
+        if sa:
+            out.append(f"\tCurrent peer: {sa.peer}")
+        out += [
+            f"\tSecurity association lifetime: {entry.lifetime_kb} kilobytes/{entry.lifetime_sec} seconds",
+            "\tDualstack (Y/N): N",
+            "\tResponder-Only (Y/N): N",
+            f"\tPFS (Y/N): {'Y' if entry.pfs else 'N'}",
+        ]
+        if entry.pfs:
+            out.append(f"\tDH group:  {entry.pfs}")
+        out += ["\tMixed-mode : Disabled", "\tTransform sets={ "]
+        for name in entry.transform_sets:
+            ts = cfg.transform_sets.get(name)
+            if ts:
+                out.append(f"\t\t{name}:  {{ {show_transform(ts)}  }} , ")
+        out += ["\t}", f"\tInterfaces using crypto map {entry.map_name}:"]
+        out += [f"\t\t{i}" for i in cfg.map_interfaces.get(entry.map_name, ())]
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def _acl_net(net: ipaddress.IPv4Network) -> str:
+    if net.prefixlen == 0:
+        return "any"
+    if net.prefixlen == 32:
+        return f"host {net.network_address}"
+    return f"{net.network_address} {net.hostmask}"
+
+
+# -- debug ------------------------------------------------------------------------------------
+_DEBUG_NAMES = {"isakmp": "Crypto ISAKMP", "ipsec": "Crypto IPSEC", "ikev2": "Crypto IKEv2"}
+
+
+def _debug_on(kind: str) -> object:
+    def handler(s: Session, args: tuple[str, ...]) -> str:
+        s.device.debugs.add(kind)
+        return f"{_DEBUG_NAMES[kind]} debugging is on\n"
+
+    return handler
+
+
+for _kind in _DEBUG_NAMES:
+    command(f"debug crypto {_kind} [...]")(_debug_on(_kind))  # type: ignore[arg-type]
+
+
+@command("debug crypto condition peer ipv4 <address>")
+def debug_condition(s: Session, args: tuple[str, ...]) -> str:
+    cond = f"peer ipv4 {args[0]}"
+    if cond not in s.device.debug_conditions:
+        s.device.debug_conditions.append(cond)
+    return ""
+
+
+@command("show crypto debug-condition [...]")
+def show_debug_condition(s: Session, args: tuple[str, ...]) -> str:
+    conds = s.device.debug_conditions
+    if not conds:
+        return "Crypto conditional debug currently is turned OFF\n"
+    lines = [f"IKE peer IP address filters:\n{c.split()[-1]} " for c in conds]
+    return "\n".join(lines) + "\n\nConnection-id filters:[none]\n\nSPI filters:[none]\n"
+
+
+def _undebug(s: Session, args: tuple[str, ...]) -> str:
+    s.device.debugs.clear()
+    return "All possible debugging has been turned off\n"
+
+
+command("undebug all")(_undebug)
+command("no debug all")(_undebug)
+
+
+@command("no debug crypto condition [...]")
+def no_debug_condition(s: Session, args: tuple[str, ...]) -> str:
+    if not args or args[0].lower() == "all":
+        s.device.debug_conditions.clear()
+    else:
+        cond = " ".join(args)
+        s.device.debug_conditions[:] = [c for c in s.device.debug_conditions if c != cond]
+    return ""
+
+
+@command("no debug crypto <kind> [...]")
+def no_debug_kind(s: Session, args: tuple[str, ...]) -> str:
+    s.device.debugs.discard(args[0].lower())
+    return ""
+
+
+command("undebug crypto <kind> [...]")(no_debug_kind)
+
+
+# -- clear ------------------------------------------------------------------------------------
+@command("clear crypto sa [...]")
+def clear_crypto_sa(s: Session, args: tuple[str, ...]) -> str:
+    peer = args[1] if len(args) > 1 and args[0].lower() == "peer" else None
+    engine_of(s.device).clear_ipsec(s.device, peer)
+    return ""
+
+
+@command("clear crypto isakmp [...]")
+def clear_crypto_isakmp(s: Session, args: tuple[str, ...]) -> str:
+    engine_of(s.device).clear_isakmp(s.device)
+    return ""
+
+
+@command("clear crypto session [...]")
+def clear_crypto_session(s: Session, args: tuple[str, ...]) -> str:
+    engine = engine_of(s.device)
+    peer = args[args.index("remote") + 1] if "remote" in args[:-1] else None
+    for sa in list(state_of(s.device).isakmp):
+        if peer is None or sa.peer == peer:
+            engine.clear_peer(s.device, sa.peer)
+    return ""
