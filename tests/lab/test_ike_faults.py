@@ -7,12 +7,14 @@ and syslog lines on the initiator and the responder.
 from __future__ import annotations
 
 import re
+from functools import partial
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from lab.fleet import Fleet
+from lab.ike import CryptoState
 from lab.scenario import FaultSpec, Scenario, load_scenario
 from tests.lab.labcli import cli, one
 
@@ -54,8 +56,12 @@ def faulty(host_key: Path) -> Iterator[Fleet]:
     fleet = Fleet(load_scenario("default"))
     fleet.start(key_path=host_key)
     fleet.advance(25)
-    for name in fleet.devices:
-        fleet.call(lambda n=name: fleet.device(n).debugs.update({"isakmp", "ipsec"}))
+
+    def debug_everywhere() -> None:
+        for device in fleet.devices.values():
+            device.debugs.update({"isakmp", "ipsec"})
+
+    fleet.call(debug_everywhere)
     fleet.advance(35)
     yield fleet
     fleet.stop()
@@ -133,7 +139,7 @@ def test_fault10_sas_out_of_sync(faulty: Fleet) -> None:
     hq_log = one(faulty, "HQ", "show logging | include RECVD_PKT_INV_SPI")
     assert "%CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi" in hq_log
     assert f"srcaddr={wan(6)}" in hq_log
-    enc, dec = counters(one(faulty, "BR06", "show crypto ipsec sa"))
+    enc, _ = counters(one(faulty, "BR06", "show crypto ipsec sa"))
     assert enc > 0
 
 
@@ -267,17 +273,16 @@ def test_healthy_pair_stays_healthy_across_rekeys(
     assert "Success rate is 100 percent" in one(fleet, "BR01", "ping 10.0.0.1 source Gi2")
 
 
+def _hq_spis(fleet: Fleet) -> list[tuple[str, int]]:
+    state = fleet.device("HQ").extras["crypto"]
+    assert isinstance(state, CryptoState)
+    return sorted((key, sa.spi_in) for key, sa in state.ipsec.items())
+
+
 def test_runs_are_repeatable_with_a_seed(fleet_factory: Callable[[Scenario], Fleet]) -> None:
     spis = []
     for _ in range(2):
         fleet = fleet_factory(_variant(lambda s: None))
         fleet.advance(30)
-        spis.append(
-            fleet.call(
-                lambda f=fleet: sorted(
-                    (k, sa.spi_in)
-                    for k, sa in f.device("HQ").extras["crypto"].ipsec.items()  # type: ignore[attr-defined]
-                )
-            )
-        )
-    assert spis[0] == spis[1]
+        spis.append(fleet.call(partial(_hq_spis, fleet)))
+    assert spis[0] and spis[0] == spis[1]
