@@ -1,4 +1,4 @@
-"""Crypto map entries as shown by ``show crypto map`` (IOS / IOS-XE, ASA header form).
+"""Crypto map entries as shown by ``show crypto map`` (IOS / IOS-XE).
 
 ``incomplete`` and ``interfaces`` are explicit because they are the two configuration-level
 reasons a policy-based tunnel never comes up: the device says the entry is incomplete
@@ -62,7 +62,7 @@ class CryptoMapEntry:
 
 @dataclass(frozen=True)
 class CryptoMapBinding:
-    """``Crypto Map: "NAME" idb: IF local address: A`` (IOS) or ``interfaces: { IF }`` (ASA)."""
+    """``Crypto Map: "NAME" idb: IF local address: A``: the map bound to an interface."""
 
     name: str
     interfaces: tuple[str, ...]

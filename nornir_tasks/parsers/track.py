@@ -20,6 +20,12 @@ Sample (IOS 15 / IOS-XE)::
       List boolean or
       Boolean OR is Up
         object 1 Up
+
+Sample (``show track brief``)::
+
+    Track Type        Instance                   Parameter        State Last Change
+    1     ip sla      1                          state            Down  00:09:17
+    4     list                                   boolean          Up    00:05:08
 """
 
 from __future__ import annotations
@@ -57,6 +63,15 @@ _RTT = re.compile(r"^Latest RTT \(millisecs\) (\d+)")
 _FIRST_HOP = re.compile(r"^First-hop interface is (.+)$")
 # object 1 Up / object 2 weight 10 Down / object 3 not Up
 _MEMBER = re.compile(r"^object \d+\b")
+# Track Type        Instance                   Parameter        State Last Change
+_BRIEF_HEADER = re.compile(r"^Track\s+Type\s+Instance\s+Parameter\s+State\s+Last Change")
+_BRIEF_COLUMNS = ("Type", "Instance", "Parameter", "State", "Last Change")
+_BRIEF_KINDS = {
+    "ip sla": TrackKind.IP_SLA,
+    "interface": TrackKind.INTERFACE,
+    "ip route": TrackKind.IP_ROUTE,
+    "stub-object": TrackKind.STUB,
+}
 
 
 @dataclass
@@ -148,11 +163,59 @@ def _read_line(block: _Block, line: str) -> None:
         block.members.append(line)
 
 
+def _brief_row(line: str, starts: list[int]) -> Track | None:
+    """A ``show track brief`` row, cut at the header's column starts; None if it is not one."""
+    number = line[: starts[0]].strip()
+    kind, instance, parameter, state, changed = (
+        line[a:b].strip() for a, b in zip(starts, [*starts[1:], len(line)], strict=True)
+    )
+    if not number.isdigit() or state not in ("Up", "Down") or not kind:
+        return None
+    if kind == "list":
+        found = TrackKind.LIST_BOOLEAN if parameter == "boolean" else TrackKind.LIST_THRESHOLD
+    else:
+        found = _BRIEF_KINDS.get(kind, TrackKind.OTHER)
+    return Track(
+        track_id=int(number),
+        kind=found,
+        object=instance,
+        mode=parameter or None,
+        header=" ".join(w for w in (kind, instance, parameter) if w),
+        state=TrackState(state),
+        state_detail=None,
+        delayed=None,
+        changes=None,
+        last_change=changed or None,
+        delay_up_s=None,
+        delay_down_s=None,
+        return_code=None,
+        rtt_ms=None,
+        first_hop_interface=None,
+        members=(),
+        tracked_by=(),
+    )
+
+
+def _parse_brief(lines: list[str]) -> TrackTable:
+    starts = [lines[0].index(column) for column in _BRIEF_COLUMNS]
+    tracks: dict[int, Track] = {}
+    complete = True
+    for line in lines[1:]:
+        track = _brief_row(line.rstrip(), starts)
+        if track is not None:
+            tracks[track.track_id] = track
+        elif line[:1].isdigit():
+            complete = False  # a row cut off
+    return TrackTable(tracks=tracks, complete=complete)
+
+
 @parser("show track")
 @parser("show track *")
 def parse_show_track(text: str) -> TrackTable:
-    """Parse ``show track`` (all tracks or one)."""
+    """Parse ``show track`` (all tracks, one track, or ``show track brief``)."""
     lines = table_lines(COMMAND, text)
+    if lines and _BRIEF_HEADER.match(lines[0]):
+        return _parse_brief(lines)
     if lines and not _TRACK.match(lines[0].strip()):
         raise ParseError(COMMAND, lines[0])
     blocks: list[_Block] = []

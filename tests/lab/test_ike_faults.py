@@ -7,8 +7,8 @@ and syslog lines on the initiator and the responder.
 from __future__ import annotations
 
 import re
-from functools import partial
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest

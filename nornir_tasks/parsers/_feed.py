@@ -1,0 +1,71 @@
+"""Feeding device output to a crypto line scanner: cleaning, CLI errors, the first-line rule.
+
+The text is cleaned like ``clean_lines`` (with a fast path for long output that carries no
+paging or CR noise), a CLI error reply raises, echoed commands and exec timestamps before the
+output are skipped, and the first remaining line must be one the scanner knows::
+
+    R1#show crypto ipsec sa                      <- echo, skipped
+    Load for five secs: 1%/0%; one minute: 2%    <- exec timestamp, skipped
+    interface: GigabitEthernet3                  <- first line: must be recognised
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nornir_tasks.parsers._common import is_echo, is_exec_timestamp, raise_on_cli_error
+from nornir_tasks.parsers._text import clean_lines
+from nornir_tasks.parsers.registry import ParseError
+
+# Terminals wrap at 511 columns at most; a longer "line" is not device output (and keeps
+# int() of a digit run far below Python's 4300-digit conversion limit).
+MAX_LINE = 4096
+
+
+def clean_lines_fast(text: str) -> list[str]:
+    """The lines ``clean_lines(text)`` returns, several times faster on clean output.
+
+    Only a line that starts with a hostname character and contains ``#`` or ``>`` can be an
+    echoed command or a bare prompt, so only those go through ``clean_lines``' patterns.
+    """
+    if "\r" in text or "--More--" in text:
+        return clean_lines(text)
+    out: list[str] = []
+    append = out.append
+    for raw in text.split("\n"):
+        line = raw.rstrip()
+        maybe_prompt = line and line[0] not in " \t#" and ("#" in line or ">" in line)
+        if maybe_prompt and not clean_lines(line):
+            continue
+        append(line)
+    while out and not out[-1]:
+        out.pop()
+    start = 0
+    while start < len(out) and not out[start]:
+        start += 1
+    return out[start:] if start else out
+
+
+def feed_lines(command: str, text: str, handle: Callable[[str], bool]) -> None:
+    """Pass every non-blank, stripped line of ``text`` to ``handle`` (True = recognised).
+
+    Raises ParseError on a CLI error reply, or when the first line of output is not recognised.
+    """
+    lines = clean_lines_fast(text)
+    raise_on_cli_error(command, lines)
+    stripped = [s for s in map(str.strip, lines) if s]
+    start = 0
+    while start < len(stripped) and (
+        is_echo(stripped[start]) or is_exec_timestamp(stripped[start])
+    ):
+        start += 1
+    if start == len(stripped):
+        return
+    first = stripped[start]
+    if len(first) > MAX_LINE or not handle(first):
+        raise ParseError(command, first[:200], "not a line of this command's output")
+    rest = stripped[start + 1 :]
+    if max(map(len, rest), default=0) > MAX_LINE:
+        rest = [s for s in rest if len(s) <= MAX_LINE]
+    for s in rest:
+        handle(s)

@@ -1,0 +1,118 @@
+"""All crypto parsers against every capture: cut anywhere, shuffled, mixed; and the fast cleaner."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nornir_tasks.parsers import ParseError, parse
+from nornir_tasks.parsers._feed import clean_lines_fast
+from nornir_tasks.parsers._text import clean_lines
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+SAMPLES = {p.parent.name: p.read_text() for p in sorted(GOLDEN.glob("*/raw.txt"))}
+COMMANDS = [
+    "show crypto isakmp sa",
+    "show crypto isakmp sa detail",
+    "show crypto ikev1 sa",
+    "show crypto ipsec sa",
+    "show crypto ipsec sa detail",
+    "show crypto session",
+    "show crypto session detail",
+    "show crypto map",
+    "show crypto ikev2 sa",
+    "show crypto ikev2 sa detail",
+]
+
+
+def _model_or_parse_error(command: str, text: str) -> object:
+    try:
+        return parse(command, text)
+    except ParseError:
+        return None
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_line_cut_of_every_capture(command: str) -> None:
+    """Cut after every line and inside it: a model (flagged if cut mid-record) or ParseError."""
+    for text in SAMPLES.values():
+        lines = text.split("\n")
+        for n in range(1, len(lines) + 1):
+            head = "\n".join(lines[:n])
+            _model_or_parse_error(command, head)
+            _model_or_parse_error(command, head[: len(head) - len(lines[n - 1]) // 2])
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_shuffled_and_spliced_captures(command: str) -> None:
+    rng = random.Random(1)
+    texts = list(SAMPLES.values())
+    for _ in range(200):
+        lines = rng.choice(texts).split("\n") + rng.choice(texts).split("\n")
+        rng.shuffle(lines)
+        _model_or_parse_error(command, "\n".join(lines[: rng.randrange(1, len(lines) + 1)]))
+
+
+def test_a_cut_record_is_never_reported_complete() -> None:
+    """Dropping the last line of a multi-record crypto capture must not look complete."""
+    cases = [
+        ("show crypto ipsec sa", "genie_iosxe_ipsec_sa_cryptomap_and_tunnel"),
+        ("show crypto ipsec sa", "ntc_asa_ipsec_sa_ra_and_l2l_natt"),
+        ("show crypto ikev2 sa detail", "genie_iosxe_ikev2_sa_detail_flexvpn"),
+        ("show crypto session detail", "genie_iosxe_crypto_session_detail_down_negotiating"),
+        ("show crypto map", "genie_iosxe_crypto_map_ikev2_two_peers"),
+    ]
+    for command, name in cases:
+        lines = [line for line in SAMPLES[name].split("\n") if line.strip()]
+        # Remove whole lines from the end until the last record loses a line it needs.
+        cut = "\n".join(lines[:-1])
+        if name.endswith("flexvpn"):
+            cut = SAMPLES[name].split("      Initiator of SA")[0]
+        if name.endswith("two_peers"):
+            cut = SAMPLES[name].split("\tInterfaces using")[0]
+        assert parse(command, cut).complete is False, name
+
+
+def test_very_long_digit_runs_raise_parse_error_not_value_error() -> None:
+    text = "interface: Tunnel1\n    #pkts encaps: " + "9" * 5000 + "\n"
+    parse("show crypto ipsec sa", text)  # the over-long line is ignored, not converted
+    with pytest.raises(ParseError):
+        parse("show crypto ipsec sa", "9" * 5000)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            [
+                "R1#show crypto ipsec sa",
+                "R1#",
+                "  #pkts encaps: 1",
+                "interface: Tu0",
+                "",
+                "  ",
+                "a#b",
+                "x>y",
+                "--More--",
+                " --More-- ",
+                "\r",
+                "\x08",
+                "R1(config)#",
+                "\t",
+            ]
+        )
+        | st.text(alphabet="ab #>\r\n-M", max_size=12),
+        max_size=30,
+    ).map("\n".join)
+)
+def test_fast_cleaner_returns_exactly_what_clean_lines_returns(text: str) -> None:
+    assert clean_lines_fast(text) == clean_lines(text)
+
+
+def test_fast_cleaner_on_every_capture() -> None:
+    for text in SAMPLES.values():
+        assert clean_lines_fast(text) == clean_lines(text)
