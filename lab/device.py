@@ -52,6 +52,7 @@ class Device:
     last_change: str = ""
     vty_counter: int = 0
     extras: dict[str, object] = field(default_factory=dict)
+    drop_hooks: list[Callable[[], None]] = field(default_factory=list)
     _memo: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

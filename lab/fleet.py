@@ -172,6 +172,15 @@ class Fleet:
         """Move the simulated clock forward, firing timers on the loop thread."""
         self.call(lambda: self.clock.advance(seconds))
 
+    def drop_sessions(self, name: str) -> None:
+        """Close every SSH session of router ``name`` from the server side."""
+
+        def drop() -> None:
+            for close in list(self.devices[name].drop_hooks):
+                close()
+
+        self.call(drop)
+
     def device(self, name: str) -> Device:
         return self.devices[name]
 

@@ -70,6 +70,8 @@ async def _shell(process: asyncssh.SSHServerProcess[str], device: Device) -> Non
         process.exit(0)
         return
     session.start()
+    # The fleet can drop this session from the server side (a vty cleared, a reload).
+    device.drop_hooks.append(process.close)
     try:
         while not session.closed:
             data = await process.stdin.read(4096)
@@ -80,6 +82,8 @@ async def _shell(process: asyncssh.SSHServerProcess[str], device: Device) -> Non
         pass
     finally:
         session.set_monitor(False)
+        if process.close in device.drop_hooks:
+            device.drop_hooks.remove(process.close)
         if not session.closed:
             process.exit(0)
 

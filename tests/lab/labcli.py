@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from netmiko import ConnectHandler
+from nornir import InitNornir
+from nornir.core import Nornir
+from nornir.core.filter import F
 
 from lab.fleet import Fleet
+from lab.inventory import write_inventory
 
 
 def cli(fleet: Fleet, router: str, *commands: str) -> list[str]:
@@ -24,3 +30,10 @@ def cli(fleet: Fleet, router: str, *commands: str) -> list[str]:
 
 def one(fleet: Fleet, router: str, command: str) -> str:
     return cli(fleet, router, command)[0]
+
+
+def nornir_for(fleet: Fleet, directory: Path, hosts: tuple[str, ...] = ()) -> Nornir:
+    """A Nornir object over the fleet (inventory written to ``directory``)."""
+    config = write_inventory(fleet, directory)
+    nr = InitNornir(config_file=str(config), logging={"enabled": False})
+    return nr.filter(F(name__any=list(hosts))) if hosts else nr
