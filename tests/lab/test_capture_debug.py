@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,7 @@ def fleet(host_key: Path) -> Iterator[Fleet]:
     fleet.stop()
 
 
-def _capture(fleet: Fleet, tmp_path: Path, **kwargs: object) -> DebugCapture:
+def _capture(fleet: Fleet, tmp_path: Path, **kwargs: Any) -> DebugCapture:
     nr = nornir_for(fleet, tmp_path / "inv", ("HQ",))
     result = nr.run(task=capture_debug, **kwargs)
     value = result["HQ"][0].result
