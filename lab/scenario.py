@@ -76,6 +76,10 @@ class Scenario(BaseModel):
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
+    """A shipped scenario by name, a YAML file by path, or ``scaled-N`` (N small routers)."""
+    name = str(name_or_path)
+    if name.startswith("scaled-") and name[len("scaled-") :].isdigit():
+        return scaled_scenario(int(name[len("scaled-") :]))
     path = Path(name_or_path)
     if not path.suffix:
         path = SCENARIO_DIR / f"{name_or_path}.yaml"
