@@ -8,8 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from nornir_tasks.yamlfile import YamlFileError, load_with_lines, located
 
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 
@@ -91,53 +92,19 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 def parse_scenario(text: str, filename: str) -> Scenario:
     try:
-        data, lines = _load_with_lines(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{filename}:{mark.line + 1}" if mark else filename
-        raise ScenarioError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+        data, lines = load_with_lines(text, filename)
+    except YamlFileError as exc:
+        raise ScenarioError(str(exc)) from exc
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        line = _nearest_line(lines, loc)
-        field = ".".join(str(p) for p in loc) or "(top level)"
-        raise ScenarioError(f"{filename}:{line}: {field}: {err['msg']}") from exc
+        raise ScenarioError(located(filename, lines, tuple(err["loc"]), err["msg"])) from exc
     names = [r.name for r in scenario.routers]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ScenarioError(f"{filename}: duplicate router names: {', '.join(dupes)}")
     return scenario
-
-
-def _nearest_line(lines: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int:
-    while loc not in lines and loc:
-        loc = loc[:-1]
-    return lines.get(loc, 1)
-
-
-def _load_with_lines(text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
-    """YAML data plus the line number of every key and list item, by path."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    lines: dict[tuple[Any, ...], int] = {}
-    if node is None:
-        return {}, lines
-
-    def walk(n: yaml.Node, path: tuple[Any, ...]) -> Any:
-        lines[path] = n.start_mark.line + 1
-        if isinstance(n, yaml.MappingNode):
-            out = {}
-            for key_node, value_node in n.value:
-                key = yaml.safe_load(yaml.serialize(key_node))
-                lines[(*path, key)] = key_node.start_mark.line + 1
-                out[key] = walk(value_node, (*path, key))
-            return out
-        if isinstance(n, yaml.SequenceNode):
-            return [walk(item, (*path, i)) for i, item in enumerate(n.value)]
-        return yaml.safe_load(yaml.serialize(n))
-
-    return walk(node, ()), lines
 
 
 def scaled_scenario(count: int, legacy_every: int = 0) -> Scenario:

@@ -1,0 +1,1 @@
+"""Playbooks: YAML files naming hosts, checks, thresholds and assertions (validated on load)."""

@@ -1,0 +1,87 @@
+"""The playbook schema. Unknown keys and wrong types are errors, before any device is touched."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from nornir_tasks.tasks.collect import HEALTH_COMMANDS
+
+_TESTS = ("contains", "not_contains", "regex", "equal", "gt", "lt")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class HostSelection(_Strict):
+    names: list[str] = []
+    groups: list[str] = []
+    filter: dict[str, str] = {}
+
+
+class Assertion(_Strict):
+    """One test on a command's output, nornir_salt style.
+
+    ``path`` selects values in the parsed output (``sas[*].state``); without it the test
+    applies to the raw text. ``{value}`` in the expected value is replaced by the host's
+    inventory data at ``value_from`` (``data.wan_ip``).
+    """
+
+    name: str
+    command: str
+    path: str | None = None
+    contains: str | None = None
+    not_contains: str | None = Field(None, alias="!contains")
+    regex: str | None = None
+    equal: Any = None
+    gt: float | None = None
+    lt: float | None = None
+    value_from: str | None = None
+    hosts: list[str] = []
+    groups: list[str] = []
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Assertion:
+        given = [t for t in _TESTS if getattr(self, t) is not None]
+        if not given:
+            raise ValueError("needs one test: contains, !contains, regex, equal, gt or lt")
+        if len(given) > 1 and set(given) != {"gt", "lt"}:
+            raise ValueError(f"more than one test: {', '.join(given)} (only gt with lt combine)")
+        return self
+
+
+class WaitUntil(Assertion):
+    """Poll ``command`` until the test passes or ``max_time`` runs out (pyATS Blitz style)."""
+
+    max_time: float = Field(60.0, gt=0)
+    interval: float = Field(5.0, gt=0)
+
+
+class Collect(_Strict):
+    commands: list[str] = list(HEALTH_COMMANDS)
+    poll_interval: float = Field(10.0, ge=0, description="seconds between two counter polls")
+    read_timeout: float = Field(30.0, gt=0)
+
+
+class DebugPolicy(_Strict):
+    escalate: bool = False
+    seconds: float = Field(30.0, gt=0, le=300)
+    cpu_limit: int = Field(60, ge=1, le=100)
+
+
+class Playbook(_Strict):
+    name: str
+    description: str = ""
+    hosts: HostSelection = HostSelection()
+    collect: Collect = Collect()
+    checks: list[str] = ["*"]
+    fail_on: Literal["critical", "warning", "info"] = "critical"
+    thresholds: dict[str, float] = {}
+    assertions: list[Assertion] = []
+    wait_until: list[WaitUntil] = []
+    debug: DebugPolicy = DebugPolicy()
+    # Sections later features read (failover spec, SMTP relays); validated by those features.
+    failover: dict[str, Any] | None = None
+    smtp: dict[str, Any] | None = None
