@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from lab import cmd_config, cmd_crypto, cmd_files, cmd_ip, cmd_ping, cmd_system  # noqa: F401
+from lab import cmd_config, cmd_crypto, cmd_files, cmd_ip, cmd_ping, cmd_system, quirks  # noqa: F401
 from lab.commands import PRIV, USER
 from lab.configmode import ConfigContext, apply_line
 from lab.device import Device
@@ -26,6 +26,7 @@ class CliSession:
         source: str,
         write: Callable[[str], None],
         close: Callable[[], None],
+        later: Callable[[float, Callable[[], None]], object] = lambda _d, fn: fn(),
     ) -> None:
         self.device = device
         self.username = username
@@ -45,6 +46,9 @@ class CliSession:
         self._pages: list[str] = []
         self._question: tuple[Callable[[str], str], bool] | None = None
         self.closed = False
+        self._busy = False
+        self._typeahead = ""
+        self._later = later
 
     # -- session plumbing ----------------------------------------------------------------
     def start(self) -> None:
@@ -88,9 +92,15 @@ class CliSession:
 
     # -- input ---------------------------------------------------------------------------
     def feed(self, data: str) -> None:
-        for ch in data:
+        if self._busy:  # a slow command is still running: IOS keeps what is typed ahead
+            self._typeahead += data
+            return
+        for i, ch in enumerate(data):
             if self.closed:
                 return
+            if self._busy:
+                self._typeahead += data[i:]
+                break
             if self._pages:
                 self._more_key(ch)
             elif ch in "\r\n":
@@ -134,9 +144,26 @@ class CliSession:
             self._question = None
             self._emit(answer(line))
         else:
-            self._paginate(self._execute(line))
+            output = self._execute(line)
+            delay = quirks.delay_for(self.device, line)
+            if delay:
+                self._busy = True
+                self._later(delay, lambda: self._finish_slow(output))
+                return
+            self._paginate(output)
         if self._question is None and not self.closed and not self._pages:
             self._emit(self.prompt())
+
+    def _finish_slow(self, output: str) -> None:
+        self._busy = False
+        if self.closed:
+            return
+        self._paginate(output)
+        if not self._pages:
+            self._emit(self.prompt())
+        pending, self._typeahead = self._typeahead, ""
+        self.feed(pending)
+        self._flush()
 
     def _more_key(self, ch: str) -> None:
         self._emit(_ERASE_MORE)
@@ -189,8 +216,11 @@ class CliSession:
     def run_exec(self, line: str) -> str:
         command, pipe = _split_pipe(line)
         result = (PRIV if self.privileged else USER).match(command)
+        missing = quirks.missing_feature(self.device, command)
+        if missing is not None:
+            result = Invalid(missing)
         if isinstance(result, Match):
-            output = result.handler(self, result.args)
+            output = quirks.truncate(self.device, line, result.handler(self, result.args))
             return _apply_pipe(output, pipe) if pipe else output
         return self._error(line, result)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import random
 import shutil
 import tempfile
@@ -79,6 +80,7 @@ class Fleet:
                 legacy_ssh=router.legacy_ssh,
                 serial=f"9{zlib.crc32(router.name.encode()):010X}",
             )
+            self.devices[router.name].extras["quirks"] = copy.deepcopy(router.quirks)
 
         self.network = Network(
             self.devices,

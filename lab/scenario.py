@@ -34,6 +34,7 @@ class Router(BaseModel):
     legacy_ssh: bool = False
     credentials: Credentials | None = None
     data: dict[str, Any] = {}
+    quirks: dict[str, Any] = {}  # robustness tests: see lab/quirks.py
     config: str
 
 

@@ -62,6 +62,7 @@ async def _shell(process: asyncssh.SSHServerProcess[str], device: Device) -> Non
         str(peer[0]),
         process.stdout.write,
         lambda: process.exit(0),
+        lambda delay, fn: asyncio.get_running_loop().call_later(delay, fn),
     )
     if process.command:  # "ssh router show version": one command, then close
         session.privileged = True

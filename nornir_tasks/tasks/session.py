@@ -11,7 +11,7 @@ from netmiko.exceptions import (
     NetmikoTimeoutException,
     ReadTimeout,
 )
-from paramiko.ssh_exception import SSHException
+from paramiko.ssh_exception import NoValidConnectionsError, SSHException
 
 from nornir_tasks.models.collection import HostStatus
 
@@ -29,17 +29,29 @@ def classify(exc: BaseException) -> tuple[HostStatus, str]:
     while current is not None and len(chain) < 6:
         chain.append(current)
         current = current.__cause__ or current.__context__
-    for e in chain:
-        if isinstance(e, NetmikoAuthenticationException):
-            return HostStatus.AUTH_FAILED, "authentication failed (username or password refused)"
-        if isinstance(e, ReadTimeout):
-            return HostStatus.TIMEOUT, f"timed out waiting for the device: {_first_line(e)}"
-        if isinstance(e, NetmikoTimeoutException | socket.timeout | TimeoutError):
-            return HostStatus.UNREACHABLE, f"connection timed out: {_first_line(e)}"
-        if isinstance(e, ConnectionRefusedError):
-            return HostStatus.UNREACHABLE, "connection refused (nothing listening on the SSH port)"
-        if isinstance(e, OSError | SSHException) and not isinstance(e, ReadTimeout):
-            return HostStatus.UNREACHABLE, f"SSH session failed: {_first_line(e)}"
+    # The most specific cause anywhere in the chain wins (netmiko wraps socket errors).
+    rules: list[tuple[type[BaseException] | tuple[type[BaseException], ...], HostStatus, str]] = [
+        (NetmikoAuthenticationException, HostStatus.AUTH_FAILED, "authentication failed"),
+        (ConnectionRefusedError, HostStatus.UNREACHABLE, "connection refused"),
+        (ReadTimeout, HostStatus.TIMEOUT, "timed out waiting for the device"),
+        (
+            (NetmikoTimeoutException, socket.timeout, TimeoutError),
+            HostStatus.UNREACHABLE,
+            "connection timed out",
+        ),
+        ((SSHException, OSError), HostStatus.UNREACHABLE, "SSH session failed"),
+    ]
+    for e in chain:  # paramiko keeps the socket errors of each address tried in .errors
+        errors = getattr(e, "errors", None)
+        refused = isinstance(errors, dict) and any(
+            isinstance(err, ConnectionRefusedError) for err in errors.values()
+        )
+        if isinstance(e, NoValidConnectionsError) and refused:
+            return HostStatus.UNREACHABLE, f"connection refused: {_first_line(e)}"
+    for kinds, status, label in rules:
+        found = next((e for e in chain if isinstance(e, kinds)), None)
+        if found is not None:
+            return status, f"{label}: {_first_line(found)}"
     return HostStatus.FAILED, f"{type(exc).__name__}: {_first_line(exc)}"
 
 

@@ -1,0 +1,37 @@
+"""Saved evidence: the raw outputs of a run, one file per host and command, secrets masked.
+
+Layout: ``DIR/<host>/<command, spaces and pipes as _>.txt``; each file starts with the prompt
+line (``HOST#command``) so ``vpndiag diagnose DIR`` knows the host and the command again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from nornir_tasks.models.collection import HostCollection
+from nornir_tasks.parsers._secrets import mask_secrets
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9.\-]+")
+
+
+def evidence_name(command: str) -> str:
+    return _UNSAFE.sub("_", command.strip()).strip("_")[:120] + ".txt"
+
+
+def save_evidence(collections: Sequence[HostCollection], directory: Path) -> list[Path]:
+    """Write every raw output (masked); returns the files written."""
+    written: list[Path] = []
+    for collection in collections:
+        host_dir = directory / _UNSAFE.sub("_", collection.host)
+        host_dir.mkdir(parents=True, exist_ok=True)
+        for output in collection.outputs:
+            path = host_dir / evidence_name(output.command)
+            path.write_text(f"{collection.host}#{output.command}\n{mask_secrets(output.raw)}\n")
+            written.append(path)
+        if collection.error:
+            status = host_dir / "_status.txt"
+            status.write_text(f"{collection.status}: {mask_secrets(collection.error)}\n")
+            written.append(status)
+    return written
