@@ -48,8 +48,9 @@ def unruly(fleet_factory: Callable[[Scenario], Fleet], tmp_path: Path) -> Path:
 def test_every_host_reported_with_its_reason(unruly: Path) -> None:
     nr = open_inventory(unruly, workers=10)
     for host in nr.inventory.hosts.values():
-        host.connection_options["netmiko"].extras["read_timeout_override"] = 2
-        host.connection_options["netmiko"].extras["conn_timeout"] = 3
+        extras = host.connection_options["netmiko"].extras
+        assert extras is not None
+        extras.update(read_timeout_override=2, conn_timeout=3)
     by_host = {c.host: c for c in run_collection(nr, read_timeout=2)}
     assert set(by_host) == {"R0001", "R0002", "R0003", "R0004", "R0005", "R0006", "GHOST"}
 
