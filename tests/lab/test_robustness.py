@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -27,7 +28,7 @@ def _free_port() -> int:
 @pytest.fixture()
 def unruly(fleet_factory: Callable[[Scenario], Fleet], tmp_path: Path) -> Path:
     scenario = scaled_scenario(6)
-    quirks = {
+    quirks: dict[str, dict[str, Any]] = {
         "R0003": {"no_crypto": True},
         "R0004": {"slow": {"crypto ipsec": 5}},
         "R0005": {"truncate": {"processes cpu": {"bytes": 30, "times": 99}}},
