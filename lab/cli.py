@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from lab import cmd_config, cmd_crypto, cmd_files, cmd_ip, cmd_ping, cmd_system, quirks  # noqa: F401
+from lab import (  # noqa: F401  (imported to register their commands)
+    cmd_config,
+    cmd_crypto,
+    cmd_failover,
+    cmd_files,
+    cmd_ip,
+    cmd_ping,
+    cmd_system,
+    cmd_telnet,
+    quirks,
+)
 from lab.commands import PRIV, USER
 from lab.configmode import ConfigContext, apply_line
 from lab.device import Device
@@ -45,6 +55,7 @@ class CliSession:
         self._last_cr = False
         self._pages: list[str] = []
         self._question: tuple[Callable[[str], str], bool] | None = None
+        self._passthrough: Callable[[str], None] | None = None
         self.closed = False
         self._busy = False
         self._typeahead = ""
@@ -64,6 +75,22 @@ class CliSession:
     def ask(self, question: str, answer: Callable[[str], str], echo: bool = True) -> None:
         self._emit(question)
         self._question = (answer, echo)
+
+    def pass_through(self, receive: Callable[[str], None] | None) -> None:
+        """Hand what the client types to ``receive`` (an open telnet) instead of the CLI;
+        ``None`` gives the terminal back. No prompt is printed while it is taken."""
+        self._passthrough = receive
+
+    def write(self, text: str) -> None:
+        """Output that arrives between commands (the bytes of a telnet peer)."""
+        self._emit(text)
+        self._flush()
+
+    def hang_up(self) -> None:
+        """The client went away: a command holding the terminal gets "" (end of input)."""
+        receive, self._passthrough = self._passthrough, None
+        if receive is not None:
+            receive("")
 
     def close(self) -> None:
         self.closed = True
@@ -100,6 +127,13 @@ class CliSession:
                 return
             if self._busy:
                 self._typeahead += data[i:]
+                break
+            if self._passthrough is not None:
+                # The LF of the CR LF that ended the command line is not for the peer.
+                rest = data[i + 1 :] if ch == "\n" and self._last_cr else data[i:]
+                self._last_cr = False
+                if rest:
+                    self._passthrough(rest)
                 break
             if self._pages:
                 self._more_key(ch)
@@ -151,7 +185,8 @@ class CliSession:
                 self._later(delay, lambda: self._finish_slow(output))
                 return
             self._paginate(output)
-        if self._question is None and not self.closed and not self._pages:
+        idle = self._question is None and self._passthrough is None
+        if idle and not self.closed and not self._pages:
             self._emit(self.prompt())
 
     def _finish_slow(self, output: str) -> None:

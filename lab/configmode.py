@@ -54,8 +54,13 @@ MODES: dict[str, SubMode] = {
     "ip-sla": _mode("config-ip-sla", "icmp-echo tcp-connect udp-jitter udp-echo " + _IP_SLA_OP),
     "ip-sla-echo": _mode("config-ip-sla-echo", _IP_SLA_OP),
     "ip-sla-tcp": _mode("config-ip-sla-tcp", _IP_SLA_OP),
-    "track": _mode("config-track", "delay default-state"),
-    "applet": _mode("config-applet", "event action description trigger"),
+    "track": _mode("config-track", "delay default-state object"),
+    # "event manager applet B" typed inside applet A opens applet B, as on IOS.
+    "applet": _mode(
+        "config-applet",
+        "event action description trigger",
+        event="track syslog timer none cli interface snmp counter oir ipsla routing tag",
+    ),
     "route-map": _mode("config-route-map", "match set description continue"),
     "ext-nacl": _mode("config-ext-nacl", "permit deny remark"),
     "std-nacl": _mode("config-std-nacl", "permit deny remark"),

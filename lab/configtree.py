@@ -52,6 +52,7 @@ _CHILD_TWO_WORD = {
     "authentication",
     "no",
     "ipv6",
+    "object",  # track list members: "object 1", "object 2 not"
 }
 
 

@@ -16,6 +16,7 @@ import asyncssh
 
 from lab.clock import SimClock
 from lab.device import Device
+from lab.failover import FailoverEngine
 from lab.ike import CryptoEngine
 from lab.network import Fault, FaultKind, Network
 from lab.scenario import FaultSpec, Scenario
@@ -93,6 +94,7 @@ class Fleet:
         # Branch LANs send traffic to the far LAN; hubs answer it.
         sources = {r.name for r in scenario.routers if r.role != "hub"}
         self.attach(CryptoEngine(self, sources))
+        self.attach(FailoverEngine(self))
 
     def attach(self, subsystem: Subsystem) -> None:
         """Add a simulated subsystem (IKE/IPsec, IP SLA/track/EEM); it starts with the fleet."""

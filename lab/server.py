@@ -82,6 +82,7 @@ async def _shell(process: asyncssh.SSHServerProcess[str], device: Device) -> Non
     except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, asyncssh.SignalReceived):
         pass
     finally:
+        session.hang_up()  # an open telnet from this vty ends with it
         session.set_monitor(False)
         if process.close in device.drop_hooks:
             device.drop_hooks.remove(process.close)
