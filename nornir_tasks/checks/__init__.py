@@ -1,0 +1,61 @@
+"""The diagnosis engine: pure checks over parsed evidence, registered by finding code.
+
+    from nornir_tasks.checks import FleetEvidence, Output, diagnose, host_evidence
+
+    hq = host_evidence("HQ", [Output("show crypto isakmp sa", text), ...])
+    findings = diagnose(fleet_evidence([hq, br07]), select=("IKE_*",))
+
+Every rule module of this package registers its checks on import.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from nornir_tasks.checks import registry
+from nornir_tasks.checks.evidence import (
+    FleetEvidence,
+    HostEvidence,
+    Output,
+    canonical,
+    fleet_evidence,
+    from_collection,
+    host_evidence,
+)
+from nornir_tasks.checks.registry import (
+    Check,
+    check,
+    diagnose,
+    registered_checks,
+    registered_codes,
+)
+
+RULE_MODULES = (
+    "phase1",
+    "phase2",
+    "dataplane",
+    "cryptomap",
+    "compat",
+    "hygiene",
+    "failover",
+    "termination",
+    "noise",
+)
+for _name in RULE_MODULES:
+    importlib.import_module(f"{__name__}.{_name}")
+
+__all__ = [
+    "Check",
+    "FleetEvidence",
+    "HostEvidence",
+    "Output",
+    "canonical",
+    "check",
+    "diagnose",
+    "fleet_evidence",
+    "from_collection",
+    "host_evidence",
+    "registered_checks",
+    "registered_codes",
+    "registry",
+]

@@ -1,0 +1,465 @@
+"""Offline configuration compatibility of the two ends of each crypto-map tunnel.
+
+From both running configurations (the fleet matches each ``set peer`` to the host that owns
+the address): phase-1 policy intersection, a key on the responder for the address the
+initiator actually uses, transform-set and PFS intersection, mirrored crypto ACLs. Reported
+as the same findings as live evidence, with ``source=config``. A pair-wide (symmetric) finding
+is reported once, on the end with fewer peers (the spoke), ties broken by name.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from nornir_tasks.checks.evidence import CONFIG, FleetEvidence, HostEvidence
+from nornir_tasks.checks.peers import other_end
+from nornir_tasks.checks.quote import config_lines, tag, unique
+from nornir_tasks.checks.registry import check
+from nornir_tasks.checks.routes import egress
+from nornir_tasks.models.config import CryptoMap, CryptoMapEntry, RunningConfig, TransformSet
+from nornir_tasks.models.findings import Finding, Severity, Source, Step
+
+
+@dataclass(frozen=True)
+class Tunnel:
+    """One crypto-map entry of a host toward one peer address."""
+
+    cmap: CryptoMap
+    entry: CryptoMapEntry
+    peer: str
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A tunnel and, when the peer is in the fleet with its config, the entry pointing back."""
+
+    host: HostEvidence
+    config: RunningConfig
+    tunnel: Tunnel
+    other: HostEvidence | None
+    other_config: RunningConfig | None
+    back: Tunnel | None  # the other end's entry for one of our addresses (or its dynamic map)
+
+
+def tunnels(config: RunningConfig) -> list[Tunnel]:
+    """Static crypto-map entries and their peers (dynamic maps have no peer)."""
+    return [
+        Tunnel(cmap, entry, peer)
+        for cmap in config.crypto_maps
+        if not cmap.dynamic
+        for entry in cmap.entries
+        for peer in entry.peers
+    ]
+
+
+def _back(config: RunningConfig, addresses: frozenset[str]) -> Tunnel | None:
+    for t in tunnels(config):
+        if t.peer in addresses:
+            return t
+    for cmap in config.crypto_maps:  # a dynamic map accepts any peer
+        if cmap.dynamic and cmap.entries:
+            return Tunnel(cmap, cmap.entries[0], "")
+    return None
+
+
+def pairs(host: HostEvidence, fleet: FleetEvidence) -> list[Pair]:
+    config = host.config
+    if config is None:
+        return []
+    out = []
+    for t in tunnels(config):
+        other = other_end(fleet, host, t.peer)
+        other_config = other.config if other else None
+        back = _back(other_config, host.addresses) if other_config else None
+        out.append(Pair(host, config, t, other, other_config, back))
+    return out
+
+
+def reports(pair: Pair) -> bool:
+    """Symmetric findings go on one end only: the one with fewer peers, then by name."""
+    if pair.other is None or pair.other_config is None:
+        return True
+    mine = (len({t.peer for t in tunnels(pair.config)}), pair.host.host)
+    theirs = (len({t.peer for t in tunnels(pair.other_config)}), pair.other.host)
+    return mine <= theirs
+
+
+def _finding(
+    pair: Pair,
+    code: str,
+    summary: str,
+    cause: str,
+    evidence: list[str],
+    steps: tuple[str, ...],
+    step: Step,
+    severity: Severity = Severity.CRITICAL,
+) -> Finding:
+    return Finding(
+        code=code,
+        severity=severity,
+        host=pair.host.host,
+        peer=pair.tunnel.peer,
+        summary=summary,
+        cause=cause,
+        evidence=unique(evidence, 14),
+        next_steps=steps,
+        step=step,
+        source=Source.CONFIG,
+    )
+
+
+def _other_lines(pair: Pair, pattern: str, children: bool = False) -> list[str]:
+    if pair.other is None:
+        return []
+    return list(tag(config_lines(pair.other, pattern, children), pair.other, pair.host.host))
+
+
+# -- phase 1 policies ----------------------------------------------------------------------------
+
+Suite = tuple[str, str, str, int]
+
+
+def _encryption(value: str | None) -> str:
+    words = (value or "des").lower().split()
+    return "aes 128" if words == ["aes"] else " ".join(words)
+
+
+def suites(config: RunningConfig) -> frozenset[Suite] | None:
+    """Phase-1 policies as (encryption, hash, auth, group), IOS defaults filled in.
+
+    None when no policy is configured: the image's default suites apply, unknown here.
+    """
+    if not config.isakmp_policies:
+        return None
+    return frozenset(
+        (
+            _encryption(p.encryption),
+            (p.hash or "sha").lower().replace("sha1", "sha"),
+            (p.authentication or "rsa-sig").lower(),
+            p.group or 1,
+        )
+        for p in config.isakmp_policies
+    )
+
+
+def policy_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    for pair in pairs(host, fleet):
+        if pair.other_config is None or pair.back is None or not reports(pair):
+            continue
+        mine, theirs = suites(pair.config), suites(pair.other_config)
+        if mine is None or theirs is None or mine & theirs:
+            continue
+        other = pair.other.host if pair.other else pair.tunnel.peer
+        yield _finding(
+            pair,
+            "IKE_P1_POLICY_MISMATCH",
+            f"no ISAKMP policy of {host.host} matches one of {other}'s",
+            f"{host.host} offers {_suites_text(mine)}; {other} accepts {_suites_text(theirs)}. "
+            "Phase 1 needs one policy equal on encryption, hash, DH group and authentication; "
+            "with none in common the responder answers 'no offers accepted' and the tunnel "
+            "never comes up.",
+            config_lines(host, r"^crypto isakmp policy", children=True)
+            + _other_lines(pair, r"^crypto isakmp policy", children=True),
+            (
+                "show crypto isakmp policy  (on both ends)",
+                "add a policy with the same encryption/hash/group/authentication on both ends",
+            ),
+            Step.IKE_PHASE1,
+        )
+
+
+def _suites_text(found: frozenset[Suite]) -> str:
+    return ", ".join(f"{e}/{h}/{a}/group {g}" for e, h, a, g in sorted(found))
+
+
+# -- keys ----------------------------------------------------------------------------------------
+
+
+def _covers(address: str | None, mask: str | None, target: str) -> bool:
+    if address is None:
+        return False
+    if mask is None:
+        return address == target
+    try:
+        net = ipaddress.IPv4Network(f"{address}/{mask}", strict=False)
+        return ipaddress.IPv4Address(target) in net
+    except ValueError:
+        return False
+
+
+def has_key_for(config: RunningConfig, target: str) -> bool:
+    """A pre-shared key covers ``target`` (hostname keys are assumed to: they cannot be resolved)."""
+    if any(k.hostname for k in config.isakmp_keys):
+        return True
+    entries = [(k.address, k.mask) for k in config.isakmp_keys]
+    entries += [(p.address, p.mask) for r in config.keyrings for p in r.peers]
+    entries += [(p.address, p.mask) for r in config.ikev2_keyrings for p in r.peers]
+    return any(_covers(a, m, target) for a, m in entries)
+
+
+def uses_psk(config: RunningConfig) -> bool:
+    """Pre-shared keys are in play (a pre-share policy, or only the image defaults)."""
+    return not config.isakmp_policies or any(
+        (p.authentication or "").lower() == "pre-share" for p in config.isakmp_policies
+    )
+
+
+def used_addresses(host: HostEvidence, cmap: CryptoMap, peer: str) -> tuple[str | None, list[str]]:
+    """(primary, backups): the address IKE to ``peer`` is sourced from, and the others it can be.
+
+    ``crypto map X local-address IF`` pins it; otherwise it is the map interface the route to the
+    peer leaves from, and every other interface carrying the map is a backup (dual ISP).
+    """
+    config = host.config
+    if config is None:
+        return None, []
+
+    def address(name: str) -> str | None:
+        itf = config.interfaces.get(name)
+        return itf.ip_address if itf and not itf.shutdown else None
+
+    if cmap.local_address:
+        return address(cmap.local_address), []
+    route = egress(host, peer)
+    names = list(cmap.interfaces)
+    primary = (
+        route.interface if route and route.interface in names else (names[0] if names else None)
+    )
+    backups = [a for n in names if n != primary and (a := address(n))]
+    return (address(primary) if primary else None), backups
+
+
+def key_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    """This host lacks a key for a peer it talks to, or for the address a fleet peer uses."""
+    config = host.config
+    if config is None or not uses_psk(config):
+        return
+    reported: set[str] = set()
+    for pair in pairs(host, fleet):
+        peer = pair.tunnel.peer
+        if pair.tunnel.cmap.interfaces and not has_key_for(config, peer) and peer not in reported:
+            reported.add(peer)
+            yield _missing_key(host, pair, peer, f"set peer {peer}")
+    for other in fleet.hosts:
+        if other.host == host.host or other.config is None:
+            continue
+        for t in tunnels(other.config):
+            if t.peer not in host.addresses or not t.cmap.interfaces:
+                continue
+            used, _ = used_addresses(other, t.cmap, t.peer)
+            if used and used not in reported and not has_key_for(config, used):
+                reported.add(used)
+                pair = Pair(host, config, Tunnel(t.cmap, t.entry, used), other, other.config, t)
+                yield _missing_key(host, pair, used, f"{other.host} sources IKE from {used}")
+
+
+def _missing_key(host: HostEvidence, pair: Pair, address: str, why: str) -> Finding:
+    return _finding(
+        pair,
+        "IKE_P1_PSK_MISSING",
+        f"{host.host} has no pre-shared key for {address}",
+        f"{host.host} authenticates with pre-shared keys but none covers {address} ({why}): "
+        "as initiator it cannot start main mode ('No pre-shared key with ...'), as responder "
+        "it drops the peer after MSG3 (the peer sits in MM_WAIT_MSG4 / MM_KEY_EXCH).",
+        config_lines(host, r"^crypto isakmp key|^ *pre-shared-key")
+        + config_lines(host, rf"^ *set peer {address}$"),
+        (
+            "show run | include crypto isakmp key",
+            "show run | section crypto keyring",
+            f"crypto isakmp key <key> address {address}",
+        ),
+        Step.IKE_PHASE1,
+    )
+
+
+# -- phase 2: transform sets, PFS, crypto ACLs --------------------------------------------------
+
+Proposal = tuple[frozenset[str], str]
+
+
+def _proposal(ts: TransformSet) -> Proposal:
+    parts: list[str] = []
+    for token in ts.transforms:
+        if token.isdigit() and parts:
+            parts[-1] = f"{parts[-1]} {token}"
+        else:
+            parts.append(token.lower())
+    parts = ["esp-aes 128" if p == "esp-aes" else p for p in parts]
+    return frozenset(parts), (ts.mode or "tunnel").lower()
+
+
+def proposals(config: RunningConfig, entry: CryptoMapEntry) -> dict[str, Proposal]:
+    defined = {ts.name: ts for ts in config.transform_sets}
+    return {n: _proposal(defined[n]) for n in entry.transform_sets if n in defined}
+
+
+def _pfs(entry: CryptoMapEntry) -> str | None:
+    return entry.pfs.lower() if entry.pfs else None
+
+
+def proposal_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    for pair in pairs(host, fleet):
+        if pair.other_config is None or pair.back is None or not reports(pair):
+            continue
+        other = pair.other.host if pair.other else pair.tunnel.peer
+        mine = proposals(pair.config, pair.tunnel.entry)
+        theirs = proposals(pair.other_config, pair.back.entry)
+        ts_lines = config_lines(host, r"^crypto ipsec transform-set", True) + _other_lines(
+            pair, r"^crypto ipsec transform-set", True
+        )
+        if mine and theirs and not set(mine.values()) & set(theirs.values()):
+            yield _finding(
+                pair,
+                "IKE_P2_PROPOSAL_MISMATCH",
+                f"no transform set of {host.host} matches {other}'s",
+                f"{host.host} proposes {_ts_text(mine)}; {other} accepts {_ts_text(theirs)}. "
+                "Quick mode needs one transform set equal on ESP cipher, integrity and mode; the "
+                "responder answers 'transform proposal not supported' / PROPOSAL_NOT_CHOSEN.",
+                ts_lines,
+                (
+                    "show crypto ipsec transform-set  (on both ends)",
+                    "show crypto map  (the transform sets each entry uses)",
+                ),
+                Step.IKE_PHASE2,
+            )
+        a, b = _pfs(pair.tunnel.entry), _pfs(pair.back.entry)
+        if a != b:
+            yield _finding(
+                pair,
+                "IKE_P2_PROPOSAL_MISMATCH",
+                f"PFS differs: {host.host} {a or 'none'}, {other} {b or 'none'}",
+                f"{host.host} sets PFS {a or 'off'} and {other} {b or 'off'}. An end with PFS "
+                "refuses a quick mode without the same DH group (PROPOSAL_NOT_CHOSEN); the "
+                "debug misleadingly adds 'peer does not do paranoid keepalives'."
+                + (
+                    ""
+                    if a and b
+                    else " It can work when the PFS end initiates, and fails otherwise."
+                ),
+                config_lines(host, r"^ *set pfs") + _other_lines(pair, r"^ *set pfs"),
+                (
+                    "show crypto map  (PFS (Y/N) and DH group on both ends)",
+                    "set pfs <group> on both ends, or on neither",
+                ),
+                Step.IKE_PHASE2,
+                Severity.CRITICAL if a and b else Severity.WARNING,
+            )
+
+
+def _ts_text(found: dict[str, Proposal]) -> str:
+    return "; ".join(f"{n} {{{' '.join(sorted(p))}}} {mode}" for n, (p, mode) in found.items())
+
+
+def _acl_net(spec: str | None) -> str:
+    words = (spec or "any").split()
+    if words[0] == "any":
+        return "0.0.0.0/0"
+    if words[0] == "host" and len(words) > 1:
+        return f"{words[1]}/32"
+    try:
+        if len(words) == 2:
+            mask = ipaddress.IPv4Address(int(ipaddress.IPv4Address(words[1])) ^ 0xFFFFFFFF)
+            return str(ipaddress.IPv4Network(f"{words[0]}/{mask}", strict=False))
+        return str(ipaddress.IPv4Network(f"{words[0]}/32"))
+    except ValueError:
+        return " ".join(words)
+
+
+AclPair = tuple[str, str, str]
+
+
+def acl_pairs(config: RunningConfig, name: str | None) -> frozenset[AclPair] | None:
+    acl = config.acls.get(name or "")
+    if acl is None:
+        return None
+    return frozenset(
+        ((e.protocol or "ip").lower(), _acl_net(e.source), _acl_net(e.destination))
+        for e in acl.entries
+        if e.action == "permit"
+    )
+
+
+def proxy_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    for pair in pairs(host, fleet):
+        if (
+            pair.other_config is None
+            or pair.back is None
+            or not pair.back.peer
+            or not reports(pair)
+        ):
+            continue
+        mine = acl_pairs(pair.config, pair.tunnel.entry.match_address)
+        theirs = acl_pairs(pair.other_config, pair.back.entry.match_address)
+        if not mine or not theirs or mine == {(p, d, s) for p, s, d in theirs}:
+            continue
+        other = pair.other.host if pair.other else pair.tunnel.peer
+        acl, their_acl = pair.tunnel.entry.match_address, pair.back.entry.match_address
+        yield _finding(
+            pair,
+            "IKE_P2_PROXY_MISMATCH",
+            f"crypto ACL {acl} of {host.host} is not the mirror of {other}'s {their_acl}",
+            f"{host.host} protects {_pairs_text(mine)}; {other} protects "
+            f"{_pairs_text(theirs)}. Each end's crypto ACL must be the other's with source and "
+            "destination swapped, or quick mode fails with 'proxy identities not supported' "
+            "(IPSec policy invalidated proposal with error 32).",
+            config_lines(host, rf"^ip access-list extended {acl}$|^access-list {acl} ", True)
+            + _other_lines(
+                pair, rf"^ip access-list extended {their_acl}$|^access-list {their_acl} ", True
+            ),
+            (
+                f"show access-lists {acl}  (and {their_acl} on {other})",
+                "make each ACL the exact mirror of the other (same subnets, same masks)",
+            ),
+            Step.IKE_PHASE2,
+        )
+
+
+def _pairs_text(found: frozenset[AclPair]) -> str:
+    return ", ".join(f"{p} {s} -> {d}" for p, s, d in sorted(found))
+
+
+# -- CRYPTO_PEER_NOT_FOUND -----------------------------------------------------------------------
+
+
+@check("CRYPTO_PEER_NOT_FOUND", needs=CONFIG)
+def peer_not_found(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    """``set peer X`` names no host of the fleet, while a fleet host points its tunnel at us."""
+    config = host.config
+    if config is None:
+        return
+    callers = [
+        o
+        for o in fleet.hosts
+        if o.host != host.host
+        and o.config
+        and any(t.peer in host.addresses for t in tunnels(o.config))
+    ]
+    for t in tunnels(config):
+        if fleet.owner_of(t.peer) is not None:
+            continue
+        unanswered = [o for o in callers if not any(x.peer in o.addresses for x in tunnels(config))]
+        if not unanswered:
+            continue
+        caller = unanswered[0]
+        yield Finding(
+            code="CRYPTO_PEER_NOT_FOUND",
+            severity=Severity.CRITICAL,
+            host=host.host,
+            peer=t.peer,
+            summary=f"set peer {t.peer} is no host of the fleet; {caller.host} expects {host.host}",
+            cause=(
+                f"{host.host}'s crypto map {t.cmap.name} {t.entry.seq} points at {t.peer}, which "
+                f"no host in the evidence owns, while {caller.host} has a tunnel to {host.host} "
+                f"and {host.host} has none back to it: the peer address is probably wrong "
+                f"({caller.host} has {', '.join(sorted(caller.addresses)[:3])})."
+            ),
+            evidence=unique(config_lines(host, rf"^ *set peer {t.peer}$")),
+            next_steps=(
+                "show crypto map",
+                f"set peer <{caller.host}'s address> in crypto map {t.cmap.name} {t.entry.seq}",
+            ),
+            step=Step.IKE_PHASE1,
+            source=Source.CONFIG,
+        )

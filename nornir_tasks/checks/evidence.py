@@ -1,0 +1,307 @@
+"""The evidence the rules read: each host's parsed outputs (and an earlier poll), and the fleet.
+
+Outputs are keyed by canonical command: the registered parser pattern with its arguments filled
+in (``sh cry isa sa`` -> ``show crypto isakmp sa``, ``sh ip ro 10.4.0.1`` -> ``show ip route
+10.4.0.1``, ``show logging | include X`` -> ``show logging``, ``debug crypto isakmp`` ->
+``debug crypto isakmp``). Build a host with ``host_evidence`` (live side and offline alike).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any, TypeVar
+
+from nornir_tasks.checks.flows import Traffic, dedupe_flows, traffic
+from nornir_tasks.checks.ike import IkeRow, ike_rows
+from nornir_tasks.checks.logview import PeerEvent, attribute
+from nornir_tasks.models.collection import HostCollection, OutputStatus
+from nornir_tasks.models.config import RunningConfig
+from nornir_tasks.models.crypto_map import CryptoMapTable
+from nornir_tasks.models.crypto_session import CryptoSessionTable
+from nornir_tasks.models.ikev2 import Ikev2SaTable
+from nornir_tasks.models.interfaces import InterfaceBriefTable
+from nornir_tasks.models.ipsec import IpsecFlow, IpsecSaTable
+from nornir_tasks.models.isakmp import IsakmpSaTable
+from nornir_tasks.models.logs import LogStream
+from nornir_tasks.parsers import ParseError, UnknownCommandError, parse, resolve
+
+T = TypeVar("T")
+
+# Needs (globs over canonical commands) shared by many rules.
+ISAKMP = ("show crypto isakmp sa*", "show crypto ikev1 sa*")
+IPSEC = ("show crypto ipsec sa*",)
+SESSION = ("show crypto session*",)
+CRYPTO_MAP = ("show crypto map*",)
+CONFIG = ("show running-config", "show startup-config", "more")
+LOGS = ("show logging", "debug crypto *")
+
+
+def canonical(command: str) -> str:
+    """The register pattern of ``command`` with its ``*`` arguments filled in, ``...`` dropped.
+
+    Raises ``UnknownCommandError`` when no parser is registered for the command.
+    """
+    pattern, _ = resolve(command)
+    typed = command.split("|", 1)[0].split()
+    words = []
+    for index, word in enumerate(pattern.split()):
+        if word == "...":
+            break
+        words.append(typed[index] if word == "*" and index < len(typed) else word)
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One command's output as collected: its text and, when already parsed, its model."""
+
+    command: str
+    text: str
+    parsed: Any = None
+
+
+@dataclass(frozen=True)
+class HostEvidence:
+    """What is known about one host: canonical command -> parsed model (and raw text)."""
+
+    host: str
+    outputs: Mapping[str, Any]
+    raw: Mapping[str, str] = field(default_factory=dict)
+    addresses: frozenset[str] = frozenset()
+    previous: Mapping[str, Any] | None = None  # an earlier poll, for counter deltas
+    interval_s: float | None = None  # seconds between ``previous`` and ``outputs``
+    previous_raw: Mapping[str, str] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()  # outputs that could not be read (command: reason)
+
+    def has(self, need: str) -> bool:
+        """True when an output matches ``need`` (a canonical command or a glob)."""
+        return any(fnmatch.fnmatchcase(key, need) for key in self.outputs)
+
+    def models(self, kind: type[T], previous: bool = False) -> list[T]:
+        """Every parsed output of type ``kind`` (current poll, or the previous one)."""
+        source = (self.previous or {}) if previous else self.outputs
+        return [value for value in source.values() if isinstance(value, kind)]
+
+    def first(self, kind: type[T]) -> T | None:
+        found = self.models(kind)
+        return found[0] if found else None
+
+    @property
+    def config(self) -> RunningConfig | None:
+        return self.first(RunningConfig)
+
+    @cached_property
+    def ike(self) -> tuple[IkeRow, ...]:
+        """Phase-1 SAs (IKEv1 tables) with the peer and this host's role worked out."""
+        return ike_rows(self.models(IsakmpSaTable), self.addresses)
+
+    @cached_property
+    def previous_ike(self) -> tuple[IkeRow, ...]:
+        return ike_rows(self.models(IsakmpSaTable, previous=True), self.addresses)
+
+    @cached_property
+    def flows(self) -> tuple[IpsecFlow, ...]:
+        return dedupe_flows(self.models(IpsecSaTable))
+
+    @cached_property
+    def traffic(self) -> tuple[Traffic, ...]:
+        """Every IPsec flow with its counters as deltas (two polls) or totals (one poll)."""
+        before = dedupe_flows(self.models(IpsecSaTable, previous=True)) if self.previous else None
+        return traffic(self.flows, before)
+
+    @cached_property
+    def events(self) -> tuple[PeerEvent, ...]:
+        """Every log/debug line of every stream, in order, with the peer it concerns."""
+        conn_peers = {
+            sa.conn_id: flow.current_peer
+            for flow in self.flows
+            for sa in flow.sas
+            if sa.conn_id is not None and flow.current_peer
+        }
+        return attribute(self.models(LogStream), self.addresses, conn_peers)
+
+    @cached_property
+    def _events_by_peer(self) -> dict[str | None, tuple[PeerEvent, ...]]:
+        grouped: dict[str | None, list[PeerEvent]] = {}
+        for e in self.events:
+            grouped.setdefault(e.peer, []).append(e)
+        return {peer: tuple(events) for peer, events in grouped.items()}
+
+    def events_for(self, peer: str) -> tuple[PeerEvent, ...]:
+        """The events about ``peer``, in order."""
+        return self._events_by_peer.get(peer, ())
+
+    def raw_of(self, need: str, previous: bool = False) -> list[tuple[str, str]]:
+        """(canonical command, raw text) of every output matching ``need``."""
+        source = self.previous_raw if previous else self.raw
+        return [(k, v) for k, v in source.items() if fnmatch.fnmatchcase(k, need)]
+
+
+@dataclass(frozen=True)
+class FleetEvidence:
+    """The hosts diagnosed together; peers are matched to hosts by address."""
+
+    hosts: tuple[HostEvidence, ...]
+
+    @cached_property
+    def _owners(self) -> dict[str, HostEvidence]:
+        return {a: h for h in self.hosts for a in h.addresses}
+
+    def owner_of(self, address: str | None) -> HostEvidence | None:
+        """The host that owns ``address`` (one of its interface addresses), if in the fleet."""
+        return self._owners.get(address) if address else None
+
+    def host(self, name: str) -> HostEvidence | None:
+        return next((h for h in self.hosts if h.host == name), None)
+
+
+# -- building ------------------------------------------------------------------------------
+
+
+def _parse(output: Output) -> tuple[str, Any] | str:
+    """(canonical key, model), or the reason it could not be read."""
+    try:
+        key = canonical(output.command)
+        model = output.parsed if output.parsed is not None else parse(output.command, output.text)
+    except (ParseError, UnknownCommandError) as exc:
+        return f"{output.command}: {exc}"
+    return key, model
+
+
+def _merge_logs(first: LogStream, second: LogStream) -> LogStream:
+    seen = {e.line for e in first.events if e.time}
+    extra = tuple(e for e in second.events if not (e.time and e.line in seen))
+    return LogStream(
+        header=first.header or second.header,
+        buffer_bytes=first.buffer_bytes or second.buffer_bytes,
+        events=first.events + extra,
+        complete=first.complete and second.complete,
+    )
+
+
+@dataclass
+class _Polls:
+    current: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+    earlier: dict[str, Any] = field(default_factory=dict)
+    earlier_raw: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, output: Output) -> None:
+        parsed = _parse(output)
+        if isinstance(parsed, str):
+            self.problems.append(parsed)
+            return
+        key, model = parsed
+        known = self.current.get(key)
+        if isinstance(known, LogStream) and isinstance(model, LogStream):
+            self.current[key] = _merge_logs(known, model)
+            self.raw[key] = self.raw[key] + "\n" + output.text
+            return
+        if known is not None:  # the same command again: the earlier one is the previous poll
+            self.earlier[key], self.earlier_raw[key] = known, self.raw[key]
+        self.current[key], self.raw[key] = model, output.text
+
+
+def _config_addresses(model: Any) -> Iterable[str | None]:
+    if isinstance(model, RunningConfig):
+        yield from (i.ip_address for i in model.interfaces.values() if not i.shutdown)
+    elif isinstance(model, InterfaceBriefTable):
+        yield from (i.ip_address for i in model.interfaces.values())
+
+
+def _state_addresses(model: Any) -> Iterable[str | None]:
+    if isinstance(model, IpsecSaTable):
+        for flow in model.flows:
+            yield flow.local_addr
+            yield flow.local_crypto_endpt
+    elif isinstance(model, CryptoSessionTable):
+        yield from (ike.local for s in model.sessions for ike in s.ike_sas)
+    elif isinstance(model, IsakmpSaTable | Ikev2SaTable):
+        yield from (sa.local for sa in model.sas)
+    elif isinstance(model, CryptoMapTable):
+        yield from (b.local_address for b in model.bindings)
+
+
+def own_addresses(outputs: Mapping[str, Any]) -> frozenset[str]:
+    """The host's own addresses: its interfaces, and the local end of its SAs and sessions."""
+    found: set[str] = set()
+    for model in outputs.values():
+        found.update(a for a in _config_addresses(model) if a)
+        found.update(a for a in _state_addresses(model) if a)
+    return frozenset(found)
+
+
+def host_evidence(
+    host: str,
+    outputs: Sequence[Output],
+    previous: Sequence[Output] = (),
+    interval_s: float | None = None,
+) -> HostEvidence:
+    """Parse (where not parsed yet) and key the outputs of one host.
+
+    A command given twice in ``outputs`` is two polls: the earlier one becomes ``previous``
+    unless ``previous`` is given. Log streams (``show logging``, debug captures) are merged.
+    Unreadable outputs are listed in ``problems``, not raised.
+    """
+    polls = _Polls()
+    for output in outputs:
+        polls.add(output)
+    earlier = _Polls()
+    for output in previous:
+        earlier.add(output)
+    before = earlier.current or polls.earlier
+    before_raw = earlier.raw or polls.earlier_raw
+    return HostEvidence(
+        host=host,
+        outputs=polls.current,
+        raw=polls.raw,
+        addresses=own_addresses(polls.current),
+        previous=before or None,
+        interval_s=interval_s,
+        previous_raw=before_raw,
+        problems=tuple(polls.problems + earlier.problems),
+    )
+
+
+def from_collection(
+    collection: HostCollection,
+    previous: HostCollection | None = None,
+    interval_s: float | None = None,
+) -> HostEvidence:
+    """A host's evidence from what ``collect_crypto_state`` brought back (and an earlier poll)."""
+
+    def usable(c: HostCollection | None) -> list[Output]:
+        outputs = c.outputs if c is not None else ()
+        return [Output(o.command, o.raw, o.parsed) for o in outputs if o.status is OutputStatus.OK]
+
+    return host_evidence(collection.host, usable(collection), usable(previous), interval_s)
+
+
+def _learnt(host: HostEvidence, owners: Mapping[str, str]) -> set[str]:
+    """Own addresses read off IOS SA rows whose other end another host owns."""
+    found: set[str] = set()
+    for table in host.models(IsakmpSaTable):
+        for sa in table.sas:
+            ends = {sa.dst, sa.src}
+            if not sa.dst or not sa.src or ends & host.addresses:
+                continue
+            if owners.get(sa.dst, host.host) != host.host:
+                found.add(sa.src)
+            elif owners.get(sa.src, host.host) != host.host:
+                found.add(sa.dst)
+    return found
+
+
+def fleet_evidence(hosts: Sequence[HostEvidence]) -> FleetEvidence:
+    """The fleet, each host's addresses completed from the others' (a ``dst src`` row names
+    both ends: the one another host owns is the peer, so the other one is this host's)."""
+    owners = {a: h.host for h in hosts for a in h.addresses}
+    completed = []
+    for host in hosts:
+        extra = _learnt(host, owners)
+        completed.append(replace(host, addresses=host.addresses | extra) if extra else host)
+    return FleetEvidence(tuple(completed))

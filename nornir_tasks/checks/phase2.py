@@ -1,0 +1,308 @@
+"""Phase-2 (quick mode) failures: transform/PFS proposal, proxy identities, no IPsec SA.
+
+Field guide §4.2 rows 8-10 and 24. The responder's debug says why it refused (``error 256``
+/ ``transform proposal not supported``: the proposal; ``error 32`` / ``proxy identities not
+supported``: the crypto ACLs); the initiator only sees ``PROPOSAL_NOT_CHOSEN`` (and the
+misleading ``peer does not do paranoid keepalives``), so its finding borrows the responder's
+reason when the responder is in the fleet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nornir_tasks.checks import compat
+from nornir_tasks.checks.evidence import CONFIG, IPSEC, LOGS, SESSION, FleetEvidence, HostEvidence
+from nornir_tasks.checks.flows import has_sa, mirrors
+from nornir_tasks.checks.logview import PeerEvent, source_of
+from nornir_tasks.checks.peers import (
+    debug_steps,
+    events_toward,
+    known_peers,
+    label,
+    mentioning,
+    of_kind,
+    other_end,
+    phase1_up,
+    rows,
+    sessions,
+    traffic_to,
+)
+from nornir_tasks.checks.quote import event_lines, flow_lines, ike_lines, tag, unique
+from nornir_tasks.checks.registry import check
+from nornir_tasks.models.crypto_session import SessionStatus
+from nornir_tasks.models.findings import Finding, Severity, Source, Step
+from nornir_tasks.models.logs import EventKind
+
+K = EventKind
+
+
+def phase2_notifies(events: list[PeerEvent]) -> list[PeerEvent]:
+    """PROPOSAL_NOT_CHOSEN about IPsec (``protocol 3``), not about ISAKMP (``protocol 1``)."""
+    return [e for e in of_kind(events, K.PROPOSAL_NOT_CHOSEN) if "protocol 1" not in e.text]
+
+
+def proxy_refusals(events: list[PeerEvent]) -> list[PeerEvent]:
+    """This end refused the peer's proxy identities (its crypto ACL has no mirror entry)."""
+    return (
+        of_kind(events, K.PROXY_ID_MISMATCH)
+        + [e for e in of_kind(events, K.P2_POLICY_REJECTED) if "error 32" in e.text]
+        + mentioning(events, "no matching crypto map entry")
+    )
+
+
+def proposal_refusals(events: list[PeerEvent]) -> list[PeerEvent]:
+    """This end refused the peer's transform set / PFS."""
+    return [
+        e
+        for e in of_kind(events, K.P2_POLICY_REJECTED)
+        if "error 256" in e.text
+        or "transform proposal not supported" in e.text
+        or "all ipsec sa proposals found unacceptable" in e.text
+    ]
+
+
+def refusals(events: list[PeerEvent]) -> tuple[list[PeerEvent], list[PeerEvent]]:
+    """(proxy, proposal) refusals, each with the generic 'phase 2 SA policy not acceptable'."""
+    proxy, proposal = proxy_refusals(events), proposal_refusals(events)
+    known = {id(e) for e in proxy + proposal}
+    generic = [e for e in of_kind(events, K.P2_POLICY_REJECTED) if id(e) not in known]
+    generic += [e for e in phase2_notifies(events) if e.event.reason == "sent"]
+    if proxy:
+        return proxy + generic, proposal
+    return proxy, proposal + generic
+
+
+def rejected_by_peer(events: list[PeerEvent]) -> list[PeerEvent]:
+    """The peer refused our quick mode (NOTIFY PROPOSAL_NOT_CHOSEN received), or QM failed."""
+    received = [e for e in phase2_notifies(events) if e.event.reason == "received"]
+    qm = [
+        e for e in of_kind(events, K.MODE_FAILURE) if "quick mode" in e.text or "qm fsm" in e.text
+    ]
+    return received + qm
+
+
+def _misleading(events: list[PeerEvent]) -> list[PeerEvent]:
+    return of_kind(events, K.NO_PARANOID_KEEPALIVES)
+
+
+def _theirs(
+    other: HostEvidence | None, host: HostEvidence
+) -> tuple[list[PeerEvent], list[PeerEvent]]:
+    if other is None:
+        return [], []
+    return refusals(events_toward(other, host.addresses))
+
+
+# -- IKE_P2_PROXY_MISMATCH -----------------------------------------------------------------------
+
+_PROXY_STEPS = (
+    "show crypto map  (the ACL of each entry, on both ends)",
+    "show access-lists <crypto ACL>  (each must be the other's mirror)",
+    "show crypto ipsec sa  (local ident / remote ident)",
+)
+
+
+def _proxy_finding(
+    host: HostEvidence, peer: str, name: str, cause: str, evidence: list[str], source: Source
+) -> Finding:
+    return Finding(
+        code="IKE_P2_PROXY_MISMATCH",
+        severity=Severity.CRITICAL,
+        host=host.host,
+        peer=peer,
+        summary=f"crypto ACLs of {host.host} and {name} are not mirror images",
+        cause=cause,
+        evidence=unique(evidence, 14),
+        next_steps=(*_PROXY_STEPS, *debug_steps(peer)),
+        step=Step.IKE_PHASE2,
+        source=source,
+    )
+
+
+def state_proxy_mismatch(host: HostEvidence, other: HostEvidence, peer: str) -> list[str] | None:
+    """Both ends have phase 1 up and SA-less flows to each other, none of them mirrored."""
+    mine = [t.flow for t in traffic_to(host, peer)]
+    theirs = [t.flow for t in other.traffic if t.flow.current_peer in host.addresses]
+    if not mine or not theirs or any(has_sa(f) for f in mine + theirs):
+        return None
+    if not phase1_up(host, peer) or any(mirrors(a, b) for a in mine for b in theirs):
+        return None
+    lines = [line for f in mine for line in flow_lines(host, f, ("ident", "spi"))]
+    lines += tag(
+        [line for f in theirs for line in flow_lines(other, f, ("ident",))], other, host.host
+    )
+    return lines
+
+
+@check("IKE_P2_PROXY_MISMATCH", needs=LOGS + IPSEC + CONFIG)
+def proxy_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    """Quick mode refused on proxy identities (debug), or flows not mirrored (both ends' state)."""
+    for peer in dict.fromkeys(e.peer for e in host.events if e.peer):
+        if peer is None:
+            continue
+        events = list(host.events_for(peer))
+        proxy, _ = refusals(events)
+        other = other_end(fleet, host, peer)
+        their_proxy, _ = _theirs(other, host)
+        rejected = rejected_by_peer(events)
+        if proxy:
+            yield _proxy_finding(
+                host,
+                peer,
+                label(fleet, host, peer),
+                f"{host.host} refuses {peer}'s quick mode: the proxy identities {peer} proposes "
+                f"match no crypto ACL entry of {host.host} for this peer ('proxy identities not "
+                "supported', error 32). The crypto ACLs are not mirror images, or the map has no "
+                "entry (ACL) for this peer's subnets.",
+                event_lines(proxy, 6),
+                source_of(proxy),
+            )
+        elif rejected and their_proxy and other is not None:
+            yield _proxy_finding(
+                host,
+                peer,
+                label(fleet, host, peer),
+                f"{other.host} refuses {host.host}'s quick mode (PROPOSAL_NOT_CHOSEN) because "
+                f"{host.host}'s proxy identities match none of its crypto ACL entries: the ACLs "
+                "are not mirror images.",
+                event_lines(rejected, 3) + list(tag(event_lines(their_proxy, 4), other, host.host)),
+                source_of(rejected),
+            )
+    for peer in known_peers(host):
+        other = other_end(fleet, host, peer)
+        if other is None or _reporter(host, other) is not host:
+            continue
+        lines = state_proxy_mismatch(host, other, peer)
+        if lines and not rejected_by_peer(list(host.events_for(peer))):
+            yield _proxy_finding(
+                host,
+                peer,
+                label(fleet, host, peer),
+                f"Phase 1 with {peer} is up but neither end has an IPsec SA, and no flow of "
+                f"{host.host} is the mirror of one of {other.host}'s: the crypto ACLs differ.",
+                lines,
+                Source.STATE,
+            )
+    yield from compat.proxy_findings(host, fleet)
+
+
+def _reporter(host: HostEvidence, other: HostEvidence) -> HostEvidence:
+    """A symmetric finding is reported by the end with fewer peers (then by name)."""
+    return min((host, other), key=lambda h: (len(known_peers(h)), h.host))
+
+
+# -- IKE_P2_PROPOSAL_MISMATCH --------------------------------------------------------------------
+
+
+@check("IKE_P2_PROPOSAL_MISMATCH", needs=LOGS + CONFIG)
+def proposal_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    """Quick mode refused on the transform set or PFS, or refused by a peer for no known reason."""
+    for peer in dict.fromkeys(e.peer for e in host.events if e.peer):
+        if peer is None:
+            continue
+        events = list(host.events_for(peer))
+        proxy, proposal = refusals(events)
+        other = other_end(fleet, host, peer)
+        their_proxy, their_proposal = _theirs(other, host)
+        rejected = rejected_by_peer(events)
+        if proposal and not proxy:
+            cause = (
+                f"{host.host} refuses {peer}'s quick-mode proposal: no transform set (ESP cipher, "
+                "integrity, mode) or PFS group of its crypto map entry for this peer matches "
+                "('transform proposal not supported', error 256)."
+            )
+            lines = event_lines(proposal, 6)
+        elif rejected and not proxy and not their_proxy:
+            name = other.host if other else peer
+            why = (
+                " " + name + " says it does not support the transform set / PFS."
+                if their_proposal
+                else " The peer's debug says which: transform set, PFS group or proxy identities."
+            )
+            cause = (
+                f"Phase 1 with {peer} completes, then {name} refuses {host.host}'s quick mode "
+                f"(PROPOSAL_NOT_CHOSEN).{why} 'peer does not do paranoid keepalives' that follows "
+                "is misleading: the usual cause is a transform-set or PFS mismatch."
+            )
+            lines = event_lines(rejected, 3) + event_lines(_misleading(events), 1)
+            if other is not None:
+                lines += tag(event_lines(their_proposal, 4), other, host.host)
+        else:
+            continue
+        yield Finding(
+            code="IKE_P2_PROPOSAL_MISMATCH",
+            severity=Severity.CRITICAL,
+            host=host.host,
+            peer=peer,
+            summary=f"quick mode with {label(fleet, host, peer)} refused: transform set / PFS do not match",
+            cause=cause,
+            evidence=unique(lines),
+            next_steps=(
+                "show crypto ipsec transform-set  (on both ends)",
+                "show crypto map  (PFS (Y/N), DH group, transform sets of the entry)",
+                *debug_steps(peer),
+            ),
+            step=Step.IKE_PHASE2,
+            source=source_of(proposal or rejected),
+        )
+    yield from compat.proposal_findings(host, fleet)
+
+
+# -- IPSEC_P2_NOT_ESTABLISHED --------------------------------------------------------------------
+
+
+def _explained(host: HostEvidence, other: HostEvidence | None, peer: str) -> bool:
+    events = list(host.events_for(peer))
+    proxy, proposal = refusals(events)
+    their = _theirs(other, host)
+    if proxy or proposal or rejected_by_peer(events) or their[0] or their[1]:
+        return True
+    if of_kind(events, K.INVALID_SPI):
+        return True  # the SAs are out of sync: IPSEC_INVALID_SPI
+    if other is None:
+        return False
+    if any(t.flow.current_peer in host.addresses and has_sa(t.flow) for t in other.traffic):
+        return True  # the other end still has SAs we lost: IPSEC_INVALID_SPI
+    return state_proxy_mismatch(host, other, peer) is not None
+
+
+@check("IPSEC_P2_NOT_ESTABLISHED", needs=IPSEC + SESSION)
+def p2_not_established(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    """Phase 1 is up with a peer, but its flows have no IPsec SA (and nothing says why)."""
+    for peer in known_peers(host):
+        idle = [s for s in sessions(host, peer) if s.status is SessionStatus.UP_IDLE]
+        missing = [t for t in traffic_to(host, peer) if not has_sa(t.flow)]
+        if not (phase1_up(host, peer) and (missing or idle)):
+            continue
+        if any(has_sa(t.flow) for t in traffic_to(host, peer)) and not idle:
+            continue  # another proxy pair of the same peer is up: not this finding
+        other = other_end(fleet, host, peer)
+        if _explained(host, other, peer):
+            continue
+        lasting = any(t.before is not None and not has_sa(t.before) for t in missing)
+        lines = ike_lines(host, [r for r in rows(host, peer) if r.up])
+        lines += [s for t in missing for s in flow_lines(host, t.flow, ("ident", "spi"))]
+        lines += ["Session status: UP-IDLE"] if idle else []
+        yield Finding(
+            code="IPSEC_P2_NOT_ESTABLISHED",
+            severity=Severity.CRITICAL if lasting or idle else Severity.WARNING,
+            host=host.host,
+            peer=peer,
+            summary=f"phase 1 with {label(fleet, host, peer)} is up but no IPsec SA exists",
+            cause=(
+                f"IKE phase 1 with {peer} is complete (QM_IDLE / UP-IDLE) but quick mode never "
+                "produced IPsec SAs: the transform set, PFS group or crypto ACL (proxy "
+                "identities) differ between the ends, or the peer's crypto map has no entry for "
+                "this pair. Its debug says which."
+                + ("" if lasting or idle else " Seen in one snapshot: poll again to confirm.")
+            ),
+            evidence=unique(lines),
+            next_steps=(
+                "show crypto map  (on both ends: ACL, transform sets, PFS)",
+                "show crypto ipsec transform-set",
+                *debug_steps(peer),
+            ),
+            step=Step.IKE_PHASE2,
+            source=Source.STATE,
+        )

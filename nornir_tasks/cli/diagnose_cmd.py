@@ -1,0 +1,100 @@
+"""``vpndiag diagnose FILE...``: offline diagnosis of saved outputs, debug and syslog text."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from nornir_tasks.checks import diagnose
+from nornir_tasks.cli import exit_codes
+from nornir_tasks.cli.findings_view import findings_json, print_findings
+from nornir_tasks.diagnose import Capture, command_from_name, fleet_from_captures
+from nornir_tasks.models.findings import Finding, Severity
+
+
+def _capture(path: Path, host: str | None = None) -> Capture:
+    """A file: its host is the folder's (saved evidence) or its own name; a command-named file
+    (``show_crypto_isakmp_sa.txt``) is that command's output."""
+    try:
+        text = path.read_text(errors="replace")
+    except OSError as exc:
+        raise click.BadParameter(f"{path}: {exc.strerror}") from exc
+    if host is None:
+        return Capture(path.stem, text)
+    return Capture(host, text, command_from_name(path.stem), host_known=True)
+
+
+def _files(paths: tuple[str, ...]) -> list[tuple[Path, str | None]]:
+    """(file, host) pairs; the host is known only for saved evidence (DIR/<host>/<command>)."""
+    out: list[tuple[Path, str | None]] = []
+    for name in paths:
+        path = Path(name)
+        if not path.exists():
+            raise click.BadParameter(f"{name}: no such file or directory")
+        if not path.is_dir():
+            out.append((path, None))
+            continue
+        for child in sorted(path.iterdir()):
+            if child.is_dir():
+                out += [(f, child.name) for f in sorted(child.iterdir()) if f.is_file()]
+            elif child.is_file():
+                out.append((child, None))
+    return out
+
+
+def _captures(paths: tuple[str, ...]) -> list[Capture]:
+    out = [Capture("stdin", sys.stdin.read())] if "-" in paths else []
+    files = _files(tuple(p for p in paths if p != "-"))
+    stems = [f.stem for f, host in files if host is None]
+    for path, host in files:
+        if host is None and stems.count(path.stem) > 1:  # raw.txt in many folders: say which
+            host = f"{path.parent.name}/{path.stem}"
+            out.append(Capture(host, _capture(path).text))
+        else:
+            out.append(_capture(path, host))
+    return out
+
+
+def _exit_code(findings: list[Finding], fail_on: Severity) -> int:
+    return exit_codes.FINDINGS if any(f.severity >= fail_on for f in findings) else exit_codes.OK
+
+
+@click.command("diagnose")
+@click.argument("files", nargs=-1, required=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice([s.value for s in Severity]),
+    default=Severity.CRITICAL.value,
+    show_default=True,
+    help="Exit 1 when a finding is at or above this severity.",
+)
+@click.option("--select", multiple=True, default=("*",), help="Codes or globs (IKE_*), repeatable.")
+@click.option("--brief", is_flag=True, help="Table only, without cause, evidence and next steps.")
+def diagnose_cmd(
+    files: tuple[str, ...], fmt: str, fail_on: str, select: tuple[str, ...], brief: bool
+) -> None:
+    """Diagnose saved show outputs, debug and syslog text (files, folders, or - for stdin).
+
+    Any mix of outputs, with or without prompts; a folder is read file by file, and
+    DIR/<host>/<command>.txt (saved evidence) names host and command.
+    """
+    fleet, problems = fleet_from_captures(_captures(files))
+    err = Console(stderr=True)
+    for problem in problems:
+        err.print(f"[yellow]warning:[/] not read: {problem}", highlight=False)
+    if not fleet.hosts:
+        err.print("[red]error:[/] no recognisable device output in the input", highlight=False)
+        raise exit_codes.Exit(exit_codes.USAGE)
+    findings = diagnose(fleet, select)
+    if fmt == "json":
+        click.echo(json.dumps(findings_json(findings), indent=2))
+    else:
+        print_findings(Console(), findings, details=not brief)
+    raise exit_codes.Exit(_exit_code(findings, Severity(fail_on)))

@@ -1,0 +1,243 @@
+"""Offline diagnosis input: split pasted captures into (host, command, text) blocks.
+
+Engineers paste any mix of show outputs, debug and syslog text, with or without prompts. The
+command of a block comes from its prompt line (``R1#show crypto isakmp sa``, abbreviations
+too), else from the output's own header (``IPv4 Crypto ISAKMP SA``, ``interface: X`` +
+``Crypto map tag:``, ``Crypto session current status``, ``Crypto Map IPv4 "X"``, ...); log and
+debug lines (time stamps, ``ISAKMP``/``IPSEC``/``%CRYPTO``/``%ASA`` prefixes) form log blocks,
+also when they are interleaved with show output. The host is the prompt's, else the file's.
+
+Saved evidence (``--save-evidence DIR``) is ``DIR/<host>/<command with spaces as _>.txt``; a
+file holding the same command twice (two prompts) is two polls, the first being the earlier.
+Pure: text in, blocks and fleet evidence out (the CLI reads the files).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from nornir_tasks.checks.evidence import FleetEvidence, Output, fleet_evidence, host_evidence
+from nornir_tasks.parsers import UnknownCommandError, resolve
+
+LOG_COMMAND = "debug crypto isakmp"
+
+# R1#show crypto isakmp sa / ASA1# sh cry isa sa / Hub-RTR(config)#ip route ... / R1#
+_PROMPT = re.compile(r"^\s*(?P<host>[A-Za-z0-9][\w.\-/]{0,62})(?:\([\w\-]+\))?[#>] ?(?P<cmd>.*)$")
+# *Oct 25 18:50:01.497: / 000123: Jun 19 03:02:31: / Jun 10 2010 17:36:05: / 1d02h: / 00:12:33:
+_TIMESTAMP = re.compile(
+    r"^\s*(?:\d{1,12}:\s+)?[*.]?(?:[A-Z][a-z]{2}\s+\d{1,2}(?:\s+\d{4})?\s+\d{1,2}:\d{2}:\d{2}"
+    r"|\d+[wdh]\d+[dhm]:|\d{2}:\d{2}:\d{2}(?:\.\d+)?:)"
+)
+# ISAKMP:(0): / ISAKMP (0:9577): / IPSEC(validate_proposal): / IKEv2:(SESSION ID = 1,...) /
+# [IKEv1]: / %CRYPTO-4-RECVD_PKT_INV_SPI: / %ASA-5-713904: / IP = 1.2.3.4, / Group = G, IP = ...
+_DEBUG = re.compile(
+    r"^(?:ISAKMP|IPSEC\(|IPsec\(|IKEv[12][:(-]|\[IKEv|%[A-Z][A-Z0-9_]*-\d-|IP = |Group = )"
+)
+
+# Output headers -> the command that prints them (first match wins).
+_HEADERS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), c)
+    for p, c in (
+        (
+            r"^\s*(?:IPv4 Crypto ISAKMP SA|dst\s+src\s+state\s+conn-id|C-id\s+Local\s+Remote)",
+            "show crypto isakmp sa",
+        ),
+        (r"^\s*(?:Codes: C - IKE configuration mode)", "show crypto isakmp sa detail"),
+        (r"^\s*(?:IKEv1 SAs:|IKE Peer\s+Type\s+Dir)", "show crypto isakmp sa"),
+        (
+            r"^\s*(?:IPv4 Crypto IKEv2\s+SA|Tunnel-id\s+Local\s+Remote|IKEv2 SAs:)",
+            "show crypto ikev2 sa",
+        ),
+        (r"^Crypto session current status", "show crypto session detail"),
+        (r'^Crypto Map (?:IPv[46] )?"', "show crypto map"),
+        (
+            r"^(?:Building configuration|Current configuration\s*:|! Last configuration change"
+            r"|version \d|hostname \S+$)",
+            "show running-config",
+        ),
+        (r"^Interface\s+IP-Address\s+OK\?", "show ip interface brief"),
+        (r"^Codes: L - local|^Codes: C - connected", "show ip route"),
+        (r"^Syslog logging:", "show logging"),
+        (r"^Track \d+\s*$", "show track"),
+        (r"^IPSLAs Latest Operation Summary", "show ip sla summary"),
+        (r"^IPSLA operation id:", "show ip sla statistics"),
+        (
+            r"^Entry [Nn]umber:|^IP SLAs? Infrastructure Engine|^IP SLAs Configuration:",
+            "show ip sla configuration",
+        ),
+        (r"^No\.\s+Job Id\s+Proc\s+Status", "show event manager history events"),
+        (r"^No\.\s+Class\s+Type\s+Event Type", "show event manager policy registered"),
+        (r"^CPU utilization for five seconds", "show processes cpu"),
+    )
+)
+# interface: Ethernet0/0 (followed by "Crypto map tag:" within two lines)
+_IPSEC_INTERFACE = re.compile(r"^\s*interface: \S+")
+# Routing entry for 10.4.0.0/24 / % Network not in table
+_ROUTE_ENTRY = re.compile(r"^Routing entry for (\d+\.\d+\.\d+\.\d+)")
+_ROUTE_MISSING = re.compile(r"^% (?:Network|Subnet) not in table")
+_HOSTNAME = re.compile(r"^hostname (\S+)", re.M)
+# First lines printed once per output: seen again inside the same block, a new poll begins.
+_ONCE = re.compile(r"^\s*(?:IPv4 Crypto ISAKMP SA|IKEv1 SAs:|Crypto session current status)")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One command's output on one host."""
+
+    host: str
+    command: str
+    text: str
+
+
+@dataclass
+class _Open:
+    host: str
+    command: str | None  # None: free text, commands found by header
+    lines: list[str] = field(default_factory=list)
+
+
+def is_log_line(line: str) -> bool:
+    stripped = line.lstrip()
+    return bool(_TIMESTAMP.match(line) or _DEBUG.match(stripped))
+
+
+def known(command: str) -> bool:
+    try:
+        resolve(command)
+    except UnknownCommandError:
+        return False
+    return True
+
+
+def _segments(text: str, host: str, command: str | None) -> list[_Open]:
+    """Cut the text at prompt lines; a prompt with a known command opens a block of it."""
+    segments = [_Open(host, command)]
+    for line in text.replace("\r", "").split("\n"):
+        m = _PROMPT.match(line)
+        if m and not is_log_line(line):
+            cmd = m["cmd"].strip()
+            segments.append(_Open(m["host"], cmd if cmd and known(cmd) else None))
+            continue
+        segments[-1].lines.append(line)
+    return [s for s in segments if any(line.strip() for line in s.lines) or s.command]
+
+
+def _header(lines: list[str], index: int) -> str | None:
+    line = lines[index].lstrip()
+    for pattern, command in _HEADERS:
+        if pattern.match(line):
+            return command
+    if _IPSEC_INTERFACE.match(line) and any(
+        "Crypto map tag" in s for s in lines[index + 1 : index + 3]
+    ):
+        return "show crypto ipsec sa"
+    if m := _ROUTE_ENTRY.match(line):
+        return f"show ip route {m[1]}"
+    if _ROUTE_MISSING.match(line):
+        return "show ip route 0.0.0.0"
+    return None
+
+
+def _is_log(command: str | None) -> bool:
+    return command is not None and (
+        command.split()[:2] == ["show", "logging"] or command.startswith("deb")
+    )
+
+
+def _starts_block(current: _Open | None, command: str, line: str) -> bool:
+    """A header opens a new block unless it repeats inside the same output (a 2nd interface,
+    track or map entry); a table's first line seen again is a second poll."""
+    if current is None or current.command != command:
+        return True
+    return bool(_ONCE.match(line)) and sum(1 for s in current.lines if s.strip()) > 2
+
+
+def _close(blocks: list[Block], current: _Open | None) -> None:
+    if current is not None:
+        blocks.append(Block(current.host, current.command or LOG_COMMAND, "\n".join(current.lines)))
+
+
+def _split_free(segment: _Open) -> list[Block]:
+    """Blocks found by header inside text that no prompt names; log lines go to a log block."""
+    blocks: list[Block] = []
+    current: _Open | None = None
+    logs: list[str] = []
+    last_log = False
+    for index, line in enumerate(segment.lines):
+        command = _header(segment.lines, index)
+        if command is not None and _starts_block(current, command, line):
+            _close(blocks, current)
+            current, last_log = _Open(segment.host, command, [line]), False
+        elif current is not None and _is_log(current.command):
+            current.lines.append(line)
+        elif is_log_line(line) or (last_log and line[:1] in (" ", "\t") and line.strip()):
+            logs.append(line)
+            last_log = True
+        elif current is not None:
+            current.lines.append(line)
+            last_log = False
+    _close(blocks, current)
+    if logs:
+        blocks.append(Block(segment.host, LOG_COMMAND, "\n".join(logs)))
+    return blocks
+
+
+def _split_known(segment: _Open) -> list[Block]:
+    """A prompt-named block; log lines interleaved by ``terminal monitor`` go to a log block."""
+    assert segment.command is not None
+    if _is_log(segment.command):
+        return [Block(segment.host, segment.command, "\n".join(segment.lines))]
+    body = [s for s in segment.lines if not is_log_line(s)]
+    logs = [s for s in segment.lines if is_log_line(s)]
+    out = [Block(segment.host, segment.command, "\n".join(body))]
+    return out + ([Block(segment.host, LOG_COMMAND, "\n".join(logs))] if logs else [])
+
+
+def split_capture(text: str, host: str, command: str | None = None) -> list[Block]:
+    """Split one capture; ``host`` names text before any prompt, ``command`` the whole file."""
+    blocks: list[Block] = []
+    for segment in _segments(text, host, command):
+        blocks += _split_known(segment) if segment.command else _split_free(segment)
+    return blocks
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One input: its text, the host it defaults to, and the command when the name says it."""
+
+    name: str
+    text: str
+    command: str | None = None
+    host_known: bool = False  # saved evidence: the folder names the host, whatever the config says
+
+
+def command_from_name(stem: str) -> str | None:
+    """``show_crypto_isakmp_sa`` -> ``show crypto isakmp sa`` when a parser is registered."""
+    command = stem.replace("_", " ").strip()
+    return command if command and known(command) else None
+
+
+def _host_name(capture: Capture) -> str:
+    """A configuration in the capture names its host; otherwise the capture's name does."""
+    m = None if capture.host_known else _HOSTNAME.search(capture.text)
+    return m[1] if m else capture.name
+
+
+def fleet_from_captures(captures: Sequence[Capture]) -> tuple[FleetEvidence, tuple[str, ...]]:
+    """Split every capture, group blocks per host, parse them. Returns (fleet, problems)."""
+    per_host: dict[str, list[Block]] = {}
+    for capture in captures:
+        for block in split_capture(capture.text, _host_name(capture), capture.command):
+            per_host.setdefault(block.host, []).append(block)
+    hosts = []
+    problems: list[str] = []
+    for name, blocks in per_host.items():
+        evidence = host_evidence(
+            name, [Output(b.command, b.text) for b in blocks if b.text.strip()]
+        )
+        problems += [f"{name}: {p}" for p in evidence.problems]
+        if evidence.outputs:
+            hosts.append(evidence)
+    return fleet_evidence(hosts), tuple(problems)

@@ -1,0 +1,97 @@
+"""Real captures through ``vpndiag diagnose``: failures are named, healthy captures are quiet.
+
+The golden cases in tests/golden are copies of the shared corpus with their provenance; a
+provenance with ``expected_findings`` is a test case for the diagnosis (any one of the codes).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from nornir_tasks.cli import exit_codes
+from tests.checks.support import GOLDEN, cli_json
+
+
+def _provenance(case: Path) -> dict[str, Any]:
+    data = yaml.safe_load((case / "provenance.yaml").read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+CASES = sorted(p for p in GOLDEN.iterdir() if (p / "raw.txt").exists())
+EXPECTED = {
+    c.name: _provenance(c)["expected_findings"]["any_of"]
+    for c in CASES
+    if "expected_findings" in _provenance(c)
+}
+# Failures the source diagnosed without listing codes; the code that names the author's cause.
+DIAGNOSED = {
+    "lab_asa_ipsec_sa_encaps_no_decaps_cut": "IPSEC_NO_RETURN_TRAFFIC",  # no return route on the hub
+    "tunnelsup_asa_syslog_mm_wait_msg4_invalid_cookie": "IKE_P1_PSK_MISSING",  # wrong peer/key on the far end
+}
+# Not failures by provenance, but the device output itself shows a broken state.
+BROKEN_STATE = {
+    "genie_iosxe_crypto_map_incomplete": "CRYPTO_MAP_INCOMPLETE",  # "in an incomplete state!"
+    "genie_iosxe_crypto_map_ipv6_manual_no_match_two_interfaces": "CRYPTO_MAP_INCOMPLETE",  # "No matching address list set."
+    "ntc_asa_ipsec_sa_ra_and_l2l_natt": "IPSEC_NOT_ENCRYPTING",  # RA SA: decaps 1145, encaps 0
+}
+
+
+def test_every_corpus_failure_is_a_case() -> None:
+    assert set(EXPECTED) == {
+        "debug_asa_mm_wait_msg2_initiator_fsm_history",
+        "debug_ios_pfs_mismatch_paranoid_keepalives",
+        "debug_iosxe_no_preshared_key_for_peer",
+        "debug_iosxe_phase2_policy_not_acceptable_responder",
+        "lab_iosxe_ipsec_sa_encaps_no_decaps_spoke",
+    }
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_failure_capture_yields_its_expected_finding(
+    capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    rc, findings = cli_json(capsys, str(GOLDEN / case / "raw.txt"))
+    got = {f["code"] for f in findings}
+    assert got & set(EXPECTED[case]), (case, got)
+    assert rc == exit_codes.FINDINGS
+
+
+@pytest.mark.parametrize("case", sorted(DIAGNOSED | BROKEN_STATE))
+def test_diagnosed_and_broken_captures_are_named(
+    capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    _, findings = cli_json(capsys, str(GOLDEN / case / "raw.txt"))
+    code = (DIAGNOSED | BROKEN_STATE)[case]
+    assert any(f["code"] == code and f["severity"] == "critical" for f in findings), findings
+
+
+HEALTHY = [c.name for c in CASES if c.name not in EXPECTED | DIAGNOSED | BROKEN_STATE]
+
+
+@pytest.mark.parametrize("case", HEALTHY)
+def test_healthy_capture_has_no_critical_finding(
+    capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    rc, findings = cli_json(capsys, str(GOLDEN / case / "raw.txt"))
+    assert not [f for f in findings if f["severity"] == "critical"], findings
+    assert rc == exit_codes.OK
+
+
+def test_all_corpus_captures_at_once_keep_their_findings(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """One run over many files: each file is its own host, nothing leaks between them."""
+    files = [str(GOLDEN / c / "raw.txt") for c in sorted(EXPECTED)]
+    _, findings = cli_json(capsys, *files)
+    assert {f["code"] for f in findings} >= {
+        "IKE_P1_NO_RESPONSE",
+        "IKE_P2_PROPOSAL_MISMATCH",
+        "IKE_P1_PSK_MISSING",
+        "IKE_P2_PROXY_MISMATCH",
+        "IPSEC_NO_RETURN_TRAFFIC",
+    }
