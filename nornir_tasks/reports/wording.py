@@ -1,0 +1,48 @@
+"""The sentences every format shares: the run's verdict line, a tunnel's name, a finding's verdict."""
+
+from __future__ import annotations
+
+from nornir_tasks.models.findings import Finding
+from nornir_tasks.models.report import HostReport, RunReport
+
+ARROW = "→"
+
+
+def tunnel_label(host: str, peer: str | None) -> str:
+    """``spoke1 → 203.0.113.1``; a host-wide finding (no peer) is named by its host alone."""
+    return f"{host} {ARROW} {peer}" if peer else host
+
+
+def finding_verdict(finding: Finding) -> str:
+    """One line, verdict first: ``CRITICAL IKE_P1_RETURN_PATH: <summary>``."""
+    return f"{str(finding.severity).upper()} {finding.code}: {finding.summary}"
+
+
+def worst_label(host: HostReport) -> str:
+    """``critical IKE_P1_RETURN_PATH``, ``-`` when the host has no finding."""
+    worst = host.worst_finding()
+    return f"{worst.severity} {worst.code}" if worst else "-"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def headline(report: RunReport) -> str:
+    """The run in one line: the worst severity, then finding, host and tunnel counts."""
+    worst = report.worst_severity()
+    verdict = str(worst).upper() if worst else "HEALTHY"
+    counts = ", ".join(f"{n} {s}" for s, n in report.severity_counts().items())
+    failed = len(report.failed_hosts())
+    hosts = (
+        f"{failed} of {len(report.hosts)} hosts not reached"
+        if failed
+        else f"{_plural(len(report.hosts), 'host')} reached"
+    )
+    tunnels = f"{report.tunnels_up}/{report.tunnels_total} tunnels up"
+    return f"{verdict}: findings {counts}; {hosts}; {tunnels}"
+
+
+def host_error(host: HostReport) -> str:
+    """``unreachable: TCP connection refused`` (the status alone when there is no message)."""
+    return f"{host.status}: {host.error}" if host.error else str(host.status)
