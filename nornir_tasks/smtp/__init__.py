@@ -1,0 +1,1 @@
+"""SMTP relay tests: the dialogue from the tool host, a router's telnet transcript, verdicts."""
