@@ -26,9 +26,13 @@ def save_evidence(collections: Sequence[HostCollection], directory: Path) -> lis
     for collection in collections:
         host_dir = directory / _UNSAFE.sub("_", collection.host)
         host_dir.mkdir(parents=True, exist_ok=True)
-        for output in collection.outputs:
-            path = host_dir / evidence_name(output.command)
-            path.write_text(f"{collection.host}#{output.command}\n{mask_secrets(output.raw)}\n")
+        texts: dict[str, list[str]] = {}
+        for output in collection.outputs:  # a command polled twice: both, in order, one file
+            block = f"{collection.host}#{output.command}\n{mask_secrets(output.raw)}\n"
+            texts.setdefault(output.command, []).append(block)
+        for command, blocks in texts.items():
+            path = host_dir / evidence_name(command)
+            path.write_text("".join(blocks))
             written.append(path)
         if collection.error:
             status = host_dir / "_status.txt"

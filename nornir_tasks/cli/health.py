@@ -1,4 +1,4 @@
-"""``vpndiag health`` and ``vpndiag demo``: collect crypto state across a fleet and report."""
+"""``vpndiag demo``: start the lab fleet with its faults and health-check it over SSH."""
 
 from __future__ import annotations
 
@@ -9,68 +9,53 @@ import click
 from rich.console import Console
 
 from nornir_tasks.cli import exit_codes
-from nornir_tasks.cli.render import print_collection
-from nornir_tasks.models.collection import HostCollection, HostStatus
-from nornir_tasks.runner import InventoryError, open_inventory, run_collection
+from nornir_tasks.cli.run_cmd import Reporting, Selection, execute, load
+from nornir_tasks.playbooks.runner import RunOptions
 
-
-def _exit_code(collections: list[HostCollection]) -> int:
-    if any(c.status not in (HostStatus.OK, HostStatus.PARTIAL) for c in collections):
-        return exit_codes.HOSTS_FAILED
-    return exit_codes.OK
+# Lab seconds before the check: spokes start IKE, retransmit and give up (5 x 10 s) or settle.
+SETTLE_S = 90.0
 
 
 @click.command()
+@click.option("--scenario", default="default", show_default=True, help="A lab scenario name.")
 @click.option(
-    "-i",
-    "--inventory",
+    "-o",
+    "--output",
     type=click.Path(path_type=Path),
-    default=Path("inventory/lab/config.yaml"),
+    default=Path("vpndiag-report"),
     show_default=True,
-    help="Nornir config file of the inventory.",
+    help="Directory for the JSON, JUnit, Markdown and HTML reports.",
 )
-@click.option("--hosts", multiple=True, help="Only these hosts (repeatable).")
-@click.option("--groups", multiple=True, help="Only hosts of these groups (repeatable).")
-@click.option("--filter", "filters", multiple=True, help="key=value on host data.")
-@click.option("--workers", type=int, default=50, show_default=True)
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Per command, s.")
-def health(
-    inventory: Path,
-    hosts: tuple[str, ...],
-    groups: tuple[str, ...],
-    filters: tuple[str, ...],
-    workers: int,
-    timeout: float,
-) -> None:
-    """Health-check the tunnels of a fleet."""
-    console = Console()
-    try:
-        nr = open_inventory(inventory, workers, hosts, groups, filters)
-    except InventoryError as exc:
-        console.print(f"[red]error:[/] {exc}", highlight=False)
-        raise exit_codes.Exit(exit_codes.USAGE) from exc
-    collections = run_collection(nr, read_timeout=timeout)
-    print_collection(console, collections)
-    raise exit_codes.Exit(_exit_code(collections))
+@click.option("--only-failed", is_flag=True, help="Report problem hosts only.")
+def demo(scenario: str, output: Path, only_failed: bool) -> None:
+    """Start the lab fleet in this process, health-check it over SSH, print the report.
 
-
-@click.command()
-@click.option("--scenario", default="default", show_default=True)
-def demo(scenario: str) -> None:
-    """Start the lab fleet in this process, health-check it over SSH, print the report."""
+    The lab runs on a simulated clock: the demo lets the tunnels negotiate for 90 lab
+    seconds, and the playbook's counter poll interval passes on the lab clock, not yours.
+    """
     from lab.fleet import Fleet
     from lab.inventory import write_inventory
     from lab.scenario import load_scenario
 
     console = Console()
+    playbook = load("health_check")
     with tempfile.TemporaryDirectory(prefix="vpndiag-demo-") as tmp:
         fleet = Fleet(load_scenario(scenario), workdir=Path(tmp) / "lab")
         with fleet:
             console.print(
-                f"lab fleet '{fleet.scenario.name}': {len(fleet.devices)} routers on 127.0.0.1"
+                f"lab fleet '{fleet.scenario.name}': {len(fleet.devices)} routers over SSH on "
+                f"127.0.0.1, faults injected: {len(fleet.scenario.faults)}",
+                highlight=False,
             )
+            fleet.advance(SETTLE_S)
             config = write_inventory(fleet, Path(tmp) / "inventory")
-            nr = open_inventory(config)
-            collections = run_collection(nr)
-        print_collection(console, collections)
-    raise exit_codes.Exit(_exit_code(collections))
+            selection = Selection(config, (), (), (), 50)
+            reporting = Reporting(
+                "table", output, None, None, None, None, only_failed, False, False
+            )
+            code = execute(playbook, selection, reporting, RunOptions(sleep=fleet.advance))
+    console.print(
+        f"HTML report: {(output / 'report.html').resolve()}  (also report.json, .md, .junit.xml)",
+        highlight=False,
+    )
+    raise exit_codes.Exit(code)

@@ -13,9 +13,10 @@ import click
 from nornir_tasks import __version__
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.diagnose_cmd import diagnose_cmd
-from nornir_tasks.cli.health import demo, health
+from nornir_tasks.cli.health import demo
 from nornir_tasks.cli.lab_cmds import lab
 from nornir_tasks.cli.parse_cmd import parse_cmd
+from nornir_tasks.cli.run_cmd import health, run_cmd
 from nornir_tasks.cli.smtp_cmd import smtp_test_cmd
 
 EPILOG = """\b
@@ -36,6 +37,7 @@ def cli() -> None:
 cli.add_command(lab)
 cli.add_command(demo)
 cli.add_command(health)
+cli.add_command(run_cmd)
 cli.add_command(parse_cmd)
 cli.add_command(smtp_test_cmd)
 cli.add_command(diagnose_cmd)

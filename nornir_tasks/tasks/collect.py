@@ -8,6 +8,8 @@ from typing import Any
 
 from nornir.core.task import Result, Task
 
+from nornir_tasks.checks.evidence import Output, host_evidence
+from nornir_tasks.checks.tunnels import follow_up_routes
 from nornir_tasks.models.collection import CommandOutput, HostCollection, HostStatus, OutputStatus
 from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
 from nornir_tasks.tasks.session import classify, send
@@ -42,10 +44,19 @@ def _read_one(conn: Any, command: str, read_timeout: float, retries: int) -> Com
         except ParseError as exc:
             last_error = str(exc)
             continue
-        if getattr(parsed, "complete", True):
+        # A filtered output ("| section ...") never has the closing "end" a full one has.
+        if getattr(parsed, "complete", True) or "|" in command:
             return CommandOutput(command, raw, OutputStatus.OK, parsed, None, attempts)
         last_error = "output was cut off (incomplete record)"
     return CommandOutput(command, raw, OutputStatus.INCOMPLETE, None, last_error, attempts)
+
+
+def follow_ups(host: str, outputs: Sequence[CommandOutput]) -> tuple[str, ...]:
+    """Route lookups for the tunnels these outputs show unhealthy (see checks.tunnels)."""
+    usable = [Output(o.command, o.raw, o.parsed) for o in outputs if o.status is OutputStatus.OK]
+    asked = {o.command for o in outputs}
+    wanted = follow_up_routes(host_evidence(host, usable))
+    return tuple(c for c in wanted if c not in asked)
 
 
 def collect_crypto_state(
@@ -53,14 +64,21 @@ def collect_crypto_state(
     commands: Sequence[str] = HEALTH_COMMANDS,
     read_timeout: float = 30.0,
     retries: int = 1,
+    follow_up: bool = False,
 ) -> Result:
-    """Run ``commands`` over one netmiko session; retry an incomplete output once."""
+    """Run ``commands`` over one netmiko session; retry an incomplete output once.
+
+    With ``follow_up``, then look up the route to each peer whose tunnel is not up and to
+    the remote LAN of each flow whose counters do not move both ways, on the same session.
+    """
     outputs: list[CommandOutput] = []
     try:
         conn = task.host.get_connection("netmiko", task.nornir.config)
         if not conn.check_enable_mode():
             conn.enable()
         for command in commands:
+            outputs.append(_read_one(conn, command, read_timeout, retries))
+        for command in follow_ups(task.host.name, outputs) if follow_up else ():
             outputs.append(_read_one(conn, command, read_timeout, retries))
     except Exception as exc:  # one host's failure is data, never a crash of the run
         status, reason = classify(exc)

@@ -1,0 +1,114 @@
+"""The tunnels of one host and their state, and the follow-up commands a sick tunnel needs.
+
+A tunnel is a peer: one named by a crypto map entry (configured), or one that has a phase-1
+or IPsec SA (dynamic peers of a hub). It is *up* when phase 1 is up and an IPsec SA exists
+for the peer, *negotiating* when an exchange is under way (an ``MM_*`` state, or phase 1 up
+without an IPsec SA yet), and *down* when nothing exists for it. Data-plane trouble on an up
+tunnel (counters that stop) is for the findings to explain, not for the state.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from nornir_tasks.checks.evidence import HostEvidence
+from nornir_tasks.checks.flows import has_sa, remote_network
+from nornir_tasks.models.crypto_map import CryptoMapTable
+
+# Route lookups are one command each; a hub with many sick spokes stays bounded.
+MAX_ROUTE_LOOKUPS = 32
+
+
+class TunnelState(StrEnum):
+    UP = "up"
+    NEGOTIATING = "negotiating"
+    DOWN = "down"
+
+
+@dataclass(frozen=True)
+class Tunnel:
+    peer: str
+    state: TunnelState
+    phase1: str | None  # the phase-1 state read (QM_IDLE, MM_NO_STATE, ...), None: no SA
+    ipsec_sas: int  # flows with IPsec SAs towards the peer
+
+
+def _valid(address: str | None) -> str | None:
+    if not address:
+        return None
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address
+
+
+def configured_peers(host: HostEvidence) -> list[str]:
+    """Peers of the crypto map entries (``show crypto map``, else the running config)."""
+    found: list[str] = []
+    for table in host.models(CryptoMapTable):
+        found += [p for e in table.entries for p in e.peers]
+    config = host.config
+    if not found and config is not None:
+        found += [p for m in config.crypto_maps for e in m.entries for p in e.peers]
+    return list(dict.fromkeys(p for p in found if _valid(p)))
+
+
+def _phase1(host: HostEvidence, peer: str) -> str | None:
+    rows = [r for r in host.ike if r.peer == peer and not r.deleted]
+    if not rows:
+        return None
+    up = [r for r in rows if r.up]
+    return (up[0] if up else rows[-1]).state
+
+
+def tunnels(host: HostEvidence) -> tuple[Tunnel, ...]:
+    """Every tunnel of ``host``, configured peers first, then dynamic ones."""
+    peers = configured_peers(host)
+    peers += [p for r in host.ike if (p := _valid(r.peer)) and not r.deleted]
+    peers += [p for f in host.flows if (p := _valid(f.current_peer)) and has_sa(f)]
+    out = []
+    for peer in dict.fromkeys(peers):
+        phase1 = _phase1(host, peer)
+        sas = sum(1 for f in host.flows if f.current_peer == peer and has_sa(f))
+        up = phase1 is not None and any(r.up for r in host.ike if r.peer == peer)
+        if up and sas:
+            state = TunnelState.UP
+        elif phase1 is not None or sas:
+            state = TunnelState.NEGOTIATING
+        else:
+            state = TunnelState.DOWN
+        out.append(Tunnel(peer, state, phase1, sas))
+    return tuple(out)
+
+
+def _first_host(network: ipaddress.IPv4Network) -> str:
+    if network.num_addresses <= 2:
+        return str(network.network_address)
+    return str(network.network_address + 1)
+
+
+def _idle_flows(host: HostEvidence) -> Iterable[str]:
+    """Remote LAN hosts of flows whose counters do not move in both directions."""
+    for traffic in host.traffic:
+        if traffic.encaps.moving and traffic.decaps.moving:
+            continue
+        network = remote_network(traffic.flow)
+        if network is not None and network.prefixlen > 0:
+            yield _first_host(network)
+
+
+def follow_up_routes(host: HostEvidence) -> tuple[str, ...]:
+    """``show ip route`` lookups for the tunnels that are not healthy (bounded).
+
+    The route to a peer that is not up (which interface IKE leaves from, the return path) and
+    the route to the remote LAN of a flow whose counters do not move both ways (traffic that
+    should enter the tunnel but leaves elsewhere).
+    """
+    targets = [t.peer for t in tunnels(host) if t.state is not TunnelState.UP]
+    targets += list(_idle_flows(host))
+    unique = list(dict.fromkeys(targets))[:MAX_ROUTE_LOOKUPS]
+    return tuple(f"show ip route {target}" for target in unique)

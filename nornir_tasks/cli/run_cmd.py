@@ -1,0 +1,252 @@
+"""``vpndiag run PLAYBOOK`` and ``vpndiag health``: a playbook across the fleet, reported.
+
+Exit codes: 0 healthy, 1 a finding at or above ``--fail-on`` or a failed assertion, 2 some
+hosts unreachable or failed (wins over 1: the run is incomplete), 3 usage or input error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from nornir_tasks.checks import registered_codes
+from nornir_tasks.cli import exit_codes
+from nornir_tasks.cli.terminal import fleet_progress, print_report
+from nornir_tasks.evidence import save_evidence
+from nornir_tasks.models.findings import Severity
+from nornir_tasks.models.report import CheckOutcome, RunReport
+from nornir_tasks.playbooks.loader import PlaybookError, load_playbook
+from nornir_tasks.playbooks.model import Playbook
+from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
+from nornir_tasks.reports import FORMATS, render, write_reports
+from nornir_tasks.runner import InventoryError, open_inventory
+
+FC = TypeVar("FC", bound=Callable[..., Any])
+DEFAULT_INVENTORY = Path("inventory/lab/config.yaml")
+SUFFIXES = {".json": "json", ".xml": "junit", ".md": "markdown", ".html": "html"}
+
+
+def selection_options(fn: FC) -> FC:
+    """``-i/--inventory``, ``--hosts``, ``--groups``, ``--filter``, ``--workers``."""
+    for option in reversed(
+        (
+            click.option(
+                "-i",
+                "--inventory",
+                type=click.Path(path_type=Path),
+                default=DEFAULT_INVENTORY,
+                show_default=True,
+                help="Nornir config file of the inventory.",
+            ),
+            click.option("--hosts", multiple=True, help="Only these hosts (repeatable, or a,b)."),
+            click.option("--groups", multiple=True, help="Only hosts of these groups."),
+            click.option("--filter", "filters", multiple=True, help="key=value on host data."),
+            click.option("--workers", type=click.IntRange(1, 1000), default=50, show_default=True),
+        )
+    ):
+        fn = option(fn)
+    return fn
+
+
+def report_options(fn: FC) -> FC:
+    """Output, thresholds and evidence options shared by every run-like command."""
+    for option in reversed(
+        (
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["table", *FORMATS]),
+                default="table",
+                show_default=True,
+                help="What goes to stdout.",
+            ),
+            click.option(
+                "-o",
+                "--output",
+                type=click.Path(path_type=Path),
+                help="A report file (.json/.xml/.md/.html) or a directory for all four.",
+            ),
+            click.option(
+                "--fail-on",
+                type=click.Choice([s.value for s in Severity]),
+                help="Exit 1 at or above this severity (default: the playbook's).",
+            ),
+            click.option("--timeout", type=float, help="Per command read timeout, seconds."),
+            click.option("--poll-interval", type=float, help="Seconds between counter polls."),
+            click.option(
+                "--save-evidence",
+                type=click.Path(path_type=Path),
+                help="Write raw outputs (secrets masked) to DIR/<host>/<command>.txt.",
+            ),
+            click.option("--only-failed", is_flag=True, help="Report problem hosts only."),
+            click.option("-q", "--quiet", is_flag=True, help="No progress, no table: exit code."),
+            click.option("-v", "--verbose", is_flag=True, help="Also list every check result."),
+        )
+    ):
+        fn = option(fn)
+    return fn
+
+
+@dataclass(frozen=True)
+class Selection:
+    inventory: Path
+    hosts: tuple[str, ...]
+    groups: tuple[str, ...]
+    filters: tuple[str, ...]
+    workers: int
+
+    @classmethod
+    def of(cls, kwargs: dict[str, Any]) -> Selection:
+        def split(values: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(v for item in values for v in item.split(",") if v)
+
+        return cls(
+            kwargs.pop("inventory"),
+            split(kwargs.pop("hosts")),
+            split(kwargs.pop("groups")),
+            kwargs.pop("filters"),
+            kwargs.pop("workers"),
+        )
+
+
+@dataclass(frozen=True)
+class Reporting:
+    fmt: str
+    output: Path | None
+    fail_on: str | None
+    timeout: float | None
+    poll_interval: float | None
+    save_evidence: Path | None
+    only_failed: bool
+    quiet: bool
+    verbose: bool
+
+    @classmethod
+    def of(cls, kwargs: dict[str, Any]) -> Reporting:
+        names = cls.__dataclass_fields__
+        return cls(**{n: kwargs.pop(n) for n in names})
+
+
+def load(name: str) -> Playbook:
+    try:
+        return load_playbook(name, registered_codes())
+    except PlaybookError as exc:
+        Console(stderr=True).print(f"[red]error:[/] {exc}", highlight=False)
+        raise exit_codes.Exit(exit_codes.USAGE) from exc
+
+
+def exit_code(report: RunReport, fail_on: Severity) -> int:
+    """2 when a host was not reached, else 1 on a finding at ``fail_on`` or a failed check."""
+    if report.failed_hosts():
+        return exit_codes.HOSTS_FAILED
+    if report.findings_at_or_above(fail_on):
+        return exit_codes.FINDINGS
+    bad = (CheckOutcome.FAIL, CheckOutcome.ERROR)
+    if any(c.outcome in bad for c in report.unexplained_checks()):
+        return exit_codes.FINDINGS
+    return exit_codes.OK
+
+
+def write_output(report: RunReport, output: Path) -> dict[str, Path]:
+    fmt = SUFFIXES.get(output.suffix)
+    if fmt is not None:
+        return write_reports(report, {fmt: output})
+    return write_reports(report, output)
+
+
+def execute(
+    playbook: Playbook,
+    selection: Selection,
+    reporting: Reporting,
+    options: RunOptions | None = None,
+    after: Callable[[PlaybookRun], None] | None = None,
+) -> int:
+    """Run ``playbook`` on the selection and report it; returns the exit code."""
+    console = Console()
+    err = Console(stderr=True)
+    try:
+        nr = open_inventory(
+            selection.inventory,
+            selection.workers,
+            selection.hosts,
+            selection.groups,
+            selection.filters,
+        )
+    except InventoryError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        return exit_codes.USAGE
+    fail_on = Severity(reporting.fail_on or playbook.fail_on)
+    options = options or RunOptions()
+    options = replace(
+        options,
+        read_timeout=reporting.timeout or options.read_timeout,
+        poll_interval=(
+            reporting.poll_interval
+            if reporting.poll_interval is not None
+            else options.poll_interval
+        ),
+        fail_on=fail_on,
+    )
+    table = reporting.fmt == "table" and not reporting.quiet
+    progress_console = err if reporting.fmt != "table" else console
+    try:
+        with fleet_progress(progress_console, len(nr.inventory.hosts)) as progress:
+            if table:
+                options = replace(options, progress=progress.phase)
+            run = run_playbook(nr, playbook, options)
+    finally:
+        nr.close_connections()
+    report = run.report
+    if reporting.save_evidence is not None:
+        save_evidence(run.collections, reporting.save_evidence)
+    if reporting.output is not None:
+        written = write_output(report, reporting.output)
+        if not reporting.quiet:
+            for path in written.values():
+                err.print(f"wrote {path}", highlight=False)
+    if table:
+        print_report(console, report, reporting.only_failed)
+    elif reporting.fmt != "table":
+        click.echo(render(report, reporting.fmt))
+    if after is not None:
+        after(run)
+    return exit_code(report, fail_on)
+
+
+def _run(playbook_name: str, **kwargs: Any) -> None:
+    selection = Selection.of(kwargs)
+    reporting = Reporting.of(kwargs)
+    raise exit_codes.Exit(execute(load(playbook_name), selection, reporting))
+
+
+RUN_EPILOG = """\b
+Examples:
+  vpndiag run health_check                       a shipped playbook, by name
+  vpndiag run my.yaml --groups spokes -o out/    a file; every report format into out/
+  vpndiag run failover_check --format json       the JSON report on stdout
+\b
+Exit codes: 0 healthy, 1 findings at or above --fail-on (or a failed assertion),
+2 some hosts unreachable or failed, 3 usage or input error.
+"""
+
+
+@click.command("run", epilog=RUN_EPILOG)
+@click.argument("playbook")
+@selection_options
+@report_options
+def run_cmd(playbook: str, **kwargs: Any) -> None:
+    """Run PLAYBOOK (a file, or a shipped playbook's name) across the fleet."""
+    _run(playbook, **kwargs)
+
+
+@click.command("health", epilog=RUN_EPILOG.replace("run health_check", "health"))
+@selection_options
+@report_options
+def health(**kwargs: Any) -> None:
+    """Health-check every tunnel of the fleet (the health_check playbook)."""
+    _run("health_check", **kwargs)

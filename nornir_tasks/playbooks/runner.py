@@ -1,0 +1,485 @@
+"""Run a playbook across a Nornir inventory: wait, collect, poll, diagnose, assert, report.
+
+The phases, each across all selected hosts in parallel:
+
+1. ``wait_until``: poll a command per host until its test passes or ``max_time`` runs out.
+2. collect: the playbook's commands (and those its assertions read) on one session per host,
+   plus route lookups for the tunnels that are not healthy.
+3. poll: after ``poll_interval`` seconds, ``show crypto ipsec sa`` again on the reached
+   hosts, so counters are read as deltas.
+4. diagnose: the selected checks over the whole fleet's evidence (both ends together).
+5. debug (``debug.escalate``): for tunnels still down or negotiating that no finding
+   explains, a bounded conditional debug on both ends, then diagnose again.
+6. assertions, then the ``RunReport``.
+
+A host that cannot be reached is reported with its reason; every other host is still run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from nornir.core import Nornir
+from nornir.core.filter import F
+from nornir.core.task import Result, Task
+
+from nornir_tasks import __version__
+from nornir_tasks.checks import (
+    FleetEvidence,
+    Output,
+    diagnose,
+    fleet_evidence,
+    from_collection,
+    host_evidence,
+    registered_checks,
+)
+from nornir_tasks.checks.evidence import HostEvidence
+from nornir_tasks.checks.tunnels import TunnelState, tunnels
+from nornir_tasks.models.collection import CommandOutput, HostCollection, HostStatus, OutputStatus
+from nornir_tasks.models.debug import DebugCapture
+from nornir_tasks.models.findings import Finding, Severity
+from nornir_tasks.models.report import CheckOutcome, CheckResult, HostReport, RunReport
+from nornir_tasks.models.report import check_results as code_results
+from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
+from nornir_tasks.playbooks.assertions import evaluate
+from nornir_tasks.playbooks.model import Assertion, Playbook, WaitUntil
+from nornir_tasks.tasks.collect import collect_crypto_state
+from nornir_tasks.tasks.debug import capture_debug
+from nornir_tasks.tasks.session import classify, send
+
+HostDone = Callable[[str, bool], None]
+PhaseStart = Callable[[str, int], HostDone]  # (phase, hosts) -> on_host_done(host, ok)
+POLLED = "show crypto ipsec sa"
+
+
+def _no_progress(phase: str, total: int) -> HostDone:
+    return lambda host, ok: None
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What the command line overrides, and the clock (tests and the demo advance the lab's)."""
+
+    read_timeout: float | None = None
+    poll_interval: float | None = None
+    fail_on: Severity | None = None
+    escalate: bool | None = None
+    debug_seconds: float | None = None
+    sleep: Callable[[float], None] = time.sleep
+    progress: PhaseStart = _no_progress
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class PlaybookRun:
+    """A finished run: the report, and the evidence it was built from."""
+
+    report: RunReport
+    fleet: FleetEvidence
+    collections: tuple[HostCollection, ...]
+    debug: tuple[DebugCapture, ...] = ()
+    findings: tuple[Finding, ...] = field(default=())
+
+
+def _applies(item: Assertion, host: str, groups: Sequence[str]) -> bool:
+    if item.hosts and host not in item.hosts:
+        return False
+    return not item.groups or bool(set(item.groups) & set(groups))
+
+
+def _run_tasks(
+    nr: Nornir, phase: str, progress: PhaseStart, task: Callable[..., Result], **kwargs: Any
+) -> dict[str, Any]:
+    """Run ``task`` on every host of ``nr``; host -> its result (or the exception's reason)."""
+    done = progress(phase, len(nr.inventory.hosts))
+
+    def wrapped(t: Task) -> Result:
+        result = task(t, **kwargs)
+        done(t.host.name, not result.failed)
+        return result
+
+    results = nr.run(task=wrapped, name=phase)
+    out: dict[str, Any] = {}
+    for name, multi in results.items():
+        value = multi[0].result if len(multi) else None
+        if value is None and len(multi) and multi[0].exception is not None:
+            value = multi[0].exception
+        out[name] = value
+    return out
+
+
+# -- phase 1: wait_until ----------------------------------------------------------------------
+
+
+def _parsed(command: str, raw: str) -> Any:
+    try:
+        return parse(command, raw)
+    except (UnknownCommandError, ParseError):
+        return None
+
+
+def wait_task(
+    task: Task,
+    waits: Sequence[WaitUntil],
+    read_timeout: float,
+    sleep: Callable[[float], None],
+    clock: Callable[[], float],
+) -> Result:
+    """Poll each ``wait_until`` test until it passes or its ``max_time`` runs out."""
+    host = task.host
+    results: list[CheckResult] = []
+    try:
+        conn = host.get_connection("netmiko", task.nornir.config)
+        if not conn.check_enable_mode():
+            conn.enable()
+        for wait in waits:
+            if not _applies(wait, host.name, [g.name for g in host.groups]):
+                continue
+            started = clock()
+            tries = 0
+            while True:
+                tries += 1
+                raw = send(conn, wait.command, read_timeout)
+                outcome, message = evaluate(wait, raw, _parsed(wait.command, raw), host.data)
+                waited = clock() - started
+                if outcome == "PASS" or waited + wait.interval > wait.max_time:
+                    break
+                sleep(wait.interval)
+            note = f"after {waited:.0f} s, {tries} tries" if outcome == "PASS" else ""
+            msg = f"{message} ({note})" if note else f"{message}; gave up after {waited:.0f} s"
+            results.append(
+                CheckResult(f"wait_until: {wait.name}", host.name, CheckOutcome(outcome), msg)
+            )
+    except Exception as exc:  # an unreachable host is reported by the collection phase
+        _, reason = classify(exc)
+        results.append(CheckResult("wait_until", host.name, CheckOutcome.ERROR, reason))
+    return Result(host=host, result=tuple(results), failed=False)
+
+
+# -- phases 2 and 3: collect and poll ---------------------------------------------------------
+
+
+def _commands(playbook: Playbook) -> list[str]:
+    asked = list(playbook.collect.commands)
+    asked += [a.command for a in playbook.assertions]
+    return list(dict.fromkeys(asked))
+
+
+def _collection(name: str, value: Any) -> HostCollection:
+    if isinstance(value, HostCollection):
+        return value
+    if isinstance(value, BaseException):
+        status, reason = classify(value)
+        return HostCollection(name, status, (), reason)
+    return HostCollection(name, HostStatus.FAILED, (), "no result")
+
+
+def _merge(first: HostCollection, second: Any) -> HostCollection:
+    """The second poll's outputs after the first's (a command twice is two polls)."""
+    if not isinstance(second, HostCollection) or second.status is not HostStatus.OK:
+        return first
+    return replace(first, outputs=first.outputs + second.outputs)
+
+
+def _polled(commands: Sequence[str]) -> list[str]:
+    return [c for c in commands if c.startswith(POLLED)]
+
+
+# -- phase 5: debug escalation ----------------------------------------------------------------
+
+
+def _unexplained(fleet: FleetEvidence, findings: Sequence[Finding]) -> list[tuple[str, str]]:
+    """(host, peer) of tunnels not up that no warning or critical finding explains."""
+    explained = {(f.host, f.peer) for f in findings if f.severity >= Severity.WARNING}
+    out = []
+    for host in fleet.hosts:
+        for tunnel in tunnels(host):
+            if tunnel.state is TunnelState.UP or (host.host, tunnel.peer) in explained:
+                continue
+            owner = fleet.owner_of(tunnel.peer)
+            if owner is not None and (owner.host, _address_of(owner, host)) in explained:
+                continue
+            out.append((host.host, tunnel.peer))
+    return out
+
+
+def _address_of(owner: HostEvidence, other: HostEvidence) -> str | None:
+    """The address ``owner`` knows ``other`` by (a peer of owner's that other owns)."""
+    return next((t.peer for t in tunnels(owner) if t.peer in other.addresses), None)
+
+
+def debug_targets(
+    fleet: FleetEvidence, findings: Sequence[Finding], limit: int = 8
+) -> list[tuple[str, str]]:
+    """(host, peer) pairs to debug: both ends of each unexplained tunnel, bounded."""
+    pairs: list[tuple[str, str]] = []
+    for host_name, peer in _unexplained(fleet, findings):
+        pairs.append((host_name, peer))
+        owner = fleet.owner_of(peer)
+        me = fleet.host(host_name)
+        if owner is not None and me is not None:
+            back = _address_of(owner, me)
+            if back is not None:
+                pairs.append((owner.host, back))
+    return list(dict.fromkeys(pairs))[:limit]
+
+
+def _debug_one(
+    task: Task,
+    peers: dict[str, str],
+    seconds: float,
+    cpu_limit: int,
+    sleep: Callable[[float], None],
+) -> Result:
+    peer = peers[task.host.name]
+    return capture_debug(task, peer=peer, seconds=seconds, cpu_limit=cpu_limit, wait=sleep)
+
+
+# -- the report -------------------------------------------------------------------------------
+
+
+def _tunnel_counts(evidence: HostEvidence | None) -> tuple[int, int, int]:
+    if evidence is None:
+        return 0, 0, 0
+    found = tunnels(evidence)
+    up = sum(1 for t in found if t.state is TunnelState.UP)
+    negotiating = sum(1 for t in found if t.state is TunnelState.NEGOTIATING)
+    return up, negotiating, len(found)
+
+
+def _codes(
+    select: Sequence[str], evidence: HostEvidence | None
+) -> tuple[list[str], dict[str, str]]:
+    """Codes run on the host, and those skipped with the reason (outputs they need missing)."""
+    ran: list[str] = []
+    skipped: dict[str, str] = {}
+    for chk in registered_checks():
+        if not any(fnmatch.fnmatchcase(chk.code, p) for p in select):
+            continue
+        ran.append(chk.code)
+        if evidence is not None and not chk.applies_to(evidence):
+            skipped[chk.code] = "the outputs it reads were not collected"
+    return list(dict.fromkeys(ran)), skipped
+
+
+def _assertions(
+    playbook: Playbook, collection: HostCollection, groups: Sequence[str]
+) -> list[CheckResult]:
+    results = []
+    for item in playbook.assertions:
+        if not _applies(item, collection.host, groups):
+            continue
+        output: CommandOutput | None = collection.output(item.command)
+        if collection.status not in (HostStatus.OK, HostStatus.PARTIAL):
+            outcome, message = "ERROR", f"host not reached: {collection.error}"
+        else:
+            raw = output.raw if output is not None and output.status is OutputStatus.OK else None
+            parsed = output.parsed if output is not None else None
+            outcome, message = evaluate(item, raw, parsed, collection.data)
+        results.append(CheckResult(item.name, collection.host, CheckOutcome(outcome), message))
+    return results
+
+
+def host_report(
+    collection: HostCollection,
+    evidence: HostEvidence | None,
+    findings: Sequence[Finding],
+    checks: Sequence[CheckResult],
+    select: Sequence[str],
+    fail_on: Severity,
+) -> HostReport:
+    mine = tuple(f for f in findings if f.host == collection.host)
+    up, negotiating, total = _tunnel_counts(evidence)
+    ran, skipped = _codes(select, evidence)
+    if collection.status in (HostStatus.OK, HostStatus.PARTIAL):
+        results = code_results(collection.host, ran, mine, fail_on, skipped)
+    else:
+        reason = f"not run: {collection.status}: {collection.error or ''}".rstrip(": ")
+        results = tuple(CheckResult(c, collection.host, CheckOutcome.ERROR, reason) for c in ran)
+    error = collection.error
+    if collection.status is HostStatus.PARTIAL and not error:
+        bad = [o for o in collection.outputs if o.status is not OutputStatus.OK]
+        error = "; ".join(f"{o.command}: {o.status}" for o in bad)
+    return HostReport(
+        host=collection.host,
+        status=collection.status,
+        error=error,
+        tunnels_up=up,
+        tunnels_total=total,
+        findings=mine,
+        checks=results + tuple(checks),
+        tunnels_negotiating=negotiating,
+    )
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def run_playbook(nr: Nornir, playbook: Playbook, options: RunOptions | None = None) -> PlaybookRun:
+    """Run ``playbook`` on the hosts of ``nr`` (already filtered by the caller)."""
+    opts = options or RunOptions()
+    started = _now()
+    clock_start = time.monotonic()
+    selected = _select(nr, playbook)
+    read_timeout = opts.read_timeout or playbook.collect.read_timeout
+    fail_on = opts.fail_on or Severity(playbook.fail_on)
+
+    waited: dict[str, tuple[CheckResult, ...]] = {}
+    if playbook.wait_until:
+        values = _run_tasks(
+            selected,
+            "wait",
+            opts.progress,
+            wait_task,
+            waits=playbook.wait_until,
+            read_timeout=read_timeout,
+            sleep=opts.sleep,
+            clock=time.monotonic,
+        )
+        waited = {h: v for h, v in values.items() if isinstance(v, tuple)}
+
+    commands = _commands(playbook)
+    collected: dict[str, HostCollection] = {}
+    if commands:
+        values = _run_tasks(
+            selected,
+            "collect",
+            opts.progress,
+            collect_crypto_state,
+            commands=commands,
+            read_timeout=read_timeout,
+            follow_up=True,
+        )
+        collected = {h: _collection(h, v) for h, v in values.items()}
+    else:
+        collected = {
+            h: HostCollection(h, HostStatus.OK, (), None, dict(selected.inventory.hosts[h].data))
+            for h in selected.inventory.hosts
+        }
+
+    interval = playbook.collect.poll_interval if opts.poll_interval is None else opts.poll_interval
+    polled = _polled(commands)
+    reached = [h for h, c in collected.items() if c.status in (HostStatus.OK, HostStatus.PARTIAL)]
+    if interval > 0 and polled and reached:
+        opts.sleep(interval)
+        second = _run_tasks(
+            selected.filter(F(name__any=reached)),
+            "poll",
+            opts.progress,
+            collect_crypto_state,
+            commands=polled,
+            read_timeout=read_timeout,
+        )
+        collected = {h: _merge(c, second.get(h)) for h, c in collected.items()}
+
+    evidence = {
+        h: from_collection(c, interval_s=interval if interval > 0 else None)
+        for h, c in collected.items()
+        if c.outputs
+    }
+    select = playbook.checks
+    fleet = fleet_evidence(list(evidence.values()))
+    findings = diagnose(fleet, select) if select else []
+
+    captures: list[DebugCapture] = []
+    escalate = playbook.debug.escalate if opts.escalate is None else opts.escalate
+    if escalate and select:
+        captures = _escalate(selected, playbook, opts, fleet, findings)
+        if captures:
+            evidence = _with_debug(evidence, captures)
+            fleet = fleet_evidence(list(evidence.values()))
+            findings = diagnose(fleet, select)
+
+    hosts = []
+    for name in sorted(collected):
+        collection = collected[name]
+        groups = [g.name for g in selected.inventory.hosts[name].groups]
+        extra = list(waited.get(name, ())) + _assertions(playbook, collection, groups)
+        hosts.append(host_report(collection, fleet.host(name), findings, extra, select, fail_on))
+    report = RunReport(
+        title=opts.title or f"vpndiag {playbook.name}",
+        playbook=playbook.name,
+        started=started.isoformat(timespec="seconds"),
+        duration_s=round(time.monotonic() - clock_start, 3),
+        tool_version=__version__,
+        hosts=tuple(hosts),
+    )
+    return PlaybookRun(
+        report,
+        fleet,
+        tuple(collected[h] for h in sorted(collected)),
+        tuple(captures),
+        tuple(findings),
+    )
+
+
+def _select(nr: Nornir, playbook: Playbook) -> Nornir:
+    """The playbook's own host selection, within what the command line selected."""
+    sel = playbook.hosts
+    if sel.names:
+        nr = nr.filter(F(name__any=sel.names))
+    if sel.groups:
+        nr = nr.filter(F(groups__any=sel.groups))
+    for key, value in sel.filter.items():
+        nr = nr.filter(F(**{key.replace(".", "__"): value}))
+    return nr
+
+
+def _escalate(
+    nr: Nornir,
+    playbook: Playbook,
+    opts: RunOptions,
+    fleet: FleetEvidence,
+    findings: Sequence[Finding],
+) -> list[DebugCapture]:
+    """Debug both ends of each unexplained tunnel; one peer per host per round."""
+    targets = debug_targets(fleet, findings)
+    seconds = opts.debug_seconds or playbook.debug.seconds
+    captures: list[DebugCapture] = []
+    while targets:
+        peers: dict[str, str] = {}
+        rest = []
+        for host_name, peer in targets:
+            if host_name in peers or host_name not in nr.inventory.hosts:
+                rest.append((host_name, peer))
+            else:
+                peers[host_name] = peer
+        if not peers:
+            break
+        values = _run_tasks(
+            nr.filter(F(name__any=list(peers))),
+            "debug",
+            opts.progress,
+            _debug_one,
+            peers=peers,
+            seconds=seconds,
+            cpu_limit=playbook.debug.cpu_limit,
+            sleep=opts.sleep,
+        )
+        captures += [v for v in values.values() if isinstance(v, DebugCapture)]
+        targets = [t for t in rest if t[0] in nr.inventory.hosts]
+    return captures
+
+
+def _with_debug(
+    evidence: dict[str, HostEvidence], captures: Sequence[DebugCapture]
+) -> dict[str, HostEvidence]:
+    out = dict(evidence)
+    for capture in captures:
+        current = out.get(capture.host)
+        if current is None or not capture.lines:
+            continue
+        outputs = [Output(c, current.raw.get(c, ""), m) for c, m in current.outputs.items()]
+        outputs.append(Output("debug crypto isakmp", "\n".join(capture.lines)))
+        previous = [
+            Output(c, (current.previous_raw or {}).get(c, ""), m)
+            for c, m in (current.previous or {}).items()
+        ]
+        out[capture.host] = host_evidence(capture.host, outputs, previous, current.interval_s)
+    return out
