@@ -53,7 +53,12 @@ def demo(scenario: str, output: Path, only_failed: bool) -> None:
             reporting = Reporting(
                 "table", output, None, None, None, None, only_failed, False, False
             )
-            code = execute(playbook, selection, reporting, RunOptions(sleep=fleet.advance))
+            code = execute(
+                playbook,
+                selection,
+                reporting,
+                RunOptions(sleep=fleet.advance, clock=fleet.clock.now),
+            )
     console.print(
         f"HTML report: {(output / 'report.html').resolve()}  (also report.json, .md, .junit.xml)",
         highlight=False,

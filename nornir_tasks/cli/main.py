@@ -18,6 +18,7 @@ from nornir_tasks.cli.lab_cmds import lab
 from nornir_tasks.cli.parse_cmd import parse_cmd
 from nornir_tasks.cli.run_cmd import health, run_cmd
 from nornir_tasks.cli.smtp_cmd import smtp_test_cmd
+from nornir_tasks.cli.triage_cmd import triage_cmd
 
 EPILOG = """\b
 Examples:
@@ -38,6 +39,7 @@ cli.add_command(lab)
 cli.add_command(demo)
 cli.add_command(health)
 cli.add_command(run_cmd)
+cli.add_command(triage_cmd)
 cli.add_command(parse_cmd)
 cli.add_command(smtp_test_cmd)
 cli.add_command(diagnose_cmd)

@@ -71,6 +71,27 @@ class DebugPolicy(_Strict):
     cpu_limit: int = Field(60, ge=1, le=100)
 
 
+class SmtpRelay(_Strict):
+    host: str
+    port: int = Field(25, ge=1, le=65535)
+    # This relay is meant to relay for the sources (an internal relay for EEM mail and
+    # reports): a refused outside recipient is then a finding, an accepted one is no open relay.
+    expect_relay: bool = False
+
+
+class SmtpSection(_Strict):
+    """SMTP relay tests (``telnet x.x.x.x 25``), from the tool host and/or from the routers."""
+
+    relays: list[SmtpRelay] = Field(min_length=1)
+    mail_from: str = Field("vpndiag-test@example.com", alias="from")
+    to: str = "vpndiag-test@example.net"
+    sources: list[Literal["tool", "router"]] = ["tool"]
+    source_interface: str | None = None
+    quit_after: Literal["banner", "ehlo", "mail", "rcpt"] = "rcpt"
+    timeout: float = Field(10.0, gt=0, le=120)
+    local_domains: list[str] = []
+
+
 class Playbook(_Strict):
     name: str
     description: str = ""
@@ -82,6 +103,6 @@ class Playbook(_Strict):
     assertions: list[Assertion] = []
     wait_until: list[WaitUntil] = []
     debug: DebugPolicy = DebugPolicy()
-    # Sections later features read (failover spec, SMTP relays); validated by those features.
+    # The failover spec is validated by the failover feature (nornir_tasks.failover).
     failover: dict[str, Any] | None = None
-    smtp: dict[str, Any] | None = None
+    smtp: SmtpSection | None = None

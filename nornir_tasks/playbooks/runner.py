@@ -45,9 +45,11 @@ from nornir_tasks.models.debug import DebugCapture
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.models.report import CheckOutcome, CheckResult, HostReport, RunReport
 from nornir_tasks.models.report import check_results as code_results
+from nornir_tasks.models.smtp import TOOL_SOURCE, SmtpResult
 from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
+from nornir_tasks.playbooks import smtp_phase
 from nornir_tasks.playbooks.assertions import evaluate
-from nornir_tasks.playbooks.model import Assertion, Playbook, WaitUntil
+from nornir_tasks.playbooks.model import Assertion, Playbook, SmtpSection, WaitUntil
 from nornir_tasks.tasks.collect import collect_crypto_state
 from nornir_tasks.tasks.debug import capture_debug
 from nornir_tasks.tasks.session import classify, send
@@ -71,8 +73,12 @@ class RunOptions:
     escalate: bool | None = None
     debug_seconds: float | None = None
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic  # what ``sleep`` advances
     progress: PhaseStart = _no_progress
     title: str | None = None
+    # Triage: only these peers' tunnels are reported and debugged (host-wide findings stay).
+    focus: frozenset[str] | None = None
+    debug_always: bool = False  # debug the tunnels not up even when a finding explains them
 
 
 @dataclass(frozen=True)
@@ -243,10 +249,12 @@ def _debug_one(
 # -- the report -------------------------------------------------------------------------------
 
 
-def _tunnel_counts(evidence: HostEvidence | None) -> tuple[int, int, int]:
+def _tunnel_counts(
+    evidence: HostEvidence | None, focus: frozenset[str] | None = None
+) -> tuple[int, int, int]:
     if evidence is None:
         return 0, 0, 0
-    found = tunnels(evidence)
+    found = [t for t in tunnels(evidence) if focus is None or t.peer in focus]
     up = sum(1 for t in found if t.state is TunnelState.UP)
     negotiating = sum(1 for t in found if t.state is TunnelState.NEGOTIATING)
     return up, negotiating, len(found)
@@ -292,9 +300,10 @@ def host_report(
     checks: Sequence[CheckResult],
     select: Sequence[str],
     fail_on: Severity,
+    focus: frozenset[str] | None = None,
 ) -> HostReport:
     mine = tuple(f for f in findings if f.host == collection.host)
-    up, negotiating, total = _tunnel_counts(evidence)
+    up, negotiating, total = _tunnel_counts(evidence, focus)
     ran, skipped = _codes(select, evidence)
     if collection.status in (HostStatus.OK, HostStatus.PARTIAL):
         results = code_results(collection.host, ran, mine, fail_on, skipped)
@@ -340,32 +349,25 @@ def run_playbook(nr: Nornir, playbook: Playbook, options: RunOptions | None = No
             waits=playbook.wait_until,
             read_timeout=read_timeout,
             sleep=opts.sleep,
-            clock=time.monotonic,
+            clock=opts.clock,
         )
         waited = {h: v for h, v in values.items() if isinstance(v, tuple)}
 
     commands = _commands(playbook)
-    collected: dict[str, HostCollection] = {}
-    if commands:
-        values = _run_tasks(
-            selected,
-            "collect",
-            opts.progress,
-            collect_crypto_state,
-            commands=commands,
-            read_timeout=read_timeout,
-            follow_up=True,
-        )
-        collected = {h: _collection(h, v) for h, v in values.items()}
-    else:
-        collected = {
-            h: HostCollection(h, HostStatus.OK, (), None, dict(selected.inventory.hosts[h].data))
-            for h in selected.inventory.hosts
-        }
+    values = _run_tasks(
+        selected,
+        "collect",
+        opts.progress,
+        collect_crypto_state,
+        commands=commands,
+        read_timeout=read_timeout,
+        follow_up=bool(commands),
+    )
+    collected = {h: _collection(h, v) for h, v in values.items()}
 
     interval = playbook.collect.poll_interval if opts.poll_interval is None else opts.poll_interval
     polled = _polled(commands)
-    reached = [h for h, c in collected.items() if c.status in (HostStatus.OK, HostStatus.PARTIAL)]
+    reached = _reached(collected)
     if interval > 0 and polled and reached:
         opts.sleep(interval)
         second = _run_tasks(
@@ -387,21 +389,46 @@ def run_playbook(nr: Nornir, playbook: Playbook, options: RunOptions | None = No
     fleet = fleet_evidence(list(evidence.values()))
     findings = diagnose(fleet, select) if select else []
 
+    if opts.focus is not None:
+        findings = [f for f in findings if f.peer is None or f.peer in opts.focus]
     captures: list[DebugCapture] = []
     escalate = playbook.debug.escalate if opts.escalate is None else opts.escalate
-    if escalate and select:
+    if (escalate or opts.debug_always) and select:
         captures = _escalate(selected, playbook, opts, fleet, findings)
         if captures:
             evidence = _with_debug(evidence, captures)
             fleet = fleet_evidence(list(evidence.values()))
             findings = diagnose(fleet, select)
+            if opts.focus is not None:
+                findings = [f for f in findings if f.peer is None or f.peer in opts.focus]
 
-    hosts = []
+    smtp_checks: dict[str, list[CheckResult]] = {}
+    tool_report: HostReport | None = None
+    if playbook.smtp is not None:
+        reached_nr = selected.filter(F(name__any=_reached(collected)))
+        smtp_found, smtp_checks = _smtp(reached_nr, playbook.smtp, opts, fail_on)
+        findings = [*findings, *smtp_found]
+        tool_checks = smtp_checks.pop(TOOL_SOURCE, None)
+        if tool_checks is not None:
+            tool_report = HostReport(
+                host=TOOL_SOURCE,
+                status=HostStatus.OK,
+                error=None,
+                tunnels_up=0,
+                tunnels_total=0,
+                findings=tuple(f for f in smtp_found if f.host == TOOL_SOURCE),
+                checks=tuple(tool_checks),
+            )
+
+    hosts = [tool_report] if tool_report is not None else []
     for name in sorted(collected):
         collection = collected[name]
         groups = [g.name for g in selected.inventory.hosts[name].groups]
         extra = list(waited.get(name, ())) + _assertions(playbook, collection, groups)
-        hosts.append(host_report(collection, fleet.host(name), findings, extra, select, fail_on))
+        extra += smtp_checks.get(name, [])
+        hosts.append(
+            host_report(collection, fleet.host(name), findings, extra, select, fail_on, opts.focus)
+        )
     report = RunReport(
         title=opts.title or f"vpndiag {playbook.name}",
         playbook=playbook.name,
@@ -417,6 +444,38 @@ def run_playbook(nr: Nornir, playbook: Playbook, options: RunOptions | None = No
         tuple(captures),
         tuple(findings),
     )
+
+
+def _reached(collected: dict[str, HostCollection]) -> list[str]:
+    return [h for h, c in collected.items() if c.status in (HostStatus.OK, HostStatus.PARTIAL)]
+
+
+def _smtp_check(result: SmtpResult, found: Sequence[Finding], fail_on: Severity) -> CheckResult:
+    name = f"smtp {result.relay}:{result.port}"
+    failing = [f for f in found if f.severity >= fail_on]
+    if failing:
+        return CheckResult(name, result.source, CheckOutcome.FAIL, failing[0].summary)
+    said = "; ".join(f.summary for f in found) or "relay answered as expected"
+    return CheckResult(name, result.source, CheckOutcome.PASS, said)
+
+
+def _smtp(
+    nr: Nornir, section: SmtpSection, opts: RunOptions, fail_on: Severity
+) -> tuple[list[Finding], dict[str, list[CheckResult]]]:
+    """SMTP tests from the tool host and/or the reached routers: findings, checks per source."""
+    pairs: list[tuple[SmtpResult, list[Finding]]] = []
+    if "tool" in section.sources:
+        pairs += smtp_phase.from_tool(section)
+    if "router" in section.sources and nr.inventory.hosts:
+        done = opts.progress("smtp", len(nr.inventory.hosts))
+        for host_pairs in smtp_phase.from_routers(nr, section, done).values():
+            pairs += host_pairs
+    findings: list[Finding] = []
+    checks: dict[str, list[CheckResult]] = {}
+    for result, found in pairs:
+        findings += found
+        checks.setdefault(result.source, []).append(_smtp_check(result, found, fail_on))
+    return findings, checks
 
 
 def _select(nr: Nornir, playbook: Playbook) -> Nornir:
@@ -439,7 +498,9 @@ def _escalate(
     findings: Sequence[Finding],
 ) -> list[DebugCapture]:
     """Debug both ends of each unexplained tunnel; one peer per host per round."""
-    targets = debug_targets(fleet, findings)
+    targets = debug_targets(fleet, () if opts.debug_always else findings)
+    if opts.focus is not None:
+        targets = [t for t in targets if t[1] in opts.focus]
     seconds = opts.debug_seconds or playbook.debug.seconds
     captures: list[DebugCapture] = []
     while targets:

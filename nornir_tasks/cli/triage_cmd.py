@@ -1,0 +1,132 @@
+"""``vpndiag triage HOST [--peer ADDRESS]``: one tunnel, read from both ends.
+
+The other end is found in the inventory: the host whose data names the peer address
+(``wan_ip``, ``addresses`` or ``backup_ip``), or the one ``data.hub`` names when no peer is
+given. Both ends are collected in parallel (tunnel_triage playbook); when state alone does
+not explain a tunnel that is not up, a conditional debug bounded by ``--debug-seconds`` runs
+on both ends (``undebug all`` guaranteed). The report keeps only this tunnel's findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+from nornir.core import Nornir
+from rich.console import Console
+
+from nornir_tasks.cli import exit_codes
+from nornir_tasks.cli.run_cmd import (
+    Reporting,
+    Selection,
+    execute,
+    load,
+    report_options,
+)
+from nornir_tasks.playbooks.model import HostSelection
+from nornir_tasks.playbooks.runner import RunOptions
+from nornir_tasks.runner import InventoryError, open_inventory
+
+ADDRESS_KEYS = ("wan_ip", "backup_ip", "addresses")
+
+
+def addresses_of(data: Mapping[str, Any]) -> set[str]:
+    """The addresses a host's inventory data gives it."""
+    found: set[str] = set()
+    for key in ADDRESS_KEYS:
+        value = data.get(key)
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, list):
+            found.update(str(v) for v in value)
+    return found
+
+
+def other_end(nr: Nornir, host: str, peer: str | None) -> tuple[str | None, str | None]:
+    """(peer address, inventory host owning it); either may stay unknown."""
+    data = nr.inventory.hosts[host].data
+    if peer is None and isinstance(data.get("hub"), str) and data["hub"] in nr.inventory.hosts:
+        hub = nr.inventory.hosts[data["hub"]]
+        return (next(iter(sorted(addresses_of(hub.data))), None), hub.name)
+    if peer is None:
+        return None, None
+    owner = next(
+        (name for name, h in nr.inventory.hosts.items() if peer in addresses_of(h.data)), None
+    )
+    return peer, owner
+
+
+@click.command("triage")
+@click.argument("host")
+@click.option("--peer", help="The tunnel's peer address (default: the host's hub).")
+@click.option("--peer-host", help="The inventory name of the other end, if not found.")
+@click.option("--debug-seconds", type=click.FloatRange(1, 300), help="Bound of the debug.")
+@click.option("--no-debug", is_flag=True, help="Never start a debug, even when unexplained.")
+@click.option(
+    "--debug", "force_debug", is_flag=True, help="Debug a tunnel not up even if explained."
+)
+@click.option(
+    "-i",
+    "--inventory",
+    type=click.Path(path_type=Path),
+    default=Path("inventory/lab/config.yaml"),
+    show_default=True,
+)
+@report_options
+def triage_cmd(
+    host: str,
+    peer: str | None,
+    peer_host: str | None,
+    debug_seconds: float | None,
+    no_debug: bool,
+    force_debug: bool,
+    inventory: Path,
+    **kwargs: Any,
+) -> None:
+    """Triage one tunnel of HOST from both ends.
+
+    \b
+    Examples:
+      vpndiag triage BR07                          BR07 and its hub (data.hub)
+      vpndiag triage HQ --peer 203.0.113.30        HQ and whoever owns that address
+      vpndiag triage BR03 --no-debug -o out/       state only; reports into out/
+    """
+    err = Console(stderr=True)
+    try:
+        full = open_inventory(inventory)
+    except InventoryError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        raise exit_codes.Exit(exit_codes.USAGE) from exc
+    if host not in full.inventory.hosts:
+        err.print(f"[red]error:[/] {host}: not in the inventory {inventory}", highlight=False)
+        raise exit_codes.Exit(exit_codes.USAGE)
+    address, owner = other_end(full, host, peer)
+    owner = peer_host or owner
+    if owner is not None and owner not in full.inventory.hosts:
+        err.print(f"[red]error:[/] --peer-host {owner}: not in the inventory", highlight=False)
+        raise exit_codes.Exit(exit_codes.USAGE)
+    ends = [host] + ([owner] if owner and owner != host else [])
+    if owner is None:
+        err.print(
+            f"[yellow]note:[/] the other end of {host}'s tunnel"
+            f"{' to ' + address if address else ''} is not in the inventory: one end only",
+            highlight=False,
+        )
+    playbook = load("tunnel_triage")
+    playbook = playbook.model_copy(update={"hosts": HostSelection(names=ends)})
+    peers = {address} if address else set()
+    if owner is not None:
+        peers |= addresses_of(full.inventory.hosts[host].data)
+
+    selection = Selection(inventory, tuple(ends), (), (), 4)
+    reporting = Reporting.of(kwargs)
+    options = RunOptions(
+        escalate=False if no_debug else None,
+        debug_always=force_debug and not no_debug,
+        debug_seconds=debug_seconds,
+        title=f"vpndiag triage {host}" + (f" <-> {owner}" if owner else ""),
+        focus=frozenset(peers) if peers else None,
+    )
+    raise exit_codes.Exit(execute(playbook, selection, reporting, options))
