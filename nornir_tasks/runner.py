@@ -9,6 +9,7 @@ from typing import Any
 from nornir import InitNornir
 from nornir.core import Nornir
 from nornir.core.filter import F
+from nornir.core.inventory import ConnectionOptions
 
 from nornir_tasks.models.collection import HostCollection, HostStatus
 from nornir_tasks.tasks.collect import HEALTH_COMMANDS, collect_crypto_state
@@ -24,7 +25,9 @@ def open_inventory(
     hosts: Sequence[str] = (),
     groups: Sequence[str] = (),
     filters: Sequence[str] = (),
+    known_hosts: Path | None = None,
 ) -> Nornir:
+    """Nornir for ``config``, filtered; ``known_hosts``: refuse hosts whose SSH key it lacks."""
     if not config.exists():
         raise InventoryError(f"{config}: no such inventory config file")
     try:
@@ -46,7 +49,37 @@ def open_inventory(
         nr = nr.filter(F(**{key.replace(".", "__"): value}))
     if not nr.inventory.hosts:
         raise InventoryError("the host selection matches no host in the inventory")
+    if known_hosts is not None:
+        if not known_hosts.is_file():
+            raise InventoryError(f"--known-hosts {known_hosts}: no such file")
+        strict_host_keys(nr, known_hosts)
     return nr
+
+
+def strict_host_keys(nr: Nornir, known_hosts: Path) -> None:
+    """Check every host's SSH key against ``known_hosts`` (netmiko and napalm sessions)."""
+    keys = {
+        "ssh_strict": True,
+        "system_host_keys": False,
+        "alt_host_keys": True,
+        "alt_key_file": str(known_hosts),
+    }
+    for host in nr.inventory.hosts.values():
+        for plugin in ("netmiko", "napalm"):
+            options = host.get_connection_parameters(plugin)
+            extras = dict(options.extras or {})
+            if plugin == "netmiko":
+                extras.update(keys)
+            else:
+                extras["optional_args"] = {**dict(extras.get("optional_args") or {}), **keys}
+            host.connection_options[plugin] = ConnectionOptions(
+                hostname=options.hostname,
+                port=options.port,
+                username=options.username,
+                password=options.password,
+                platform=options.platform,
+                extras=extras,
+            )
 
 
 def run_collection(

@@ -50,9 +50,7 @@ def demo(scenario: str, output: Path, only_failed: bool) -> None:
             fleet.advance(SETTLE_S)
             config = write_inventory(fleet, Path(tmp) / "inventory")
             selection = Selection(config, (), (), (), 50)
-            reporting = Reporting(
-                "table", output, None, None, None, None, only_failed, False, False
-            )
+            reporting = Reporting(output=output, only_failed=only_failed)
             code = execute(
                 playbook,
                 selection,

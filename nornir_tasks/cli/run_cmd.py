@@ -6,18 +6,22 @@ hosts unreachable or failed (wins over 1: the run is incomplete), 3 usage or inp
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from nornir.core import Nornir
 from rich.console import Console
 
 from nornir_tasks.checks import registered_codes
 from nornir_tasks.cli import exit_codes
-from nornir_tasks.cli.terminal import fleet_progress, print_report
+from nornir_tasks.cli.terminal import fleet_progress, print_checks, print_report
 from nornir_tasks.evidence import save_evidence
+from nornir_tasks.inventory import PASSWORD_VAR
 from nornir_tasks.models.findings import Severity
 from nornir_tasks.models.report import CheckOutcome, RunReport
 from nornir_tasks.playbooks.loader import PlaybookError, load_playbook
@@ -25,6 +29,8 @@ from nornir_tasks.playbooks.model import Playbook
 from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
 from nornir_tasks.reports import FORMATS, render, write_reports
 from nornir_tasks.runner import InventoryError, open_inventory
+from nornir_tasks.settings import Settings, SettingsError, load_settings
+from nornir_tasks.smtp.mailer import MailError, MailSettings, mail_report
 
 FC = TypeVar("FC", bound=Callable[..., Any])
 DEFAULT_INVENTORY = Path("inventory/lab/config.yaml")
@@ -47,6 +53,23 @@ def selection_options(fn: FC) -> FC:
             click.option("--groups", multiple=True, help="Only hosts of these groups."),
             click.option("--filter", "filters", multiple=True, help="key=value on host data."),
             click.option("--workers", type=click.IntRange(1, 1000), default=50, show_default=True),
+            click.option(
+                "--strict-host-keys",
+                is_flag=True,
+                help="Refuse hosts whose SSH key is not in --known-hosts.",
+            ),
+            click.option(
+                "--known-hosts",
+                type=click.Path(path_type=Path),
+                default=Path("~/.ssh/known_hosts"),
+                show_default=True,
+                help="The known_hosts file --strict-host-keys checks against.",
+            ),
+            click.option(
+                "--ask-pass",
+                is_flag=True,
+                help=f"Prompt for the device password (else ${PASSWORD_VAR} or the inventory).",
+            ),
         )
     ):
         fn = option(fn)
@@ -84,6 +107,16 @@ def report_options(fn: FC) -> FC:
                 help="Write raw outputs (secrets masked) to DIR/<host>/<command>.txt.",
             ),
             click.option("--only-failed", is_flag=True, help="Report problem hosts only."),
+            click.option(
+                "--mail-to",
+                multiple=True,
+                help="Mail the report (Markdown body, HTML and JSON attached); repeatable.",
+            ),
+            click.option(
+                "--config",
+                type=click.Path(path_type=Path),
+                help="vpndiag configuration (SMTP relay, history); default ~/.config/vpndiag.",
+            ),
             click.option("-q", "--quiet", is_flag=True, help="No progress, no table: exit code."),
             click.option("-v", "--verbose", is_flag=True, help="Also list every check result."),
         )
@@ -99,32 +132,46 @@ class Selection:
     groups: tuple[str, ...]
     filters: tuple[str, ...]
     workers: int
+    known_hosts: Path | None = None  # set: strict host key checking against this file
 
     @classmethod
     def of(cls, kwargs: dict[str, Any]) -> Selection:
         def split(values: tuple[str, ...]) -> tuple[str, ...]:
             return tuple(v for item in values for v in item.split(",") if v)
 
+        strict = kwargs.pop("strict_host_keys")
+        known_hosts: Path = kwargs.pop("known_hosts").expanduser()
+        if kwargs.pop("ask_pass"):
+            # Read by the inventory's vpndiag_credentials transform, in this process only.
+            os.environ[PASSWORD_VAR] = click.prompt("Device password", hide_input=True)
         return cls(
             kwargs.pop("inventory"),
             split(kwargs.pop("hosts")),
             split(kwargs.pop("groups")),
             kwargs.pop("filters"),
             kwargs.pop("workers"),
+            known_hosts if strict else None,
+        )
+
+    def open(self) -> Nornir:
+        return open_inventory(
+            self.inventory, self.workers, self.hosts, self.groups, self.filters, self.known_hosts
         )
 
 
 @dataclass(frozen=True)
 class Reporting:
-    fmt: str
-    output: Path | None
-    fail_on: str | None
-    timeout: float | None
-    poll_interval: float | None
-    save_evidence: Path | None
-    only_failed: bool
-    quiet: bool
-    verbose: bool
+    fmt: str = "table"
+    output: Path | None = None
+    fail_on: str | None = None
+    timeout: float | None = None
+    poll_interval: float | None = None
+    save_evidence: Path | None = None
+    only_failed: bool = False
+    mail_to: tuple[str, ...] = ()
+    config: Path | None = None
+    quiet: bool = False
+    verbose: bool = False
 
     @classmethod
     def of(cls, kwargs: dict[str, Any]) -> Reporting:
@@ -168,15 +215,16 @@ def execute(
 ) -> int:
     """Run ``playbook`` on the selection and report it; returns the exit code."""
     console = Console()
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     try:
-        nr = open_inventory(
-            selection.inventory,
-            selection.workers,
-            selection.hosts,
-            selection.groups,
-            selection.filters,
-        )
+        settings = load_settings(reporting.config)
+        if reporting.mail_to:
+            MailSettings.from_config(settings.smtp or {})
+    except (SettingsError, MailError) as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        return exit_codes.USAGE
+    try:
+        nr = selection.open()
     except InventoryError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         return exit_codes.USAGE
@@ -211,11 +259,39 @@ def execute(
                 err.print(f"wrote {path}", highlight=False)
     if table:
         print_report(console, report, reporting.only_failed)
+        if reporting.verbose:
+            print_checks(console, report)
     elif reporting.fmt != "table":
         click.echo(render(report, reporting.fmt))
+    code = exit_code(report, fail_on)
     if after is not None:
         after(run)
-    return exit_code(report, fail_on)
+    if reporting.mail_to and not mail(report, settings, reporting, err):
+        return max(code, exit_codes.USAGE)
+    return code
+
+
+def mail(report: RunReport, config: Settings, reporting: Reporting, err: Console) -> bool:
+    """Mail ``report`` with the configuration's SMTP settings; False (said why) on failure."""
+    try:
+        settings = MailSettings.from_config(config.smtp or {})
+        with tempfile.TemporaryDirectory(prefix="vpndiag-mail-") as tmp:
+            files = write_reports(report, Path(tmp), ("html", "json"))
+            worst = report.worst_severity()
+            subject = f"{report.title}: {str(worst).upper() if worst else 'healthy'}"
+            mail_report(
+                settings,
+                reporting.mail_to,
+                subject,
+                render(report, "markdown"),
+                [files["html"], files["json"]],
+            )
+    except MailError as exc:
+        err.print(f"[red]error:[/] report not mailed: {exc}", highlight=False)
+        return False
+    if not reporting.quiet:
+        err.print(f"mailed the report to {', '.join(reporting.mail_to)}", highlight=False)
+    return True
 
 
 def _run(playbook_name: str, **kwargs: Any) -> None:

@@ -175,6 +175,18 @@ def print_report(console: Console, report: RunReport, only_failed: bool = False)
         console.print(part)
 
 
+def print_checks(console: Console, report: RunReport) -> None:
+    """Every check result of the run (``-v``): host, check, outcome, message."""
+    table = Table(title=Text("checks"), title_justify="left", box=box.SIMPLE_HEAD)
+    for column in ("host", "check", "outcome", "message"):
+        table.add_column(column, overflow="fold")
+    style = {"PASS": "green", "FAIL": "red", "ERROR": "red", "SKIP": "dim"}
+    for c in report.checks:
+        outcome = Text(str(c.outcome), style.get(str(c.outcome), ""))
+        table.add_row(Text(c.host), Text(c.name), outcome, Text(c.message))
+    console.print(table)
+
+
 @dataclass
 class PhaseCount:
     done: int = 0

@@ -11,7 +11,7 @@ from netmiko.exceptions import (
     NetmikoTimeoutException,
     ReadTimeout,
 )
-from paramiko.ssh_exception import NoValidConnectionsError, SSHException
+from paramiko.ssh_exception import BadHostKeyException, NoValidConnectionsError, SSHException
 
 from nornir_tasks.models.collection import HostStatus
 
@@ -48,6 +48,11 @@ def classify(exc: BaseException) -> tuple[HostStatus, str]:
         )
         if isinstance(e, NoValidConnectionsError) and refused:
             return HostStatus.UNREACHABLE, f"connection refused: {_first_line(e)}"
+    for e in chain:  # --strict-host-keys: the key is unknown or changed
+        if isinstance(e, BadHostKeyException):
+            return HostStatus.FAILED, f"host key mismatch (known_hosts): {_first_line(e)}"
+        if isinstance(e, SSHException) and "not found in known_hosts" in str(e):
+            return HostStatus.FAILED, f"host key not in known_hosts: {_first_line(e)}"
     for kinds, status, label in rules:
         found = next((e for e in chain if isinstance(e, kinds)), None)
         if found is not None:

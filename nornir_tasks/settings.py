@@ -1,0 +1,77 @@
+"""The vpndiag configuration file: mail relay, history database, notifications.
+
+Looked up in ``--config``, else ``$VPNDIAG_CONFIG``, else ``~/.config/vpndiag/config.yaml``
+(absent: defaults). Secrets are never read from it: the SMTP password comes from the
+environment variable the ``smtp`` section names (``password_env``, default
+``VPNDIAG_SMTP_PASSWORD``). Validated on load; errors name the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from nornir_tasks.yamlfile import YamlFileError, load_with_lines, located
+
+CONFIG_ENV = "VPNDIAG_CONFIG"
+DEFAULT_CONFIG = Path("~/.config/vpndiag/config.yaml")
+
+
+class SettingsError(ValueError):
+    """A configuration file that cannot be used, with where and why."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HistorySettings(_Strict):
+    enabled: bool = True
+    db: Path | None = None  # default: $VPNDIAG_HISTORY_DB or ~/.local/share/vpndiag/history.db
+    keep_days: int | None = Field(None, ge=1)
+
+
+class NotifySettings(_Strict):
+    """Where a drift with new critical findings is announced (never on every run)."""
+
+    webhook: str | None = None
+    mail_to: list[str] = []
+
+
+class Settings(_Strict):
+    smtp: dict[str, Any] | None = None  # nornir_tasks.smtp.mailer.MailSettings, checked there
+    history: HistorySettings = HistorySettings()
+    notify: NotifySettings = NotifySettings()
+
+
+def config_path(given: Path | None = None) -> Path | None:
+    """The configuration file to read, or None when there is none."""
+    if given is not None:
+        return given
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    default = DEFAULT_CONFIG.expanduser()
+    return default if default.exists() else None
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    found = config_path(path)
+    if found is None:
+        return Settings()
+    try:
+        text = found.read_text()
+    except OSError as exc:
+        raise SettingsError(f"{found}: cannot read the configuration: {exc.strerror}") from exc
+    try:
+        data, lines = load_with_lines(text, str(found))
+    except YamlFileError as exc:
+        raise SettingsError(str(exc)) from exc
+    try:
+        return Settings.model_validate(data or {})
+    except ValidationError as exc:
+        problems = [located(str(found), lines, tuple(e["loc"]), e["msg"]) for e in exc.errors()]
+        raise SettingsError("\n".join(problems)) from exc
