@@ -1,0 +1,281 @@
+"""``vpndiag failover``: render, lint, plan and apply dual-ISP failover configuration."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+from nornir.core import Nornir
+from rich.console import Console
+from rich.markup import escape
+
+from nornir_tasks.cli import exit_codes
+from nornir_tasks.cli.findings_view import findings_json, print_findings
+from nornir_tasks.failover.lint import lint, lint_target
+from nornir_tasks.failover.push import (
+    ApplyOptions,
+    HostOutcome,
+    HostPlan,
+    Outcome,
+    apply_failover,
+    plan_failover,
+    running_configs,
+)
+from nornir_tasks.failover.render import render_failover_config
+from nornir_tasks.failover.spec import FailoverSpec, SpecError, load_spec_file, spec_from_data
+from nornir_tasks.models.findings import Finding, Severity
+from nornir_tasks.parsers._secrets import mask_secrets
+from nornir_tasks.runner import InventoryError, open_inventory
+
+_inventory = click.option(
+    "-i",
+    "--inventory",
+    type=click.Path(path_type=Path),
+    default="config.yaml",
+    show_default=True,
+    help="Nornir config file.",
+)
+_hosts = click.option("--hosts", multiple=True, help="Host names (repeatable).")
+_groups = click.option("--groups", multiple=True, help="Group names (repeatable).")
+_filter = click.option(
+    "--filter", "filters", multiple=True, help="key=value on host data (repeatable)."
+)
+_spec = click.option(
+    "--spec",
+    "spec_file",
+    type=click.Path(path_type=Path),
+    help="Playbook with a 'failover:' section (default: each host's data.failover).",
+)
+_templates = click.option(
+    "--templates",
+    "template_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Directory of .j2 templates overriding the shipped ones.",
+)
+
+
+def _err(message: str) -> None:
+    Console(stderr=True).print(f"[red]error:[/] {escape(message)}", highlight=False)
+
+
+def _open(
+    inventory: Path, hosts: Sequence[str], groups: Sequence[str], filters: Sequence[str]
+) -> Nornir:
+    try:
+        return open_inventory(inventory, hosts=hosts, groups=groups, filters=filters)
+    except InventoryError as exc:
+        _err(str(exc))
+        raise exit_codes.Exit(exit_codes.USAGE) from exc
+
+
+def _specs(nr: Nornir, spec_file: Path | None) -> dict[str, FailoverSpec]:
+    try:
+        if spec_file is not None:
+            spec = load_spec_file(spec_file)
+            return dict.fromkeys(nr.inventory.hosts, spec)
+        out = {}
+        for name, host in nr.inventory.hosts.items():
+            data = host.get("failover")
+            if not isinstance(data, dict):
+                raise SpecError(f"{name}: no failover spec (data.failover) and no --spec given")
+            out[name] = spec_from_data(data, f"{name}: data.failover")
+        return out
+    except SpecError as exc:
+        _err(str(exc))
+        raise exit_codes.Exit(exit_codes.USAGE) from exc
+
+
+def _peer_configs(nr_all: Nornir, selected: Sequence[str]) -> dict[str, str]:
+    """The other inventory hosts' running configs (VPN peers for the backup-address lint)."""
+    others = nr_all.filter(filter_func=lambda h: h.name not in selected)
+    if not others.inventory.hosts:
+        return {}
+    return {n: v for n, v in running_configs(others).items() if isinstance(v, str)}
+
+
+@click.group("failover")
+def failover() -> None:
+    """Dual-ISP failover (IP SLA + track + EEM): render, lint, plan, apply."""
+
+
+@failover.command("render")
+@click.option("--spec", "spec_file", type=click.Path(path_type=Path), required=True)
+@click.option(
+    "--running",
+    "running_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Saved running config: render only what it lacks.",
+)
+@_templates
+def render_cmd(spec_file: Path, running_file: Path | None, template_dir: Path | None) -> None:
+    """Print the configuration a spec renders to (offline)."""
+    from nornir_tasks.parsers.running_config import parse_running_config
+
+    try:
+        spec = load_spec_file(spec_file)
+    except SpecError as exc:
+        _err(str(exc))
+        raise exit_codes.Exit(exit_codes.USAGE) from exc
+    running = parse_running_config(running_file.read_text()) if running_file else None
+    click.echo(mask_secrets(render_failover_config(spec, running, template_dir)), nl=False)
+
+
+def _print_lint(findings: list[Finding], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(findings_json(findings), indent=2))
+    else:
+        print_findings(Console(), findings)
+
+
+def _findings_exit(findings: Sequence[Finding]) -> int:
+    return (
+        exit_codes.FINDINGS
+        if any(f.severity is Severity.CRITICAL for f in findings)
+        else exit_codes.OK
+    )
+
+
+@failover.command("lint")
+@click.argument("targets", nargs=-1)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@_inventory
+@_groups
+@_filter
+def lint_cmd(
+    targets: tuple[str, ...],
+    fmt: str,
+    inventory: Path,
+    groups: tuple[str, ...],
+    filters: tuple[str, ...],
+) -> None:
+    """Lint saved config files, or live routers (host names) from the inventory.
+
+    Every file or host is also the others' VPN peer (backup-address check). Exit 1 on a
+    critical finding.
+    """
+    files = [Path(t) for t in targets if Path(t).is_file()]
+    hosts = [t for t in targets if not Path(t).is_file()]
+    configs = {p.stem: p.read_text(errors="replace") for p in files}
+    if hosts or groups or filters or not targets:
+        nr = _open(inventory, hosts, groups, filters)
+        for name, value in running_configs(nr).items():
+            if isinstance(value, Exception):
+                _err(f"{name}: cannot read the running config: {value}")
+            else:
+                configs[name] = value
+        nr.close_connections()
+    parsed = {name: lint_target(name, text) for name, text in configs.items()}
+    findings = [
+        f
+        for name, t in parsed.items()
+        for f in lint(t, [o for n, o in parsed.items() if n != name])
+    ]
+    _print_lint(findings, fmt)
+    raise exit_codes.Exit(_findings_exit(findings))
+
+
+def _print_plans(console: Console, plans: Sequence[HostPlan], failed: dict[str, str]) -> None:
+    for p in plans:
+        console.print(f"\n[bold]{escape(p.host)}[/]: configuration to merge", highlight=False)
+        console.print(escape(mask_secrets(p.change)), highlight=False, end="")
+        console.print(f"[bold]{escape(p.host)}[/]: device diff", highlight=False)
+        console.print(escape(p.diff) if p.diff else "[green]no changes[/]", highlight=False)
+        if p.findings:
+            print_findings(console, p.findings)
+    for host, why in sorted(failed.items()):
+        console.print(f"[red]{escape(host)}[/]: {escape(why)}", highlight=False)
+
+
+@failover.command("plan")
+@_inventory
+@_hosts
+@_groups
+@_filter
+@_spec
+@_templates
+def plan_cmd(
+    inventory: Path,
+    hosts: tuple[str, ...],
+    groups: tuple[str, ...],
+    filters: tuple[str, ...],
+    spec_file: Path | None,
+    template_dir: Path | None,
+) -> None:
+    """Show the rendered config, lint and the device diff per host; change nothing."""
+    nr = _open(inventory, hosts, groups, filters)
+    peers = _peer_configs(_open(inventory, (), (), ()), list(nr.inventory.hosts))
+    plans, failed = plan_failover(nr, _specs(nr, spec_file), peers, template_dir)
+    _print_plans(Console(), plans, failed)
+    if failed:
+        raise exit_codes.Exit(exit_codes.HOSTS_FAILED)
+    raise exit_codes.Exit(_findings_exit([f for p in plans for f in p.findings]))
+
+
+def _print_outcomes(console: Console, outcomes: Sequence[HostOutcome]) -> None:
+    style = {Outcome.APPLIED: "green", Outcome.UNCHANGED: "green", Outcome.ROLLED_BACK: "red"}
+    for o in outcomes:
+        console.print(
+            f"\n[{style.get(o.outcome, 'yellow')}]{escape(o.host)}: {o.outcome.value}[/]",
+            highlight=False,
+        )
+        for step in o.steps:
+            console.print(f"  {escape(step)}", highlight=False)
+        for problem in o.problems:
+            console.print(f"  [bold]![/] {escape(problem)}", highlight=False)
+
+
+@failover.command("apply")
+@_inventory
+@_hosts
+@_groups
+@_filter
+@_spec
+@_templates
+@click.option(
+    "--revert-in",
+    type=click.IntRange(60, 7200),
+    default=300,
+    show_default=True,
+    help="Seconds before IOS reverts an unconfirmed change (whole minutes).",
+)
+@click.option(
+    "--test-failover", is_flag=True, help="Shut ISP1 under the revert timer, verify ISP2, restore."
+)
+@click.option("--batch-size", type=click.IntRange(1), default=1, show_default=True)
+@click.option(
+    "--backup-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="backups",
+    show_default=True,
+)
+def apply_cmd(
+    inventory: Path,
+    hosts: tuple[str, ...],
+    groups: tuple[str, ...],
+    filters: tuple[str, ...],
+    spec_file: Path | None,
+    template_dir: Path | None,
+    revert_in: int,
+    test_failover: bool,
+    batch_size: int,
+    backup_dir: Path,
+) -> None:
+    """Readiness, backup, merge under a revert timer, post-checks, confirm or revert."""
+    nr = _open(inventory, hosts, groups, filters)
+    peers = _peer_configs(_open(inventory, (), (), ()), list(nr.inventory.hosts))
+    plans, failed = plan_failover(nr, _specs(nr, spec_file), peers, template_dir)
+    console = Console()
+    _print_plans(console, plans, failed)
+    options = ApplyOptions(
+        revert_in - revert_in % 60, test_failover, batch_size, backup_dir=backup_dir
+    )
+    outcomes = apply_failover(nr, plans, options)
+    _print_outcomes(console, outcomes)
+    bad = [o for o in outcomes if o.outcome not in (Outcome.APPLIED, Outcome.UNCHANGED)]
+    if failed or any(o.outcome is Outcome.FAILED for o in bad):
+        raise exit_codes.Exit(exit_codes.HOSTS_FAILED)
+    raise exit_codes.Exit(exit_codes.FINDINGS if bad else exit_codes.OK)

@@ -1,0 +1,446 @@
+"""Plan and apply failover configuration with napalm, host by host, batch by batch.
+
+Nornir tasks do the device I/O (napalm over the host's ``napalm`` connection); rendering, lint
+and every judgement are the pure modules beside this one. Apply per host: readiness, backup,
+merge with ``commit_config(revert_in=N)``, post-checks, optional controlled failover test; the
+batch is confirmed only when every host of it passed, otherwise the passed ones are reverted
+too, and later batches are skipped: no host is ever left half-changed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from nornir.core import Nornir
+from nornir.core.filter import F
+from nornir.core.task import Result, Task
+
+from nornir_tasks.failover.candidate import merged_config
+from nornir_tasks.failover.lint import lint, lint_target
+from nornir_tasks.failover.render import render_failover_config
+from nornir_tasks.failover.spec import FailoverSpec
+from nornir_tasks.failover.verify import (
+    ISAKMP,
+    FailoverObservation,
+    backup_problems,
+    free_bytes,
+    observe,
+    primary_problems,
+    privilege_level,
+    readiness_problems,
+    state_commands,
+)
+from nornir_tasks.models.config import RunningConfig
+from nornir_tasks.models.findings import Finding, Severity
+from nornir_tasks.parsers._secrets import mask_secrets
+from nornir_tasks.parsers.isakmp import parse_isakmp_sa
+from nornir_tasks.parsers.running_config import parse_running_config
+
+Wait = Callable[[float], None]
+
+
+class Outcome(StrEnum):
+    PLANNED = "planned"
+    UNCHANGED = "unchanged"
+    APPLIED = "applied"
+    ROLLED_BACK = "rolled back"
+    REFUSED = "refused"  # lint or readiness: nothing was pushed
+    SKIPPED = "skipped"  # an earlier batch failed
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class HostPlan:
+    """One host: its spec, running config, the change to merge, lint and the device diff."""
+
+    host: str
+    spec: FailoverSpec
+    running: str
+    change: str
+    findings: tuple[Finding, ...]
+    diff: str = ""  # napalm compare_config, secrets masked
+
+    @property
+    def blocked(self) -> bool:
+        return any(f.severity is Severity.CRITICAL for f in self.findings)
+
+
+@dataclass(frozen=True)
+class HostOutcome:
+    host: str
+    outcome: Outcome
+    diff: str
+    problems: tuple[str, ...] = ()  # why it was refused or rolled back
+    steps: tuple[str, ...] = ()  # what was done, in order
+    backup: Path | None = None
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    revert_in_s: int = 300
+    test_failover: bool = False
+    batch_size: int = 1
+    poll_s: float = 5.0
+    backup_dir: Path = Path("backups")
+    min_free_bytes: int = 1_000_000
+
+
+def _driver(task: Task) -> Any:
+    return task.host.get_connection("napalm", task.nornir.config)
+
+
+def _send(driver: Any, command: str) -> str:
+    out = driver.device.send_command(command)
+    return out if isinstance(out, str) else str(out)
+
+
+# -- plan ----------------------------------------------------------------------------------------
+
+
+def napalm_running(task: Task) -> Result:
+    """The running configuration, through napalm."""
+    return Result(host=task.host, result=_driver(task).get_config(retrieve="running")["running"])
+
+
+def napalm_diff(task: Task, changes: Mapping[str, str]) -> Result:
+    """Load the change as a merge candidate, read the device diff, discard it: no change."""
+    driver = _driver(task)
+    driver.load_merge_candidate(config=changes[task.host.name])
+    try:
+        diff = driver.compare_config()
+    finally:
+        driver.discard_config()
+    return Result(host=task.host, result=mask_secrets(diff))
+
+
+def _results(nr: Nornir, task: Callable[..., Result], **kwargs: Any) -> dict[str, Any]:
+    """Per host: the task's result, or the exception that stopped it."""
+    out: dict[str, Any] = {}
+    for name, multi in nr.run(task=task, **kwargs).items():
+        first = multi[0]
+        out[name] = first.exception if first.failed else first.result
+        if first.failed and out[name] is None:
+            out[name] = RuntimeError(str(first.result))
+    return out
+
+
+def running_configs(nr: Nornir) -> dict[str, str | Exception]:
+    return _results(nr, napalm_running)
+
+
+def build_plan(
+    host: str,
+    spec: FailoverSpec,
+    running: str,
+    peers: Mapping[str, str],
+    template_dir: Path | None = None,
+) -> HostPlan:
+    """Render against the device and lint the merge result with the peers' configs (pure)."""
+    before = parse_running_config(running)
+    change = render_failover_config(spec, before, template_dir)
+    target = lint_target(host, merged_config(running, change), change, before, spec)
+    others = [lint_target(name, text) for name, text in peers.items() if name != host]
+    return HostPlan(host, spec, running, change, tuple(lint(target, others)))
+
+
+def plan_failover(
+    nr: Nornir,
+    specs: Mapping[str, FailoverSpec],
+    peers: Mapping[str, str] = {},
+    template_dir: Path | None = None,
+) -> tuple[list[HostPlan], dict[str, str]]:
+    """Plans for the hosts of ``nr`` and the hosts that failed (name -> why)."""
+    failed: dict[str, str] = {}
+    configs: dict[str, str] = {}
+    for name, value in running_configs(nr).items():
+        if isinstance(value, Exception):
+            failed[name] = f"cannot read the running config: {value}"
+        else:
+            configs[name] = value
+    known = {**peers, **configs}
+    plans = [
+        build_plan(name, specs[name], text, known, template_dir)
+        for name, text in sorted(configs.items())
+    ]
+    diffs = (
+        _results(
+            nr.filter(F(name__any=[p.host for p in plans])),
+            napalm_diff,
+            changes={p.host: p.change for p in plans},
+        )
+        if plans
+        else {}
+    )
+    out = []
+    for p in plans:
+        diff = diffs.get(p.host)
+        if isinstance(diff, Exception):
+            failed[p.host] = f"compare_config failed: {diff}"
+        else:
+            out.append(replace(p, diff=diff or ""))
+    nr.close_connections()
+    return out, failed
+
+
+# -- apply: one host --------------------------------------------------------------------------------
+
+
+def _poll(check: Callable[[], list[str]], wait: Wait, budget: float, step: float) -> list[str]:
+    """Check until no problem is left or ``budget`` seconds of waiting are used up."""
+    waited = 0.0
+    while True:
+        problems = check()
+        if not problems or waited >= budget:
+            return problems
+        wait(step)
+        waited += step
+
+
+def _own_addresses(config: RunningConfig) -> frozenset[str]:
+    return frozenset(i.ip_address for i in config.interfaces.values() if i.ip_address)
+
+
+def _observe(driver: Any, spec: FailoverSpec, own: frozenset[str]) -> FailoverObservation | str:
+    outputs = {command: _send(driver, command) for command in state_commands(spec)}
+    try:
+        return observe(spec, outputs, own)
+    except ValueError as exc:
+        return f"cannot read the failover state: {exc}"
+
+
+def _tunnels(driver: Any, own: frozenset[str]) -> frozenset[str]:
+    peers = set()
+    for sa in parse_isakmp_sa(_send(driver, ISAKMP)).sas:
+        if sa.state_text == "QM_IDLE" and not sa.deleted and sa.dst and sa.src:
+            peers.add(sa.src if sa.dst in own else sa.dst)
+    return frozenset(peers)
+
+
+def settle_budgets(spec: FailoverSpec) -> tuple[float, float]:
+    """Seconds to wait for (ISP1 healthy, failed over): track delays, probe runs, IKE."""
+    frequency = max(p.frequency_s for p in spec.probes)
+    up = spec.track.delay_up_s + 3 * frequency + 15
+    down = spec.track.delay_down_s + 3 * frequency + 90  # IKE gives up on ISP1, restarts on ISP2
+    return up, down
+
+
+@dataclass
+class _Stage:
+    """A host's apply in progress (mutable while the task runs)."""
+
+    steps: list[str]
+    problems: list[str]
+    backup: Path | None = None
+
+
+def _ready(driver: Any, config: RunningConfig, options: ApplyOptions) -> list[str]:
+    prompt = driver.device.find_prompt()
+    level = privilege_level(_send(driver, "show privilege"), prompt)
+    free = free_bytes(_send(driver, f"dir {driver.dest_file_system}"))
+    return [
+        f"{p.what}. Add:\n" + "\n".join(p.lines_to_add)
+        for p in readiness_problems(config, level, free, options.min_free_bytes)
+    ]
+
+
+def _backup(host: str, running: str, directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{host}-{time.strftime('%Y%m%d-%H%M%S')}.cfg"
+    path.write_text(running)
+    path.chmod(0o600)  # it holds the device's secrets
+    return path
+
+
+def _test_failover(
+    driver: Any,
+    spec: FailoverSpec,
+    own: frozenset[str],
+    before: frozenset[str],
+    config: RunningConfig,
+    wait: Wait,
+    options: ApplyOptions,
+    stage: _Stage,
+) -> list[str]:
+    """Shut ISP1 under the revert timer, expect ISP2, bring ISP1 back, expect ISP1."""
+    up_s, down_s = settle_budgets(spec)
+    itf = config.interfaces.get(spec.backup.interface)
+    backup_address = itf.ip_address if itf else None
+    driver.device.send_config_set([f"interface {spec.primary.interface}", "shutdown"])
+    stage.steps.append(f"test: shut {spec.primary.interface}")
+    try:
+        problems = _poll(
+            lambda: _judge(
+                driver, spec, own, lambda o: backup_problems(spec, o, before, backup_address)
+            ),
+            wait,
+            down_s,
+            options.poll_s,
+        )
+        stage.steps.append("test: failed over to ISP2" if not problems else "test: no failover")
+    finally:
+        driver.device.send_config_set([f"interface {spec.primary.interface}", "no shutdown"])
+        stage.steps.append(f"test: {spec.primary.interface} back up")
+    if problems:
+        return [f"failover test: {p}" for p in problems]
+    back = _poll(
+        lambda: _judge(driver, spec, own, lambda o: primary_problems(spec, o, before)),
+        wait,
+        up_s,
+        options.poll_s,
+    )
+    stage.steps.append("test: failed back to ISP1" if not back else "test: no failback")
+    return [f"failback: {p}" for p in back]
+
+
+def _judge(
+    driver: Any,
+    spec: FailoverSpec,
+    own: frozenset[str],
+    rule: Callable[[FailoverObservation], list[str]],
+) -> list[str]:
+    seen = _observe(driver, spec, own)
+    return [seen] if isinstance(seen, str) else rule(seen)
+
+
+def stage_failover(
+    task: Task, plans: Mapping[str, HostPlan], options: ApplyOptions, wait: Wait
+) -> Result:
+    """Readiness, backup, merge under a revert timer, post-checks, optional test. Not confirmed."""
+    plan = plans[task.host.name]
+    driver = _driver(task)
+    stage = _Stage([], [])
+    running = driver.get_config(retrieve="running")["running"]
+    config = parse_running_config(running)
+    stage.problems = _ready(driver, config, options)
+    if stage.problems:
+        return Result(host=task.host, result=(Outcome.REFUSED, stage))
+    stage.backup = _backup(task.host.name, running, options.backup_dir)
+    stage.steps.append(f"backup: {stage.backup}")
+    own = _own_addresses(config)
+    before = _tunnels(driver, own)
+    driver.load_merge_candidate(config=plan.change)
+    try:
+        driver.commit_config(revert_in=options.revert_in_s)
+    except Exception as exc:
+        stage.problems.append(f"commit failed: {exc}")
+        _revert(driver, stage)
+        return Result(host=task.host, result=(Outcome.ROLLED_BACK, stage))
+    stage.steps.append(f"merged with a {options.revert_in_s} s revert timer")
+    up_s, _ = settle_budgets(plan.spec)
+    stage.problems = _poll(
+        lambda: _judge(driver, plan.spec, own, lambda o: primary_problems(plan.spec, o, before)),
+        wait,
+        up_s,
+        options.poll_s,
+    )
+    if not stage.problems:
+        stage.steps.append("post-checks passed")
+        if options.test_failover:
+            stage.problems = _test_failover(
+                driver, plan.spec, own, before, config, wait, options, stage
+            )
+    if stage.problems:
+        _revert(driver, stage)
+        return Result(host=task.host, result=(Outcome.ROLLED_BACK, stage))
+    return Result(host=task.host, result=(Outcome.APPLIED, stage))
+
+
+def _revert(driver: Any, stage: _Stage) -> None:
+    if driver.has_pending_commit():
+        driver.rollback()  # "configure revert now": back to the config before the merge
+        stage.steps.append("reverted (configure revert now)")
+
+
+def confirm_failover(task: Task) -> Result:
+    _driver(task).confirm_commit()
+    return Result(host=task.host, result="confirmed")
+
+
+def revert_failover(task: Task) -> Result:
+    stage = _Stage([], [])
+    _revert(_driver(task), stage)
+    return Result(host=task.host, result=stage.steps)
+
+
+# -- apply: the fleet ---------------------------------------------------------------------------
+
+
+def _batches(names: Sequence[str], size: int) -> list[list[str]]:
+    return [list(names[i : i + size]) for i in range(0, len(names), max(1, size))]
+
+
+def _outcome(plan: HostPlan, value: Any) -> HostOutcome:
+    if isinstance(value, Exception) or not isinstance(value, tuple):
+        return HostOutcome(plan.host, Outcome.FAILED, plan.diff, (f"error: {value}",))
+    outcome, stage = value
+    return HostOutcome(
+        plan.host, outcome, plan.diff, tuple(stage.problems), tuple(stage.steps), stage.backup
+    )
+
+
+def apply_failover(
+    nr: Nornir, plans: Sequence[HostPlan], options: ApplyOptions, wait: Wait = time.sleep
+) -> list[HostOutcome]:
+    """Push the plans batch by batch; a batch is confirmed only when all of it passed."""
+    if settle_budgets_max(plans, options) >= options.revert_in_s:
+        need = int(settle_budgets_max(plans, options)) + 60
+        return [
+            HostOutcome(p.host, Outcome.REFUSED, p.diff, (f"--revert-in must be above {need} s",))
+            for p in plans
+        ]
+    out: dict[str, HostOutcome] = {}
+    todo = []
+    for p in plans:
+        if p.blocked:
+            codes = ", ".join(
+                sorted({f.code for f in p.findings if f.severity is Severity.CRITICAL})
+            )
+            out[p.host] = HostOutcome(p.host, Outcome.REFUSED, p.diff, (f"lint: {codes}",))
+        elif not p.diff:
+            out[p.host] = HostOutcome(p.host, Outcome.UNCHANGED, p.diff)
+        else:
+            todo.append(p)
+    by_name = {p.host: p for p in todo}
+    stopped = False
+    for batch in _batches([p.host for p in todo], options.batch_size):
+        if stopped:
+            out.update({n: HostOutcome(n, Outcome.SKIPPED, by_name[n].diff) for n in batch})
+            continue
+        chosen = nr.filter(F(name__any=batch))
+        staged = {
+            n: _outcome(by_name[n], v)
+            for n, v in _results(
+                chosen, stage_failover, plans=by_name, options=options, wait=wait
+            ).items()
+        }
+        passed = [n for n, o in staged.items() if o.outcome is Outcome.APPLIED]
+        if len(passed) == len(batch):
+            _results(chosen, confirm_failover)
+        else:
+            stopped = True
+            reverted = _results(nr.filter(F(name__any=passed)), revert_failover) if passed else {}
+            for n in passed:
+                steps = staged[n].steps + tuple(reverted.get(n) or ())
+                staged[n] = replace(
+                    staged[n],
+                    outcome=Outcome.ROLLED_BACK,
+                    steps=steps,
+                    problems=("another host of the batch failed",),
+                )
+        out.update(staged)
+    nr.close_connections()
+    return [out[p.host] for p in plans]
+
+
+def settle_budgets_max(plans: Sequence[HostPlan], options: ApplyOptions) -> float:
+    """The longest a host can take before it is confirmed (must fit in the revert timer)."""
+    longest = 0.0
+    for p in plans:
+        up, down = settle_budgets(p.spec)
+        longest = max(longest, up + (down + up if options.test_failover else 0))
+    return longest
