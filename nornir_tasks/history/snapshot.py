@@ -1,0 +1,214 @@
+"""A compact, secret-free record of one run: per host its outcome, config fingerprints and tunnels.
+
+What the history store keeps and the drift rules compare: per tunnel (host, peer) the phase-1
+state, the IPsec SA count, the encaps/decaps counters, the SPIs and lifetimes; per host the
+sha256 of its crypto and failover configuration. Fingerprints hash the parsed (secret-free)
+configuration, so no pre-shared key enters the store in any form, not even hashed.
+Pure: data in, data out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
+from nornir_tasks.checks.flows import has_sa
+from nornir_tasks.checks.ike import IkeRow
+from nornir_tasks.models.base import to_jsonable
+from nornir_tasks.models.collection import HostStatus
+from nornir_tasks.models.config import RunningConfig
+from nornir_tasks.models.crypto_map import CryptoMapTable
+from nornir_tasks.models.findings import Finding
+from nornir_tasks.models.ipsec import IpsecFlow, SaDirection
+from nornir_tasks.models.report import REACHED, HostReport, RunReport, TunnelStatus
+
+# The parts of RunningConfig each fingerprint covers.
+CRYPTO_FIELDS = (
+    "isakmp_policies",
+    "isakmp_keys",
+    "keyrings",
+    "isakmp_keepalive",
+    "isakmp_profiles",
+    "ikev2_proposals",
+    "ikev2_policies",
+    "ikev2_keyrings",
+    "ikev2_profiles",
+    "transform_sets",
+    "crypto_maps",
+    "ipsec_profiles",
+)
+FAILOVER_FIELDS = (
+    "static_routes",
+    "ip_slas",
+    "tracks",
+    "eem_applets",
+    "eem_session_user",
+    "route_maps",
+    "nat_rules",
+)
+
+
+@dataclass(frozen=True)
+class TunnelSnapshot:
+    """One tunnel (host, peer) at one run."""
+
+    host: str
+    peer: str
+    state: TunnelStatus
+    phase1: str | None  # the IKE state word (QM_IDLE, MM_NO_STATE); None: no phase-1 SA seen
+    phase2_sas: int  # IPsec SAs, inbound and outbound
+    encaps: int
+    decaps: int
+    inbound_spis: tuple[str, ...]  # "0x992F902B", sorted
+    outbound_spis: tuple[str, ...]
+    remaining_s: int | None  # the shortest remaining SA lifetime, seconds
+    lifetime_s: int | None  # the configured SA lifetime, seconds (None: not known)
+
+
+@dataclass(frozen=True)
+class HostSnapshot:
+    """One host at one run: how collection went, its config fingerprints, its tunnels."""
+
+    host: str
+    status: HostStatus
+    error: str | None
+    crypto_sha256: str | None
+    failover_sha256: str | None
+    tunnels: tuple[TunnelSnapshot, ...] = ()
+
+    @property
+    def reached(self) -> bool:
+        return self.status in REACHED
+
+
+@dataclass(frozen=True)
+class RunSnapshot:
+    """A recorded run as the drift rules read it."""
+
+    run_id: int
+    started: str  # ISO 8601, UTC
+    hosts: tuple[HostSnapshot, ...]
+    findings: tuple[Finding, ...]
+    complete: bool = True
+
+    def host(self, name: str) -> HostSnapshot | None:
+        return next((h for h in self.hosts if h.host == name), None)
+
+
+def parse_time(text: str) -> dt.datetime:
+    """An ISO 8601 time (``Z`` or an offset; naive means UTC) as an aware datetime."""
+    value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _sha256_of(data: object) -> str:
+    text = json.dumps(to_jsonable(data), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def crypto_fingerprint(config: RunningConfig) -> str:
+    """The crypto sections, the ACLs the crypto maps match and the interfaces they are on."""
+    matched = {e.match_address for m in config.crypto_maps for e in m.entries}
+    data = {name: getattr(config, name) for name in CRYPTO_FIELDS}
+    data["crypto_acls"] = {n: a for n, a in config.acls.items() if n in matched}
+    data["bindings"] = {
+        i.name: (i.crypto_map, i.tunnel_protection)
+        for i in config.interfaces.values()
+        if i.crypto_map or i.tunnel_protection
+    }
+    return _sha256_of(data)
+
+
+def failover_fingerprint(config: RunningConfig) -> str:
+    """Static routes, IP SLA, tracks, EEM applets, route maps and NAT rules."""
+    return _sha256_of({name: getattr(config, name) for name in FAILOVER_FIELDS})
+
+
+def _peers(evidence: HostEvidence) -> list[str]:
+    """Every peer the host has an SA with or a crypto map entry for, in first-seen order."""
+    found = [r.peer for r in evidence.ike] + [f.current_peer for f in evidence.flows]
+    config = evidence.config
+    if config is not None:
+        found += [p for m in config.crypto_maps for e in m.entries for p in e.peers]
+    return list(dict.fromkeys(p for p in found if p))
+
+
+def _phase1(rows: list[IkeRow]) -> str | None:
+    live = [r for r in rows if not r.deleted] or rows
+    up = [r for r in live if r.up]
+    return (up or live)[0].state if live else None
+
+
+def _state(rows: list[IkeRow], flows: list[IpsecFlow]) -> TunnelStatus:
+    """Up with IPsec SAs; negotiating while IKE is at it; down with nothing live."""
+    if any(has_sa(f) for f in flows):
+        return TunnelStatus.UP
+    if any(not r.deleted for r in rows):
+        return TunnelStatus.NEGOTIATING
+    return TunnelStatus.DOWN
+
+
+def _spis(flows: list[IpsecFlow], direction: SaDirection) -> tuple[str, ...]:
+    spis = {sa.spi_value for f in flows for sa in f.sas if sa.direction is direction}
+    return tuple(f"0x{spi:08X}" for spi in sorted(spis))
+
+
+def _remaining(flows: list[IpsecFlow]) -> int | None:
+    values = [sa.remaining_lifetime_sec for f in flows for sa in f.sas]
+    known = [v for v in values if v is not None]
+    return min(known) if known else None
+
+
+def _lifetime(evidence: HostEvidence, peer: str) -> int | None:
+    """``Security association lifetime`` of the map entry for ``peer`` (show crypto map, then
+    the running configuration)."""
+    for table in evidence.models(CryptoMapTable):
+        for entry in table.entries:
+            if peer in entry.peers and entry.sa_lifetime_sec is not None:
+                return entry.sa_lifetime_sec
+    config = evidence.config
+    entries = [e for m in config.crypto_maps for e in m.entries] if config else []
+    return next((e.lifetime_s for e in entries if peer in e.peers and e.lifetime_s), None)
+
+
+def tunnel_snapshot(evidence: HostEvidence, peer: str) -> TunnelSnapshot:
+    rows = [r for r in evidence.ike if r.peer == peer]
+    flows = [f for f in evidence.flows if f.current_peer == peer]
+    return TunnelSnapshot(
+        host=evidence.host,
+        peer=peer,
+        state=_state(rows, flows),
+        phase1=_phase1(rows),
+        phase2_sas=sum(len(f.sas) for f in flows),
+        encaps=sum(f.pkts_encaps or 0 for f in flows),
+        decaps=sum(f.pkts_decaps or 0 for f in flows),
+        inbound_spis=_spis(flows, SaDirection.INBOUND),
+        outbound_spis=_spis(flows, SaDirection.OUTBOUND),
+        remaining_s=_remaining(flows),
+        lifetime_s=_lifetime(evidence, peer),
+    )
+
+
+def tunnel_snapshots(evidence: HostEvidence) -> tuple[TunnelSnapshot, ...]:
+    return tuple(tunnel_snapshot(evidence, peer) for peer in _peers(evidence))
+
+
+def host_snapshot(report: HostReport, evidence: HostEvidence | None) -> HostSnapshot:
+    """The host's record; without evidence (not reached) only the outcome."""
+    config = evidence.config if evidence is not None else None
+    return HostSnapshot(
+        host=report.host,
+        status=report.status,
+        error=report.error,
+        crypto_sha256=crypto_fingerprint(config) if config is not None else None,
+        failover_sha256=failover_fingerprint(config) if config is not None else None,
+        tunnels=tunnel_snapshots(evidence) if evidence is not None else (),
+    )
+
+
+def run_snapshots(report: RunReport, fleet: FleetEvidence) -> tuple[HostSnapshot, ...]:
+    """One snapshot per host of the report, from its evidence in ``fleet``."""
+    return tuple(host_snapshot(h, fleet.host(h.host)) for h in report.hosts)
