@@ -51,3 +51,11 @@ def fleet_factory(host_key: Path) -> Iterator[Callable[[Scenario], Fleet]]:
     yield make
     for fleet in started:
         fleet.stop()
+
+
+@pytest.fixture(autouse=True)
+def _history_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs in tests record into a throwaway history database, never the user's."""
+    db = tmp_path_factory.mktemp("history") / "history.db"
+    monkeypatch.setenv("VPNDIAG_HISTORY_DB", str(db))
+    monkeypatch.delenv("VPNDIAG_CONFIG", raising=False)

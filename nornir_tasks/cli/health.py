@@ -50,7 +50,7 @@ def demo(scenario: str, output: Path, only_failed: bool) -> None:
             fleet.advance(SETTLE_S)
             config = write_inventory(fleet, Path(tmp) / "inventory")
             selection = Selection(config, (), (), (), 50)
-            reporting = Reporting(output=output, only_failed=only_failed)
+            reporting = Reporting(output=output, only_failed=only_failed, no_history=True)
             code = execute(
                 playbook,
                 selection,

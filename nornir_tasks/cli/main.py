@@ -12,8 +12,11 @@ import click
 
 from nornir_tasks import __version__
 from nornir_tasks.cli import exit_codes
+from nornir_tasks.cli.audit_cmd import audit
 from nornir_tasks.cli.diagnose_cmd import diagnose_cmd
+from nornir_tasks.cli.failover_cmd import failover
 from nornir_tasks.cli.health import demo
+from nornir_tasks.cli.history_cmd import history_cmd, schedule
 from nornir_tasks.cli.lab_cmds import lab
 from nornir_tasks.cli.parse_cmd import parse_cmd
 from nornir_tasks.cli.run_cmd import health, run_cmd
@@ -40,9 +43,13 @@ cli.add_command(demo)
 cli.add_command(health)
 cli.add_command(run_cmd)
 cli.add_command(triage_cmd)
+cli.add_command(audit)
 cli.add_command(parse_cmd)
 cli.add_command(smtp_test_cmd)
 cli.add_command(diagnose_cmd)
+cli.add_command(failover)
+cli.add_command(history_cmd)
+cli.add_command(schedule)
 
 
 def main(argv: list[str] | None = None) -> int:

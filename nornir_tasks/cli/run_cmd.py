@@ -19,6 +19,7 @@ from rich.console import Console
 
 from nornir_tasks.checks import registered_codes
 from nornir_tasks.cli import exit_codes
+from nornir_tasks.cli.recording import Recording
 from nornir_tasks.cli.terminal import fleet_progress, print_checks, print_report
 from nornir_tasks.evidence import save_evidence
 from nornir_tasks.inventory import PASSWORD_VAR
@@ -117,6 +118,12 @@ def report_options(fn: FC) -> FC:
                 type=click.Path(path_type=Path),
                 help="vpndiag configuration (SMTP relay, history); default ~/.config/vpndiag.",
             ),
+            click.option(
+                "--db",
+                type=click.Path(path_type=Path),
+                help="History database [default: config, $VPNDIAG_HISTORY_DB, ~/.local/share].",
+            ),
+            click.option("--no-history", is_flag=True, help="Do not record this run."),
             click.option("-q", "--quiet", is_flag=True, help="No progress, no table: exit code."),
             click.option("-v", "--verbose", is_flag=True, help="Also list every check result."),
         )
@@ -170,6 +177,8 @@ class Reporting:
     only_failed: bool = False
     mail_to: tuple[str, ...] = ()
     config: Path | None = None
+    db: Path | None = None
+    no_history: bool = False
     quiet: bool = False
     verbose: bool = False
 
@@ -240,6 +249,10 @@ def execute(
         ),
         fail_on=fail_on,
     )
+    title = options.title or f"vpndiag {playbook.name}"
+    recording = None
+    if not reporting.no_history and settings.history.enabled:
+        recording = Recording.begin(reporting.db, settings, title, playbook.name, err)
     table = reporting.fmt == "table" and not reporting.quiet
     progress_console = err if reporting.fmt != "table" else console
     try:
@@ -249,7 +262,7 @@ def execute(
             run = run_playbook(nr, playbook, options)
     finally:
         nr.close_connections()
-    report = run.report
+    report = run.report if recording is None else recording.finish(run)
     if reporting.save_evidence is not None:
         save_evidence(run.collections, reporting.save_evidence)
     if reporting.output is not None:
@@ -264,6 +277,8 @@ def execute(
     elif reporting.fmt != "table":
         click.echo(render(report, reporting.fmt))
     code = exit_code(report, fail_on)
+    if recording is not None:
+        recording.notify()
     if after is not None:
         after(run)
     if reporting.mail_to and not mail(report, settings, reporting, err):
