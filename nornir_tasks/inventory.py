@@ -27,7 +27,9 @@ def credentials_from_env(host: Host, **_: Any) -> None:
         host.password = password
     if secret:
         for plugin in ("netmiko", "napalm"):
-            options = host.connection_options.get(plugin) or ConnectionOptions(extras={})
+            # Merged with the groups' and defaults' options, or a host-level entry would hide
+            # their extras (fast_cli, read_timeout_override, optional_args).
+            options = host.get_connection_parameters(plugin)
             extras = dict(options.extras or {})
             if plugin == "netmiko":
                 extras.setdefault("secret", secret)
@@ -35,5 +37,11 @@ def credentials_from_env(host: Host, **_: Any) -> None:
                 optional = dict(extras.get("optional_args") or {})
                 optional.setdefault("secret", secret)
                 extras["optional_args"] = optional
-            options.extras = extras
-            host.connection_options[plugin] = options
+            host.connection_options[plugin] = ConnectionOptions(
+                hostname=options.hostname,
+                port=options.port,
+                username=options.username,
+                password=options.password,
+                platform=options.platform,
+                extras=extras,
+            )
