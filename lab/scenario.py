@@ -82,6 +82,8 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     name = str(name_or_path)
     if name.startswith("scaled-") and name[len("scaled-") :].isdigit():
         return scaled_scenario(int(name[len("scaled-") :]))
+    if name.startswith("hub-") and name[len("hub-") :].isdigit():
+        return hub_scenario(int(name[len("hub-") :]))
     path = Path(name_or_path)
     if not path.suffix:
         path = SCENARIO_DIR / f"{name_or_path}.yaml"
@@ -127,3 +129,99 @@ def scaled_scenario(count: int, legacy_every: int = 0) -> Scenario:
             )
         )
     return Scenario(name=f"scaled-{count}", routers=routers)
+
+
+_CRYPTO_BASE = """\
+service timestamps debug datetime msec
+service timestamps log datetime msec
+logging buffered 512000
+ip scp server enable
+archive
+ path bootflash:archive
+crypto isakmp policy 10
+ encr aes 256
+ hash sha256
+ authentication pre-share
+ group 14
+crypto isakmp keepalive 10 3 periodic
+crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac
+ mode tunnel
+"""
+HUB_WAN = "198.51.100.2"
+
+
+def _spoke_addresses(n: int) -> tuple[str, str, str]:
+    """(WAN address, its gateway, LAN network) of spoke ``n`` of a hub scenario."""
+    third, fourth = divmod(4 * n, 256)
+    return (
+        f"100.64.{third}.{fourth + 2}",
+        f"100.64.{third}.{fourth + 1}",
+        f"172.{16 + n // 256}.{n % 256}.0",
+    )
+
+
+def hub_scenario(count: int) -> Scenario:
+    """An HQ hub with ``count`` healthy crypto-map spokes (benchmarks of whole health runs)."""
+    hub = ["hostname HQ", _CRYPTO_BASE.rstrip()]
+    maps, acls = [], []
+    spokes = []
+    for n in range(1, count + 1):
+        wan, gateway, lan = _spoke_addresses(n)
+        key = f"S{n:04d}-Psk-7x"
+        hub.append(f"crypto isakmp key {key} address {wan}")
+        maps += [
+            f"crypto map VPN {10 * n} ipsec-isakmp",
+            f" set peer {wan}",
+            " set transform-set TS",
+            f" match address VPN-S{n:04d}",
+        ]
+        acls += [
+            f"ip access-list extended VPN-S{n:04d}",
+            f" permit ip 10.0.0.0 0.0.0.255 {lan} 0.0.0.255",
+        ]
+        config = "\n".join(
+            [
+                f"hostname S{n:04d}",
+                _CRYPTO_BASE.rstrip(),
+                f"crypto isakmp key {key} address {HUB_WAN}",
+                "crypto map VPN 10 ipsec-isakmp",
+                f" set peer {HUB_WAN}",
+                " set transform-set TS",
+                " match address VPN-HQ",
+                "interface GigabitEthernet1",
+                f" ip address {wan} 255.255.255.252",
+                " crypto map VPN",
+                "interface GigabitEthernet2",
+                f" ip address {lan[:-1]}1 255.255.255.0",
+                f"ip route 0.0.0.0 0.0.0.0 {gateway}",
+                "ip access-list extended VPN-HQ",
+                f" permit ip {lan} 0.0.0.255 10.0.0.0 0.0.0.255",
+            ]
+        )
+        spokes.append(
+            Router(
+                name=f"S{n:04d}",
+                role="spoke",
+                groups=["spokes"],
+                config=config + "\n",
+                data={"wan_ip": wan, "lan": f"{lan}/24", "hub": "HQ"},
+            )
+        )
+    hub += maps
+    hub += [
+        "interface GigabitEthernet1",
+        f" ip address {HUB_WAN} 255.255.255.252",
+        " crypto map VPN",
+        "interface GigabitEthernet2",
+        " ip address 10.0.0.1 255.255.255.0",
+        "ip route 0.0.0.0 0.0.0.0 198.51.100.1",
+        *acls,
+    ]
+    hq = Router(
+        name="HQ",
+        role="hub",
+        groups=["hubs"],
+        config="\n".join(hub) + "\n",
+        data={"wan_ip": HUB_WAN, "lan": "10.0.0.0/24"},
+    )
+    return Scenario(name=f"hub-{count}", routers=[hq, *spokes])

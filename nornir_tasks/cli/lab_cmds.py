@@ -30,7 +30,13 @@ def lab() -> None:
 )
 @click.option("--base-port", type=int, default=10001, show_default=True, help="0: any free port.")
 @click.option("--speed", type=float, default=1.0, show_default=True, help="Simulated clock rate.")
-def lab_up(scenario: str, inventory_out: Path, base_port: int, speed: float) -> None:
+@click.option(
+    "--settle",
+    type=click.FloatRange(0, 86400),
+    default=0.0,
+    help="Lab seconds to run at once before serving (tunnels negotiate, faults show).",
+)
+def lab_up(scenario: str, inventory_out: Path, base_port: int, speed: float, settle: float) -> None:
     """Serve the fleet until Ctrl-C and write a matching Nornir inventory."""
     from lab.fleet import Fleet
     from lab.inventory import write_inventory
@@ -45,6 +51,8 @@ def lab_up(scenario: str, inventory_out: Path, base_port: int, speed: float) -> 
 
     async def serve() -> None:
         await fleet.start_async()
+        if settle:
+            fleet.advance(settle)
         config = write_inventory(fleet, inventory_out)
         table = Table(title=f"lab fleet '{fleet.scenario.name}' on {fleet.host}")
         for column in ("router", "port", "role", "ssh"):
@@ -65,3 +73,28 @@ def lab_up(scenario: str, inventory_out: Path, base_port: int, speed: float) -> 
         asyncio.run(serve())
     fleet.stop()
     console.print("lab stopped")
+
+
+@lab.command("clab-export")
+@click.option("--scenario", default="default", show_default=True, help="Name or YAML path.")
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+def lab_clab_export(scenario: str, outdir: Path) -> None:
+    """Write a containerlab topology, startup configs and Nornir inventory to OUTDIR."""
+    from lab.containerlab import export_files
+    from lab.scenario import ScenarioError, load_scenario
+
+    console = Console()
+    try:
+        files = export_files(load_scenario(scenario), (outdir / "inventory").as_posix())
+    except (ScenarioError, ValueError) as exc:
+        console.print(f"[red]error:[/] {exc}", highlight=False)
+        raise exit_codes.Exit(exit_codes.USAGE) from exc
+    for name, text in files.items():
+        path = outdir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    topo = next(n for n in files if n.endswith(".clab.yml"))
+    console.print(
+        f"{len(files)} files in {outdir}\nrun: sudo containerlab deploy -t {outdir / topo}",
+        soft_wrap=True,
+    )
