@@ -89,14 +89,15 @@ def phase1_up(host: HostEvidence, peer: str) -> bool:
 
 def known_peers(host: HostEvidence) -> list[str]:
     """Every peer the host's state names: SAs, flows, sessions, crypto map entries."""
-    found: list[str] = []
+    cached: list[str] | None = host.__dict__.get("_known_peers")  # a hub asks once per peer
+    if cached is not None:
+        return list(cached)
     candidates = [r.peer for r in host.ike] + [f.current_peer for f in host.flows]
     candidates += [s.peer for t in host.models(CryptoSessionTable) for s in t.sessions]
     candidates += [p for t in host.models(CryptoMapTable) for e in t.entries for p in e.peers]
-    for peer in candidates:
-        if peer and peer not in found and peer not in host.addresses:
-            found.append(peer)
-    return found
+    found = [p for p in dict.fromkeys(candidates) if p and p not in host.addresses]
+    host.__dict__["_known_peers"] = found  # HostEvidence is frozen; cached_property does this too
+    return list(found)
 
 
 def traffic_to(host: HostEvidence, peer: str) -> list[Traffic]:

@@ -7,6 +7,7 @@ Configuration lines pass through ``mask_secrets`` first: no key is ever quoted.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -103,6 +104,12 @@ def counter_lines(host: HostEvidence, flow: IpsecFlow, previous: bool) -> list[s
     return out + flow_lines(host, flow, ("counters",))
 
 
+@functools.lru_cache(maxsize=64)
+def _masked_lines(text: str) -> tuple[str, ...]:
+    """A configuration's lines with secrets masked (one masking per text, not per quote)."""
+    return tuple(mask_secrets(text).splitlines())
+
+
 def config_lines(host: HostEvidence, pattern: str, children: bool = False) -> list[str]:
     """Configuration lines matching ``pattern`` (regex), with their indented children."""
     regex = re.compile(pattern)
@@ -113,7 +120,7 @@ def config_lines(host: HostEvidence, pattern: str, children: bool = False) -> li
         + host.raw_of("more")
     ):
         inside = False
-        for line in mask_secrets(text).splitlines():
+        for line in _masked_lines(text):
             if regex.search(line):
                 out.append(line.strip())
                 inside = children and bool(_TOP_LEVEL.match(line))
