@@ -17,7 +17,7 @@ from nornir_tasks.checks.evidence import CONFIG, FleetEvidence, HostEvidence
 from nornir_tasks.checks.peers import other_end
 from nornir_tasks.checks.quote import config_lines, tag, unique
 from nornir_tasks.checks.registry import check
-from nornir_tasks.checks.routes import egress
+from nornir_tasks.checks.routes import config_egress, egress
 from nornir_tasks.models.config import CryptoMap, CryptoMapEntry, RunningConfig, TransformSet
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 
@@ -206,11 +206,15 @@ def uses_psk(config: RunningConfig) -> bool:
     )
 
 
-def used_addresses(host: HostEvidence, cmap: CryptoMap, peer: str) -> tuple[str | None, list[str]]:
+def used_addresses(
+    host: HostEvidence, cmap: CryptoMap, peer: str, configured: bool = False
+) -> tuple[str | None, list[str]]:
     """(primary, backups): the address IKE to ``peer`` is sourced from, and the others it can be.
 
     ``crypto map X local-address IF`` pins it; otherwise it is the map interface the route to the
     peer leaves from, and every other interface carrying the map is a backup (dual ISP).
+    ``configured``: the route of the configuration (the primary ISP even while failed over),
+    not the one the host printed.
     """
     config = host.config
     if config is None:
@@ -222,7 +226,7 @@ def used_addresses(host: HostEvidence, cmap: CryptoMap, peer: str) -> tuple[str 
 
     if cmap.local_address:
         return address(cmap.local_address), []
-    route = egress(host, peer)
+    route = config_egress(host, peer) if configured else egress(host, peer)
     names = list(cmap.interfaces)
     primary = (
         route.interface if route and route.interface in names else (names[0] if names else None)

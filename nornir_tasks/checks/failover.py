@@ -326,7 +326,8 @@ def peer_rejects_backup(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Fi
         other = other_end(fleet, host, t.peer)
         if other is None or other.config is None:
             continue
-        primary, backups = used_addresses(host, t.cmap, t.peer)
+        # The configured primary: once failed over, the route printed leaves by the backup.
+        primary, backups = used_addresses(host, t.cmap, t.peer, configured=True)
         for backup in backups:
             missing = _accepts(other.config, backup)
             if not missing:
@@ -348,7 +349,7 @@ def peer_rejects_backup(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Fi
                 summary=f"after failover to {backup_itf} ({backup}), {other.host} will reject the tunnel",
                 cause=(
                     f"{host.host} carries crypto map {t.cmap.name} on {', '.join(t.cmap.interfaces)}; "
-                    f"it sources IKE from {primary} today and from {backup} after failover. "
+                    f"it sources IKE from {primary} normally and from {backup} after failover. "
                     f"{other.host} ({t.peer}) has {' and '.join(missing)}, so once the primary ISP "
                     f"fails the tunnel stays down (MM_NO_STATE / 'No pre-shared key' on {other.host})."
                     + (

@@ -153,7 +153,9 @@ def no_response(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
         other = other_end(fleet, host, peer)
         if other is not None and _explained_by(other, host.addresses):
             continue
-        stuck = bool(events) or any(persisted(host, r) for r in found)
+        # A "(deleted)" MM_NO_STATE row is an earlier attempt that died waiting: not a passing state.
+        died = [r for r in initiator_rows(rows(host, peer, WAITING_MSG2, live=False)) if r.deleted]
+        stuck = bool(events or died) or any(persisted(host, r) for r in found)
         route = egress(host, peer)
         yield Finding(
             code="IKE_P1_NO_RESPONSE",
@@ -281,6 +283,14 @@ def unresolved_mismatches(events: list[PeerEvent]) -> list[PeerEvent]:
     return pending
 
 
+def _keyless(host: HostEvidence, peer: str, events: list[PeerEvent]) -> bool:
+    """No pre-shared key for ``peer`` here: main mode fails whatever the policies say."""
+    config = host.config
+    if of_kind(events, K.NO_PSK):
+        return True
+    return config is not None and compat.uses_psk(config) and not compat.has_key_for(config, peer)
+
+
 @check("IKE_P1_POLICY_MISMATCH", needs=LOGS + CONFIG)
 def policy_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """The responder refused every ISAKMP policy offered (debug/syslog), or configs share none."""
@@ -289,6 +299,11 @@ def policy_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findin
         if peer is None:
             continue
         events = list(host.events_for(peer))
+        # IOS logs the same IKMP_MODE_FAILURE (and refuses the pre-share policies) when it has
+        # no key for the peer: that is IKE_P1_PSK_MISSING; the configs' policies are compared
+        # by compat.policy_findings below.
+        if _keyless(host, peer, events):
+            continue
         refused = policy_refusals(events)
         pending = unresolved_mismatches(events)
         if not refused and not pending:

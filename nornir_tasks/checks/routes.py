@@ -94,11 +94,32 @@ def _from_lookup(host: HostEvidence, key: str, found: RouteLookup) -> Egress:
     return Egress(interface, hop.address if hop else None, key, tuple(lines[:4]))
 
 
+def _config_prefixlen(config: RunningConfig | None, address: str) -> int:
+    """The longest connected or static prefix of the config covering ``address`` (-1: none)."""
+    target = _addr(address)
+    if config is None or target is None:
+        return -1
+    nets = [_net(f"{i.ip_address}/{i.mask}") for i in config.interfaces.values() if not i.shutdown]
+    nets += [_net(f"{r.prefix}/{r.mask}") for r in config.static_routes if r.vrf is None]
+    return max((n.prefixlen for n in nets if n is not None and target in n), default=-1)
+
+
 def egress(host: HostEvidence, address: str) -> Egress | None:
     """How the host routes ``address``: from a route lookup it printed, else from its config."""
     found = lookup(host, address)
     if found is not None and found[1].found:
-        return _from_lookup(host, *found)
+        key, answer = found
+        net = _net(answer.prefix or "")
+        # A lookup of another address proves nothing about a more specific route for this one
+        # (the default route printed for the peer is not the route of a pinned probe target).
+        exact = key.split()[-1] == address
+        if exact or net is None or _config_prefixlen(host.config, address) <= net.prefixlen:
+            return _from_lookup(host, key, answer)
+    return config_egress(host, address)
+
+
+def config_egress(host: HostEvidence, address: str) -> Egress | None:
+    """How the host's configuration routes ``address`` (connected, then the best static)."""
     config = host.config
     if config is None:
         return None

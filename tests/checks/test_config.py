@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nornir_tasks.models.findings import Severity, Source
-from tests.checks.support import codes, fleet, run
+from tests.checks.support import codes, fleet, run, session
 
 HUB, SPOKE = "198.51.100.2", "203.0.113.50"
 
@@ -183,3 +183,47 @@ def test_probe_not_pinned_with_two_default_routes() -> None:
     found = run(fleet(("BR12", spoke_config(backup=True, sla=sla))))
     (f,) = [f for f in found if f.code == "SLA_PROBE_NOT_PINNED"]
     assert "ip route 8.8.8.8 255.255.255.255 GigabitEthernet1 <primary next hop>" in f.next_steps
+
+
+ROUTE_VIA_ISP2 = """Routing entry for 0.0.0.0/0, supernet
+  Known via "static", distance 250, metric 0, candidate default path
+  Routing Descriptor Blocks:
+  * 192.0.2.1
+      Route metric is 0, traffic share count is 1
+"""
+PINNED_PROBE = (
+    "ip sla 10\n icmp-echo 8.8.8.8 source-interface GigabitEthernet1\n frequency 5\n"
+    "ip sla schedule 10 life forever start-time now\ntrack 10 ip sla 10 reachability\n"
+)
+
+
+def test_failed_over_branch_is_judged_by_its_configured_primary() -> None:
+    """Once failed over, the route printed for the hub leaves by ISP2: ISP2 is still the backup,
+    the pinned probe is still pinned, and the hub's refusal is a missing key, not a policy."""
+    spoke = spoke_config(
+        backup=True,
+        sla=PINNED_PROBE,
+        extra="ip route 8.8.8.8 255.255.255.255 GigabitEthernet1 203.0.113.49\n",
+    )
+    refused = (
+        "*Nov 18 11:09:40.056: %CRYPTO-6-IKMP_MODE_FAILURE: Processing of Main mode failed "
+        "with peer at 192.0.2.2\n"
+    )
+    found = run(
+        fleet(
+            ("HQ", session("HQ", ("show running-config", hub_config()), ("show logging", refused))),
+            (
+                "BR12",
+                session(
+                    "BR12", ("show running-config", spoke), (f"show ip route {HUB}", ROUTE_VIA_ISP2)
+                ),
+            ),
+        )
+    )
+    assert {(f.host, f.code, f.peer) for f in found} == {
+        ("BR12", "FAILOVER_PEER_REJECTS_BACKUP", HUB),
+        ("HQ", "IKE_P1_PSK_MISSING", "192.0.2.2"),
+    }, [(f.host, f.code, f.peer) for f in found]
+    backup = next(f for f in found if f.code == "FAILOVER_PEER_REJECTS_BACKUP")
+    assert backup.severity is Severity.CRITICAL and "The backup is in use now" in backup.cause
+    assert f"from {SPOKE} normally and from 192.0.2.2 after failover" in backup.cause
