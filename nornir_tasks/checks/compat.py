@@ -9,6 +9,7 @@ is reported once, on the end with fewer peers (the spoke), ties broken by name.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,15 +44,28 @@ class Pair:
     back: Tunnel | None  # the other end's entry for one of our addresses (or its dynamic map)
 
 
-def tunnels(config: RunningConfig) -> list[Tunnel]:
+# id(config) -> (config, its tunnels): a hub's map is read once per run, not once per spoke.
+# The config is kept in the value, so its id cannot be reused while the entry lives.
+_TUNNELS: dict[int, tuple[RunningConfig, tuple[Tunnel, ...]]] = {}
+_TUNNELS_MAX = 4096
+
+
+def tunnels(config: RunningConfig) -> tuple[Tunnel, ...]:
     """Static crypto-map entries and their peers (dynamic maps have no peer)."""
-    return [
+    hit = _TUNNELS.get(id(config))
+    if hit is not None and hit[0] is config:
+        return hit[1]
+    found = tuple(
         Tunnel(cmap, entry, peer)
         for cmap in config.crypto_maps
         if not cmap.dynamic
         for entry in cmap.entries
         for peer in entry.peers
-    ]
+    )
+    if len(_TUNNELS) >= _TUNNELS_MAX:
+        _TUNNELS.clear()
+    _TUNNELS[id(config)] = (config, found)
+    return found
 
 
 def _back(config: RunningConfig, addresses: frozenset[str]) -> Tunnel | None:
@@ -310,10 +324,10 @@ def proposal_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Find
         other = pair.other.host if pair.other else pair.tunnel.peer
         mine = proposals(pair.config, pair.tunnel.entry)
         theirs = proposals(pair.other_config, pair.back.entry)
-        ts_lines = config_lines(host, r"^crypto ipsec transform-set", True) + _other_lines(
-            pair, r"^crypto ipsec transform-set", True
-        )
         if mine and theirs and not set(mine.values()) & set(theirs.values()):
+            ts_lines = config_lines(host, r"^crypto ipsec transform-set", True) + _other_lines(
+                pair, r"^crypto ipsec transform-set", True
+            )
             yield _finding(
                 pair,
                 "IKE_P2_PROPOSAL_MISMATCH",
@@ -356,6 +370,7 @@ def _ts_text(found: dict[str, Proposal]) -> str:
     return "; ".join(f"{n} {{{' '.join(sorted(p))}}} {mode}" for n, (p, mode) in found.items())
 
 
+@functools.lru_cache(maxsize=8192)
 def _acl_net(spec: str | None) -> str:
     words = (spec or "any").split()
     if words[0] == "any":

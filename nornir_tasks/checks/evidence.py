@@ -89,7 +89,7 @@ class HostEvidence:
         found = self.models(kind)
         return found[0] if found else None
 
-    @property
+    @cached_property
     def config(self) -> RunningConfig | None:
         return self.first(RunningConfig)
 
