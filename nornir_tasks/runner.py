@@ -56,30 +56,52 @@ def open_inventory(
     return nr
 
 
-def strict_host_keys(nr: Nornir, known_hosts: Path) -> None:
-    """Check every host's SSH key against ``known_hosts`` (netmiko and napalm sessions)."""
-    keys = {
-        "ssh_strict": True,
-        "system_host_keys": False,
-        "alt_host_keys": True,
-        "alt_key_file": str(known_hosts),
-    }
+def session_options(nr: Nornir, **options: object) -> None:
+    """Add ``options`` to every host's netmiko extras and napalm ``optional_args``."""
     for host in nr.inventory.hosts.values():
         for plugin in ("netmiko", "napalm"):
-            options = host.get_connection_parameters(plugin)
-            extras = dict(options.extras or {})
+            params = host.get_connection_parameters(plugin)
+            extras = dict(params.extras or {})
             if plugin == "netmiko":
-                extras.update(keys)
+                extras.update(options)
             else:
-                extras["optional_args"] = {**dict(extras.get("optional_args") or {}), **keys}
+                extras["optional_args"] = {**dict(extras.get("optional_args") or {}), **options}
             host.connection_options[plugin] = ConnectionOptions(
-                hostname=options.hostname,
-                port=options.port,
-                username=options.username,
-                password=options.password,
-                platform=options.platform,
+                hostname=params.hostname,
+                port=params.port,
+                username=params.username,
+                password=params.password,
+                platform=params.platform,
                 extras=extras,
             )
+
+
+def strict_host_keys(nr: Nornir, known_hosts: Path) -> None:
+    """Check every host's SSH key against ``known_hosts`` (netmiko and napalm sessions)."""
+    session_options(
+        nr,
+        ssh_strict=True,
+        system_host_keys=False,
+        alt_host_keys=True,
+        alt_key_file=str(known_hosts),
+    )
+
+
+def command_timeout(nr: Nornir, seconds: float) -> None:
+    """``--timeout``: the per-command read timeout and the connection timeout of every host
+    (it wins over an inventory's ``read_timeout_override``)."""
+    for host in nr.inventory.hosts.values():
+        params = host.get_connection_parameters("netmiko")
+        extras = {**dict(params.extras or {}), "read_timeout_override": seconds}
+        extras["conn_timeout"] = min(float(extras.get("conn_timeout", seconds)), seconds)
+        host.connection_options["netmiko"] = ConnectionOptions(
+            hostname=params.hostname,
+            port=params.port,
+            username=params.username,
+            password=params.password,
+            platform=params.platform,
+            extras=extras,
+        )
 
 
 def run_collection(

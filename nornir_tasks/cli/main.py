@@ -25,10 +25,16 @@ from nornir_tasks.cli.triage_cmd import triage_cmd
 
 EPILOG = """\b
 Examples:
-  vpndiag demo                               start the lab fleet and health-check it
-  vpndiag lab up --inventory-out out/lab     run the lab in the foreground
-  vpndiag health -i out/lab/config.yaml      health-check a fleet
-  vpndiag parse "sh cry isa sa" capture.txt  parse a saved output
+  vpndiag demo                                 start the lab fleet and health-check it
+  vpndiag health -i inventory/lab/config.yaml  every tunnel of a fleet
+  vpndiag triage BR07                          one tunnel, both ends, debug if needed
+  vpndiag run failover_check --groups dual_isp a playbook by name or file
+  vpndiag diagnose ticket.txt                  saved outputs, debug and syslog, offline
+  vpndiag audit diff --since 24h               what changed since yesterday
+  vpndiag lab up --inventory-out out/lab       run the lab in the foreground
+\b
+Exit codes: 0 healthy, 1 findings at or above --fail-on, 2 hosts unreachable or
+failed, 3 usage or input error.
 """
 
 

@@ -29,7 +29,7 @@ from nornir_tasks.playbooks.loader import PlaybookError, load_playbook
 from nornir_tasks.playbooks.model import Playbook
 from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
 from nornir_tasks.reports import FORMATS, render, write_reports
-from nornir_tasks.runner import InventoryError, open_inventory
+from nornir_tasks.runner import InventoryError, command_timeout, open_inventory
 from nornir_tasks.settings import Settings, SettingsError, load_settings
 from nornir_tasks.smtp.mailer import MailError, MailSettings, mail_report
 
@@ -234,6 +234,8 @@ def execute(
         return exit_codes.USAGE
     try:
         nr = selection.open()
+        if reporting.timeout:
+            command_timeout(nr, reporting.timeout)
     except InventoryError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         return exit_codes.USAGE

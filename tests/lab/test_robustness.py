@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,7 @@ import yaml
 from lab.fleet import Fleet
 from lab.inventory import write_inventory
 from lab.scenario import Scenario, scaled_scenario
+from nornir_tasks.cli.main import main
 from nornir_tasks.models.collection import HostStatus, OutputStatus
 from nornir_tasks.runner import open_inventory, run_collection
 
@@ -75,3 +77,24 @@ def test_every_host_reported_with_its_reason(unruly: Path) -> None:
     assert cut is not None and cut.status is OutputStatus.INCOMPLETE and cut.attempts == 2
     healed = by_host["R0006"].output(cpu)
     assert healed is not None and healed.status is OutputStatus.OK and healed.attempts == 2
+
+
+def test_the_cli_reports_each_host_and_exits_2(
+    unruly: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``vpndiag health`` over the same fleet: the report names every host's fate."""
+    report_file = tmp_path / "report.json"
+    args = ["health", "-i", str(unruly), "--timeout", "2", "--poll-interval", "0"]
+    code = main([*args, "-o", str(report_file), "--no-history"])
+    assert code == 2
+    hosts = {h["host"]: h for h in json.loads(report_file.read_text())["hosts"]}
+    assert hosts["R0001"]["status"] == "auth_failed"
+    assert hosts["GHOST"]["status"] == "unreachable"
+    assert hosts["R0004"]["status"] == "timeout"
+    assert hosts["R0002"]["status"] == "ok"
+    assert hosts["R0003"]["status"] == "partial"
+    assert "unsupported" in hosts["R0003"]["error"]
+    out = capsys.readouterr().out
+    for name in ("R0001", "GHOST", "R0004"):
+        assert name in out  # each unreached host gets its own panel with the reason
+    assert "AUTH_FAILED: authentication failed" in out
