@@ -273,7 +273,7 @@ def execute(
             for path in written.values():
                 err.print(f"wrote {path}", highlight=False)
     if table:
-        print_report(console, report, reporting.only_failed)
+        print_report(console, report, reporting.only_failed, options.focus is not None)
         if reporting.verbose:
             print_checks(console, report)
     elif reporting.fmt != "table":

@@ -169,8 +169,25 @@ def report_renderables(
     return parts
 
 
-def print_report(console: Console, report: RunReport, only_failed: bool = False) -> None:
+def verdict_line(report: RunReport) -> Text:
+    """Triage's first line: the worst finding of the tunnel, or that it is healthy."""
+    findings = redact_report(report).findings
+    if not findings:
+        return Text("VERDICT: no finding at all on this tunnel", "bold green")
+    worst = findings[0]
+    return Text.assemble(
+        ("VERDICT: ", "bold"),
+        (f"{tunnel_label(worst.host, worst.peer)}: ", "bold"),
+        (finding_verdict(worst), SEVERITY_STYLE[worst.severity]),
+    )
+
+
+def print_report(
+    console: Console, report: RunReport, only_failed: bool = False, verdict_first: bool = False
+) -> None:
     """Print the terminal report on ``console`` (the CLI's one printing call for a run)."""
+    if verdict_first:
+        console.print(verdict_line(report))
     for part in report_renderables(report, only_failed, console.width):
         console.print(part)
 

@@ -208,7 +208,9 @@ def test_cli_run_writes_every_report_and_exits_1_on_critical(
     assert serious <= again
 
 
-def test_cli_exit_codes(settled: tuple[Fleet, Path], tmp_path: Path) -> None:
+def test_cli_exit_codes(
+    settled: tuple[Fleet, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = write_inventory(settled[0], tmp_path / "inv")
     assert (
         main(["health", "-i", str(config), "--hosts", "BR01,BR10", "-q", "--poll-interval", "0"])
@@ -236,7 +238,10 @@ def test_cli_exit_codes(settled: tuple[Fleet, Path], tmp_path: Path) -> None:
     )  # the selection matches nobody
     assert main(["run", str(tmp_path / "missing.yaml"), "-i", str(config)]) == 3
     triage = ["triage", "-i", str(config), "--no-debug", "-q", "--poll-interval", "0"]
-    assert main([*triage[:1], "BR11", *triage[1:]]) == 1
+    capsys.readouterr()
+    assert main([*triage[:1], "BR11", *triage[1:-3], "--poll-interval", "0"]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("VERDICT: BR11 → 198.51.100.2: CRITICAL CRYPTO_MAP_NOT_APPLIED")
     assert main([*triage[:1], "BR10", *triage[1:]]) == 0
     assert main([*triage[:1], "NOPE", *triage[1:]]) == 3
     hosts = yaml.safe_load((config.parent / "hosts.yaml").read_text())
