@@ -37,11 +37,19 @@ def credentials_from_env(host: Host, **_: Any) -> None:
                 optional = dict(extras.get("optional_args") or {})
                 optional.setdefault("secret", secret)
                 extras["optional_args"] = optional
-            host.connection_options[plugin] = ConnectionOptions(
-                hostname=options.hostname,
-                port=options.port,
-                username=options.username,
-                password=options.password,
-                platform=options.platform,
-                extras=extras,
-            )
+            set_extras(host, plugin, extras)
+
+
+def set_extras(host: Host, plugin: str, extras: dict[str, Any]) -> None:
+    """Give ``host`` its own ``plugin`` connection options: the merged ones (host, groups,
+    defaults) with ``extras`` as the extras. Building them from the host's own entry alone
+    would hide what its groups and defaults set."""
+    merged = host.get_connection_parameters(plugin)
+    host.connection_options[plugin] = ConnectionOptions(
+        hostname=merged.hostname,
+        port=merged.port,
+        username=merged.username,
+        password=merged.password,
+        platform=merged.platform,
+        extras=extras,
+    )

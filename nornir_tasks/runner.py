@@ -9,8 +9,8 @@ from typing import Any
 from nornir import InitNornir
 from nornir.core import Nornir
 from nornir.core.filter import F
-from nornir.core.inventory import ConnectionOptions
 
+from nornir_tasks.inventory import set_extras
 from nornir_tasks.models.collection import HostCollection, HostStatus
 from nornir_tasks.tasks.collect import HEALTH_COMMANDS, collect_crypto_state
 
@@ -60,20 +60,12 @@ def session_options(nr: Nornir, **options: object) -> None:
     """Add ``options`` to every host's netmiko extras and napalm ``optional_args``."""
     for host in nr.inventory.hosts.values():
         for plugin in ("netmiko", "napalm"):
-            params = host.get_connection_parameters(plugin)
-            extras = dict(params.extras or {})
+            extras = dict(host.get_connection_parameters(plugin).extras or {})
             if plugin == "netmiko":
                 extras.update(options)
             else:
                 extras["optional_args"] = {**dict(extras.get("optional_args") or {}), **options}
-            host.connection_options[plugin] = ConnectionOptions(
-                hostname=params.hostname,
-                port=params.port,
-                username=params.username,
-                password=params.password,
-                platform=params.platform,
-                extras=extras,
-            )
+            set_extras(host, plugin, extras)
 
 
 def strict_host_keys(nr: Nornir, known_hosts: Path) -> None:
@@ -91,17 +83,10 @@ def command_timeout(nr: Nornir, seconds: float) -> None:
     """``--timeout``: the per-command read timeout and the connection timeout of every host
     (it wins over an inventory's ``read_timeout_override``)."""
     for host in nr.inventory.hosts.values():
-        params = host.get_connection_parameters("netmiko")
-        extras = {**dict(params.extras or {}), "read_timeout_override": seconds}
+        extras = {**dict(host.get_connection_parameters("netmiko").extras or {})}
+        extras["read_timeout_override"] = seconds
         extras["conn_timeout"] = min(float(extras.get("conn_timeout", seconds)), seconds)
-        host.connection_options["netmiko"] = ConnectionOptions(
-            hostname=params.hostname,
-            port=params.port,
-            username=params.username,
-            password=params.password,
-            platform=params.platform,
-            extras=extras,
-        )
+        set_extras(host, "netmiko", extras)
 
 
 def run_collection(

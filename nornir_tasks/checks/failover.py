@@ -67,7 +67,7 @@ def _sla_return_code(host: HostEvidence, sla_id: int) -> str | None:
 
 def _unscheduled(config: RunningConfig | None, sla_id: int) -> bool:
     op = config.ip_slas.get(sla_id) if config else None
-    return op is not None and _schedule_problem(op) is not None
+    return op is not None and schedule_problem(op) is not None
 
 
 @check("TRACK_DOWN", needs=TRACK + LOGS)
@@ -134,7 +134,8 @@ def _track_finding(
 # -- SLA_NOT_SCHEDULED ---------------------------------------------------------------------------
 
 
-def _schedule_problem(op: SlaOperation) -> str | None:
+def schedule_problem(op: SlaOperation) -> str | None:
+    """Why an IP SLA never runs or stops running; None when its schedule is sound."""
     schedule = op.schedule
     if schedule is None:
         return "it has no 'ip sla schedule' line"
@@ -177,7 +178,7 @@ def sla_not_scheduled(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Find
     problems = _state_unscheduled(host)
     sources = dict.fromkeys(problems, Source.STATE)
     for sla_id, op in config.ip_slas.items() if config else ():
-        problem = _schedule_problem(op)
+        problem = schedule_problem(op)
         if problem and sla_id not in problems:
             problems[sla_id], sources[sla_id] = problem, Source.CONFIG
     for sla_id, problem in sorted(problems.items()):

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from nornir_tasks.checks.compat import has_key_for, tunnels
+from nornir_tasks.checks.failover import schedule_problem
 from nornir_tasks.checks.registry import sort_key
 from nornir_tasks.failover.spec import FailoverSpec
 from nornir_tasks.models.config import (
@@ -276,17 +277,6 @@ def probe_not_pinned(ctx: LintContext) -> Iterator[Finding]:
             + quote(ctx.target.text, rf"^ip route {re.escape(op.target or '-')} "),
             fix if not pinned else fix[1:],
         )
-
-
-def schedule_problem(op: SlaOperation) -> str | None:
-    schedule = op.schedule
-    if schedule is None:
-        return "it has no 'ip sla schedule' line"
-    if (schedule.start_time or "pending").lower() == "pending":
-        return "its schedule has no start time (pending)"
-    if (schedule.life or "forever").lower() != "forever" and not schedule.recurring:
-        return f"its life is {schedule.life} s: it stops after that"
-    return None
 
 
 @lint_rule("FO_SLA_NOT_SCHEDULED")
