@@ -39,6 +39,7 @@ from nornir_tasks.checks import (
     registered_checks,
 )
 from nornir_tasks.checks.evidence import HostEvidence
+from nornir_tasks.checks.other_end import explained_at_peer
 from nornir_tasks.checks.tunnels import TunnelState, tunnels
 from nornir_tasks.models.collection import CommandOutput, HostCollection, HostStatus, OutputStatus
 from nornir_tasks.models.debug import DebugCapture
@@ -402,6 +403,8 @@ def run_playbook(nr: Nornir, playbook: Playbook, options: RunOptions | None = No
             if opts.focus is not None:
                 findings = [f for f in findings if f.peer is None or f.peer in opts.focus]
 
+    if select:
+        findings = [*findings, *explained_at_peer(fleet, findings)]
     smtp_checks: dict[str, list[CheckResult]] = {}
     tool_report: HostReport | None = None
     if playbook.smtp is not None:

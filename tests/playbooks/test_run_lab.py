@@ -312,3 +312,12 @@ def test_smtp_relay_check_from_the_tool_and_the_router(
         ("tool", CheckOutcome.FAIL),
         ("BR12", CheckOutcome.FAIL),
     }
+
+
+def test_the_symptom_end_points_to_the_cause(health: PlaybookRun) -> None:
+    """BR07 only waits for MSG2; its row says where the cause is instead of looking clean."""
+    (note,) = [f for f in health.report.findings if f.host == "BR07"]
+    assert (note.code, note.severity, note.peer) == ("EXPLAINED_AT_PEER", Severity.INFO, HQ)
+    assert "HQ: IKE_P1_RETURN_PATH" in note.evidence[0]
+    assert note.next_steps == (f"vpndiag triage BR07 --peer {HQ}",)
+    assert not [f for f in health.report.findings if f.host == "BR01"]  # healthy: no note
