@@ -39,8 +39,10 @@ MODES: dict[str, SubMode] = {
     "interface": _IF,
     "isakmp-policy": _mode("config-isakmp", "encr encryption hash authentication group lifetime"),
     "isakmp-profile": _mode(
-        "conf-isa-prof", "match keyring self-identity vrf local-address keepalive initiate-mode"
+        "conf-isa-prof", "match keyring self-identity vrf local-address keepalive initiate"
     ),
+    # crypto isakmp peer address X: set aggressive-mode password|client-endpoint (IOS 12.2(8)T+)
+    "isakmp-peer": _mode("config-isakmp-peer", "set description"),
     "crypto-map": _mode("config-crypto-map", "set match description reverse-route"),
     "transform-set": _mode("cfg-crypto-trans", "mode"),
     "ipsec-profile": _mode("ipsec-profile", "set description"),
@@ -145,6 +147,8 @@ def section_mode(line: str) -> str | None:
         return "isakmp-policy"
     if head3 == "crypto isakmp profile":
         return "isakmp-profile"
+    if head3 == "crypto isakmp peer":
+        return "isakmp-peer"
     if _CRYPTO_MAP_ENTRY.match(line):
         return "crypto-map"
     if head3 == "crypto ipsec transform-set":

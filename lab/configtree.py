@@ -77,6 +77,8 @@ def _child_key(line: str) -> str | None:
         return None
     if words[0] == "action" and len(words) > 1:
         return " ".join(words[:2])  # EEM action label
+    if words[:2] == ["set", "aggressive-mode"] and len(words) > 2:
+        return " ".join(words[:3])  # password and client-endpoint are two settings
     if words[0] in _CHILD_TWO_WORD and len(words) > 1:
         if words[:2] == ["ip", "address"] and words[-1] == "secondary":
             return None

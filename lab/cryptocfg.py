@@ -1,9 +1,24 @@
-"""Crypto configuration as IOS reads it from the running config (ISAKMP, maps, ACLs, keys)."""
+"""Crypto configuration as IOS reads it from the running config (ISAKMP, maps, ACLs, keys).
+
+Aggressive mode is started the two ways IOS documents:
+
+- ``crypto isakmp peer address X`` with ``set aggressive-mode password P`` and/or
+  ``set aggressive-mode client-endpoint ...`` (IKE: Initiate Aggressive Mode, 12.2(8)T; the
+  ``crypto isakmp aggressive-mode disable`` command reference says either ``set`` line makes
+  the router initiate aggressive mode). The password is the pre-shared key.
+- an ISAKMP profile with ``initiate mode aggressive``, attached to a crypto map entry by
+  ``set isakmp-profile NAME``; its key comes from the profile's ``keyring`` (``crypto keyring``
+  / ``pre-shared-key address A key K``), else from ``crypto isakmp key``.
+
+``crypto isakmp aggressive-mode disable`` blocks aggressive mode in both directions.
+The hostname/FQDN forms (``crypto isakmp peer hostname``, ``client-endpoint fqdn``) are read but
+the lab identifies peers by IPv4 address only.
+"""
 
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lab.configtree import ConfigTree
 
@@ -50,10 +65,27 @@ class MapEntry:
     lifetime_sec: int
     lifetime_kb: int
     description: str
+    isakmp_profile: str | None = None
 
     @property
     def key(self) -> str:
         return f"{self.map_name} {self.seq}"
+
+
+@dataclass(frozen=True)
+class IsakmpProfile:
+    name: str
+    aggressive: bool  # ``initiate mode aggressive``
+    keyring: str | None
+
+
+@dataclass(frozen=True)
+class AggressivePeer:
+    """``crypto isakmp peer address X`` with its ``set aggressive-mode`` lines."""
+
+    address: str
+    password: str | None
+    client_endpoint: str | None
 
 
 @dataclass(frozen=True)
@@ -66,12 +98,39 @@ class CryptoConfig:
     acls: dict[str, tuple[Ace, ...]]
     keepalive: tuple[int, int] | None  # (interval, retry)
     invalid_spi_recovery: bool
+    profiles: dict[str, IsakmpProfile] = field(default_factory=dict)
+    keyrings: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> peer -> key
+    aggressive_peers: dict[str, AggressivePeer] = field(default_factory=dict)
+    aggressive_disabled: bool = False
 
     def key_for(self, peer: str) -> str | None:
-        return self.keys.get(peer) or self.keys.get("0.0.0.0")
+        found = self.keys.get(peer) or self.keys.get("0.0.0.0")
+        if found is None:  # a responder also finds keys in any keyring (no profile matched yet)
+            found = next((k for r in self.keyrings.values() if (k := _ring_key(r, peer))), None)
+        return found
+
+    def aggressive_wanted(self, entry: MapEntry, peer: str) -> bool:
+        """Does this entry's configuration ask IOS to start aggressive mode toward ``peer``?"""
+        if peer in self.aggressive_peers:
+            return True
+        profile = self.profiles.get(entry.isakmp_profile or "")
+        return profile is not None and profile.aggressive
+
+    def initiator_key(self, entry: MapEntry, peer: str) -> str | None:
+        """The pre-shared key this router uses when it starts phase 1 toward ``peer``."""
+        am_peer = self.aggressive_peers.get(peer)
+        if am_peer is not None and am_peer.password is not None:
+            return am_peer.password
+        profile = self.profiles.get(entry.isakmp_profile or "")
+        ring = self.keyrings.get(profile.keyring or "") if profile else None
+        return (_ring_key(ring, peer) if ring else None) or self.key_for(peer)
 
     def permits(self, acl: str | None) -> tuple[Ace, ...]:
         return tuple(a for a in self.acls.get(acl or "", ()) if a.action == "permit")
+
+
+def _ring_key(ring: dict[str, str], peer: str) -> str | None:
+    return ring.get(peer) or ring.get("0.0.0.0")
 
 
 _ENCR = {"aes": "aes", "3des": "3des", "des": "des"}
@@ -130,14 +189,61 @@ def parse_ace(line: str) -> Ace | None:
     return Ace(w[0], src[0], dst[0])
 
 
+def _profile(name: str, lines: list[str]) -> IsakmpProfile:
+    aggressive, keyring = False, None
+    for line in lines:
+        w = line.split()
+        if w[:3] == ["initiate", "mode", "aggressive"]:
+            aggressive = True
+        elif w[:1] == ["keyring"] and len(w) > 1:
+            keyring = w[1]
+    return IsakmpProfile(name, aggressive, keyring)
+
+
+def _keyring(lines: list[str]) -> dict[str, str]:
+    """``pre-shared-key address 203.0.113.1 [mask] key SECRET`` lines of a ``crypto keyring``."""
+    ring: dict[str, str] = {}
+    for line in lines:
+        w = line.split()
+        if w[:2] == ["pre-shared-key", "address"] and "key" in w[3:] and len(w) > 2:
+            at = w.index("key", 3)
+            if at + 1 < len(w):
+                ring[w[2]] = w[-1] if w[at + 1] in ("0", "6", "7") else w[at + 1]
+    return ring
+
+
+def _aggressive_peer(address: str, lines: list[str]) -> AggressivePeer | None:
+    password = endpoint = None
+    for line in lines:
+        w = line.split()
+        if w[:3] == ["set", "aggressive-mode", "password"] and len(w) > 3:
+            password = w[3]
+        elif w[:3] == ["set", "aggressive-mode", "client-endpoint"] and len(w) > 4:
+            endpoint = w[4]
+    if password is None and endpoint is None:
+        return None
+    return AggressivePeer(address, password, endpoint)
+
+
 def read_crypto_config(tree: ConfigTree) -> CryptoConfig:
     policies, keys, tsets, entries, acls = [], {}, {}, [], {}
     map_ifs: dict[str, list[str]] = {}
+    profiles: dict[str, IsakmpProfile] = {}
+    keyrings: dict[str, dict[str, str]] = {}
+    am_peers: dict[str, AggressivePeer] = {}
     keepalive = None
     for node in tree.sections():
         w = node.line.split()
         children = [c.line for c in node.children]
-        if w[:3] == ["crypto", "isakmp", "policy"] and len(w) > 3:
+        if w[:3] == ["crypto", "isakmp", "profile"] and len(w) > 3:
+            profiles[w[3]] = _profile(w[3], children)
+        elif w[:2] == ["crypto", "keyring"] and len(w) > 2:
+            keyrings[w[2]] = _keyring(children)
+        elif w[:4] == ["crypto", "isakmp", "peer", "address"] and len(w) > 4:
+            am_peer = _aggressive_peer(w[4], children)
+            if am_peer is not None:
+                am_peers[w[4]] = am_peer
+        elif w[:3] == ["crypto", "isakmp", "policy"] and len(w) > 3:
             policies.append(_policy(int(w[3]), children))
         elif w[:3] == ["crypto", "isakmp", "key"] and "address" in w:
             key = w[4] if w[3] in ("0", "6", "7") else w[3]
@@ -168,6 +274,10 @@ def read_crypto_config(tree: ConfigTree) -> CryptoConfig:
         acls,
         keepalive,
         tree.has_line("crypto isakmp invalid-spi-recovery"),
+        profiles,
+        keyrings,
+        am_peers,
+        tree.has_line("crypto isakmp aggressive-mode disable"),
     )
 
 
@@ -176,6 +286,7 @@ def _entry(name: str, seq: int, lines: list[str]) -> MapEntry:
     acl = pfs = None
     tsets: tuple[str, ...] = ()
     life_s, life_kb, desc = 3600, 4608000, ""
+    profile = None
     for line in lines:
         w = line.split()
         if w[:2] == ["set", "peer"] and len(w) > 2:
@@ -191,9 +302,11 @@ def _entry(name: str, seq: int, lines: list[str]) -> MapEntry:
                 life_s = int(w[4])
             elif w[3] == "kilobytes":
                 life_kb = int(w[4])
+        elif w[:2] in (["set", "isakmp-profile"], ["set", "isakmp"]) and len(w) > 2:
+            profile = w[2]  # ``set isakmp`` is the abbreviation IOS also accepts
         elif w[0] == "description":
             desc = line[len("description ") :]
-    return MapEntry(name, seq, tuple(peers), acl, tsets, pfs, life_s, life_kb, desc)
+    return MapEntry(name, seq, tuple(peers), acl, tsets, pfs, life_s, life_kb, desc, profile)
 
 
 ESP_NAMES = {

@@ -1,4 +1,4 @@
-"""IKEv1 main mode, quick mode and the IPsec data plane between lab routers, IOS style.
+"""IKEv1 main mode, aggressive mode, quick mode and the IPsec data plane, IOS style.
 
 Messages travel through the underlay (``lab.network``), so a fault on the path shows on
 both ends the way it does on real routers: retransmissions, duplicate first packets,
@@ -6,6 +6,15 @@ MM_KEY_EXCH with a wrong key, PROPOSAL_NOT_CHOSEN, encaps without decaps. Debug 
 lines follow the IOS-XE 17 wording of the captures in the shared corpus
 (``debug_iosxe_*``, ``debug_ios_pfs_mismatch_*``); where no capture exists, Cisco's
 documented messages (doc 5409, field guide §4.2) are used.
+
+Aggressive mode (three messages: AM1 SA+KE+nonce+ID, AM2 the same plus HASH_R, AM3 HASH_I)
+starts when the configuration asks for it (see ``lab.cryptocfg``). No capture of an IOS
+aggressive-mode debug is stored, so its lines reuse the main-mode wording of the captures with
+the aggressive names: FSM states ``IKE_I_AM1``/``IKE_R_AM1``/``IKE_I_AM2``/``IKE_R_AM2`` as in
+the field guide's IOS FSM list, and the SA states AG_NO_STATE / AG_INIT_EXCH / AG_AUTH of
+Cisco Press "Monitoring and Managing Management Connections" (field guide §4.1). The syslog
+``%CRYPTO-5-IKMP_AG_MODE_DISABLED`` is worded as in the ``crypto isakmp aggressive-mode
+disable`` command reference and a stored IOS syslog capture.
 
 Timers are approximations of IOS: phase-1 retransmission every 10 s, 5 attempts, then
 "Death by retransmission"; DPD per ``crypto isakmp keepalive``.
@@ -34,6 +43,10 @@ PULSE_S = 5.0  # how often user traffic is looked at
 TRAFFIC_PPS = 2.0  # packets/s a branch LAN sends to the far LAN
 PURGE_DELETED_S = 30.0
 LOG_RATE_LIMIT_S = 60.0  # INV_SPI / replay syslogs are rate-limited by IOS
+AG_MODE_DISABLED = "%CRYPTO-5-IKMP_AG_MODE_DISABLED: Unable to initiate or respond to Aggressive Mode while disabled"
+# Replies a phase-1 responder resends when the initiator's last message comes again.
+MM_REPLIES = {"MM_SA_SETUP": "MM2", "MM_KEY_EXCH": "MM4", "QM_IDLE": "MM6"}
+AM_REPLIES = {"AG_INIT_EXCH": "AM2"}
 
 
 @dataclass
@@ -52,6 +65,8 @@ class IkeSa:
     deleted_at: float = 0.0
     entry: str = ""  # crypto map entry that started it (initiator)
     dpd_misses: int = 0
+    aggressive: bool = False
+    psk: str | None = None  # aggressive mode: the key this end's hashes are computed with
 
 
 @dataclass
@@ -219,9 +234,19 @@ class CryptoEngine:
         if src is None:
             return
         cfg = self.config(device)
-        self._ike(device, None, "SA request profile is (NULL)", peer)
+        profile = entry.isakmp_profile if entry.isakmp_profile in cfg.profiles else None
+        self._ike(device, None, f"SA request profile is {profile or '(NULL)'}", peer)
         self._ike(device, None, f"Created a peer struct for {peer}, peer port 500", peer)
         self._ike(device, None, "local port 500, remote port 500", peer)
+        aggressive = cfg.aggressive_wanted(entry, peer)
+        if aggressive and cfg.aggressive_disabled:
+            # The command reference: requests made by the device are blocked too. Falling
+            # back to main mode is the lab's reading of IOS's "trying Main mode" line.
+            device.log(AG_MODE_DISABLED)
+            aggressive = False
+        if aggressive:
+            self._start_aggressive(device, entry, peer, src[1])
+            return
         self._ike(device, None, "Can not start Aggressive mode, trying Main mode.", peer)
         if cfg.key_for(peer) is None:
             self._ike(device, None, f"!No pre-shared key with {peer}!", peer)
@@ -238,6 +263,36 @@ class CryptoEngine:
         self._transition(device, sa, "IKE_I_MM1", "MM_NO_STATE")
         self._send_mm(device, sa, "MM1")
 
+    def _start_aggressive(self, device: Device, entry: MapEntry, peer: str, local: str) -> None:
+        """AM1: SA (one DH group), KE, nonce and our ID in the clear."""
+        key = self.config(device).initiator_key(entry, peer)
+        if key is None:
+            # Main mode's capture (debug_iosxe_no_preshared_key_for_peer) with the AM name.
+            self._ike(device, None, f"!No pre-shared key with {peer}!", peer)
+            self._ike(device, None, "!No Cert or pre-shared address key. ", peer)
+            self._ike(
+                device, None, "!construct_initial_message: Can not start Aggressive mode", peer
+            )
+            return
+        sa = IkeSa(
+            peer,
+            local,
+            "I",
+            state="AG_NO_STATE",
+            created=self.clock.now(),
+            entry=entry.key,
+            aggressive=True,
+            psk=key,
+        )
+        state_of(device).isakmp.append(sa)
+        self._ike(device, sa, f"found peer pre-shared key matching {peer}")
+        self._ike(
+            device, sa, "SA is doing pre-shared key authentication using id type ID_IPV4_ADDR"
+        )
+        self._ike(device, sa, "beginning Aggressive Mode exchange")
+        self._transition(device, sa, "IKE_I_AM1", "AG_NO_STATE")
+        self._send_mm(device, sa, "AM1")
+
     def _transition(self, device: Device, sa: IkeSa, fsm: str, state: str) -> None:
         self._ike(device, sa, f"Old State = {sa.fsm}  New State = {fsm} ")
         sa.fsm, sa.state = fsm, state
@@ -251,12 +306,15 @@ class CryptoEngine:
         self._arm_retransmit(device, sa, msg)
         cfg = self.config(device)
         self._send(
-            device, sa.local, sa.peer, lambda r: self._receive(r, sa.local, msg, device, cfg)
+            device,
+            sa.local,
+            sa.peer,
+            lambda r: self._receive(r, sa.local, msg, device, cfg, sa.psk),
         )
 
     def _arm_retransmit(self, device: Device, sa: IkeSa, msg: str) -> None:
         self._cancel(sa)
-        if msg in ("MM6",):
+        if msg in ("MM6", "AM3"):  # the last message of the exchange: the peer asks again
             return
         sa.timer = self.clock.call_later(RETRANSMIT_S, lambda: self._retransmit(device, sa, msg))
 
@@ -301,7 +359,13 @@ class CryptoEngine:
 
     # -- phase 1: both roles ---------------------------------------------------------------
     def _receive(
-        self, device: Device, peer: str, msg: str, sender: Device, sender_cfg: CryptoConfig
+        self,
+        device: Device,
+        peer: str,
+        msg: str,
+        sender: Device,
+        sender_cfg: CryptoConfig,
+        sender_key: str | None = None,
     ) -> None:
         sa = self.find_sa(device, peer)
         local = self.local_address(device, peer)
@@ -313,6 +377,8 @@ class CryptoEngine:
             )
         if msg == "MM1":
             self._on_mm1(device, peer, sa, local, sender_cfg)
+        elif msg == "AM1":
+            self._on_am1(device, peer, sa, local, sender_cfg, sender_key)
         elif sa is None:
             device.log(
                 f"%CRYPTO-4-IKMP_NO_SA: IKE message from {peer} has no SA and is not an initialization offer"
@@ -347,6 +413,12 @@ class CryptoEngine:
                 self.quick_mode(device, entry, peer)
         elif msg in ("MM1", "MM3", "MM5") and sa.state != "QM_IDLE":
             self._duplicate(device, sa)
+        elif msg == "AM2" and sa.role == "I" and sa.state in ("AG_NO_STATE", "AG_INIT_EXCH"):
+            self._on_am2(device, sa, sender_key)
+        elif msg == "AM2" and sa.role == "I" and sa.state == "QM_IDLE":
+            self._send_mm(device, sa, "AM3")  # our AM3 was lost: the responder resent AM2
+        elif msg == "AM3" and sa.role == "R" and sa.state == "AG_INIT_EXCH":
+            self._on_am3(device, sa, sender_key)
 
     def _assign_conn(self, device: Device, sa: IkeSa) -> None:
         state = state_of(device)
@@ -357,11 +429,14 @@ class CryptoEngine:
         self._ike(device, sa, "phase 1 packet is a duplicate of a previous packet.")
         self._ike(device, sa, "retransmitting due to retransmit phase 1")
         self._ike(device, sa, f"retransmitting phase 1 {sa.state}...")
-        reply = {"MM_SA_SETUP": "MM2", "MM_KEY_EXCH": "MM4", "QM_IDLE": "MM6"}.get(sa.state)
+        reply = (AM_REPLIES if sa.aggressive else MM_REPLIES).get(sa.state)
         if reply is not None:
             cfg = self.config(device)
             self._send(
-                device, sa.local, sa.peer, lambda r: self._receive(r, sa.local, reply, device, cfg)
+                device,
+                sa.local,
+                sa.peer,
+                lambda r: self._receive(r, sa.local, reply, device, cfg, sa.psk),
             )
 
     def _on_mm1(
@@ -409,6 +484,115 @@ class CryptoEngine:
         self._transition(device, sa, "IKE_R_MM1", "MM_NO_STATE")
         self._transition(device, sa, "IKE_R_MM2", "MM_SA_SETUP")
         self._send_mm(device, sa, "MM2")
+
+    # -- aggressive mode -------------------------------------------------------------------
+    def _on_am1(
+        self,
+        device: Device,
+        peer: str,
+        sa: IkeSa | None,
+        local: tuple[str, str] | None,
+        sender_cfg: CryptoConfig,
+        initiator_key: str | None,
+    ) -> None:
+        if sa is not None and sa.role == "R":
+            self._duplicate(device, sa)
+            return
+        if sa is not None:  # both initiated at once: IOS keeps its own exchange
+            return
+        self._ike(
+            device, None, f"received packet from {peer} dport 500 sport 500 Global (N) NEW SA", peer
+        )
+        if local is None:
+            return  # no crypto map toward this peer: IOS ignores the offer
+        cfg = self.config(device)
+        if cfg.aggressive_disabled:
+            device.log(AG_MODE_DISABLED)
+            return
+        self._ike(device, None, f"Created a peer struct for {peer}, peer port 500", peer)
+        key = cfg.key_for(peer)
+        if key is None:
+            self._ike(device, None, f"!No pre-shared key with {peer}!", peer)
+            self._am_failed(device, peer)
+            return
+        self._ike(device, None, f"found peer pre-shared key matching {peer}", peer)
+        self._ike(device, None, "processing SA payload. message ID = 0", peer)
+        chosen = self._choose_policy(device, peer, _one_group(sender_cfg.policies), cfg.policies)
+        if chosen is None:
+            self._ike(
+                device,
+                None,
+                f"!phase 1 SA policy not acceptable! (local {local[1]} remote {peer})",
+                peer,
+            )
+            self._ike(device, None, "Sending NOTIFY NO_PROPOSAL_CHOSEN protocol 1", peer)
+            self._am_failed(device, peer)
+            return
+        sa = IkeSa(
+            peer,
+            local[1],
+            "R",
+            state="AG_NO_STATE",
+            created=self.clock.now(),
+            policy=chosen,
+            aggressive=True,
+            psk=key,
+        )
+        state_of(device).isakmp.append(sa)
+        self._transition(device, sa, "IKE_R_AM1", "AG_NO_STATE")
+        for payload in ("KE", "NONCE", "ID"):
+            self._ike(device, sa, f"processing {payload} payload. message ID = 0")
+        self._assign_conn(device, sa)  # DH done: the SA gets its conn-id, as at MM3
+        self._ike(
+            device, sa, "SA is doing pre-shared key authentication using id type ID_IPV4_ADDR"
+        )
+        self._transition(device, sa, "IKE_R_AM2", "AG_INIT_EXCH")
+        self._send_mm(device, sa, "AM2")
+
+    def _on_am2(self, device: Device, sa: IkeSa, responder_key: str | None) -> None:
+        if sa.state == "AG_NO_STATE":
+            for payload in ("SA", "KE", "NONCE"):
+                self._ike(device, sa, f"processing {payload} payload. message ID = 0")
+            self._ike(device, sa, "atts are acceptable. Next payload is 3")
+            self._assign_conn(device, sa)
+            self._transition(device, sa, "IKE_I_AM2", "AG_INIT_EXCH")
+        self._ike(device, sa, "processing ID payload. message ID = 0")
+        self._ike(device, sa, "processing HASH payload. message ID = 0")
+        if responder_key != sa.psk:
+            # HASH_R was computed with the responder's key. AM2 travels in the clear, so the
+            # initiator (not the responder, as in main mode) is the end that finds the mismatch.
+            # It drops AM2 and keeps resending AM1 until "Death by retransmission".
+            self._am_hash_failed(device, sa)
+            return
+        self._ike(device, sa, "SA authentication status:\n\tauthenticated")
+        self._ike(device, sa, f"SA has been authenticated with {sa.peer}")
+        sa.state = "AG_AUTH"
+        self._send_mm(device, sa, "AM3")
+        self._transition(device, sa, "IKE_P1_COMPLETE", "QM_IDLE")
+        entry = next((e for e in self.config(device).entries if e.key == sa.entry), None)
+        if entry is not None:
+            self.quick_mode(device, entry, sa.peer)
+
+    def _on_am3(self, device: Device, sa: IkeSa, initiator_key: str | None) -> None:
+        self._ike(device, sa, "processing HASH payload. message ID = 0")
+        if initiator_key != sa.psk:
+            self._am_hash_failed(device, sa)
+            return
+        self._cancel(sa)
+        self._ike(device, sa, "SA authentication status:\n\tauthenticated")
+        self._ike(device, sa, f"SA has been authenticated with {sa.peer}")
+        self._transition(device, sa, "IKE_P1_COMPLETE", "QM_IDLE")
+
+    def _am_hash_failed(self, device: Device, sa: IkeSa) -> None:
+        # No capture: the debug line is the lab's wording; the syslog is the documented
+        # IKMP_MODE_FAILURE message (field guide §4.2 row 3) with the aggressive mode name.
+        self._ike(device, sa, f"!Hash payload verification failed with peer {sa.peer}")
+        self._am_failed(device, sa.peer)
+
+    def _am_failed(self, device: Device, peer: str) -> None:
+        device.log(
+            f"%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Aggressive mode failed with peer at {peer}"
+        )
 
     def _choose_policy(
         self,
@@ -876,6 +1060,11 @@ class CryptoEngine:
             ok = round(self._round_trip(device, sa, aces[0], n))
             return marks + "!" * ok + "." * (n - ok)
         return ""
+
+
+def _one_group(policies: tuple[IsakmpPolicy, ...]) -> tuple[IsakmpPolicy, ...]:
+    """AM1 carries one KE payload, so it offers only the policies of the first one's DH group."""
+    return tuple(p for p in policies if p.group == policies[0].group) if policies else ()
 
 
 def _host(net: ipaddress.IPv4Network) -> str:
