@@ -60,6 +60,8 @@ _RULES = tuple(
         # neighbor A password [7] SECRET / ppp chap password SECRET / sent-username U password X
         r"(\b(?:neighbor[ \t]+\S+|ppp[ \t]+chap|sent-username[ \t]+\S+)[ \t]+password[ \t]+"
         r"(?:[07][ \t]+)?)(\S+)",
+        #  set aggressive-mode password SECRET (crypto isakmp peer: the aggressive-mode PSK)
+        r"^([ \t]*set[ \t]+aggressive-mode[ \t]+password[ \t]+)(\S+)",
     )
 )
 # Only lines holding one of these words can hold a secret (cheap pre-filter).

@@ -36,6 +36,7 @@ CASES = [
     ("  pre-shared-key local 6 abc", "  pre-shared-key local 6 <removed>"),
     ("  pre-shared-key remote cisco", "  pre-shared-key remote <removed>"),
     (" ikev1 pre-shared-key asa-secret", " ikev1 pre-shared-key <removed>"),
+    (" set aggressive-mode password Br01-Psk", " set aggressive-mode password <removed>"),
     (
         "username admin privilege 15 secret 9 $9$abc",
         "username admin privilege 15 secret 9 <removed>",
