@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from nornir_tasks.models.collection import HostCollection
+from nornir_tasks.models.collection import HostCollection, OutputStatus
 from nornir_tasks.parsers._secrets import mask_secrets
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9.\-]+")
@@ -27,7 +27,8 @@ def save_evidence(collections: Sequence[HostCollection], directory: Path) -> lis
         host_dir = directory / _UNSAFE.sub("_", collection.host)
         host_dir.mkdir(parents=True, exist_ok=True)
         texts: dict[str, list[str]] = {}
-        for output in collection.outputs:  # a command polled twice: both, in order, one file
+        sent = [o for o in collection.outputs if o.status is not OutputStatus.SKIPPED]
+        for output in sent:  # a command polled twice: both, in order, one file
             block = f"{collection.host}#{output.command}\n{mask_secrets(output.raw)}\n"
             texts.setdefault(output.command, []).append(block)
         for command, blocks in texts.items():

@@ -12,6 +12,7 @@ class OutputStatus(StrEnum):
     UNSUPPORTED = "unsupported"  # "% Invalid input": the image has no such command
     INCOMPLETE = "incomplete"  # truncated or unreadable after the retry
     ERROR = "error"  # the session failed while running it
+    SKIPPED = "skipped"  # the platform has no such command (not sent)
 
 
 class HostStatus(StrEnum):

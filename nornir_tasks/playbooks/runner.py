@@ -313,7 +313,8 @@ def host_report(
         results = tuple(CheckResult(c, collection.host, CheckOutcome.ERROR, reason) for c in ran)
     error = collection.error
     if collection.status is HostStatus.PARTIAL and not error:
-        bad = [o for o in collection.outputs if o.status is not OutputStatus.OK]
+        ok = (OutputStatus.OK, OutputStatus.SKIPPED)
+        bad = [o for o in collection.outputs if o.status not in ok]
         error = "; ".join(f"{o.command}: {o.status}" for o in bad)
     return HostReport(
         host=collection.host,

@@ -12,6 +12,7 @@ from nornir_tasks.checks.evidence import Output, host_evidence
 from nornir_tasks.checks.tunnels import follow_up_routes
 from nornir_tasks.models.collection import CommandOutput, HostCollection, HostStatus, OutputStatus
 from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
+from nornir_tasks.tasks.platforms import plan_commands
 from nornir_tasks.tasks.session import classify, send
 
 HEALTH_COMMANDS: tuple[str, ...] = (
@@ -72,19 +73,25 @@ def collect_crypto_state(
     the remote LAN of each flow whose counters do not move both ways, on the same session.
     """
     outputs: list[CommandOutput] = []
+    plan = plan_commands(task.host.platform, commands)
     try:
         conn = task.host.get_connection("netmiko", task.nornir.config)
         if not conn.check_enable_mode():
             conn.enable()
-        for command in commands:
+        for command in plan.run:
             outputs.append(_read_one(conn, command, read_timeout, retries))
-        for command in follow_ups(task.host.name, outputs) if follow_up else ():
+        wanted = follow_up and plan.follow_up
+        for command in follow_ups(task.host.name, outputs) if wanted else ():
             outputs.append(_read_one(conn, command, read_timeout, retries))
     except Exception as exc:  # one host's failure is data, never a crash of the run
         status, reason = classify(exc)
         collection = HostCollection(task.host.name, status, tuple(outputs), reason)
         return Result(host=task.host, result=collection, failed=True, exception=None)
     bad = [o for o in outputs if o.status is not OutputStatus.OK]
+    outputs += [
+        CommandOutput(c, "", OutputStatus.SKIPPED, None, f"not on {task.host.platform}")
+        for c in plan.skipped
+    ]
     status = HostStatus.PARTIAL if bad else HostStatus.OK
     collection = HostCollection(task.host.name, status, tuple(outputs), None, dict(task.host.data))
     return Result(host=task.host, result=collection, failed=False)
