@@ -103,6 +103,13 @@ def triage_cmd(
         err.print(f"[red]error:[/] {host}: not in the inventory {inventory}", highlight=False)
         raise exit_codes.Exit(exit_codes.USAGE)
     address, owner = other_end(full, host, peer)
+    if address is None:
+        err.print(
+            f"[red]error:[/] which tunnel of {host}? Give --peer ADDRESS (its inventory data "
+            "has no 'hub' to default to)",
+            highlight=False,
+        )
+        raise exit_codes.Exit(exit_codes.USAGE)
     owner = peer_host or owner
     if owner is not None and owner not in full.inventory.hosts:
         err.print(f"[red]error:[/] --peer-host {owner}: not in the inventory", highlight=False)

@@ -244,6 +244,9 @@ def test_cli_exit_codes(
     assert first.startswith("VERDICT: BR11 → 198.51.100.2: CRITICAL CRYPTO_MAP_NOT_APPLIED")
     assert main([*triage[:1], "BR10", *triage[1:]]) == 0
     assert main([*triage[:1], "NOPE", *triage[1:]]) == 3
+    assert main([*triage[:1], "HQ", *triage[1:]]) == 3  # a hub: which tunnel?
+    assert "Give --peer ADDRESS" in capsys.readouterr().err
+    assert main([*triage[:1], "HQ", "--peer", wan(10), *triage[1:]]) == 0  # BR10, healthy
     hosts = yaml.safe_load((config.parent / "hosts.yaml").read_text())
     hosts["BR01"]["password"] = "wrong"
     (config.parent / "hosts.yaml").write_text(yaml.safe_dump(hosts))
