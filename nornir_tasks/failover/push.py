@@ -383,6 +383,37 @@ def _outcome(plan: HostPlan, value: Any) -> HostOutcome:
     )
 
 
+_TIMER = "IOS reverts it when the revert timer expires"
+
+
+def _confirm_batch(nr: Nornir, staged: dict[str, HostOutcome]) -> dict[str, HostOutcome]:
+    """Confirm every host of a batch that passed; a failed confirm is reported, not hidden."""
+    confirmed = _results(nr, confirm_failover)
+    return {
+        n: replace(o, outcome=Outcome.FAILED, problems=(f"confirm failed: {why}; {_TIMER}",))
+        if isinstance(why := confirmed.get(n), Exception)
+        else o
+        for n, o in staged.items()
+    }
+
+
+def _revert_batch(nr: Nornir, staged: dict[str, HostOutcome], why: str) -> dict[str, HostOutcome]:
+    """Revert the hosts of a failed batch that may still be under the timer (passed or errored)."""
+    undo = [n for n, o in staged.items() if o.outcome in (Outcome.APPLIED, Outcome.FAILED)]
+    reverted = _results(nr.filter(F(name__any=undo)), revert_failover) if undo else {}
+    return {n: _not_confirmed(o, why, reverted.get(n, [])) for n, o in staged.items()}
+
+
+def _not_confirmed(o: HostOutcome, why: str, reverted: list[str] | Exception) -> HostOutcome:
+    """A host of a failed batch; ``reverted``: the steps of its revert, or why that failed."""
+    problems = (why,) if o.outcome is Outcome.APPLIED else o.problems
+    if isinstance(reverted, Exception):
+        lost = f"revert failed: {reverted}; {_TIMER}"
+        return replace(o, outcome=Outcome.FAILED, steps=(*o.steps, why), problems=(*problems, lost))
+    outcome = Outcome.ROLLED_BACK if o.outcome is Outcome.APPLIED else o.outcome
+    return replace(o, outcome=outcome, steps=(*o.steps, *reverted, why), problems=problems)
+
+
 def apply_failover(
     nr: Nornir, plans: Sequence[HostPlan], options: ApplyOptions, wait: Wait = time.sleep
 ) -> list[HostOutcome]:
@@ -406,10 +437,13 @@ def apply_failover(
         else:
             todo.append(p)
     by_name = {p.host: p for p in todo}
-    stopped = False
-    for batch in _batches([p.host for p in todo], options.batch_size):
+    batches = _batches([p.host for p in todo], options.batch_size)
+    stopped = ""  # why the remaining batches are skipped
+    for index, batch in enumerate(batches, 1):
         if stopped:
-            out.update({n: HostOutcome(n, Outcome.SKIPPED, by_name[n].diff) for n in batch})
+            out.update(
+                {n: HostOutcome(n, Outcome.SKIPPED, by_name[n].diff, (stopped,)) for n in batch}
+            )
             continue
         chosen = nr.filter(F(name__any=batch))
         staged = {
@@ -418,20 +452,15 @@ def apply_failover(
                 chosen, stage_failover, plans=by_name, options=options, wait=wait
             ).items()
         }
-        passed = [n for n, o in staged.items() if o.outcome is Outcome.APPLIED]
-        if len(passed) == len(batch):
-            _results(chosen, confirm_failover)
+        failed = [n for n in batch if staged[n].outcome is not Outcome.APPLIED]
+        if failed:
+            stopped = f"batch {index} of {len(batches)} failed: {', '.join(failed)}"
+            staged = _revert_batch(nr, staged, stopped)
         else:
-            stopped = True
-            reverted = _results(nr.filter(F(name__any=passed)), revert_failover) if passed else {}
-            for n in passed:
-                steps = staged[n].steps + tuple(reverted.get(n) or ())
-                staged[n] = replace(
-                    staged[n],
-                    outcome=Outcome.ROLLED_BACK,
-                    steps=steps,
-                    problems=("another host of the batch failed",),
-                )
+            staged = _confirm_batch(chosen, staged)
+            lost = [n for n in batch if staged[n].outcome is not Outcome.APPLIED]
+            if lost:
+                stopped = f"batch {index} of {len(batches)}: confirm failed on {', '.join(lost)}"
         out.update(staged)
     nr.close_connections()
     return [out[p.host] for p in plans]
