@@ -18,7 +18,13 @@ CODE = "EXPLAINED_AT_PEER"
 
 def explained_at_peer(fleet: FleetEvidence, findings: Sequence[Finding]) -> list[Finding]:
     """One info finding per (host, tunnel) whose cause another host's finding names."""
-    serious = [f for f in findings if f.severity >= Severity.WARNING and f.peer]
+    # Only what the devices' state shows: a configuration finding (a missing key for a backup
+    # address) names what to change, not a tunnel that is broken now.
+    serious = [
+        f
+        for f in findings
+        if f.severity >= Severity.WARNING and f.peer and f.source is Source.STATE
+    ]
     have = {(f.host, f.peer) for f in serious}
     notes: list[Finding] = []
     for host in fleet.hosts:

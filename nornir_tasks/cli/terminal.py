@@ -58,7 +58,7 @@ def _worst_cell(host: HostReport) -> Text:
 
 
 def _tunnels_cell(host: HostReport) -> Text:
-    if not host.reached:
+    if not host.reached or not host.tunnels_total:
         return Text("-")
     style = "green" if host.tunnels_up == host.tunnels_total else "red"
     return Text(f"{host.tunnels_up}/{host.tunnels_total}", style)

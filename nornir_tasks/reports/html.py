@@ -81,7 +81,7 @@ def _host_row(host: HostReport) -> str:
     cells = [
         _e(host.host),
         _tag("span", _e(host.status), f"status-{host.status}"),
-        f"{host.tunnels_up}/{host.tunnels_total}" if host.reached else "-",
+        f"{host.tunnels_up}/{host.tunnels_total}" if host.reached and host.tunnels_total else "-",
         worst_cell,
         f"{len(host.checks) - failed}/{len(host.checks)}" if host.checks else "-",
         _e(host.error or ""),

@@ -46,7 +46,9 @@ def _host_row(host: HostReport) -> str:
     worst_cell = f"{worst.severity} {code_span(worst.code)}" if worst else "-"
     failed = len(host.failed_checks())
     checks = f"{len(host.checks) - failed}/{len(host.checks)}" if host.checks else "-"
-    tunnels = f"{host.tunnels_up}/{host.tunnels_total}" if host.reached else "-"
+    tunnels = (
+        f"{host.tunnels_up}/{host.tunnels_total}" if host.reached and host.tunnels_total else "-"
+    )
     return _row([escape(host.host), escape(str(host.status)), tunnels, worst_cell, checks])
 
 

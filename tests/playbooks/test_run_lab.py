@@ -145,7 +145,10 @@ def test_failover_check_passes_its_assertions_then_fails_them_with_isp1_down(
     settled = own_lab
     fleet, _ = settled
     report = run(settled, "failover_check").report
-    assert [h.host for h in report.hosts] == ["BR12"]
+    assert [h.host for h in report.hosts] == ["BR12", "HQ"]  # the hub: does it accept ISP2?
+    assert report.tunnels_total == 0  # SA tables not collected: tunnel state unknown, not down
+    assert [(f.host, f.code) for f in report.findings] == [("BR12", "FAILOVER_PEER_REJECTS_BACKUP")]
+    assert not [c for c in report.checks if c.host == "HQ" and not c.name.isupper()]
     checks = {c.name: c for c in report.hosts[0].checks}
     assert checks["track 10 is Up"].outcome is CheckOutcome.PASS
     assert checks["default route via ISP1"].outcome is CheckOutcome.PASS
