@@ -39,6 +39,8 @@ def headline(report: RunReport) -> str:
         if failed
         else f"{_plural(len(report.hosts), 'host')} reached"
     )
+    if not report.tunnels_total:  # no SA table read (a failover or SMTP playbook)
+        return f"{verdict}: findings {counts}; {hosts}"
     tunnels = f"{report.tunnels_up}/{report.tunnels_total} tunnels up"
     return f"{verdict}: findings {counts}; {hosts}; {tunnels}"
 
