@@ -150,9 +150,11 @@ def _base_run(store: HistoryStore, current: int, since: str | None) -> int:
     if since is not None and since.isdigit():
         return int(since)
     before = started - (_seconds(since) if since is not None else 0)
-    found = store.latest(before_ts=before, exclude=current)
+    playbook = store.playbook_of(current)
+    found = store.latest(before_ts=before, exclude=current, playbook=playbook)
     if found is None:
-        raise click.ClickException("no earlier complete run to compare with")
+        which = f" of playbook {playbook}" if playbook else ""
+        raise click.ClickException(f"no earlier complete run{which} to compare with")
     return found
 
 

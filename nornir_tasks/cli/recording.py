@@ -50,7 +50,8 @@ class Recording:
         try:
             self.store.finish_run(self.run_id, report, run_snapshots(report, run.fleet))
             report = self.store.with_history(report)
-            base = self.store.latest(exclude=self.run_id)
+            playbook = self.store.playbook_of(self.run_id)
+            base = self.store.latest(exclude=self.run_id, playbook=playbook)
             if base is not None:
                 self.drift = drift(self.store.between(base, self.run_id))
             keep = self.settings.history.keep_days

@@ -207,24 +207,43 @@ class HistoryStore:
             run_id, row[0], self._hosts(run_id), self.findings(run_id), complete=bool(row[1])
         )
 
-    def latest(self, before_ts: float | None = None, exclude: int | None = None) -> int | None:
-        """The newest complete run (started at or before ``before_ts``), not ``exclude``."""
+    def latest(
+        self,
+        before_ts: float | None = None,
+        exclude: int | None = None,
+        playbook: str | None = None,
+    ) -> int | None:
+        """The newest complete run (started at or before ``before_ts``), not ``exclude``;
+        with ``playbook``, only runs of that playbook (drift compares like with like)."""
         row = self._conn.execute(
             "SELECT id FROM runs WHERE complete = 1 AND started_ts <= ? AND id != ?"
+            " AND (? IS NULL OR playbook = ?)"
             " ORDER BY started_ts DESC, id DESC LIMIT 1",
-            (float("inf") if before_ts is None else before_ts, -1 if exclude is None else exclude),
+            (
+                float("inf") if before_ts is None else before_ts,
+                -1 if exclude is None else exclude,
+                playbook,
+                playbook,
+            ),
         ).fetchone()
         return None if row is None else int(row[0])
 
+    def playbook_of(self, run_id: int) -> str | None:
+        row = self._conn.execute("SELECT playbook FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
     def between(self, first: int, last: int) -> tuple[RunSnapshot, ...]:
-        """Complete runs from ``first`` to ``last`` (both included), oldest first."""
-        bounds = self._conn.execute(
+        """Complete runs from ``first`` to ``last`` (both included), oldest first; runs of
+        other playbooks in between are left out (they read other things)."""
+        low, high = self._conn.execute(
             "SELECT MIN(started_ts), MAX(started_ts) FROM runs WHERE id IN (?, ?)", (first, last)
         ).fetchone()
+        playbook = self.playbook_of(last)
         ids = self._conn.execute(
             "SELECT id FROM runs WHERE complete = 1 AND started_ts BETWEEN ? AND ?"
+            " AND (id IN (?, ?) OR ? IS NULL OR playbook = ?)"
             " ORDER BY started_ts, id",
-            bounds,
+            (low, high, first, last, playbook, playbook),
         ).fetchall()
         return tuple(self.run(int(r[0])) for r in ids)
 

@@ -23,7 +23,7 @@ from nornir_tasks.history.store import (
     default_path,
     record_run,
 )
-from nornir_tasks.models.report import TunnelStatus
+from nornir_tasks.models.report import RunReport, TunnelStatus
 from nornir_tasks.reports.formats import render
 from tests.history.support import PSK, captured, lab_run
 
@@ -291,3 +291,24 @@ def test_the_html_report_charts_the_recorded_history(tmp_path: Path) -> None:
     html = render(charted, "html")
     assert "Tunnel states over time" in html and "198.51.100.2" in html
     assert "Tunnel states over time" not in render(report, "html")
+
+
+def test_drift_compares_runs_of_the_same_playbook(tmp_path: Path) -> None:
+    """An audit between two health checks is neither their base nor inside their series."""
+    db = tmp_path / "h.db"
+
+    def record(playbook: str, started: str) -> int:
+        report = RunReport(f"vpndiag {playbook}", playbook, started, 1.0, "0", ())
+        with HistoryStore(db) as store:
+            run_id = store.begin_run(RunMeta.of(report))
+            store.finish_run(run_id, replace(report), ())
+        return run_id
+
+    first = record("health_check", "2026-11-26T10:00:00+00:00")
+    audit = record("audit", "2026-11-26T10:05:00+00:00")
+    last = record("health_check", "2026-11-26T10:10:00+00:00")
+    with HistoryStore(db) as store:
+        assert store.latest(exclude=last, playbook="health_check") == first
+        assert store.latest(exclude=last) == audit
+        assert [r.run_id for r in store.between(first, last)] == [first, last]
+        assert store.playbook_of(audit) == "audit"
