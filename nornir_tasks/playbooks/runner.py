@@ -253,11 +253,9 @@ def _debug_one(
 def _tunnel_counts(
     evidence: HostEvidence | None, focus: frozenset[str] | None = None
 ) -> tuple[int, int, int]:
-    # Tunnel state is read from the SA tables; a playbook that did not collect them (the
-    # failover check) knows the configured peers but not whether their tunnels are up.
-    if evidence is None or not (
-        evidence.has("show crypto isakmp sa*") or evidence.has(POLLED + "*")
-    ):
+    # Up means phase 1 *and* IPsec SAs: a playbook that did not read the IPsec table (the
+    # failover check, the config audit) knows the configured peers, not whether they are up.
+    if evidence is None or not evidence.has(POLLED + "*"):
         return 0, 0, 0
     found = [t for t in tunnels(evidence) if focus is None or t.peer in focus]
     up = sum(1 for t in found if t.state is TunnelState.UP)

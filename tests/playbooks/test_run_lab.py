@@ -125,6 +125,9 @@ def test_audit_reads_config_only(settled: tuple[Fleet, Path]) -> None:
     assert ("BR05", "IKE_P2_PROPOSAL_MISMATCH") in codes
     assert ("BR12", "FAILOVER_PEER_REJECTS_BACKUP") in codes
     assert not any(c.startswith("IPSEC_") for _, c in codes)  # not selected by the playbook
+    assert report.tunnels_total == 0  # no IPsec table read: tunnel state unknown, not down
+    serious = {f.host for f in report.findings if f.severity >= Severity.WARNING}
+    assert {h.host for h in report.problem_hosts()} == serious
 
 
 @pytest.fixture()
