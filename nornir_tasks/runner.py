@@ -101,5 +101,5 @@ def run_collection(
         else:
             reason = str(multi[0].exception) if len(multi) and multi[0].exception else "no result"
             out.append(HostCollection(name, HostStatus.FAILED, (), reason))
-    nr.close_connections()
+    nr.close_connections(on_good=True, on_failed=True)
     return out

@@ -28,3 +28,11 @@ def test_asa_skips_what_it_lacks_and_keeps_the_rest_in_order() -> None:
 def test_platform_names_are_case_insensitive_and_unknown_ones_are_ios() -> None:
     assert plan_commands("ASA", ["show crypto map"]).skipped == ("show crypto map",)
     assert plan_commands(None, ["show crypto map"]).run == ("show crypto map",)
+
+
+def test_a_host_without_platform_is_explained() -> None:
+    from nornir_tasks.models.collection import HostStatus
+    from nornir_tasks.tasks.session import classify
+
+    status, reason = classify(KeyError("device_type"))
+    assert status is HostStatus.FAILED and "no platform" in reason

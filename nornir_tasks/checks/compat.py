@@ -204,10 +204,15 @@ def _covers(address: str | None, mask: str | None, target: str) -> bool:
 
 
 def has_key_for(config: RunningConfig, target: str) -> bool:
-    """A pre-shared key covers ``target`` (hostname keys are assumed to: they cannot be resolved)."""
-    if any(k.hostname for k in config.isakmp_keys):
+    """A pre-shared key covers ``target`` (hostname keys are assumed to: they cannot be resolved).
+
+    ``crypto isakmp peer address X`` + ``set aggressive-mode password`` is X's key too.
+    """
+    peers = [p for p in config.isakmp_peers if p.aggressive_key_type is not None]
+    if any(k.hostname for k in config.isakmp_keys) or any(p.hostname for p in peers):
         return True
     entries = [(k.address, k.mask) for k in config.isakmp_keys]
+    entries += [(p.address, None) for p in peers]
     entries += [(p.address, p.mask) for r in config.keyrings for p in r.peers]
     entries += [(p.address, p.mask) for r in config.ikev2_keyrings for p in r.peers]
     return any(_covers(a, m, target) for a, m in entries)
@@ -281,7 +286,7 @@ def _missing_key(host: HostEvidence, pair: Pair, address: str, why: str) -> Find
         f"{host.host} authenticates with pre-shared keys but none covers {address} ({why}): "
         "as initiator it cannot start main mode ('No pre-shared key with ...'), as responder "
         "it drops the peer after MSG3 (the peer sits in MM_WAIT_MSG4 / MM_KEY_EXCH).",
-        config_lines(host, r"^crypto isakmp key|^ *pre-shared-key")
+        config_lines(host, r"^crypto isakmp key|^ *pre-shared-key|^ *set aggressive-mode password")
         + config_lines(host, rf"^ *set peer {address}$"),
         (
             "show run | include crypto isakmp key",

@@ -167,7 +167,7 @@ def lint_cmd(
                 _err(f"{name}: cannot read the running config: {value}")
             else:
                 configs[name] = value
-        nr.close_connections()
+        nr.close_connections(on_good=True, on_failed=True)
     parsed = {name: lint_target(name, text) for name, text in configs.items()}
     findings = [
         f

@@ -263,7 +263,7 @@ def execute(
                 options = replace(options, progress=progress.phase)
             run = run_playbook(nr, playbook, options)
     finally:
-        nr.close_connections()
+        nr.close_connections(on_good=True, on_failed=True)
     report = run.report if recording is None else recording.finish(run)
     if reporting.save_evidence is not None:
         save_evidence(run.collections, reporting.save_evidence)

@@ -183,7 +183,7 @@ def plan_failover(
             failed[p.host] = f"compare_config failed: {diff}"
         else:
             out.append(replace(p, diff=diff or ""))
-    nr.close_connections()
+    nr.close_connections(on_good=True, on_failed=True)
     return out, failed
 
 
@@ -462,7 +462,7 @@ def apply_failover(
             if lost:
                 stopped = f"batch {index} of {len(batches)}: confirm failed on {', '.join(lost)}"
         out.update(staged)
-    nr.close_connections()
+    nr.close_connections(on_good=True, on_failed=True)
     return [out[p.host] for p in plans]
 
 

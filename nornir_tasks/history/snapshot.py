@@ -119,6 +119,12 @@ def crypto_fingerprint(config: RunningConfig) -> str:
         for i in config.interfaces.values()
         if i.crypto_map or i.tunnel_protection
     }
+    # Aggressive-mode settings only when present: configurations without them keep the
+    # fingerprint they had before these fields were read.
+    if config.isakmp_peers:
+        data["isakmp_peers"] = config.isakmp_peers
+    if config.aggressive_mode_disabled:
+        data["aggressive_mode_disabled"] = True
     return _sha256_of(data)
 
 

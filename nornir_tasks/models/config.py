@@ -55,6 +55,25 @@ class Keyring:
 
 
 @dataclass(frozen=True)
+class IsakmpPeer:
+    """``crypto isakmp peer address 10.1.1.1`` (or ``hostname H``) and its ``set`` lines.
+
+    ``set aggressive-mode password <secret>`` is a pre-shared key for the peer, used by aggressive
+    mode (recorded as present, with its type); either ``set aggressive-mode`` line makes IOS
+    initiate aggressive mode toward the peer.
+    """
+
+    address: str | None
+    hostname: str | None
+    aggressive_key_type: int | None  # 0/6/7 when a password is set; None: no password line
+    client_endpoint: str | None  # "ipv4-address 203.0.113.6", "fqdn cpe.example.net"
+
+    @property
+    def aggressive(self) -> bool:
+        return self.aggressive_key_type is not None or self.client_endpoint is not None
+
+
+@dataclass(frozen=True)
 class IsakmpKeepalive:
     """``crypto isakmp keepalive 10 3 periodic`` (DPD)."""
 
@@ -74,6 +93,7 @@ class IsakmpProfile:
     virtual_template: int | None
     vrf: str | None
     keepalive: str | None
+    initiate_mode: str | None  # "aggressive" (``initiate mode aggressive``); None: main mode
 
 
 @dataclass(frozen=True)
@@ -331,6 +351,8 @@ class RunningConfig:
     keyrings: tuple[Keyring, ...]
     isakmp_keepalive: IsakmpKeepalive | None
     isakmp_profiles: tuple[IsakmpProfile, ...]
+    isakmp_peers: tuple[IsakmpPeer, ...]
+    aggressive_mode_disabled: bool  # ``crypto isakmp aggressive-mode disable``
     ikev2_proposals: tuple[Ikev2Proposal, ...]
     ikev2_policies: tuple[Ikev2Policy, ...]
     ikev2_keyrings: tuple[Ikev2Keyring, ...]

@@ -13,6 +13,10 @@ Sample::
     crypto isakmp profile VPN
        keyring VPN
        match identity address 61.128.1.1 255.255.255.255
+       initiate mode aggressive
+    crypto isakmp peer address 14.38.69.71
+     set aggressive-mode password <secret>
+     set aggressive-mode client-endpoint ipv4-address 14.38.69.70
     crypto ikev2 proposal P1
      encryption aes-cbc-256
      integrity sha256
@@ -39,6 +43,7 @@ from nornir_tasks.models.config import (
     IpsecProfile,
     IsakmpKeepalive,
     IsakmpKey,
+    IsakmpPeer,
     IsakmpPolicy,
     IsakmpProfile,
     Keyring,
@@ -149,6 +154,28 @@ def isakmp_profile(node: ConfigNode) -> IsakmpProfile:
         virtual_template=to_int(values.get("virtual-template")),
         vrf=values.get("vrf") or None,
         keepalive=values.get("keepalive") or None,
+        initiate_mode=_after(values.get("initiate", "").split(), "mode"),
+    )
+
+
+def isakmp_peer(node: ConfigNode) -> IsakmpPeer:
+    """``crypto isakmp peer address A`` / ``hostname H`` with ``set aggressive-mode`` lines."""
+    words = node.words()
+    key_type, endpoint = None, None
+    for child in node.children:
+        cw = child.words()
+        # set aggressive-mode password [0|6|7] <secret>: the secret is dropped
+        if cw[:3] == ["set", "aggressive-mode", "password"] and len(cw) > 3:
+            key_type = _key_type_and_rest(cw[3:])[0]
+        # set aggressive-mode client-endpoint ipv4-address 14.38.69.70
+        elif cw[:3] == ["set", "aggressive-mode", "client-endpoint"] and len(cw) > 3:
+            endpoint = " ".join(cw[3:])
+    address = _after(words, "address")
+    return IsakmpPeer(
+        address=_after(words, "ipv6") if address == "ipv6" else address,
+        hostname=_after(words, "hostname"),
+        aggressive_key_type=key_type,
+        client_endpoint=endpoint,
     )
 
 

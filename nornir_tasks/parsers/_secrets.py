@@ -60,8 +60,8 @@ _RULES = tuple(
         # neighbor A password [7] SECRET / ppp chap password SECRET / sent-username U password X
         r"(\b(?:neighbor[ \t]+\S+|ppp[ \t]+chap|sent-username[ \t]+\S+)[ \t]+password[ \t]+"
         r"(?:[07][ \t]+)?)(\S+)",
-        #  set aggressive-mode password SECRET (crypto isakmp peer: the aggressive-mode PSK)
-        r"^([ \t]*set[ \t]+aggressive-mode[ \t]+password[ \t]+)(\S+)",
+        #  set aggressive-mode password [6] SECRET (crypto isakmp peer: the aggressive-mode PSK)
+        r"^([ \t]*set[ \t]+aggressive-mode[ \t]+password[ \t]+(?:[067][ \t]+(?=\S))?)(\S+)",
     )
 )
 # Only lines holding one of these words can hold a secret (cheap pre-filter).

@@ -5,6 +5,9 @@ Sample::
     hostname R1
     crypto isakmp policy 100
      hash md5
+    crypto isakmp peer address 61.128.1.1
+     set aggressive-mode password <secret>
+    crypto isakmp aggressive-mode disable
     crypto map VPN1 10 ipsec-isakmp
      set peer 61.128.1.1
     interface FastEthernet0/0
@@ -41,6 +44,7 @@ from nornir_tasks.models.config import (
     IpsecProfile,
     IsakmpKeepalive,
     IsakmpKey,
+    IsakmpPeer,
     IsakmpPolicy,
     IsakmpProfile,
     Keyring,
@@ -75,6 +79,8 @@ class _Draft:
     keyrings: list[Keyring] = field(default_factory=list)
     keepalive: IsakmpKeepalive | None = None
     isakmp_profiles: list[IsakmpProfile] = field(default_factory=list)
+    isakmp_peers: list[IsakmpPeer] = field(default_factory=list)
+    aggressive_mode_disabled: bool = False
     ikev2_proposals: list[Ikev2Proposal] = field(default_factory=list)
     ikev2_policies: list[Ikev2Policy] = field(default_factory=list)
     ikev2_keyrings: list[Ikev2Keyring] = field(default_factory=list)
@@ -233,6 +239,8 @@ _HANDLERS: dict[str, Callable[[_Draft, ConfigNode], None]] = {
     "crypto isakmp key": _append("isakmp_keys", crypto.isakmp_key),
     "crypto isakmp keepalive": _set_keepalive,
     "crypto isakmp profile": _append("isakmp_profiles", crypto.isakmp_profile),
+    "crypto isakmp peer": _append("isakmp_peers", crypto.isakmp_peer),
+    "crypto isakmp aggressive-mode disable": _flag("aggressive_mode_disabled"),
     "crypto keyring": _append("keyrings", crypto.keyring),
     "crypto ikev2 proposal": _append("ikev2_proposals", crypto.ikev2_proposal),
     "crypto ikev2 policy": _append("ikev2_policies", crypto.ikev2_policy),
@@ -298,6 +306,8 @@ def _freeze(draft: _Draft, complete: bool) -> RunningConfig:
         keyrings=tuple(draft.keyrings),
         isakmp_keepalive=draft.keepalive,
         isakmp_profiles=tuple(draft.isakmp_profiles),
+        isakmp_peers=tuple(draft.isakmp_peers),
+        aggressive_mode_disabled=draft.aggressive_mode_disabled,
         ikev2_proposals=tuple(draft.ikev2_proposals),
         ikev2_policies=tuple(draft.ikev2_policies),
         ikev2_keyrings=tuple(draft.ikev2_keyrings),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nornir_tasks.models.findings import Finding
+from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.models.report import HostReport, RunReport
 
 ARROW = "→"
@@ -32,6 +32,8 @@ def headline(report: RunReport) -> str:
     """The run in one line: the worst severity, then finding, host and tunnel counts."""
     worst = report.worst_severity()
     verdict = str(worst).upper() if worst else "HEALTHY"
+    if report.failed_hosts() and (worst is None or worst < Severity.WARNING):
+        verdict = "INCOMPLETE"  # nothing found, but not every host could be read
     counts = ", ".join(f"{n} {s}" for s, n in report.severity_counts().items())
     failed = len(report.failed_hosts())
     hosts = (

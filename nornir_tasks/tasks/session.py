@@ -48,6 +48,11 @@ def classify(exc: BaseException) -> tuple[HostStatus, str]:
         )
         if isinstance(e, NoValidConnectionsError) and refused:
             return HostStatus.UNREACHABLE, f"connection refused: {_first_line(e)}"
+    for e in chain:  # an inventory host without a platform: netmiko has no device_type
+        if isinstance(e, KeyError) and "device_type" in str(e):
+            return HostStatus.FAILED, (
+                "no platform for this host in the inventory (set platform: ios, or cisco_asa)"
+            )
     for e in chain:  # --strict-host-keys: the key is unknown or changed
         if isinstance(e, BadHostKeyException):
             return HostStatus.FAILED, f"host key mismatch (known_hosts): {_first_line(e)}"

@@ -227,3 +227,20 @@ def test_failed_over_branch_is_judged_by_its_configured_primary() -> None:
     backup = next(f for f in found if f.code == "FAILOVER_PEER_REJECTS_BACKUP")
     assert backup.severity is Severity.CRITICAL and "The backup is in use now" in backup.cause
     assert f"from {SPOKE} normally and from 192.0.2.2 after failover" in backup.cause
+
+
+def _aggressive_peer(lines: str) -> str:
+    """The spoke's key for the hub moved into a ``crypto isakmp peer`` block (Cisco doc 20641)."""
+    return spoke_config().replace(
+        f"crypto isakmp key Br12-Psk-7x address {HUB}\n",
+        f"crypto isakmp peer address {HUB}\n{lines}",
+    )
+
+
+def test_aggressive_mode_password_is_the_key_for_its_peer() -> None:
+    with_password = _aggressive_peer(" set aggressive-mode password Br12-Psk-7x\n")
+    assert config_findings(hub_config(), with_password) == []
+    endpoint_only = _aggressive_peer(f" set aggressive-mode client-endpoint ipv4-address {SPOKE}\n")
+    assert ("IKE_P1_PSK_MISSING", "BR12", Severity.CRITICAL) in config_findings(
+        hub_config(), endpoint_only
+    )

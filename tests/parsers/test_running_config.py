@@ -402,3 +402,78 @@ def test_crlf_paging_and_echo_are_ignored() -> None:
 def test_startup_config_and_more_use_the_same_parser() -> None:
     assert _config(FAILOVER) == parse("show startup-config", FAILOVER)
     assert parse("more flash:backup.cfg", FAILOVER).hostname == "BR1"
+
+
+# IOS aggressive-mode configuration, in the format of Cisco's documents:
+# - Cisco Doc ID 20641 (the IOS 12.2(8)T "initiate aggressive mode" configuration example),
+#   https://www.cisco.com/c/en/us/support/docs/security-vpn/
+#   ipsec-negotiation-ike-protocols/20641-initaggr.html: RouterA's "show running-config" with
+#   "crypto isakmp peer address X" and its "set aggressive-mode password" / "set
+#   aggressive-mode client-endpoint ipv4-address Y" lines (addresses and key changed here);
+# - Cisco IOS Security Command Reference (sec_c4): "crypto isakmp aggressive-mode disable"
+#   (global, no arguments), "crypto isakmp peer {address | hostname}";
+# - the ISAKMP profile command "initiate mode aggressive" (IOS Security Command Reference,
+#   ISAKMP profile configuration mode).
+AGGRESSIVE = """\
+hostname SPOKE
+!
+crypto isakmp policy 1
+ hash md5
+ authentication pre-share
+crypto isakmp keepalive 30 5
+crypto isakmp aggressive-mode disable
+!
+crypto isakmp peer address 192.0.2.71
+ set aggressive-mode password Am-Secret-1
+ set aggressive-mode client-endpoint ipv4-address 192.0.2.70
+crypto isakmp peer hostname hub.example.net
+ set aggressive-mode password 6 Am-Secret-2
+crypto isakmp peer address 192.0.2.99
+ set aggressive-mode client-endpoint fqdn spoke.example.net
+crypto isakmp profile AM-HUB
+ keyring default
+ match identity address 192.0.2.71 255.255.255.255
+ initiate mode aggressive
+crypto isakmp profile MM-HUB
+ match identity address 192.0.2.72 255.255.255.255
+!
+crypto map mymap 1 ipsec-isakmp
+ set peer 192.0.2.71
+ set transform-set myset
+ set isakmp-profile AM-HUB
+ match address 101
+end
+"""
+
+
+def test_aggressive_mode_peers_profiles_and_disable() -> None:
+    config = _config(AGGRESSIVE)
+    first, named, endpoint_only = config.isakmp_peers
+    assert (first.address, first.hostname, first.aggressive_key_type) == ("192.0.2.71", None, 0)
+    assert first.client_endpoint == "ipv4-address 192.0.2.70" and first.aggressive
+    assert (named.address, named.hostname, named.aggressive_key_type) == (
+        None,
+        "hub.example.net",
+        6,
+    )
+    assert (endpoint_only.aggressive_key_type, endpoint_only.client_endpoint) == (
+        None,
+        "fqdn spoke.example.net",
+    )
+    assert endpoint_only.aggressive  # either set line makes IOS initiate aggressive mode
+    profiles = {p.name: p for p in config.isakmp_profiles}
+    assert (profiles["AM-HUB"].initiate_mode, profiles["MM-HUB"].initiate_mode) == (
+        "aggressive",
+        None,
+    )
+    assert profiles["AM-HUB"].keyrings == ("default",)
+    assert config.aggressive_mode_disabled
+    assert config.crypto_maps[0].entries[0].isakmp_profile == "AM-HUB"
+    assert not _config(FAILOVER).aggressive_mode_disabled and not _config(FAILOVER).isakmp_peers
+
+
+def test_no_aggressive_mode_password_reaches_the_model() -> None:
+    from nornir_tasks.models import to_jsonable
+
+    text = repr(to_jsonable(_config(AGGRESSIVE)))
+    assert "Am-Secret" not in text

@@ -37,6 +37,8 @@ CASES = [
     ("  pre-shared-key remote cisco", "  pre-shared-key remote <removed>"),
     (" ikev1 pre-shared-key asa-secret", " ikev1 pre-shared-key <removed>"),
     (" set aggressive-mode password Br01-Psk", " set aggressive-mode password <removed>"),
+    (" set aggressive-mode password 6 AbC", " set aggressive-mode password 6 <removed>"),
+    (" set aggressive-mode password 6", " set aggressive-mode password <removed>"),
     (
         "username admin privilege 15 secret 9 $9$abc",
         "username admin privilege 15 secret 9 <removed>",

@@ -79,3 +79,17 @@ def test_healthy_run() -> None:
     )
     assert _sections(text)["## Problem tunnels"].strip() == "None."
     assert "## Hosts not reached" not in text
+
+
+def test_a_run_that_read_nobody_is_incomplete_not_healthy() -> None:
+    from dataclasses import replace
+
+    from nornir_tasks.models.collection import HostStatus
+    from nornir_tasks.reports.wording import headline
+
+    healthy = healthy_report()
+    lost = replace(healthy.hosts[0], status=HostStatus.TIMEOUT, error="timed out")
+    report = replace(healthy, hosts=(lost,))
+    assert headline(report).startswith("INCOMPLETE: findings 0 critical")
+    assert "1 of 1 hosts not reached" in headline(report)
+    assert headline(healthy).startswith("HEALTHY")
