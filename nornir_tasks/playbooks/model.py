@@ -71,6 +71,12 @@ class DebugPolicy(_Strict):
     cpu_limit: int = Field(60, ge=1, le=100)
 
 
+class Thresholds(_Strict):
+    """Limits checked on every host of the run (``nornir_tasks.checks.thresholds``)."""
+
+    cpu_percent: float | None = Field(None, gt=0, le=100)
+
+
 class SmtpRelay(_Strict):
     host: str
     port: int = Field(25, ge=1, le=65535)
@@ -99,7 +105,7 @@ class Playbook(_Strict):
     collect: Collect = Collect()
     checks: list[str] = ["*"]
     fail_on: Literal["critical", "warning", "info"] = "critical"
-    thresholds: dict[str, float] = {}
+    thresholds: Thresholds = Thresholds()
     assertions: list[Assertion] = []
     wait_until: list[WaitUntil] = []
     debug: DebugPolicy = DebugPolicy()

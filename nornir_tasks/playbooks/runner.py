@@ -40,6 +40,7 @@ from nornir_tasks.checks import (
 )
 from nornir_tasks.checks.evidence import HostEvidence
 from nornir_tasks.checks.other_end import explained_at_peer
+from nornir_tasks.checks.thresholds import threshold_findings
 from nornir_tasks.checks.tunnels import TunnelState, tunnels
 from nornir_tasks.models.collection import CommandOutput, HostCollection, HostStatus, OutputStatus
 from nornir_tasks.models.debug import DebugCapture
@@ -406,6 +407,7 @@ def run_playbook(nr: Nornir, playbook: Playbook, options: RunOptions | None = No
             if opts.focus is not None:
                 findings = [f for f in findings if f.peer is None or f.peer in opts.focus]
 
+    findings += threshold_findings(fleet, playbook.thresholds.cpu_percent)
     if select:
         findings = [*findings, *explained_at_peer(fleet, findings)]
     smtp_checks: dict[str, list[CheckResult]] = {}

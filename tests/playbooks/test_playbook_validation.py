@@ -112,3 +112,8 @@ def test_path_assertions_on_parsed_output() -> None:
     absent = Assertion.model_validate({"name": "n", "command": "c", "!contains": "MM_NO_STATE"})
     assert evaluate(absent, IPSEC, parsed, {})[0] == "PASS"
     assert evaluate(absent, None, None, {})[0] == "ERROR"
+
+
+def test_thresholds_are_typed() -> None:
+    assert "pb.yaml:3: thresholds.cpu_pct" in _error("name: x\nthresholds:\n  cpu_pct: 80\n")
+    assert "thresholds.cpu_percent" in _error("name: x\nthresholds:\n  cpu_percent: 180\n")

@@ -330,3 +330,17 @@ def test_the_symptom_end_points_to_the_cause(health: PlaybookRun) -> None:
     assert "HQ: IKE_P1_RETURN_PATH" in note.evidence[0]
     assert note.next_steps == (f"vpndiag triage BR07 --peer {HQ}",)
     assert not [f for f in health.report.findings if f.host == "BR01"]  # healthy: no note
+
+
+def test_cpu_threshold_flags_a_busy_router(settled: tuple[Fleet, Path]) -> None:
+    fleet, _ = settled
+    hq = fleet.device("HQ")
+    fleet.call(lambda: hq.extras.__setitem__("cpu", (97, 91, 60)))
+    try:
+        report = run(settled, "health_check", poll_interval=0).report
+    finally:
+        fleet.call(lambda: hq.extras.pop("cpu"))
+    (busy,) = [f for f in report.findings if f.code == "CPU_HIGH"]
+    assert (busy.host, busy.severity) == ("HQ", Severity.WARNING)
+    assert "91%" in busy.summary and "limit 80%" in busy.summary
+    assert busy.evidence and "CPU utilization for five seconds: 97%" in busy.evidence[0]
