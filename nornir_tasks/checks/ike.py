@@ -2,7 +2,8 @@
 
 IOS prints ``dst src`` (responder, initiator of the exchange); the ``detail`` layout and the
 ASA print the local and remote ends (the ASA also its role). The state vocabulary is the field
-guide's §4.1: IOS ``MM_NO_STATE`` / ``MM_SA_SETUP`` / ``MM_KEY_EXCH`` and ASA ``MM_WAIT_MSGn``.
+guide's §4.1: IOS ``MM_NO_STATE`` / ``MM_SA_SETUP`` / ``MM_KEY_EXCH``, IOS aggressive mode
+``AG_NO_STATE`` / ``AG_INIT_EXCH`` / ``AG_AUTH``, and ASA ``MM_WAIT_MSGn``.
 """
 
 from __future__ import annotations
@@ -23,8 +24,12 @@ class Role(StrEnum):
 
 # Phase 1 is up in these states (IOS, ASA main mode, ASA aggressive mode).
 UP = frozenset({"QM_IDLE", "MM_ACTIVE", "AM_ACTIVE"})
-# The initiator sent MSG1 and has heard nothing (IOS, ASA).
+# The initiator sent MSG1 (aggressive mode: AM1) and has heard nothing (IOS, ASA).
 WAITING_MSG2 = frozenset({"MM_NO_STATE", "AG_NO_STATE", "MM_WAIT_MSG2"})
+# Aggressive mode, AM1 and AM2 exchanged but not authenticated. The initiator here got AM2 and
+# could not verify the responder's hash with its key: a key mismatch. The responder here sent AM2
+# and waits for AM3: the initiator rejected AM2 or never got it (only the initiator tells which).
+AM_EXCHANGED = frozenset({"AG_INIT_EXCH"})
 # The responder sent MSG2 and MSG3 never came back (IOS responder, ASA).
 WAITING_MSG3 = frozenset({"MM_SA_SETUP", "MM_WAIT_MSG3"})
 # DH done, authentication fails: a pre-shared key mismatch (IOS, ASA responder/initiator).
@@ -68,7 +73,8 @@ def _ios_row(sa: IsakmpSa, mine: frozenset[str]) -> IkeRow:
         return IkeRow(sa.dst, sa.src, state, Role.INITIATOR, sa.deleted, sa)
     if sa.dst in mine:
         return IkeRow(sa.src, sa.dst, state, Role.RESPONDER, sa.deleted, sa)
-    # Own addresses unknown: MM_NO_STATE is the initiator's view (the responder answers at once).
+    # Own addresses unknown: MM_NO_STATE / AG_NO_STATE is the initiator's view (the responder
+    # answers at once).
     role = Role.INITIATOR if state in WAITING_MSG2 else Role.UNKNOWN
     return IkeRow(sa.dst, sa.src, state, role, sa.deleted, sa)
 

@@ -1,7 +1,8 @@
-"""Phase-1 (IKEv1 main mode) failures: no answer, broken return path, policy, pre-shared key.
+"""Phase-1 (IKEv1) failures: no answer, broken return path, policy, pre-shared key, refusal.
 
 Field guide §4.1/§4.2 rows 1-6. States: IOS ``MM_NO_STATE`` / ``MM_SA_SETUP`` /
-``MM_KEY_EXCH``; ASA ``MM_WAIT_MSG2`` ... ``MM_WAIT_MSG6`` and its ``FSM error history``.
+``MM_KEY_EXCH``; ASA ``MM_WAIT_MSG2`` ... ``MM_WAIT_MSG6`` and its ``FSM error history``;
+aggressive mode ``AG_NO_STATE`` / ``AG_INIT_EXCH`` (see ``aggressive``).
 When both ends are in the fleet they are read together: the initiator's MM_NO_STATE with the
 responder's MM_SA_SETUP is the responder -> initiator path, reported once, on the responder.
 """
@@ -11,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from nornir_tasks.checks import compat
+from nornir_tasks.checks import aggressive, compat
 from nornir_tasks.checks.evidence import CONFIG, ISAKMP, LOGS, FleetEvidence, HostEvidence
 from nornir_tasks.checks.ike import (
+    AM_EXCHANGED,
     KEY_EXCHANGE,
     WAITING_MSG2,
     WAITING_MSG3,
@@ -36,7 +38,7 @@ from nornir_tasks.checks.peers import (
     rows,
     rows_toward,
 )
-from nornir_tasks.checks.quote import event_lines, ike_lines, tag, unique
+from nornir_tasks.checks.quote import config_lines, event_lines, ike_lines, tag, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.routes import egress
 from nornir_tasks.models.crypto_map import CryptoMapTable
@@ -101,12 +103,20 @@ def key_failures(events: list[PeerEvent]) -> list[PeerEvent]:
     )
 
 
-def _explained_by(other: HostEvidence, mine: frozenset[str]) -> bool:
+def _explained_by(other: HostEvidence, mine: frozenset[str], aggressive_mode: bool) -> bool:
     """The other end's own evidence already explains why it does not answer us."""
     if rows_toward(other, mine, WAITING_MSG3) or return_path_signs(other, mine):
         return True
+    if aggressive_mode and aggressive.refuses(other):
+        return True  # IKE_P1_AGGRESSIVE_REFUSED, on the other end
     events = events_toward(other, mine)
     return bool(policy_refusals(events) or of_kind(events, K.NO_PSK) or key_failures(events))
+
+
+def _aggressive(found: list[IkeRow], events: list[PeerEvent]) -> bool:
+    """The exchange stuck in ``found`` / ``events`` is aggressive mode (AG_* states)."""
+    words = [w for e in events for w in _STATE_WORD.findall(e.event.message or e.event.line)]
+    return any(s.startswith("AG_") for s in [r.state for r in found] + words)
 
 
 def _map_unused(other: HostEvidence) -> bool:
@@ -119,15 +129,24 @@ def _map_unused(other: HostEvidence) -> bool:
 # -- IKE_P1_NO_RESPONSE --------------------------------------------------------------------------
 
 
-def _no_response_cause(host: HostEvidence, peer: str, other: HostEvidence | None) -> str:
+def _no_response_cause(
+    host: HostEvidence, peer: str, other: HostEvidence | None, aggressive_mode: bool
+) -> str:
     me = host.host
+    msg1 = "aggressive-mode AM1" if aggressive_mode else "main-mode MSG1"
+    refusal = (
+        " In aggressive mode a peer with 'crypto isakmp aggressive-mode disable' also stays "
+        "silent: it drops AM1 and logs only %CRYPTO-5-IKMP_AG_MODE_DISABLED."
+        if aggressive_mode
+        else ""
+    )
     if other is None:
         return (
-            f"{me} sent main-mode MSG1 to {peer} and never heard back: {peer} is down or "
+            f"{me} sent {msg1} to {peer} and never heard back: {peer} is down or "
             "unreachable on UDP/500 (ACL, firewall or NAT on the way), has no crypto map / "
             "ISAKMP on the interface it is reached on, or is the wrong address. If the peer does "
             "answer, its MSG2 is lost on the way back: read the peer's `show crypto isakmp sa` "
-            "(MM_SA_SETUP or MM_WAIT_MSG3 there means the return path)."
+            f"(MM_SA_SETUP or MM_WAIT_MSG3 there means the return path).{refusal}"
         )
     extra = (
         f" {other.host}'s crypto map is applied to no interface, so it ignores IKE."
@@ -135,8 +154,8 @@ def _no_response_cause(host: HostEvidence, peer: str, other: HostEvidence | None
         else ""
     )
     return (
-        f"{me} sent main-mode MSG1 to {peer} ({other.host}) and never heard back, and "
-        f"{other.host} has no phase-1 SA with {me} and logged nothing about it: MSG1 never "
+        f"{me} sent {msg1} to {peer} ({other.host}) and never heard back, and "
+        f"{other.host} has no phase-1 SA with {me} and logged nothing about it: {msg1} never "
         f"reached {other.host}. UDP/500 from {me} is dropped or misrouted on the way, or "
         f"{other.host} has no crypto map on the interface it arrives on.{extra}"
     )
@@ -151,10 +170,11 @@ def no_response(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
         if not found and not events:
             continue
         other = other_end(fleet, host, peer)
-        if other is not None and _explained_by(other, host.addresses):
-            continue
         # A "(deleted)" MM_NO_STATE row is an earlier attempt that died waiting: not a passing state.
         died = [r for r in initiator_rows(rows(host, peer, WAITING_MSG2, live=False)) if r.deleted]
+        am = _aggressive(found + died, events)
+        if other is not None and _explained_by(other, host.addresses, am):
+            continue
         stuck = bool(events or died) or any(persisted(host, r) for r in found)
         route = egress(host, peer)
         yield Finding(
@@ -162,9 +182,10 @@ def no_response(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
             severity=Severity.CRITICAL if stuck else Severity.WARNING,
             host=host.host,
             peer=peer,
-            summary=f"{host.host} gets no answer from {label(fleet, host, peer)} to main-mode MSG1"
+            summary=f"{host.host} gets no answer from {label(fleet, host, peer)} to "
+            + ("aggressive-mode AM1" if am else "main-mode MSG1")
             + ("" if stuck else " (one snapshot: poll again to confirm it is stuck)"),
-            cause=_no_response_cause(host, peer, other),
+            cause=_no_response_cause(host, peer, other, am),
             evidence=unique(
                 ike_lines(host, found) + event_lines(events, 4) + list(route.lines if route else ())
             ),
@@ -174,6 +195,11 @@ def no_response(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
                 f"show ip route {peer}",
                 f"on {other.host if other else peer}: show crypto isakmp sa ; show crypto map",
                 "check ACLs / firewalls / NAT on the path for UDP 500 and 4500",
+                *(
+                    (f"on {other.host if other else peer}: show run | include aggressive-mode",)
+                    if am
+                    else ()
+                ),
                 *debug_steps(peer),
             ),
             step=Step.IKE_PHASE1,
@@ -226,6 +252,12 @@ def return_path(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
         if not found and not signs:
             continue
         other = other_end(fleet, host, peer)
+        if aggressive.awaiting_am3(host, peer) and (
+            other is None or aggressive.rejected_by(other, host.addresses)
+        ):
+            # The initiator resends AM1 because it rejected AM2 (the keys differ), not because
+            # AM2 was lost: IKE_P1_PSK_MISMATCH reads both ends.
+            continue
         their_rows, their_events = _initiator_view(other, host.addresses)
         confirmed = bool(their_rows or their_events)
         severity = (
@@ -304,6 +336,8 @@ def policy_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findin
         # by compat.policy_findings below.
         if _keyless(host, peer, events):
             continue
+        if any(aggressive.am2_rejected(host, peer)):
+            continue  # AM2 came back, so the policy was accepted: the failure is the key
         refused = policy_refusals(events)
         pending = unresolved_mismatches(events)
         if not refused and not pending:
@@ -381,6 +415,79 @@ def psk_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
             step=Step.IKE_PHASE1,
             source=Source.STATE if found else source_of(events),
         )
+    yield from _aggressive_psk_mismatch(host, fleet)
+
+
+def _aggressive_psk_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    """The initiator rejected AM2 (AG_INIT_EXCH, hash failure); or, with the responder only,
+    the responder waits for AM3 while its peer keeps resending AM1."""
+    candidates = [r.peer for r in host.ike if r.state in AM_EXCHANGED and not r.deleted]
+    candidates += [e.peer for e in aggressive.aggressive_failures(list(host.events))]
+    for peer in dict.fromkeys(p for p in candidates if p and p not in host.addresses):
+        other = other_end(fleet, host, peer)
+        found, events = aggressive.am2_rejected(host, peer)
+        if found or events:
+            theirs = rows_toward(other, host.addresses, AM_EXCHANGED) if other else []
+            stuck = bool(events) or any(persisted(host, r) for r in found)
+            evidence = ike_lines(host, found) + event_lines(events, 5)
+            if other is not None:
+                evidence += tag(ike_lines(other, theirs), other, host.host)
+            source = Source.STATE if found else source_of(events)
+            yield _am_key_finding(host, fleet, peer, stuck, evidence, _AM_INITIATOR_CAUSE, source)
+            continue
+        waiting = aggressive.awaiting_am3(host, peer)
+        if not waiting or other is not None:
+            continue  # with both ends, the initiator's state decides (key, or return path)
+        signs = of_kind(list(host.events_for(peer)), K.DUPLICATE_PACKET)
+        stuck = bool(signs) or any(persisted(host, r) for r in waiting)
+        evidence = ike_lines(host, waiting) + event_lines(signs, 2)
+        yield _am_key_finding(host, fleet, peer, stuck, evidence, _AM_RESPONDER_CAUSE, Source.STATE)
+
+
+_AM_INITIATOR_CAUSE = (
+    "Aggressive mode got through AM1/AM2 (the initiator is in AG_INIT_EXCH) but the initiator "
+    "cannot verify the responder's hash in AM2 ('Hash payload verification failed', "
+    "'Processing of Aggressive mode failed'): the pre-shared keys differ. In aggressive mode "
+    "the initiator finds the mismatch, not the responder, which keeps waiting for AM3 in "
+    "AG_INIT_EXCH while AM1 is resent. Check the key the initiator uses for this peer: "
+    "'crypto isakmp key', a keyring of the ISAKMP profile, or 'set aggressive-mode password'."
+)
+_AM_RESPONDER_CAUSE = (
+    "Aggressive mode stops after AM2: this end (the responder) sent AM2 and waits for AM3 in "
+    "AG_INIT_EXCH while the initiator resends AM1. Most often the pre-shared keys differ and "
+    "the initiator rejects AM2 ('Hash payload verification failed' there, AG_INIT_EXCH); if "
+    "the initiator sits in AG_NO_STATE instead, AM2 is lost on the way back (return path)."
+)
+
+
+def _am_key_finding(
+    host: HostEvidence,
+    fleet: FleetEvidence,
+    peer: str,
+    stuck: bool,
+    evidence: list[str],
+    cause: str,
+    source: Source,
+) -> Finding:
+    return Finding(
+        code="IKE_P1_PSK_MISMATCH",
+        severity=Severity.CRITICAL if stuck else Severity.WARNING,
+        host=host.host,
+        peer=peer,
+        summary=f"pre-shared key mismatch with {label(fleet, host, peer)}: aggressive mode "
+        "stops after AM2",
+        cause=cause,
+        evidence=unique(evidence),
+        next_steps=(
+            "show run | include crypto isakmp key|aggressive-mode  (on both ends)",
+            "show run | section crypto keyring|crypto isakmp profile|crypto isakmp peer",
+            "re-enter the key on both ends (type 6/7 keys cannot be compared as shown)",
+            f"in the debug: 'found peer pre-shared key matching {peer}' shows which key was used",
+            *debug_steps(peer),
+        ),
+        step=Step.IKE_PHASE1,
+        source=source,
+    )
 
 
 # -- IKE_P1_PSK_MISSING --------------------------------------------------------------------------
@@ -453,3 +560,106 @@ def psk_missing(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
         if found or mentioning(theirs, "invalid_cookie") or stuck_in(theirs, WAITING_MSG4):
             yield _responder_has_no_key(host, peer, found, events)
     yield from compat.key_findings(host, fleet)
+
+
+# -- IKE_P1_AGGRESSIVE_REFUSED -------------------------------------------------------------------
+
+
+def _am_initiator(
+    host: HostEvidence, other: HostEvidence
+) -> tuple[str | None, list[IkeRow], list[PeerEvent]]:
+    """The address ``other`` starts aggressive mode from toward ``host``, and what it shows."""
+    their_rows, their_events = _initiator_view(other, host.addresses)
+    their_rows = [r for r in their_rows if r.state.startswith("AG_")]
+    their_events = [e for e in their_events if _aggressive([], [e])]
+    used = next((r.local for r in their_rows if r.local), None)
+    config = other.config
+    for t in compat.tunnels(config) if config else ():
+        if t.peer in host.addresses and config and aggressive.initiates_toward(config, t.peer):
+            used = used or compat.used_addresses(other, t.cmap, t.peer)[0]
+            return used, their_rows, their_events
+    return (used, their_rows, their_events) if their_rows or their_events else (None, [], [])
+
+
+def _refused(
+    host: HostEvidence, peer: str | None, who: str, evidence: list[str], source: Source
+) -> Finding:
+    configured = bool(host.config and host.config.aggressive_mode_disabled)
+    why = (
+        f"{host.host} is configured with '{aggressive.DISABLE_LINE}'"
+        if configured
+        else f"{host.host} logs that aggressive mode is disabled"
+    )
+    return Finding(
+        code="IKE_P1_AGGRESSIVE_REFUSED",
+        severity=Severity.CRITICAL if peer else Severity.WARNING,
+        host=host.host,
+        peer=peer,
+        summary=f"{host.host} refuses the aggressive mode {who} starts",
+        cause=(
+            f"{who} starts IKEv1 aggressive mode toward {host.host}, and {why}: it drops every "
+            "AM1 without an answer and logs %CRYPTO-5-IKMP_AG_MODE_DISABLED (which names no "
+            "peer). The initiator sits in AG_NO_STATE, resends AM1 and deletes the SA ('Death by "
+            "retransmission P1'); the tunnel never comes up. Either allow aggressive mode here, "
+            "or make the initiator use main mode (drop its 'initiate mode aggressive' / 'crypto "
+            "isakmp peer ... set aggressive-mode' lines and give it a 'crypto isakmp key')."
+        ),
+        evidence=unique(evidence, 14),
+        next_steps=(
+            "show run | include aggressive-mode",
+            f"no {aggressive.DISABLE_LINE}  (if aggressive mode is to be accepted)",
+            f"on {who}: show run | section crypto isakmp profile|crypto isakmp peer",
+            "show logging | include IKMP_AG_MODE_DISABLED",
+        ),
+        step=Step.IKE_PHASE1,
+        source=source,
+    )
+
+
+@check("IKE_P1_AGGRESSIVE_REFUSED", needs=LOGS + CONFIG)
+def aggressive_refused(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    """This host blocks aggressive mode (``crypto isakmp aggressive-mode disable``) and a peer
+    starts it: reported here, on the end that refuses, with the initiator's rows quoted."""
+    if not aggressive.refuses(host):
+        return
+    refusals = aggressive.refusals(host)
+    mine = config_lines(host, r"^crypto isakmp aggressive-mode disable") + event_lines(refusals, 2)
+    named: set[str] = set()
+    for other in fleet.hosts:
+        if other.host == host.host:
+            continue
+        used, their_rows, their_events = _am_initiator(host, other)
+        if used is None and not their_rows and not their_events:
+            continue
+        peer = used or next(iter(sorted(other.addresses)), None)
+        if peer is None:
+            continue
+        named.add(peer)
+        evidence = mine + list(
+            tag(ike_lines(other, their_rows) + event_lines(their_events, 2), other, host.host)
+        )
+        if not their_rows and not their_events and other.config:
+            evidence += tag(
+                config_lines(other, r"^ *initiate mode aggressive|^ *set aggressive-mode client"),
+                other,
+                host.host,
+            )
+        source = (
+            Source.STATE if their_rows else (source_of(refusals) if refusals else Source.CONFIG)
+        )
+        yield _refused(host, peer, other.host, evidence, source)
+    # No fleet host identified: the peers the refusals were attributed to, if any.
+    # Its own aggressive-mode attempts are refused too (and logged alike): not a peer's.
+    config = host.config
+    peers = [
+        e.peer
+        for e in refusals
+        if e.peer
+        and e.peer not in named
+        and not (config and aggressive.initiates_toward(config, e.peer))
+    ]
+    for peer in dict.fromkeys(peers):
+        if peer is not None:
+            yield _refused(host, peer, peer, mine, source_of(refusals))
+    if refusals and not named and not peers:
+        yield _refused(host, None, "a peer", mine, source_of(refusals))

@@ -197,3 +197,79 @@ def test_psk_mismatch_state_on_both_ends_quotes_both() -> None:
     }
     br03 = next(f for f in found if f.host == "BR03")
     assert any(e.startswith("HQ: ") and "IKMP_BAD_MESSAGE" in e for e in br03.evidence)
+
+
+# -- aggressive mode, one end only (tests/checks/test_aggressive_live.py reads both ends live) --
+
+AG_DISABLED = (
+    "*Nov 18 11:06:40.069: %CRYPTO-5-IKMP_AG_MODE_DISABLED: Unable to initiate or respond to "
+    "Aggressive Mode while disabled\n"
+)
+
+
+def test_responder_alone_waiting_for_am3_is_a_key_mismatch_not_a_return_path() -> None:
+    """HQ sent AM2 and sees AM1 again: BR07 rejected AM2 (keys) or never got it; one finding."""
+    table = isakmp_table((HUB, SPOKE, "AG_INIT_EXCH", 1002, "ACTIVE"))
+    log = (
+        "*Nov 18 11:07:50.053: ISAKMP: (1002):received packet from 203.0.113.30 dport 500 "
+        "sport 500 Global (R) AG_INIT_EXCH\n"
+        "*Nov 18 11:07:50.053: ISAKMP: (1002):phase 1 packet is a duplicate of a previous packet.\n"
+        "*Nov 18 11:07:50.054: ISAKMP: (1002):retransmitting phase 1 AG_INIT_EXCH...\n"
+    )
+    text = session(
+        "HQ",
+        ("show crypto isakmp sa", table),
+        ("show ip int brief", BRIEF_HUB),
+        ("show logging", log),
+    )
+    found = run(fleet(("HQ", text)))
+    assert [(f.code, f.host, f.peer, f.severity) for f in found if f.severity > Severity.INFO] == [
+        ("IKE_P1_PSK_MISMATCH", "HQ", SPOKE, Severity.CRITICAL)
+    ]
+    assert "AG_NO_STATE" in found[0].cause and "return path" in found[0].cause
+
+
+def test_initiator_alone_in_ag_no_state_hints_at_a_refusing_peer() -> None:
+    table = isakmp_table((HUB, SPOKE, "AG_NO_STATE", 0, "ACTIVE"))
+    text = session("BR07", ("show crypto isakmp sa", table), ("show ip int brief", BRIEF_SPOKE))
+    text += session("BR07", ("sh cry isa sa", table))
+    (f,) = run(fleet(("BR07", text)), "IKE_P1_NO_RESPONSE")
+    assert "aggressive-mode AM1" in f.summary
+    assert "crypto isakmp aggressive-mode disable" in f.cause
+
+
+def test_refusal_syslog_alone_is_a_warning_without_a_peer() -> None:
+    config = "hostname HQ\ncrypto isakmp aggressive-mode disable\n" + HUB_IF + "end\n"
+    text = session("HQ", ("show running-config", config), ("show logging", AG_DISABLED))
+    (f,) = run(fleet(("HQ", text)), "IKE_P1_AGGRESSIVE_REFUSED")
+    assert (f.peer, f.severity) == (None, Severity.WARNING)
+    assert "crypto isakmp aggressive-mode disable" in f.evidence
+
+
+def test_refusal_from_both_configurations() -> None:
+    """A spoke whose profile initiates aggressive mode, a hub that disables it: no live state."""
+    hub = (
+        "hostname HQ\ncrypto isakmp aggressive-mode disable\n"
+        f"crypto isakmp key K address {SPOKE}\n"
+        f"crypto map VPN 10 ipsec-isakmp\n set peer {SPOKE}\n" + HUB_IF + " crypto map VPN\nend\n"
+    )
+    spoke = (
+        "hostname BR07\n"
+        f"crypto isakmp profile AM\n match identity address {HUB} 255.255.255.255\n"
+        " initiate mode aggressive\n"
+        f"crypto isakmp key K address {HUB}\n"
+        f"crypto map VPN 10 ipsec-isakmp\n set peer {HUB}\n set isakmp-profile AM\n"
+        + SPOKE_IF
+        + " crypto map VPN\nend\n"
+    )
+    found = run(
+        fleet(
+            ("HQ", session("HQ", ("show running-config", hub))),
+            ("BR07", session("BR07", ("show running-config", spoke))),
+        ),
+        "IKE_P1_AGGRESSIVE_REFUSED",
+    )
+    assert [(f.host, f.peer, f.severity, f.source) for f in found] == [
+        ("HQ", SPOKE, Severity.CRITICAL, Source.CONFIG)
+    ]
+    assert "BR07: initiate mode aggressive" in found[0].evidence
