@@ -14,9 +14,10 @@ import click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from nornir_tasks.cli import exit_codes
-from nornir_tasks.cli.findings_view import findings_table
+from nornir_tasks.cli.terminal import SEVERITY_STYLE
 from nornir_tasks.history.diff import Drift, drift, drift_json
 from nornir_tasks.history.schedule import (
     Job,
@@ -32,6 +33,7 @@ from nornir_tasks.history.snapshot import parse_time
 from nornir_tasks.history.store import HistoryError, HistoryStore
 from nornir_tasks.models.findings import Severity
 from nornir_tasks.models.report import TunnelState, TunnelStatus
+from nornir_tasks.reports.wording import tunnel_label
 
 _GLYPH = {
     TunnelStatus.UP: "[green]█[/]",
@@ -174,7 +176,12 @@ def print_drift(console: Console, found: Drift) -> None:
         console.print("[green]no drift[/]: nothing changed")
         return
     if found.new_findings:
-        console.print(findings_table(found.new_findings), style="bold")
+        console.print("\n[bold]new findings[/]")
+        for f in found.new_findings:  # one line each: reads at 80 columns, greps well
+            text = Text("  ")
+            text.append(f"{f.severity} {f.code}", SEVERITY_STYLE[f.severity])
+            text.append(f" {tunnel_label(f.host, f.peer)}: {f.summary}")
+            console.print(text)
     sections = _drift_lines(found)
     for title, lines in sections:
         if lines:
@@ -187,7 +194,7 @@ def _drift_lines(found: Drift) -> list[tuple[str, list[str]]]:
     return [
         (
             "resolved findings",
-            [f"{f.code} {f.host} {f.peer or ''}" for f in found.resolved_findings],
+            [f"{f.code} {tunnel_label(f.host, f.peer)}" for f in found.resolved_findings],
         ),
         (
             "tunnels down",
