@@ -202,9 +202,10 @@ def _polled(commands: Sequence[str]) -> list[str]:
 
 
 def _unexplained(fleet: FleetEvidence, findings: Sequence[Finding]) -> list[tuple[str, str]]:
-    """(host, peer) of tunnels not up that no warning or critical finding explains."""
+    """(host, peer) of tunnels not up that no warning or critical finding explains; those
+    negotiating first (a debug shows why), then those down."""
     explained = {(f.host, f.peer) for f in findings if f.severity >= Severity.WARNING}
-    out = []
+    out: list[tuple[int, str, str]] = []
     for host in fleet.hosts:
         for tunnel in tunnels(host):
             if tunnel.state is TunnelState.UP or (host.host, tunnel.peer) in explained:
@@ -212,19 +213,29 @@ def _unexplained(fleet: FleetEvidence, findings: Sequence[Finding]) -> list[tupl
             owner = fleet.owner_of(tunnel.peer)
             if owner is not None and (owner.host, _address_of(owner, host)) in explained:
                 continue
-            out.append((host.host, tunnel.peer))
-    return out
+            rank = 0 if tunnel.state is TunnelState.NEGOTIATING else 1
+            out.append((rank, host.host, tunnel.peer))
+    return [(h, p) for _, h, p in sorted(out, key=lambda t: t[0])]
 
 
 def _address_of(owner: HostEvidence, other: HostEvidence) -> str | None:
-    """The address ``owner`` knows ``other`` by (a peer of owner's that other owns)."""
-    return next((t.peer for t in tunnels(owner) if t.peer in other.addresses), None)
+    """The address ``owner`` knows ``other`` by: the one ``other`` sources IKE from toward
+    ``owner`` (a dual-ISP branch after failover talks from its backup address), else the
+    one in ``owner``'s phase-1 rows, else a configured peer."""
+    used = next((r.local for r in other.ike if r.peer in owner.addresses and r.local), None)
+    seen = next((r.peer for r in owner.ike if r.peer in other.addresses), None)
+    configured = next((t.peer for t in tunnels(owner) if t.peer in other.addresses), None)
+    return used or seen or configured
 
 
 def debug_targets(
-    fleet: FleetEvidence, findings: Sequence[Finding], limit: int = 8
+    fleet: FleetEvidence,
+    findings: Sequence[Finding],
+    limit: int = 8,
+    focus: frozenset[str] | None = None,
 ) -> list[tuple[str, str]]:
-    """(host, peer) pairs to debug: both ends of each unexplained tunnel, bounded."""
+    """(host, peer) pairs to debug: both ends of each unexplained tunnel (only the focused
+    peers' in a triage), bounded."""
     pairs: list[tuple[str, str]] = []
     for host_name, peer in _unexplained(fleet, findings):
         pairs.append((host_name, peer))
@@ -234,6 +245,8 @@ def debug_targets(
             back = _address_of(owner, me)
             if back is not None:
                 pairs.append((owner.host, back))
+    if focus is not None:
+        pairs = [p for p in pairs if p[1] in focus]
     return list(dict.fromkeys(pairs))[:limit]
 
 
@@ -506,9 +519,7 @@ def _escalate(
     findings: Sequence[Finding],
 ) -> list[DebugCapture]:
     """Debug both ends of each unexplained tunnel; one peer per host per round."""
-    targets = debug_targets(fleet, () if opts.debug_always else findings)
-    if opts.focus is not None:
-        targets = [t for t in targets if t[1] in opts.focus]
+    targets = debug_targets(fleet, () if opts.debug_always else findings, focus=opts.focus)
     seconds = opts.debug_seconds or playbook.debug.seconds
     captures: list[DebugCapture] = []
     while targets:

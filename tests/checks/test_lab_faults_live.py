@@ -202,3 +202,19 @@ def test_debug_capture_quotes_the_missing_key_and_leaves_no_debug_running(
     assert any(f"No pre-shared key with {HQ}!" in line for line in quoted), quoted
     assert all(f.peer == HQ and f.severity is Severity.CRITICAL for f in missing)
     assert not [f for f in run.report.findings if f.host == "HQ" and f.severity > Severity.INFO]
+
+
+def test_after_failover_the_hub_is_debugged_for_the_backup_address(
+    fleet_factory: Callable[[Scenario], Fleet], tmp_path: Path
+) -> None:
+    """HQ's conditional debug must follow the address BR12 really talks from (ISP2 now)."""
+    fault = FAULTS["13 ISP1 down, hub rejects the backup"]
+    fleet = fleet_factory(fault.scenario())
+    settle(fleet, fault)
+    run = health(
+        fleet, tmp_path, debug_always=True, debug_seconds=25, focus=frozenset({HQ, BR12_ISP2})
+    )
+    assert ("HQ", BR12_ISP2) in {(c.host, c.peer) for c in run.debug}
+    hq = next(c for c in run.debug if c.host == "HQ")
+    assert hq.cleanup_verified and any(BR12_ISP2 in line for line in hq.lines)
+    assert not fleet.device("HQ").debugs and not fleet.device("HQ").debug_conditions
