@@ -16,3 +16,4 @@ class DebugCapture:
     refused: str | None = None  # why no debug was started (CPU too high ...)
     error: str | None = None  # what interrupted the capture, if anything
     cleanup_verified: bool = False  # ``show debugging`` read back clean afterwards
+    peers: tuple[str, ...] = ()  # every peer debugged (``peer`` is the first)

@@ -252,13 +252,13 @@ def debug_targets(
 
 def _debug_one(
     task: Task,
-    peers: dict[str, str],
+    peers: dict[str, list[str]],
     seconds: float,
     cpu_limit: int,
     sleep: Callable[[float], None],
 ) -> Result:
-    peer = peers[task.host.name]
-    return capture_debug(task, peer=peer, seconds=seconds, cpu_limit=cpu_limit, wait=sleep)
+    mine = peers[task.host.name]
+    return capture_debug(task, peer=mine, seconds=seconds, cpu_limit=cpu_limit, wait=sleep)
 
 
 # -- the report -------------------------------------------------------------------------------
@@ -518,33 +518,27 @@ def _escalate(
     fleet: FleetEvidence,
     findings: Sequence[Finding],
 ) -> list[DebugCapture]:
-    """Debug both ends of each unexplained tunnel; one peer per host per round."""
+    """Debug both ends of each unexplained tunnel: every host at once, each with one
+    condition per peer, for one bounded wait."""
     targets = debug_targets(fleet, () if opts.debug_always else findings, focus=opts.focus)
     seconds = opts.debug_seconds or playbook.debug.seconds
-    captures: list[DebugCapture] = []
-    while targets:
-        peers: dict[str, str] = {}
-        rest = []
-        for host_name, peer in targets:
-            if host_name in peers or host_name not in nr.inventory.hosts:
-                rest.append((host_name, peer))
-            else:
-                peers[host_name] = peer
-        if not peers:
-            break
-        values = _run_tasks(
-            nr.filter(F(name__any=list(peers))),
-            "debug",
-            opts.progress,
-            _debug_one,
-            peers=peers,
-            seconds=seconds,
-            cpu_limit=playbook.debug.cpu_limit,
-            sleep=opts.sleep,
-        )
-        captures += [v for v in values.values() if isinstance(v, DebugCapture)]
-        targets = [t for t in rest if t[0] in nr.inventory.hosts]
-    return captures
+    peers: dict[str, list[str]] = {}
+    for host_name, peer in targets:
+        if host_name in nr.inventory.hosts:
+            peers.setdefault(host_name, []).append(peer)
+    if not peers:
+        return []
+    values = _run_tasks(
+        nr.filter(F(name__any=list(peers))),
+        "debug",
+        opts.progress,
+        _debug_one,
+        peers=peers,
+        seconds=seconds,
+        cpu_limit=playbook.debug.cpu_limit,
+        sleep=opts.sleep,
+    )
+    return [v for v in values.values() if isinstance(v, DebugCapture)]
 
 
 def _with_debug(

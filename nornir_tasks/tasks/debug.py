@@ -69,7 +69,7 @@ def cleanup(conn: Any) -> bool:
 
 def capture_debug(
     task: Task,
-    peer: str,
+    peer: str | Sequence[str],
     seconds: float = 30.0,
     trigger: str | None = None,
     kinds: Sequence[str] = ("isakmp", "ipsec"),
@@ -77,21 +77,26 @@ def capture_debug(
     read_timeout: float = 30.0,
     wait: Callable[[float], None] = time.sleep,
 ) -> Result:
-    """Capture IKE/IPsec debug for ``peer`` on one host (see the module docstring)."""
+    """Capture IKE/IPsec debug for ``peer`` (one address, or several: one condition each,
+    one bounded wait for all) on one host (see the module docstring)."""
+    peers = (peer,) if isinstance(peer, str) else tuple(peer)
     host = task.host
     conn = host.get_connection("netmiko", task.nornir.config)
     if not conn.check_enable_mode():
         conn.enable()
     refused = _cpu_refusal(conn, cpu_limit)
     if refused is not None:
-        capture = DebugCapture(host.name, peer, (), (), refused=refused, cleanup_verified=True)
+        capture = DebugCapture(
+            host.name, peers[0], (), (), refused=refused, cleanup_verified=True, peers=peers
+        )
         return Result(host=host, result=capture, failed=False)
     before = _log_lines(conn)
     lines: list[str] = []
     error: str | None = None
     clean = False
     try:
-        send(conn, f"debug crypto condition peer ipv4 {peer}")
+        for address in peers:
+            send(conn, f"debug crypto condition peer ipv4 {address}")
         for kind in kinds:
             send(conn, f"debug crypto {kind}")
         if trigger:
@@ -102,7 +107,9 @@ def capture_debug(
         error = f"{type(exc).__name__}: {exc}".strip()
     finally:
         clean = _cleanup_anyhow(task, conn)
-    capture = DebugCapture(host.name, peer, tuple(lines), _events(lines), None, error, clean)
+    capture = DebugCapture(
+        host.name, peers[0], tuple(lines), _events(lines), None, error, clean, peers
+    )
     return Result(host=host, result=capture, failed=bool(error) or not clean)
 
 

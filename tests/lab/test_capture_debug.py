@@ -57,6 +57,24 @@ def test_conditional_debug_keeps_other_peers_out(fleet: Fleet, tmp_path: Path) -
     assert not any(psk_peer in ln and "ISAKMP" in ln for ln in capture.lines)
 
 
+def test_several_peers_share_one_bounded_capture(fleet: Fleet, tmp_path: Path) -> None:
+    """A hub with two broken spokes: one condition each, one wait, both peers' lines."""
+    psk_peer, other = "203.0.113.14", "203.0.113.6"  # BR03 (key mismatch), BR01 (healthy)
+    waits: list[float] = []
+
+    def wait(seconds: float) -> None:
+        waits.append(seconds)
+        fleet.advance(25)
+
+    capture = _capture(fleet, tmp_path, peer=[BR07, psk_peer], seconds=30, wait=wait)
+    assert waits == [30]
+    assert capture.peers == (BR07, psk_peer) and capture.cleanup_verified
+    assert any("phase 1 packet is a duplicate" in ln for ln in capture.lines)  # BR07's case
+    assert any(BR07 in ln for ln in capture.lines) and any(psk_peer in ln for ln in capture.lines)
+    assert not any(other in ln and "ISAKMP" in ln for ln in capture.lines)
+    assert _clean(fleet)
+
+
 def test_exception_during_capture_still_cleans_up(fleet: Fleet, tmp_path: Path) -> None:
     def boom(_: float) -> None:
         raise RuntimeError("operator tool crashed")
