@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nornir_tasks.models.collection import HostCollection, OutputStatus
+from nornir_tasks.models.debug import DebugCapture
 from nornir_tasks.parsers._secrets import mask_secrets
 
+DEBUG_COMMAND = "debug crypto isakmp"
 _UNSAFE = re.compile(r"[^A-Za-z0-9.\-]+")
 
 
@@ -20,8 +22,16 @@ def evidence_name(command: str) -> str:
     return _UNSAFE.sub("_", command.strip()).strip("_")[:120] + ".txt"
 
 
-def save_evidence(collections: Sequence[HostCollection], directory: Path) -> list[Path]:
-    """Write every raw output (masked); returns the files written."""
+def save_evidence(
+    collections: Sequence[HostCollection],
+    directory: Path,
+    debug: Sequence[DebugCapture] = (),
+) -> list[Path]:
+    """Write every raw output and debug capture (masked); returns the files written.
+
+    A debug capture goes to ``DIR/<host>/debug_crypto_isakmp.txt``, so ``vpndiag diagnose
+    DIR`` reads it back as the log it was and reaches the same verdict as the triage did.
+    """
     written: list[Path] = []
     for collection in collections:
         host_dir = directory / _UNSAFE.sub("_", collection.host)
@@ -39,4 +49,13 @@ def save_evidence(collections: Sequence[HostCollection], directory: Path) -> lis
             status = host_dir / "_status.txt"
             status.write_text(f"{collection.status}: {mask_secrets(collection.error)}\n")
             written.append(status)
+    for capture in debug:
+        if not capture.lines:
+            continue
+        host_dir = directory / _UNSAFE.sub("_", capture.host)
+        host_dir.mkdir(parents=True, exist_ok=True)
+        path = host_dir / evidence_name(DEBUG_COMMAND)
+        body = mask_secrets("\n".join(capture.lines))
+        path.write_text(f"{capture.host}#{DEBUG_COMMAND}\n{body}\n")
+        written.append(path)
     return written

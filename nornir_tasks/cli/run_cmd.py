@@ -266,7 +266,7 @@ def execute(
         nr.close_connections(on_good=True, on_failed=True)
     report = run.report if recording is None else recording.finish(run)
     if reporting.save_evidence is not None:
-        save_evidence(run.collections, reporting.save_evidence)
+        save_evidence(run.collections, reporting.save_evidence, run.debug)
     if reporting.output is not None:
         written = write_output(report, reporting.output)
         if not reporting.quiet:

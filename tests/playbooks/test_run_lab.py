@@ -21,6 +21,7 @@ from lab.network import Fault, FaultKind
 from lab.scenario import load_scenario
 from nornir_tasks.checks import registered_codes
 from nornir_tasks.cli.main import main
+from nornir_tasks.evidence import save_evidence
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.models.report import CheckOutcome
 from nornir_tasks.playbooks.loader import load_playbook, parse_playbook
@@ -263,7 +264,7 @@ def test_cli_exit_codes(
 
 
 def test_triage_debugs_both_ends_and_leaves_no_debug_running(
-    settled: tuple[Fleet, Path],
+    settled: tuple[Fleet, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fleet, config = settled
     playbook = load_playbook("tunnel_triage", registered_codes())
@@ -292,6 +293,20 @@ def test_triage_debugs_both_ends_and_leaves_no_debug_running(
     assert any("duplicate of a previous packet" in line for line in finding.evidence)
     # focus: HQ's other spokes are not in a triage of BR07
     assert {f.peer for f in result.report.findings} <= {HQ, wan(7), None}
+
+    # the saved evidence carries the debug: re-diagnosed offline, the same verdict, same proof
+    evidence = tmp_path / "evidence"
+    save_evidence(result.collections, evidence, result.debug)
+    assert (
+        (evidence / "HQ" / "debug_crypto_isakmp.txt")
+        .read_text()
+        .startswith("HQ#debug crypto isakmp\n")
+    )
+    capsys.readouterr()
+    assert main(["diagnose", str(evidence), "--format", "json"]) == 1
+    again = json.loads(capsys.readouterr().out)["findings"]
+    (offline,) = [f for f in again if f["code"] == "IKE_P1_RETURN_PATH"]
+    assert any("duplicate of a previous packet" in line for line in offline["evidence"])
 
 
 def test_smtp_relay_check_from_the_tool_and_the_router(
