@@ -63,7 +63,16 @@ def _exit_code(findings: list[Finding], fail_on: Severity) -> int:
     return exit_codes.FINDINGS if any(f.severity >= fail_on for f in findings) else exit_codes.OK
 
 
-@click.command("diagnose")
+@click.command(
+    "diagnose",
+    epilog="""\b
+Examples:
+  vpndiag diagnose ticket-1234.txt            outputs pasted into a ticket, any mix
+  vpndiag diagnose hq.txt br07.txt            both ends of a tunnel, read together
+  vpndiag diagnose evidence/                  what --save-evidence wrote
+  pbpaste | vpndiag diagnose - --format json  standard input, JSON findings
+""",
+)
 @click.argument("files", nargs=-1, required=True)
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True

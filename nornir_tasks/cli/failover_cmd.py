@@ -95,7 +95,16 @@ def _peer_configs(nr_all: Nornir, selected: Sequence[str]) -> dict[str, str]:
     return {n: v for n, v in running_configs(others).items() if isinstance(v, str)}
 
 
-@click.group("failover")
+@click.group(
+    "failover",
+    epilog="""\b
+Examples:
+  vpndiag failover render --spec failover.yaml               the config, nothing touched
+  vpndiag failover lint BR12 running-config.txt               live routers or saved files
+  vpndiag failover plan --hosts BR12                          rendered config + device diff
+  vpndiag failover apply --hosts BR12 --revert-in 300 --test-failover
+""",
+)
 def failover() -> None:
     """Dual-ISP failover (IP SLA + track + EEM): render, lint, plan, apply."""
 

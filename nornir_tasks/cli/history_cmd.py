@@ -103,7 +103,15 @@ def timelines_json(states: Sequence[TunnelState]) -> dict[str, Any]:
     }
 
 
-@click.command("history")
+@click.command(
+    "history",
+    epilog="""\b
+Examples:
+  vpndiag history                          every tunnel of the recorded runs
+  vpndiag history BR07 --since 7d          one host, the last week
+  vpndiag history HQ --tunnel 203.0.113.30 --format json
+""",
+)
 @click.argument("host", required=False)
 @click.option("--tunnel", "peer", help="Only the tunnel to this peer address.")
 @click.option("--since", help="Only runs of the last DURATION (24h, 7d).")

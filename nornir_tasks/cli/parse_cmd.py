@@ -15,7 +15,14 @@ from nornir_tasks.models import to_jsonable
 from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
 
 
-@click.command("parse")
+@click.command(
+    "parse",
+    epilog="""\b
+Examples:
+  vpndiag parse "sh cry isa sa" capture.txt          abbreviations work
+  vpndiag parse "show crypto ipsec sa" - < out.txt   standard input
+""",
+)
 @click.argument("command")
 @click.argument("file", type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json")
