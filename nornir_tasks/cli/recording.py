@@ -29,11 +29,18 @@ class Recording:
     run_id: int
     settings: Settings
     err: Console
+    keep_days: float | None = None
     drift: Drift | None = None
 
     @classmethod
     def begin(
-        cls, db: Path | None, settings: Settings, title: str, playbook: str | None, err: Console
+        cls,
+        db: Path | None,
+        settings: Settings,
+        title: str,
+        playbook: str | None,
+        err: Console,
+        keep_days: float | None = None,
     ) -> Recording | None:
         """Open the store and record the start; None (warned) when history is unusable."""
         try:
@@ -42,7 +49,7 @@ class Recording:
         except HistoryError as exc:
             err.print(f"[yellow]warning:[/] run not recorded: {exc}", highlight=False)
             return None
-        return cls(store, run_id, settings, err)
+        return cls(store, run_id, settings, err, keep_days)
 
     def finish(self, run: PlaybookRun) -> RunReport:
         """Complete the run row; the report comes back carrying the tunnel-state history."""
@@ -54,7 +61,7 @@ class Recording:
             base = self.store.latest(exclude=self.run_id, playbook=playbook)
             if base is not None:
                 self.drift = drift(self.store.between(base, self.run_id))
-            keep = self.settings.history.keep_days
+            keep = self.keep_days or self.settings.history.keep_days
             if keep is not None:
                 self.store.prune(keep)
         except HistoryError as exc:

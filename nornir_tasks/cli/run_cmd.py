@@ -124,6 +124,11 @@ def report_options(fn: FC) -> FC:
                 help="History database [default: config, $VPNDIAG_HISTORY_DB, ~/.local/share].",
             ),
             click.option("--no-history", is_flag=True, help="Do not record this run."),
+            click.option(
+                "--keep-days",
+                type=click.FloatRange(min=1),
+                help="After recording, delete runs older than this (default: config, keep all).",
+            ),
             click.option("-q", "--quiet", is_flag=True, help="No progress, no table: exit code."),
             click.option("-v", "--verbose", is_flag=True, help="Also list every check result."),
         )
@@ -179,6 +184,7 @@ class Reporting:
     config: Path | None = None
     db: Path | None = None
     no_history: bool = False
+    keep_days: float | None = None
     quiet: bool = False
     verbose: bool = False
 
@@ -254,7 +260,9 @@ def execute(
     title = options.title or f"vpndiag {playbook.name}"
     recording = None
     if not reporting.no_history and settings.history.enabled:
-        recording = Recording.begin(reporting.db, settings, title, playbook.name, err)
+        recording = Recording.begin(
+            reporting.db, settings, title, playbook.name, err, reporting.keep_days
+        )
     table = reporting.fmt == "table" and not reporting.quiet
     progress_console = err if reporting.fmt != "table" else console
     try:

@@ -133,3 +133,28 @@ def test_verbose_lists_every_check(
     assert main(["health", "-i", str(config), "--hosts", "BR01", "-v", "--poll-interval", "0"]) == 0
     out = capsys.readouterr().out
     assert "IKE_P1_RETURN_PATH" in out and "PASS" in out
+
+
+def test_every_run_is_recorded_and_keep_days_prunes(
+    small: tuple[Fleet, Path], tmp_path: Path
+) -> None:
+    from nornir_tasks.history.store import HistoryStore, RunMeta
+    from nornir_tasks.models.report import RunReport
+
+    _, config = small
+    db = tmp_path / "history.db"
+    old = RunReport("vpndiag health_check", "health_check", "2026-01-02T03:04:05+00:00", 1, "0", ())
+    with HistoryStore(db) as store:
+        store.finish_run(store.begin_run(RunMeta.of(old)), old, ())
+    args = ["health", "-i", str(config), "--hosts", "BR01", "--db", str(db), *QUIET]
+    assert main([*args, "--keep-days", "30"]) == 0
+    with HistoryStore(db) as store:
+        runs = store.runs()
+        assert [r.started[:4] for r in runs] == ["2026"] and len(runs) == 1
+        assert runs[0].complete and runs[0].playbook == "health_check"
+        assert not runs[0].started.startswith("2026-01-02")
+        (snapshot,) = store.run(runs[0].run_id).hosts
+        assert snapshot.host == "BR01" and snapshot.tunnels[0].peer == "198.51.100.2"
+    assert main([*args, "--no-history"]) == 0
+    with HistoryStore(db) as store:
+        assert len(store.runs()) == 1
