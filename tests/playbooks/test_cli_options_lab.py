@@ -158,3 +158,7 @@ def test_every_run_is_recorded_and_keep_days_prunes(
     assert main([*args, "--no-history"]) == 0
     with HistoryStore(db) as store:
         assert len(store.runs()) == 1
+    html = tmp_path / "report.html"
+    assert main([*args, "-o", str(html)]) == 0  # second recorded run: the chart has history
+    page = html.read_text()
+    assert "Tunnel states over time" in page and "198.51.100.2" in page
