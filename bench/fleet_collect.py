@@ -10,71 +10,33 @@ from ``/proc/<pid>/stat``. Each N is run several times; medians are reported.
 from __future__ import annotations
 
 import argparse
-import os
-import resource
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from labproc import client_cpu, proc_cpu, start_lab
+
 from nornir_tasks.runner import open_inventory, run_collection
 from nornir_tasks.tasks.collect import HEALTH_COMMANDS
-
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _proc_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
-
-
-def _client_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _start_lab(size: int, port: int, directory: Path) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable,
-        "-m",
-        "nornir_tasks.cli.main",
-        "lab",
-        "up",
-        "--scenario",
-        f"scaled-{size}",
-        "--base-port",
-        str(port),
-        "--inventory-out",
-        str(directory),
-    ]
-    lab = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not (directory / "config.yaml").exists():
-        if time.monotonic() > deadline or lab.poll() is not None:
-            lab.kill()
-            raise RuntimeError("lab did not start")
-        time.sleep(0.2)
-    return lab
 
 
 def bench(size: int, runs: int, port: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        lab = _start_lab(size, port, Path(tmp))
+        lab = start_lab(f"scaled-{size}", port, Path(tmp))
         try:
             walls, clients, labs = [], [], []
             for _ in range(runs):
                 nr = open_inventory(Path(tmp) / "config.yaml", workers=min(size, 100))
-                cpu0, lab0, t0 = _client_cpu(), _proc_cpu(lab.pid), time.perf_counter()
+                cpu0, lab0, t0 = client_cpu(), proc_cpu(lab.pid), time.perf_counter()
                 results = run_collection(nr, HEALTH_COMMANDS)
                 wall = time.perf_counter() - t0
                 failed = [c.host for c in results if c.status not in ("ok", "partial")]
                 if failed:
                     raise RuntimeError(f"{len(failed)} hosts failed: {failed[:3]}")
                 walls.append(wall)
-                clients.append((_client_cpu() - cpu0) / size * 1000)
-                labs.append((_proc_cpu(lab.pid) - lab0) / size * 1000)
+                clients.append((client_cpu() - cpu0) / size * 1000)
+                labs.append((proc_cpu(lab.pid) - lab0) / size * 1000)
         finally:
             lab.terminate()
             lab.wait(timeout=30)

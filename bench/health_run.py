@@ -12,14 +12,12 @@ crypto-map spokes) runs in its own process, started with two lab minutes already
 from __future__ import annotations
 
 import argparse
-import os
-import resource
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from labproc import client_cpu, proc_cpu, start_lab
 
 from nornir_tasks.checks import diagnose, registered_codes
 from nornir_tasks.playbooks.loader import load_playbook
@@ -31,48 +29,22 @@ SETTLE_S = 120.0  # lab seconds run at start: every spoke has negotiated
 POLL_S = 2.0
 
 
-def _proc_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _client_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _start_lab(size: int, port: int, directory: Path) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable, "-m", "nornir_tasks.cli.main", "lab", "up",
-        "--scenario", f"hub-{size}", "--base-port", str(port),
-        "--inventory-out", str(directory), "--settle", str(SETTLE_S),
-    ]  # fmt: skip
-    lab = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while not (directory / "config.yaml").exists():
-        if time.monotonic() > deadline or lab.poll() is not None:
-            lab.kill()
-            raise RuntimeError("lab did not start")
-        time.sleep(0.2)
-    return lab
-
-
 def bench(size: int, runs: int, port: int) -> dict[str, float]:
     playbook = load_playbook("health_check", registered_codes())
     rows: dict[str, list[float]] = {
         k: [] for k in ("wall", "diagnose", "render", "cpu", "lab", "up")
     }
     with tempfile.TemporaryDirectory() as tmp:
-        lab = _start_lab(size, port, Path(tmp))
+        lab = start_lab(f"hub-{size}", port, Path(tmp), SETTLE_S)
         try:
             for _ in range(runs):
                 nr = open_inventory(Path(tmp) / "config.yaml", workers=min(size + 1, 100))
-                cpu0, lab0, t0 = _client_cpu(), _proc_cpu(lab.pid), time.perf_counter()
+                cpu0, lab0, t0 = client_cpu(), proc_cpu(lab.pid), time.perf_counter()
                 run = run_playbook(nr, playbook, RunOptions(poll_interval=POLL_S))
                 wall = time.perf_counter() - t0 - POLL_S
                 nr.close_connections()
-                cpu = _client_cpu() - cpu0
-                rows["lab"].append((_proc_cpu(lab.pid) - lab0) / (size + 1) * 1000)
+                cpu = client_cpu() - cpu0
+                rows["lab"].append((proc_cpu(lab.pid) - lab0) / (size + 1) * 1000)
                 failed = run.report.failed_hosts()
                 if failed:
                     raise RuntimeError(f"{len(failed)} hosts failed: {failed[0].error}")
