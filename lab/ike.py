@@ -439,6 +439,20 @@ class CryptoEngine:
                 lambda r: self._receive(r, sa.local, reply, device, cfg, sa.psk),
             )
 
+    def _first_message(self, device: Device, peer: str, sa: IkeSa | None) -> bool:
+        """MM1 / AM1 from ``peer``: a resend of one this responder answered, a collision with
+        its own exchange, or a new SA to consider (True; the caller then needs a crypto map
+        toward the peer, else IOS ignores the offer)."""
+        if sa is not None and sa.role == "R":
+            self._duplicate(device, sa)
+            return False
+        if sa is not None:  # both initiated at once: IOS keeps its own exchange
+            return False
+        self._ike(
+            device, None, f"received packet from {peer} dport 500 sport 500 Global (N) NEW SA", peer
+        )
+        return True
+
     def _on_mm1(
         self,
         device: Device,
@@ -447,16 +461,8 @@ class CryptoEngine:
         local: tuple[str, str] | None,
         sender_cfg: CryptoConfig,
     ) -> None:
-        if sa is not None and sa.role == "R":
-            self._duplicate(device, sa)
+        if not self._first_message(device, peer, sa) or local is None:
             return
-        if sa is not None:  # both initiated at once: IOS keeps its own exchange
-            return
-        self._ike(
-            device, None, f"received packet from {peer} dport 500 sport 500 Global (N) NEW SA", peer
-        )
-        if local is None:
-            return  # no crypto map toward this peer: IOS ignores the offer
         cfg = self.config(device)
         self._ike(device, None, f"Created a peer struct for {peer}, peer port 500", peer)
         if cfg.key_for(peer) is None:
@@ -495,16 +501,8 @@ class CryptoEngine:
         sender_cfg: CryptoConfig,
         initiator_key: str | None,
     ) -> None:
-        if sa is not None and sa.role == "R":
-            self._duplicate(device, sa)
+        if not self._first_message(device, peer, sa) or local is None:
             return
-        if sa is not None:  # both initiated at once: IOS keeps its own exchange
-            return
-        self._ike(
-            device, None, f"received packet from {peer} dport 500 sport 500 Global (N) NEW SA", peer
-        )
-        if local is None:
-            return  # no crypto map toward this peer: IOS ignores the offer
         cfg = self.config(device)
         if cfg.aggressive_disabled:
             device.log(AG_MODE_DISABLED)
