@@ -107,7 +107,11 @@ def _run_tasks(
     done = progress(phase, len(nr.inventory.hosts))
 
     def wrapped(t: Task) -> Result:
-        result = task(t, **kwargs)
+        try:
+            result = task(t, **kwargs)
+        except BaseException:
+            done(t.host.name, False)  # the bar counts it failed; Nornir keeps the exception
+            raise
         done(t.host.name, not result.failed)
         return result
 
