@@ -11,8 +11,8 @@ from nornir.core import Nornir
 from nornir.core.filter import F
 
 from nornir_tasks.inventory import set_extras
-from nornir_tasks.models.collection import HostCollection, HostStatus
-from nornir_tasks.tasks.collect import HEALTH_COMMANDS, collect_crypto_state
+from nornir_tasks.models.collection import HostCollection
+from nornir_tasks.tasks.collect import HEALTH_COMMANDS, collect_crypto_state, collection_of
 
 
 class InventoryError(ValueError):
@@ -96,10 +96,8 @@ def run_collection(
     out: list[HostCollection] = []
     for name, multi in sorted(results.items()):
         value: Any = multi[0].result if len(multi) else None
-        if isinstance(value, HostCollection):
-            out.append(value)
-        else:
-            reason = str(multi[0].exception) if len(multi) and multi[0].exception else "no result"
-            out.append(HostCollection(name, HostStatus.FAILED, (), reason))
+        if value is None and len(multi):
+            value = multi[0].exception
+        out.append(collection_of(name, value))
     nr.close_connections(on_good=True, on_failed=True)
     return out

@@ -52,7 +52,7 @@ from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
 from nornir_tasks.playbooks import smtp_phase
 from nornir_tasks.playbooks.assertions import evaluate
 from nornir_tasks.playbooks.model import Assertion, Playbook, SmtpSection, WaitUntil
-from nornir_tasks.tasks.collect import collect_crypto_state
+from nornir_tasks.tasks.collect import collect_crypto_state, collection_of
 from nornir_tasks.tasks.debug import capture_debug
 from nornir_tasks.tasks.session import classify, send
 
@@ -180,15 +180,6 @@ def _commands(playbook: Playbook) -> list[str]:
     asked = list(playbook.collect.commands)
     asked += [a.command for a in playbook.assertions]
     return list(dict.fromkeys(asked))
-
-
-def _collection(name: str, value: Any) -> HostCollection:
-    if isinstance(value, HostCollection):
-        return value
-    if isinstance(value, BaseException):
-        status, reason = classify(value)
-        return HostCollection(name, status, (), reason)
-    return HostCollection(name, HostStatus.FAILED, (), "no result")
 
 
 def _merge(first: HostCollection, second: Any) -> HostCollection:
@@ -385,7 +376,7 @@ def run_playbook(nr: Nornir, playbook: Playbook, options: RunOptions | None = No
         read_timeout=read_timeout,
         follow_up=bool(commands),
     )
-    collected = {h: _collection(h, v) for h, v in values.items()}
+    collected = {h: collection_of(h, v) for h, v in values.items()}
 
     interval = playbook.collect.poll_interval if opts.poll_interval is None else opts.poll_interval
     polled = _polled(commands)

@@ -95,3 +95,14 @@ def collect_crypto_state(
     status = HostStatus.PARTIAL if bad else HostStatus.OK
     collection = HostCollection(task.host.name, status, tuple(outputs), None, dict(task.host.data))
     return Result(host=task.host, result=collection, failed=False)
+
+
+def collection_of(host: str, value: object) -> HostCollection:
+    """What a Nornir run of ``collect_crypto_state`` left for ``host``: its collection, or, if
+    the task raised (it catches device errors itself), the exception classified."""
+    if isinstance(value, HostCollection):
+        return value
+    if isinstance(value, BaseException):
+        status, reason = classify(value)
+        return HostCollection(host, status, (), reason)
+    return HostCollection(host, HostStatus.FAILED, (), "no result")
