@@ -9,6 +9,7 @@ too, and later batches are skipped: no host is ever left half-changed.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -94,6 +95,20 @@ def _driver(task: Task) -> Any:
     return task.host.get_connection("napalm", task.nornir.config)
 
 
+def _keep_file_prompt(driver: Any, running: str) -> None:
+    """Stop napalm from removing a ``file prompt quiet`` the router had before we came."""
+    if re.search(r"^file prompt quiet$", running, re.M):
+        driver.auto_file_prompt = False  # napalm then only checks that the line is there
+
+
+def _restore_file_prompt(driver: Any) -> None:
+    """Undo napalm's own ``file prompt quiet`` (added for its copies) before config is saved."""
+    if driver.auto_file_prompt and driver.prompt_quiet_changed:
+        driver.device.send_config_set(["no file prompt quiet"])
+        driver.prompt_quiet_changed = False
+        driver.prompt_quiet_configured = None  # a later copy adds it again, and undoes it
+
+
 def _send(driver: Any, command: str) -> str:
     out = driver.device.send_command(command)
     return out if isinstance(out, str) else str(out)
@@ -108,13 +123,15 @@ def napalm_running(task: Task) -> Result:
 
 
 def napalm_diff(task: Task, changes: Mapping[str, str]) -> Result:
-    """Load the change as a merge candidate, read the device diff, discard it: no change."""
+    """Load the change as a merge candidate, read the device diff, delete it: no change."""
     driver = _driver(task)
     driver.load_merge_candidate(config=changes[task.host.name])
     try:
         diff = driver.compare_config()
     finally:
-        driver.discard_config()
+        # Not discard_config(): it copies files with "file prompt quiet" toggled in config mode
+        # (and off at close even when the router had it). SCP, the diff and this delete are exec.
+        _send(driver, f"delete /force {driver.dest_file_system}/{driver.merge_cfg}")
     return Result(host=task.host, result=mask_secrets(diff))
 
 
@@ -315,6 +332,7 @@ def stage_failover(
     driver = _driver(task)
     stage = _Stage([], [])
     running = driver.get_config(retrieve="running")["running"]
+    _keep_file_prompt(driver, running)
     config = parse_running_config(running)
     stage.problems = _ready(driver, config, options)
     if stage.problems:
@@ -353,11 +371,16 @@ def stage_failover(
 def _revert(driver: Any, stage: _Stage) -> None:
     if driver.has_pending_commit():
         driver.rollback()  # "configure revert now": back to the config before the merge
+        if driver.prompt_quiet_changed:  # the archive took napalm's "file prompt quiet" too
+            _restore_file_prompt(driver)
+            driver.device.save_config()  # rollback() saved it with the line: save again
         stage.steps.append("reverted (configure revert now)")
 
 
 def confirm_failover(task: Task) -> Result:
-    _driver(task).confirm_commit()
+    driver = _driver(task)
+    _restore_file_prompt(driver)
+    driver.confirm_commit()
     return Result(host=task.host, result="confirmed")
 
 
