@@ -45,6 +45,11 @@ _HEADERS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "show crypto isakmp sa",
         ),
         (r"^\s*(?:Codes: C - IKE configuration mode)", "show crypto isakmp sa detail"),
+        (r"^\s*Session Type: LAN-to-LAN", "show vpn-sessiondb detail l2l"),
+        (r"^There are no IKEv2 SAs", "show crypto ikev2 sa"),
+        (r"^Code: C - IKE Configuration mode|^Interface: \S+\s*$", "show crypto session detail"),
+        (r"^ID\s+Type\s+Destination\s+State\s+Stats", "show ip sla summary"),
+        (r"^\s*VPN Session Summary", "show vpn-sessiondb summary"),
         (r"^\s*(?:IKEv1 SAs:|IKE Peer\s+Type\s+Dir)", "show crypto isakmp sa"),
         (
             r"^\s*(?:IPv4 Crypto IKEv2\s+SA|Tunnel-id\s+Local\s+Remote|IKEv2 SAs:)",
