@@ -32,7 +32,17 @@ EXPECTED = {
 DIAGNOSED = {
     "lab_asa_ipsec_sa_encaps_no_decaps_cut": "IPSEC_NO_RETURN_TRAFFIC",  # no return route on the hub
     "tunnelsup_asa_syslog_mm_wait_msg4_invalid_cookie": "IKE_P1_PSK_MISSING",  # wrong peer/key on the far end
+    "tunnelsup_asa_ipsec_sa_encaps_no_decaps": "IPSEC_NO_RETURN_TRAFFIC",  # nothing comes back
+    "tunnelsup_asa_syslog_aws_no_matching_crypto_map": "IKE_P2_PROXY_MISMATCH",  # 713061
 }
+# Labelled failures (provenance ``diagnosed_cause.finding``) that the diagnosis does not name
+# yet; bench/corpus_recall.py reports them. Not healthy, so not in HEALTHY either.
+NOT_YET_NAMED = {
+    "tunnelsup_asa_ipsec_sa_peer_recv_errors_402116",  # ASA 402116: inner packet outside the SA
+}
+# Captures cut by their publisher where a counter line is missing: the diagnosis reads the
+# missing "#pkts encaps" as zero (IPSEC_NOT_ENCRYPTING); the device printed no such state.
+CUT_COUNTERS = {"genie_iosxe_ipsec_sa_peer", "genie_iosxe_ipsec_sa_peer_detail"}
 # Not failures by provenance, but the device output itself shows a broken state.
 BROKEN_STATE = {
     "genie_iosxe_crypto_map_incomplete": "CRYPTO_MAP_INCOMPLETE",  # "in an incomplete state!"
@@ -70,7 +80,20 @@ def test_diagnosed_and_broken_captures_are_named(
     assert any(f["code"] == code and f["severity"] == "critical" for f in findings), findings
 
 
-HEALTHY = [c.name for c in CASES if c.name not in EXPECTED | DIAGNOSED | BROKEN_STATE]
+HEALTHY = [
+    c.name
+    for c in CASES
+    if c.name not in EXPECTED | DIAGNOSED | BROKEN_STATE
+    and c.name not in NOT_YET_NAMED | CUT_COUNTERS
+]
+
+
+def test_labelled_failures_are_classified() -> None:
+    """Every capture whose provenance names a finding is checked above or listed as a gap."""
+    labelled = {
+        c.name for c in CASES if (_provenance(c).get("diagnosed_cause") or {}).get("finding")
+    }
+    assert labelled <= set(DIAGNOSED) | NOT_YET_NAMED, labelled - set(DIAGNOSED)
 
 
 @pytest.mark.parametrize("case", HEALTHY)
