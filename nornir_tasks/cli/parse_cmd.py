@@ -12,7 +12,7 @@ from rich.pretty import Pretty
 
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.models import to_jsonable
-from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
+from nornir_tasks.parsers import ParseError, ParseResult, UnknownCommandError, parse_result
 
 
 @click.command(
@@ -21,24 +21,45 @@ from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
 Examples:
   vpndiag parse "sh cry isa sa" capture.txt          abbreviations work
   vpndiag parse "show crypto ipsec sa" - < out.txt   standard input
+  vpndiag parse --strict "sh cry ipsec sa" new.txt   refuse any line not understood
+
+Lines the parser did not recognise are listed on standard error (line number and text);
+the JSON on standard output holds what was recognised.
 """,
 )
 @click.argument("command")
 @click.argument("file", type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json")
-def parse_cmd(command: str, file: str, fmt: str) -> None:
+@click.option("--strict", is_flag=True, help="Exit 3 on the first line not understood.")
+def parse_cmd(command: str, file: str, fmt: str, strict: bool) -> None:
     """Parse FILE (or - for standard input) as the output of COMMAND."""
     text = sys.stdin.read() if file == "-" else _read(file)
     try:
-        model = parse(command, text)
+        result = parse_result(command, text, strict=strict)
     except (ParseError, UnknownCommandError) as exc:
         click.echo(f"error: {exc}", err=True)
         raise exit_codes.Exit(exit_codes.USAGE) from exc
-    data = to_jsonable(model)
+    _report_unparsed(result)
+    data = to_jsonable(result.value)
     if fmt == "json":
         click.echo(json.dumps(data, indent=2))
     else:
         Console().print(Pretty(data))
+
+
+def _report_unparsed(result: ParseResult[object]) -> None:
+    """The lines not understood, on stderr: stdout stays the model's JSON."""
+    if result.understood:
+        return
+    click.echo(
+        f"warning: {result.unparsed_count} line(s) not understood as {result.command!r}; "
+        "the rest was parsed:",
+        err=True,
+    )
+    for number, line in result.unparsed:
+        click.echo(f"  line {number}: {line}", err=True)
+    if result.unparsed_count > len(result.unparsed):
+        click.echo(f"  ... and {result.unparsed_count - len(result.unparsed)} more", err=True)
 
 
 def _read(file: str) -> str:

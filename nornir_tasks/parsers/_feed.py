@@ -1,12 +1,13 @@
-"""Feeding device output to a crypto line scanner: cleaning, CLI errors, the first-line rule.
+"""Feeding device output to a crypto line scanner: cleaning, CLI errors, unknown lines.
 
 The text is cleaned like ``clean_lines`` (with a fast path for long output that carries no
 paging or CR noise), a CLI error reply raises, echoed commands and exec timestamps before the
-output are skipped, and the first remaining line must be one the scanner knows::
+output are passed over, and every line the scanner does not know is reported with ``skip``::
 
-    R1#show crypto ipsec sa                      <- echo, skipped
-    Load for five secs: 1%/0%; one minute: 2%    <- exec timestamp, skipped
-    interface: GigabitEthernet3                  <- first line: must be recognised
+    R1#show crypto ipsec sa                      <- echo, passed over
+    Load for five secs: 1%/0%; one minute: 2%    <- exec timestamp, passed over
+    peer address: 10.1.1.2                       <- ASA, unknown to the scanner: skipped
+    interface: GigabitEthernet3                  <- read
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 
 from nornir_tasks.parsers._common import is_echo, is_exec_timestamp, raise_on_cli_error
 from nornir_tasks.parsers._text import clean_lines
-from nornir_tasks.parsers.registry import ParseError
+from nornir_tasks.parsers._unparsed import skip
 
 # Terminals wrap at 511 columns at most; a longer "line" is not device output (and keeps
 # int() of a digit run far below Python's 4300-digit conversion limit).
@@ -49,7 +50,8 @@ def clean_lines_fast(text: str) -> list[str]:
 def feed_lines(command: str, text: str, handle: Callable[[str], bool]) -> None:
     """Pass every non-blank, stripped line of ``text`` to ``handle`` (True = recognised).
 
-    Raises ParseError on a CLI error reply, or when the first line of output is not recognised.
+    Raises ParseError on a CLI error reply. A line ``handle`` does not recognise, or one longer
+    than any terminal prints, is reported with ``skip`` (see ``registry.parse_result``).
     """
     lines = clean_lines_fast(text)
     raise_on_cli_error(command, lines)
@@ -59,13 +61,12 @@ def feed_lines(command: str, text: str, handle: Callable[[str], bool]) -> None:
         is_echo(stripped[start]) or is_exec_timestamp(stripped[start])
     ):
         start += 1
-    if start == len(stripped):
-        return
-    first = stripped[start]
-    if len(first) > MAX_LINE or not handle(first):
-        raise ParseError(command, first[:200], "not a line of this command's output")
-    rest = stripped[start + 1 :]
+    rest = stripped[start:]
     if max(map(len, rest), default=0) > MAX_LINE:
-        rest = [s for s in rest if len(s) <= MAX_LINE]
+        for s in rest:
+            if len(s) > MAX_LINE or not handle(s):
+                skip(s[:MAX_LINE])
+        return
     for s in rest:
-        handle(s)
+        if not handle(s):
+            skip(s)

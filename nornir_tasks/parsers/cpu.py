@@ -13,7 +13,8 @@ import re
 
 from nornir_tasks.models.cpu import CpuProcess, CpuUsage
 from nornir_tasks.parsers._common import table_lines
-from nornir_tasks.parsers.registry import ParseError, parser
+from nornir_tasks.parsers._unparsed import skip
+from nornir_tasks.parsers.registry import parser
 
 COMMAND = "show processes cpu"
 
@@ -52,7 +53,7 @@ def parse_processes_cpu(text: str) -> CpuUsage:
     usage: re.Match[str] | None = None
     processes: list[CpuProcess] = []
     complete = True
-    for index, raw in enumerate(table_lines(COMMAND, text)):
+    for raw in table_lines(COMMAND, text):
         line = raw.strip()
         if m := _ROW.match(line):
             processes.append(_process(m))
@@ -62,8 +63,8 @@ def parse_processes_cpu(text: str) -> CpuUsage:
             continue
         elif _ROW_START.match(line):
             complete = False
-        elif index == 0:
-            raise ParseError(COMMAND, raw)
+        else:
+            skip(raw)
 
     def percent(group: int) -> int | None:
         return int(usage[group]) if usage and usage[group] is not None else None

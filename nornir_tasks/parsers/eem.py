@@ -27,7 +27,8 @@ from nornir_tasks.models.failover import (
     EemPolicyTable,
 )
 from nornir_tasks.parsers._common import table_lines
-from nornir_tasks.parsers.registry import ParseError, parser
+from nornir_tasks.parsers._unparsed import skip
+from nornir_tasks.parsers.registry import parser
 
 POLICIES = "show event manager policy registered"
 HISTORY = "show event manager history events"
@@ -88,7 +89,7 @@ def parse_eem_policies(text: str) -> EemPolicyTable:
     """Parse ``show event manager policy registered``."""
     policies: list[_Policy] = []
     complete = True
-    for index, raw in enumerate(table_lines(POLICIES, text)):
+    for raw in table_lines(POLICIES, text):
         line = raw.strip()
         if m := _POLICY_ROW.match(line):
             policies.append(_Policy(m))
@@ -96,10 +97,10 @@ def parse_eem_policies(text: str) -> EemPolicyTable:
             continue
         elif _POLICY_ROW_START.match(raw):
             complete = False
-        elif index == 0:
-            raise ParseError(POLICIES, raw)
         elif policies:
             _policy_detail(policies[-1], line)
+        else:
+            skip(raw)
     return EemPolicyTable(policies=tuple(p.freeze() for p in policies), complete=complete)
 
 
@@ -133,7 +134,7 @@ def parse_eem_history(text: str) -> EemHistory:
     """Parse ``show event manager history events``."""
     events: list[EemHistoryEvent] = []
     complete = True
-    for index, raw in enumerate(table_lines(HISTORY, text)):
+    for raw in table_lines(HISTORY, text):
         line = raw.strip()
         if m := _HISTORY_ROW.match(line):
             events.append(_history_event(m))
@@ -141,6 +142,6 @@ def parse_eem_history(text: str) -> EemHistory:
             continue
         elif _HISTORY_ROW_START.match(line):
             complete = False
-        elif index == 0:
-            raise ParseError(HISTORY, raw)
+        else:
+            skip(raw)
     return EemHistory(events=tuple(events), complete=complete)

@@ -13,13 +13,16 @@ import re
 
 from nornir_tasks.models.interfaces import InterfaceBrief, InterfaceBriefTable, LinkStatus
 from nornir_tasks.parsers._common import table_lines
-from nornir_tasks.parsers.registry import ParseError, parser
+from nornir_tasks.parsers._unparsed import skip
+from nornir_tasks.parsers.registry import parser
 
 COMMAND = "show ip interface brief"
 
 # Interface                  IP-Address      OK? Method Status                Protocol
 _HEADER = re.compile(r"^Interface\s+IP-Address\s+OK\?")
 # Ethernet0/2                unassigned      YES NVRAM  administratively down down
+# GigabitEthernet0/1     10.1.1.1   YE  (the last row, cut off: an interface name first)
+_ROW_START = re.compile(r"^[A-Za-z][\w\-./:]*\d")
 _ROW = re.compile(
     r"^(\S+)\s+(\S+)\s+(YES|NO)\s+(\S+)\s+(up|down|administratively down|deleted)\s+(\S+)$"
 )
@@ -43,8 +46,8 @@ def parse_ip_interface_brief(text: str) -> InterfaceBriefTable:
             rows[m[1]] = _row(m)
         elif _HEADER.match(line):
             continue
-        elif index == 0:
-            raise ParseError(COMMAND, raw)
-        elif index == len(lines) - 1:
+        elif index == len(lines) - 1 and index > 0 and _ROW_START.match(line):
             complete = False  # the last row was cut off
+        else:
+            skip(raw)
     return InterfaceBriefTable(interfaces=rows, complete=complete)

@@ -49,7 +49,8 @@ from nornir_tasks.models.failover import (
     SlaSummaryEntry,
 )
 from nornir_tasks.parsers._common import table_lines, to_int
-from nornir_tasks.parsers.registry import ParseError, parser
+from nornir_tasks.parsers._unparsed import skip
+from nornir_tasks.parsers.registry import parser
 
 SUMMARY = "show ip sla summary"
 STATISTICS = "show ip sla statistics"
@@ -92,14 +93,14 @@ def _summary_row(m: re.Match[str]) -> SlaSummaryEntry:
 def parse_ip_sla_summary(text: str) -> SlaSummary:
     """Parse ``show ip sla summary``."""
     entries: dict[int, SlaSummaryEntry] = {}
-    for index, raw in enumerate(table_lines(SUMMARY, text)):
+    for raw in table_lines(SUMMARY, text):
         line = raw.strip()
         if _SUMMARY_HEADER.match(line):
             continue
         if m := _SUMMARY_ROW.match(line):
             entries[int(m[2])] = _summary_row(m)
-        elif index == 0:
-            raise ParseError(SUMMARY, raw)
+        else:
+            skip(raw)
     complete = all(e.return_code is not None for e in entries.values())
     return SlaSummary(entries=entries, complete=complete)
 
@@ -162,6 +163,8 @@ def _stats_line(block: _StatsBlock, line: str) -> None:
     elif m := _MCAST_ROW.match(line):
         row = McastResponderRow(int(m[1]), m[2], int(m[3]), m[4], m[5])
         block.mcast.append(row)
+    else:
+        skip(line)
 
 
 @parser("show ip sla statistics")
@@ -176,7 +179,7 @@ def parse_ip_sla_statistics(text: str) -> SlaStatisticsTable:
         elif blocks:
             _stats_line(blocks[-1], line)
         elif not _STATS_HEADER.match(line):
-            raise ParseError(STATISTICS, raw)
+            skip(raw)
     complete = all(b.complete() for b in blocks)
     return SlaStatisticsTable(entries={b.entry_id: b.freeze() for b in blocks}, complete=complete)
 
@@ -267,8 +270,10 @@ def parse_ip_sla_configuration(text: str) -> SlaConfigurationTable:
             name = _CONFIG_KEYS.get(key.strip().lower()) if sep else None
             if name is not None:
                 _config_value(blocks[-1][1], name, value.strip())
+            else:
+                skip(raw)
         elif not _CONFIG_HEADER.match(line):
-            raise ParseError(CONFIGURATION, raw)
+            skip(raw)
     complete = all("type" in v and "threshold_ms" in v for _, v in blocks)
     entries = {entry_id: _freeze_config(entry_id, v) for entry_id, v in blocks}
     return SlaConfigurationTable(entries=entries, complete=complete)

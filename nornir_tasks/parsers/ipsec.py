@@ -29,7 +29,7 @@ IOS / IOS-XE::
 
 ASA::
 
-    interface: COLO
+    interface: COLO                  (or "peer address: 8.8.8.8" for "show crypto ipsec sa peer X")
         Crypto map tag: COLO-MAP, seq num: 2, local addr: 172.16.248.119
           access-list 2 extended permit ip 172.16.122.32 255.255.255.240 host 172.30.1.153
           local ident (addr/mask/prot/port): (172.16.122.32/255.255.255.240/0/0)
@@ -198,6 +198,7 @@ class _Scan:
         self.map_seq: int | None = None
         self.local_addr: str | None = None
         self.asa = False
+        self.peer_header = False  # ASA "peer address:" opened the output instead of "interface:"
         self.context_used = True
         self.orphan = False
         self.counter_cache: dict[str, tuple[tuple[str, int], ...]] = {}
@@ -213,7 +214,7 @@ class _Scan:
             "_done": False,
             "_sections": set(),
         }
-        if not self.interface:
+        if not self.interface and not self.peer_header:
             self.orphan = True
         self.flows.append(flow)
         self.flow, self.sa, self.section = flow, None, None
@@ -263,6 +264,14 @@ def _interface(scan: _Scan, s: str) -> bool:
     return True
 
 
+def _peer_address(scan: _Scan, s: str) -> bool:
+    # peer address: 10.0.0.2   (ASA "show crypto ipsec sa peer X": it stands for "interface:")
+    if not s.startswith("peer address:") or not s[13:].strip():
+        return False
+    scan.peer_header = True  # the flows that follow have a context, though no interface
+    return True
+
+
 def _map_tag(scan: _Scan, s: str) -> bool:
     m = _MAP_TAG.match(s)
     if not m:
@@ -271,7 +280,7 @@ def _map_tag(scan: _Scan, s: str) -> bool:
     scan.map_seq = int(seq) if seq else None
     scan.asa = bool(colon or seq)
     scan.flow, scan.sa, scan.section, scan.context_used = None, None, None, False
-    if not scan.interface:
+    if not scan.interface and not scan.peer_header:
         scan.orphan = True
     return True
 
@@ -583,6 +592,7 @@ _Handler = Callable[[_Scan, str], bool]
 # Dispatch on the first four characters of the stripped line: one dict lookup per line.
 _DISPATCH: dict[str, _Handler] = {
     "inte": _interface,
+    "peer": _peer_address,
     "Cryp": _map_tag,
     "prot": _protected_vrf,
     "Prot": _protected_vrf,

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from nornir_tasks.models.logs import EventKind, FsmStep, LogEvent, LogStream
 from nornir_tasks.parsers._common import cli_error
 from nornir_tasks.parsers._text import clean_lines
+from nornir_tasks.parsers._unparsed import skip
 from nornir_tasks.parsers.registry import ParseError, parser
 
 COMMAND = "show logging"
@@ -317,12 +318,16 @@ def parse_log_stream(text: str) -> LogStream:
     for line in clean_lines(text):
         if not line.strip():
             continue
-        if not stream.drafts and not stream.header and line.startswith("Syslog logging:"):
+        if not stream.header and line.startswith("Syslog logging:"):
             stream.in_header = True
         _stream_line(stream, line)
     error = cli_error(d.line for d in stream.drafts)
     if error is not None and all(d.kind is _K.TEXT for d in stream.drafts):
         raise ParseError(COMMAND, error, "the device rejected the command")
+    if any(d.kind is not _K.TEXT for d in stream.drafts):
+        for draft in stream.drafts:  # kept as TEXT events, but not understood
+            if draft.kind is _K.TEXT:
+                skip(draft.line)
     return LogStream(
         header=tuple(stream.header),
         buffer_bytes=stream.buffer_bytes,

@@ -7,12 +7,16 @@ each typed word must be a prefix of the pattern word (``sh cry isa sa``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
+
+from nornir_tasks.parsers._unparsed import collecting
+from nornir_tasks.parsers.cleaning import clean_device_text
 
 ParserFn = Callable[[str], Any]
 F = TypeVar("F", bound=ParserFn)
+T = TypeVar("T")
 
 
 class ParseError(ValueError):
@@ -93,6 +97,78 @@ def resolve(command: str) -> tuple[str, ParserFn]:
     return key, entry.fn
 
 
-def parse(command: str, text: str) -> Any:
-    """Parse ``text`` as the output of ``command`` and return its model."""
-    return resolve(command)[1](text)
+@dataclass(frozen=True)
+class ParseResult(Generic[T]):
+    """A parser's model plus the lines it did not recognise (``(line number, text)``).
+
+    Line numbers count from 1 in the cleaned text (``clean_device_text`` keeps the lines).
+    ``unparsed`` holds the first few hundred; ``unparsed_count`` counts them all.
+    """
+
+    command: str  # the registered pattern that read the text
+    value: T
+    unparsed: tuple[tuple[int, str], ...] = ()
+    unparsed_count: int = 0
+
+    @property
+    def understood(self) -> bool:
+        """Every line of the output was recognised."""
+        return self.unparsed_count == 0
+
+    @property
+    def complete(self) -> bool:
+        """Every line recognised and nothing cut off (the model's own ``complete``)."""
+        return self.understood and bool(getattr(self.value, "complete", True))
+
+
+def _numbered(lines: Sequence[str], skipped: Sequence[str]) -> tuple[tuple[int, str], ...]:
+    """Line numbers of the skipped lines, found in order (a parser reads top to bottom)."""
+    out: list[tuple[int, str]] = []
+    cursor = 0
+    for text in skipped:
+        wanted = text.strip()
+        found = next((i for i in range(cursor, len(lines)) if lines[i].strip() == wanted), None)
+        if found is None:  # not where expected: the first occurrence anywhere, else unknown
+            found = next((i for i, line in enumerate(lines) if line.strip() == wanted), -1)
+        out.append((found + 1, text.strip()))
+        cursor = max(cursor, found + 1)
+    return tuple(out)
+
+
+def _significant(text: str) -> int:
+    """Lines a parser could have recognised: not blank, not an echo, prompt or exec timestamp."""
+    from nornir_tasks.parsers._common import is_echo, is_exec_timestamp  # imports this module
+    from nornir_tasks.parsers._text import clean_lines
+
+    return sum(
+        1
+        for line in clean_lines(text)
+        if line.strip() and not is_echo(line) and not is_exec_timestamp(line)
+    )
+
+
+def parse_result(command: str, text: str, strict: bool = False) -> ParseResult[Any]:
+    """Clean ``text``, parse it as the output of ``command``, and report what was not read.
+
+    Raises ``ParseError`` when the device refused the command, when no line at all is one of
+    the command's output, or (``strict``) when any line was not recognised.
+    """
+    pattern, fn = resolve(command)
+    cleaned = clean_device_text(text)
+    with collecting() as skipped:
+        value = fn(cleaned)
+    if not skipped.count:
+        return ParseResult(pattern, value)
+    lines = cleaned.split("\n")
+    unparsed = _numbered(lines, skipped.lines)
+    if strict or skipped.count >= _significant(cleaned):
+        reason = "not a line of this command's output"
+        if not strict:
+            reason = "no line of this command's output"
+        raise ParseError(command, unparsed[0][1][:200], reason)
+    return ParseResult(pattern, value, unparsed, skipped.count)
+
+
+def parse(command: str, text: str, strict: bool = False) -> Any:
+    """Parse ``text`` as the output of ``command`` and return its model (see ``parse_result``)."""
+    return parse_result(command, text, strict).value

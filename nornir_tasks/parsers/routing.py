@@ -31,7 +31,8 @@ from dataclasses import dataclass, field, replace
 
 from nornir_tasks.models.routing import Route, RouteHop, RouteLookup, RouteTable
 from nornir_tasks.parsers._common import table_lines, to_int
-from nornir_tasks.parsers.registry import ParseError, parser
+from nornir_tasks.parsers._unparsed import skip
+from nornir_tasks.parsers.registry import parser
 
 LOOKUP = "show ip route <address>"
 TABLE = "show ip route"
@@ -100,6 +101,8 @@ def _lookup_line(entry: _Lookup, line: str) -> None:
     elif entry.hops and (m := _HOP_METRIC.match(line)):
         metric, share = to_int(m[1]), to_int(m[2])
         entry.hops[-1] = replace(entry.hops[-1], metric=metric, traffic_share=share)
+    else:
+        skip(line)
 
 
 def _freeze_lookup(entry: _Lookup) -> RouteLookup:
@@ -151,7 +154,8 @@ def parse_route_lookup(text: str) -> RouteLookup:
             return _not_found(line)
         if entry is None:
             if not (m := _ENTRY.match(line)):
-                raise ParseError(LOOKUP, line)
+                skip(line)
+                continue
             entry = _Lookup(prefix=m[1], subnets_entry="known subnets" in (m[2] or ""))
         else:
             _lookup_line(entry, line)
@@ -243,9 +247,9 @@ def _table_line(table: _Table, line: str) -> bool:
 def parse_route_table(text: str) -> RouteTable:
     """Parse ``show ip route``: routes with codes, distance/metric and next hops."""
     table = _Table()
-    for index, raw in enumerate(table_lines(TABLE, text)):
-        if not _table_line(table, raw.strip()) and index == 0:
-            raise ParseError(TABLE, raw)
+    for raw in table_lines(TABLE, text):
+        if not _table_line(table, raw.strip()):
+            skip(raw)
     return RouteTable(
         gateway_of_last_resort=table.gateway,
         default_network=table.network,

@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 
 from nornir_tasks.models.failover import Track, TrackKind, TrackState, TrackTable
 from nornir_tasks.parsers._common import table_lines, to_int
-from nornir_tasks.parsers.registry import ParseError, parser
+from nornir_tasks.parsers._unparsed import skip
+from nornir_tasks.parsers.registry import parser
 
 COMMAND = "show track"
 
@@ -139,8 +140,8 @@ def _read_state(block: _Block, m: re.Match[str]) -> None:
 
 
 def _read_line(block: _Block, line: str) -> None:
-    """Read one line inside a track block; unknown lines are ignored."""
-    if block.header is None:
+    """Read one line inside a track block; unknown lines are reported with ``skip``."""
+    if block.header is None and ":" not in line:  # descriptions never hold a colon
         _describe(block, line)
     elif block.state is None and (m := _STATE.match(line)):
         _read_state(block, m)
@@ -161,6 +162,8 @@ def _read_line(block: _Block, line: str) -> None:
         block.tracked_by.append(line)
     elif _MEMBER.match(line):
         block.members.append(line)
+    else:
+        skip(line)
 
 
 def _brief_row(line: str, starts: list[int]) -> Track | None:
@@ -214,16 +217,23 @@ def _parse_brief(lines: list[str]) -> TrackTable:
 def parse_show_track(text: str) -> TrackTable:
     """Parse ``show track`` (all tracks, one track, or ``show track brief``)."""
     lines = table_lines(COMMAND, text)
+    lead = next(
+        (i for i, s in enumerate(lines) if _BRIEF_HEADER.match(s) or _TRACK.match(s.strip())),
+        len(lines),
+    )
+    for line in lines[:lead]:
+        skip(line)
+    lines = lines[lead:]
     if lines and _BRIEF_HEADER.match(lines[0]):
         return _parse_brief(lines)
-    if lines and not _TRACK.match(lines[0].strip()):
-        raise ParseError(COMMAND, lines[0])
     blocks: list[_Block] = []
     for raw in lines:
         line = raw.strip()
         if m := _TRACK.match(line):
             blocks.append(_Block(int(m[1])))
-        else:
+        elif blocks:
             _read_line(blocks[-1], line)
+        else:
+            skip(raw)
     complete = all(b.header is not None and b.state is not None for b in blocks)
     return TrackTable(tracks={b.track_id: b.freeze() for b in blocks}, complete=complete)

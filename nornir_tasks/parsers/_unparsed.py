@@ -1,0 +1,48 @@
+"""Lines a parser did not recognise, collected while ``parse_result`` runs it.
+
+A parser calls ``skip(line)`` for a line it does not know instead of raising: a new software
+release that adds one line must not blind the tool. Called outside ``collecting()`` (a parser
+used directly), ``skip`` does nothing, so parsers stay plain ``text -> model`` functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+# Enough to show an engineer what was not read; a 50 MB paste of noise must not be kept twice.
+KEEP = 200
+
+
+@dataclass
+class Skipped:
+    """The first ``KEEP`` unknown lines (as the parser saw them) and how many there were."""
+
+    lines: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+_CURRENT: ContextVar[Skipped | None] = ContextVar("vpndiag_unparsed", default=None)
+
+
+def skip(line: str) -> None:
+    """Record ``line`` as not recognised by the parser that is running."""
+    skipped = _CURRENT.get()
+    if skipped is None:
+        return
+    skipped.count += 1
+    if len(skipped.lines) < KEEP:
+        skipped.lines.append(line)
+
+
+@contextmanager
+def collecting() -> Iterator[Skipped]:
+    """Collect the lines skipped by parsers called inside the ``with`` block."""
+    skipped = Skipped()
+    token = _CURRENT.set(skipped)
+    try:
+        yield skipped
+    finally:
+        _CURRENT.reset(token)

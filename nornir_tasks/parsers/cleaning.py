@@ -1,0 +1,77 @@
+"""Terminal artefacts removed from device text before anything reads it.
+
+Text reaches vpndiag from netmiko sessions, terminal logs (SecureCRT, PuTTY, ``script``) and
+pastes; all three can carry what a terminal draws but a reader must not see::
+
+    \\x1b[1;31m    #pkts encaps: 10, #pkts encrypt: 10\\x1b[0m      <- ANSI colour
+     --More-- \\b\\b\\b\\b\\b\\b\\b\\b\\b         \\b\\b\\b\\b\\b\\b\\b\\b\\b    <- IOS pager, erased
+    <--- More --->\\r              \\r                             <- ASA pager, erased
+    x\\bx / _\\bx                                                <- overstrike (bold, underline)
+    line\\r\\n, line\\r (classic Mac), NUL padding, BEL
+
+``clean_device_text`` returns the text as the terminal showed it, with the same lines (so line
+numbers stay meaningful). ``%>`` in pasted logs is left alone: ``%`` starts every syslog
+message and CLI error, and ``>`` ends exec prompts, so stripping the pair could eat both.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Anything that makes the slow path necessary: control characters other than TAB/LF, ESC/CSI,
+# and pager prompts.
+_NOISE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]|--More--|<--- More --->")
+# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), two-character escapes, 8-bit CSI.
+_ANSI = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]|\x9b[0-?]*[ -/]*[@-~]"
+)
+# A pager prompt with the erase that follows it (backspaces over blanks, or CR blanks CR).
+# Removed as a unit: the prompt sits at the start of a line, the output goes on where it was.
+_PAGER = re.compile(r" ?(?:--More--|<--- More --->) ?(?:\x08+ *\x08*|\r[ \t]*\r)?")
+# Control characters with no meaning once the line is replayed (NUL padding, BEL, DEL, ...).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# "\r" followed by blanks that are then returned over: an erase, as the ASA pager does.
+_ERASE = re.compile(r"\r[ \t]+\r")
+# A line of a file with CR line endings only never has "\n".
+_CR_NEWLINES = re.compile(r"\r+\n?")
+
+
+def clean_device_text(text: str) -> str:
+    """``text`` without ANSI escapes, pager prompts, overstrikes, CRs or control characters."""
+    if not _NOISE.search(text):
+        return text
+    text = text.replace("\r\n", "\n")
+    text = _PAGER.sub("", _ANSI.sub("", text))
+    if "\n" not in text and "\r" in text and not _ERASE.search(text):
+        text = text.replace("\r", "\n")
+    lines = [_replay(line) if "\b" in line or "\r" in line else line for line in text.split("\n")]
+    text = "\n".join(lines)
+    return _CONTROL.sub("", text)
+
+
+def _replay(line: str) -> str:
+    """The line as a terminal shows it: backspace moves left, CR returns to column 0.
+
+    A CR that is not part of an erase (``\\r   \\r``) is a line break from a file with mixed
+    endings: the text after it is a line of its own.
+    """
+    if "\r" in line and not _ERASE.search(line):
+        return "\n".join(_overstrike(part) for part in _CR_NEWLINES.split(line))
+    return _overstrike(line)
+
+
+def _overstrike(line: str) -> str:
+    cells: list[str] = []
+    column = 0
+    for char in line:
+        if char == "\b":
+            column = max(column - 1, 0)
+        elif char == "\r":
+            column = 0
+        else:
+            if column < len(cells):
+                cells[column] = char
+            else:
+                cells.append(char)
+            column += 1
+    return "".join(cells).rstrip(" ")
