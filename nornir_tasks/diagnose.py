@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nornir_tasks.checks.evidence import FleetEvidence, Output, fleet_evidence, host_evidence
-from nornir_tasks.parsers import UnknownCommandError, resolve
+from nornir_tasks.parsers import UnknownCommandError, clean_device_text, resolve
 
 LOG_COMMAND = "debug crypto isakmp"
 
@@ -234,6 +234,7 @@ def fleet_from_captures(captures: Sequence[Capture]) -> tuple[FleetEvidence, tup
     """Split every capture, group blocks per host, parse them. Returns (fleet, problems)."""
     per_host: dict[str, list[Block]] = {}
     for capture in captures:
+        capture = replace(capture, text=clean_device_text(capture.text))  # before any reading
         for block in split_capture(capture.text, _host_name(capture), capture.command):
             per_host.setdefault(block.host, []).append(block)
     hosts = []

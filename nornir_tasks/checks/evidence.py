@@ -26,7 +26,13 @@ from nornir_tasks.models.interfaces import InterfaceBriefTable
 from nornir_tasks.models.ipsec import IpsecFlow, IpsecSaTable
 from nornir_tasks.models.isakmp import IsakmpSaTable
 from nornir_tasks.models.logs import LogStream
-from nornir_tasks.parsers import ParseError, UnknownCommandError, parse, resolve
+from nornir_tasks.parsers import (
+    ParseError,
+    UnknownCommandError,
+    clean_device_text,
+    parse,
+    resolve,
+)
 
 T = TypeVar("T")
 
@@ -191,6 +197,8 @@ class _Polls:
     problems: list[str] = field(default_factory=list)
 
     def add(self, output: Output) -> None:
+        # The raw text is what findings quote: cleaned of terminal artefacts like the parse input.
+        output = replace(output, text=clean_device_text(output.text))
         parsed = _parse(output)
         if isinstance(parsed, str):
             self.problems.append(parsed)

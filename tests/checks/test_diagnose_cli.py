@@ -209,3 +209,34 @@ def test_reads_what_the_live_evidence_saver_writes(
         ("IPSEC_NOT_ENCRYPTING", "HQ"),
         ("CRYPTO_MAP_NOT_APPLIED", "BR11"),
     } <= critical
+
+
+# -- terminal artefacts (issue 17 item 6) ----------------------------------------------------
+
+SPOKE = GOLDEN / "lab_iosxe_ipsec_sa_encaps_no_decaps_spoke" / "raw.txt"
+ENCAPS = "#pkts encaps: 4, #pkts encrypt: 4, #pkts digest: 4"
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        lambda line: "\x1b[1;31m" + line + "\x1b[0m",  # one coloured line
+        lambda line: " --More-- \b\b\b\b\b\b\b\b\b\b          \b\b\b\b\b\b\b\b\b\b" + line,
+        lambda line: "<--- More --->\r              \r" + line,
+    ],
+    ids=["ansi", "more-backspaces", "asa-more"],
+)
+def test_terminal_artefacts_keep_the_finding_and_its_evidence(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, noise: object
+) -> None:
+    raw = SPOKE.read_text()
+    line = next(s for s in raw.splitlines() if ENCAPS in s)
+    assert callable(noise)
+    (tmp_path / "spoke1.txt").write_text(raw.replace(line, noise(line)))
+    (tmp_path / "clean.txt").write_text(raw)
+    rc, noisy = cli_json(capsys, str(tmp_path / "spoke1.txt"))
+    _, clean = cli_json(capsys, str(tmp_path / "clean.txt"))
+    assert rc == exit_codes.FINDINGS
+    assert [f["code"] for f in noisy] == [f["code"] for f in clean] == ["IPSEC_NO_RETURN_TRAFFIC"]
+    assert noisy[0]["severity"] == "critical"
+    assert ENCAPS in noisy[0]["evidence"] and noisy[0]["evidence"] == clean[0]["evidence"]
