@@ -194,11 +194,12 @@ class Reporting:
         return cls(**{n: kwargs.pop(n) for n in names})
 
 
-def load(name: str) -> Playbook:
+def load(name: str, allow_changes: bool = False) -> Playbook:
     try:
-        return load_playbook(name, registered_codes())
+        return load_playbook(name, registered_codes(), allow_changes)
     except PlaybookError as exc:
-        Console(stderr=True).print(f"[red]error:[/] {exc}", highlight=False)
+        # soft_wrap: one line per problem, file:line first, as compilers print them
+        Console(stderr=True, soft_wrap=True).print(f"[red]error:[/] {exc}", highlight=False)
         raise exit_codes.Exit(exit_codes.USAGE) from exc
 
 
@@ -319,10 +320,11 @@ def mail(report: RunReport, config: Settings, reporting: Reporting, err: Console
     return True
 
 
-def _run(playbook_name: str, **kwargs: Any) -> None:
+def _run(playbook_name: str, allow_changes: bool = False, **kwargs: Any) -> None:
     selection = Selection.of(kwargs)
     reporting = Reporting.of(kwargs)
-    raise exit_codes.Exit(execute(load(playbook_name), selection, reporting))
+    playbook = load(playbook_name, allow_changes)
+    raise exit_codes.Exit(execute(playbook, selection, reporting))
 
 
 RUN_EPILOG = """\b
@@ -338,11 +340,20 @@ Exit codes: 0 healthy, 1 findings at or above --fail-on (or a failed assertion),
 
 @click.command("run", epilog=RUN_EPILOG)
 @click.argument("playbook")
+@click.option(
+    "--allow-changes",
+    is_flag=True,
+    help="Send a playbook's commands that change the router (it must say 'changes: true').",
+)
 @selection_options
 @report_options
-def run_cmd(playbook: str, **kwargs: Any) -> None:
-    """Run PLAYBOOK (a file, or a shipped playbook's name) across the fleet."""
-    _run(playbook, **kwargs)
+def run_cmd(playbook: str, allow_changes: bool, **kwargs: Any) -> None:
+    """Run PLAYBOOK (a file, or a shipped playbook's name) across the fleet.
+
+    Only read-only commands are sent (show, ping, traceroute, telnet HOST 25) unless the
+    playbook declares 'changes: true' and --allow-changes is given.
+    """
+    _run(playbook, allow_changes, **kwargs)
 
 
 @click.command("health", epilog=RUN_EPILOG.replace("run health_check", "health"))

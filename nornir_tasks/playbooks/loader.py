@@ -5,10 +5,12 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
-from nornir_tasks.playbooks.model import Playbook
+from nornir_tasks.playbooks.model import Playbook, playbook_commands
+from nornir_tasks.playbooks.readonly import describe, refusal
 from nornir_tasks.yamlfile import YamlFileError, load_with_lines, located
 
 SHIPPED = Path(__file__).resolve().parent.parent.parent / "playbooks"
@@ -26,16 +28,21 @@ def resolve_path(name_or_path: str | Path) -> Path:
     return SHIPPED / f"{name_or_path}.yaml"
 
 
-def load_playbook(name_or_path: str | Path, known_codes: Collection[str]) -> Playbook:
+def load_playbook(
+    name_or_path: str | Path, known_codes: Collection[str], allow_changes: bool = False
+) -> Playbook:
+    """The playbook, validated; ``allow_changes``: the command line's ``--allow-changes``."""
     path = resolve_path(name_or_path)
     try:
         text = path.read_text()
     except OSError as exc:
         raise PlaybookError(f"{path}: cannot read the playbook: {exc.strerror}") from exc
-    return parse_playbook(text, str(path), known_codes)
+    return parse_playbook(text, str(path), known_codes, allow_changes)
 
 
-def parse_playbook(text: str, filename: str, known_codes: Collection[str]) -> Playbook:
+def parse_playbook(
+    text: str, filename: str, known_codes: Collection[str], allow_changes: bool = False
+) -> Playbook:
     try:
         data, lines = load_with_lines(text, filename)
     except YamlFileError as exc:
@@ -49,4 +56,27 @@ def parse_playbook(text: str, filename: str, known_codes: Collection[str]) -> Pl
         if not fnmatch.filter(known_codes, pattern):
             msg = f"unknown check code or pattern {pattern!r}"
             raise PlaybookError(located(filename, lines, ("checks", i), msg))
+    _check_read_only(playbook, filename, lines, allow_changes)
     return playbook
+
+
+def _check_read_only(
+    playbook: Playbook, filename: str, lines: dict[tuple[Any, ...], int], allow_changes: bool
+) -> None:
+    """Refuse every command that is not a read-only form, unless both sides opted in."""
+    if playbook.changes and allow_changes:
+        return
+    if playbook.changes:
+        hint = f"playbook {playbook.name!r} declares 'changes: true': run it with --allow-changes"
+    else:
+        hint = (
+            f"playbook {playbook.name!r} is read-only (to send it: 'changes: true' in the "
+            "playbook and --allow-changes on the command line)"
+        )
+    problems = [
+        located(filename, lines, loc, f"{describe(r)}; {hint}")
+        for loc, command in playbook_commands(playbook)
+        if (r := refusal(command)) is not None
+    ]
+    if problems:
+        raise PlaybookError("\n".join(problems))

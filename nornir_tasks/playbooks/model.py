@@ -101,6 +101,9 @@ class SmtpSection(_Strict):
 class Playbook(_Strict):
     name: str
     description: str = ""
+    # Commands other than the read-only forms (playbooks/readonly.py) are sent only when the
+    # playbook says so here and the command line adds --allow-changes.
+    changes: bool = False
     hosts: HostSelection = HostSelection()
     collect: Collect = Collect()
     checks: list[str] = ["*"]
@@ -112,3 +115,13 @@ class Playbook(_Strict):
     # The failover spec is validated by the failover feature (nornir_tasks.failover).
     failover: dict[str, Any] | None = None
     smtp: SmtpSection | None = None
+
+
+def playbook_commands(playbook: Playbook) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every command a playbook names, with where it is (``collect.commands.2``)."""
+    found: list[tuple[tuple[str | int, ...], str]] = [
+        (("collect", "commands", i), c) for i, c in enumerate(playbook.collect.commands)
+    ]
+    for key, tests in (("assertions", playbook.assertions), ("wait_until", playbook.wait_until)):
+        found += [((key, i, "command"), t.command) for i, t in enumerate(tests)]
+    return found
