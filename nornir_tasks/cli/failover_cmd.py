@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.findings_view import findings_json, print_findings
+from nornir_tasks.evidence import evidence_name
 from nornir_tasks.failover.lint import lint, lint_target
 from nornir_tasks.failover.push import (
     ApplyOptions,
@@ -24,6 +25,7 @@ from nornir_tasks.failover.push import (
     running_configs,
 )
 from nornir_tasks.failover.render import render_failover_config
+from nornir_tasks.failover.saved import SavedConfigError, configs_by_router
 from nornir_tasks.failover.spec import FailoverSpec, SpecError, load_spec_file, spec_from_data
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.parsers._secrets import mask_secrets
@@ -146,6 +148,21 @@ def _findings_exit(findings: Sequence[Finding]) -> int:
     )
 
 
+def _saved_files(targets: Sequence[str]) -> list[Path]:
+    """Files as given; a folder stands for the running configs saved under it (evidence)."""
+    found: list[Path] = []
+    for target in map(Path, targets):
+        if target.is_dir():
+            inside = sorted(target.rglob(evidence_name("show running-config")))
+            if not inside:
+                _err(f"{target}: no saved running configuration (show_running-config.txt) in it")
+                raise exit_codes.Exit(exit_codes.USAGE)
+            found += inside
+        elif target.is_file():
+            found.append(target)
+    return found
+
+
 @failover.command("lint")
 @click.argument("targets", nargs=-1)
 @click.option(
@@ -161,20 +178,25 @@ def lint_cmd(
     groups: tuple[str, ...],
     filters: tuple[str, ...],
 ) -> None:
-    """Lint saved config files, or live routers (host names) from the inventory.
+    """Lint saved config files or evidence folders, or live routers (inventory host names).
 
-    Every file or host is also the others' VPN peer (backup-address check). Exit 1 on a
-    critical finding.
+    A saved config is the router its hostname line (or evidence folder) names, whatever
+    the file is called. Every file or host is also the others' VPN peer (backup-address
+    check). Exit 1 on a critical finding, 3 when two files are the same router.
     """
-    files = [Path(t) for t in targets if Path(t).is_file()]
-    hosts = [t for t in targets if not Path(t).is_file()]
-    configs = {p.stem: p.read_text(errors="replace") for p in files}
+    files = _saved_files(targets)
+    hosts = [t for t in targets if not Path(t).exists()]
+    try:  # by hostname line, evidence prompt or folder: never by file name
+        configs = configs_by_router([(str(p), p.read_text(errors="replace")) for p in files])
+    except SavedConfigError as exc:
+        _err(str(exc))
+        raise exit_codes.Exit(exit_codes.USAGE) from exc
     if hosts or groups or filters or not targets:
         nr = _open(inventory, hosts, groups, filters)
         for name, value in running_configs(nr).items():
             if isinstance(value, Exception):
                 _err(f"{name}: cannot read the running config: {value}")
-            else:
+            elif name not in configs:  # a saved file of the same router was given: it wins
                 configs[name] = value
         nr.close_connections(on_good=True, on_failed=True)
     parsed = {name: lint_target(name, text) for name, text in configs.items()}

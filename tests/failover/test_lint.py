@@ -11,6 +11,7 @@ from lab.scenario import load_scenario
 from nornir_tasks.cli.main import main
 from nornir_tasks.failover.lint import LINT_RULES, lint, lint_codes, lint_rule, lint_target
 from nornir_tasks.failover.render import render_failover_config
+from nornir_tasks.parsers._secrets import mask_secrets
 from nornir_tasks.parsers.running_config import parse_running_config
 from tests.failover.support import SPEC, scenario
 
@@ -156,3 +157,61 @@ def test_cli_lint_files_json_and_exit_code(
     assert "Br12-Psk" not in out
     (tmp_path / "HQ.cfg").write_text(HQ_OK)
     assert main(["failover", "lint", str(tmp_path / "BR12.cfg"), str(tmp_path / "HQ.cfg")]) == 0
+
+
+def _lint_json(capsys: pytest.CaptureFixture[str], *paths: Path) -> tuple[int, list[object]]:
+    code = main(["failover", "lint", *map(str, paths), "--format", "json"])
+    found = json.loads(capsys.readouterr().out)["findings"]
+    return code, [(f["code"], f["host"], f["peer"], f["evidence"]) for f in found]
+
+
+def _evidence(config: str, host: str) -> str:
+    """A running config as --save-evidence writes it: the prompt line, the output masked."""
+    return f"{host}#show running-config\nBuilding configuration...\n\n{mask_secrets(config)}\n"
+
+
+def test_cli_lint_identifies_configs_by_hostname_never_by_file_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 17 item 7: evidence files all named show_running-config.txt gave a false all-clear."""
+    ev = tmp_path / "ev"
+    for host, config in (("BR12", BR12), ("HQ", HQ_NO_KEY)):
+        (ev / host).mkdir(parents=True)
+        (ev / host / "show_running-config.txt").write_text(_evidence(config, host))
+    renamed = tmp_path / "renamed"
+    renamed.mkdir()
+    (renamed / "BR12.cfg").write_text(BR12)
+    (renamed / "HQ.cfg").write_text(HQ_NO_KEY)
+    (renamed / "a.txt").write_text(HQ_NO_KEY)  # any name: the hostname line says HQ
+    (renamed / "b.txt").write_text(BR12)
+
+    in_folders = _lint_json(
+        capsys, ev / "BR12" / "show_running-config.txt", ev / "HQ" / "show_running-config.txt"
+    )
+    assert in_folders[0] == 1
+    assert [f[:3] for f in in_folders[1]] == [("FO_PEER_REJECTS_BACKUP", "BR12", "198.51.100.2")]
+    assert _lint_json(capsys, renamed / "BR12.cfg", renamed / "HQ.cfg") == in_folders
+    assert _lint_json(capsys, renamed / "a.txt", renamed / "b.txt") == in_folders
+    assert _lint_json(capsys, ev) == in_folders  # the evidence folder itself
+
+
+def test_cli_lint_without_hostname_uses_the_evidence_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for host, config in (("BR12", BR12), ("HQ", HQ_NO_KEY)):
+        (tmp_path / host).mkdir()
+        headless = config.replace(f"hostname {host}\n", "")
+        (tmp_path / host / "show_running-config.txt").write_text(headless)
+    code, found = _lint_json(capsys, tmp_path)
+    assert code == 1 and [f[:2] for f in found] == [("FO_PEER_REJECTS_BACKUP", "BR12")]
+
+
+def test_cli_lint_refuses_the_same_router_twice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "one.cfg").write_text(BR12)
+    (tmp_path / "two.cfg").write_text(BR12)
+    code = main(["failover", "lint", str(tmp_path / "one.cfg"), str(tmp_path / "two.cfg")])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 3
+    assert "BR12: two configurations given" in err and "one.cfg" in err and "two.cfg" in err
