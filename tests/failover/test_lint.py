@@ -159,7 +159,10 @@ def test_cli_lint_files_json_and_exit_code(
     assert main(["failover", "lint", str(tmp_path / "BR12.cfg"), str(tmp_path / "HQ.cfg")]) == 0
 
 
-def _lint_json(capsys: pytest.CaptureFixture[str], *paths: Path) -> tuple[int, list[object]]:
+Found = tuple[str, str, str | None, list[str]]
+
+
+def _lint_json(capsys: pytest.CaptureFixture[str], *paths: Path) -> tuple[int, list[Found]]:
     code = main(["failover", "lint", *map(str, paths), "--format", "json"])
     found = json.loads(capsys.readouterr().out)["findings"]
     return code, [(f["code"], f["host"], f["peer"], f["evidence"]) for f in found]
