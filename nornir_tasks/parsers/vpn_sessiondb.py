@@ -56,7 +56,8 @@ from nornir_tasks.models.vpn_sessiondb import (
     VpnTunnel,
 )
 from nornir_tasks.parsers._common import table_lines, to_int
-from nornir_tasks.parsers.registry import ParseError, parser
+from nornir_tasks.parsers._unparsed import skip
+from nornir_tasks.parsers.registry import parser
 
 SUMMARY = "show vpn-sessiondb summary"
 L2L = "show vpn-sessiondb l2l"
@@ -133,8 +134,8 @@ def parse_vpn_sessiondb_summary(text: str) -> VpnSessionSummary:
     for line in table_lines(SUMMARY, text):
         if _NO_SESSIONS.match(line):
             continue
-        if not _summary_line(state, line) and not state.seen:
-            raise ParseError(SUMMARY, line, "not a line of this command's output")
+        if not _summary_line(state, line):
+            skip(line)
     n = state.numbers
     return VpnSessionSummary(
         sessions=tuple(state.sessions),
@@ -285,8 +286,8 @@ def parse_vpn_sessiondb_l2l(text: str) -> VpnSessionTable:
         if m := _SESSION_TYPE.match(line):
             session_type = session_type or m[1]
             continue
-        if not _l2l_line(sessions, line) and not sessions:
-            raise ParseError(L2L, line, "not a line of this command's output")
+        if not _l2l_line(sessions, line):
+            skip(line)
     built = tuple(_build(s) for s in sessions)
     # Duration is the last line every layout prints for a session before its tunnels.
     complete = all(s.duration is not None for s in built)
