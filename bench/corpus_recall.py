@@ -25,7 +25,7 @@ import yaml
 from nornir_tasks.checks import diagnose
 from nornir_tasks.diagnose import Capture, fleet_from_captures
 from nornir_tasks.models import to_jsonable
-from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
+from nornir_tasks.parsers import ParseError, UnknownCommandError, parse_result
 
 GOLDEN = Path(__file__).resolve().parents[1] / "tests" / "golden"
 THRESHOLD = 0.9
@@ -40,6 +40,7 @@ class Score:
     total: int
     refused: str | None
     missing: tuple[str, ...]
+    unparsed: int = 0  # lines the parser did not recognise
     cause: str | None = None  # the finding the author's diagnosis maps to
     cause_named: bool | None = None
 
@@ -114,26 +115,31 @@ def score(case: Path) -> Score:
     cause = (meta.get("diagnosed_cause") or {}).get("finding")
     named = _cause_named(case, cause) if cause else None
     try:
-        parsed = parse(command, (case / "raw.txt").read_text())
+        result = parse_result(command, (case / "raw.txt").read_text())
     except (ParseError, UnknownCommandError) as exc:
-        return Score(case.name, command, 0, len(values), str(exc)[:80], tuple(values), cause, named)
-    words, numbers = _index(parsed)
+        refused = str(exc)[:80]
+        return Score(case.name, command, 0, len(values), refused, tuple(values), 0, cause, named)
+    words, numbers = _index(result.value)
     missing = tuple(v for v in values if not _found(v, words, numbers))
-    return Score(
-        case.name, command, len(values) - len(missing), len(values), None, missing, cause, named
-    )
+    kept = len(values) - len(missing)
+    unparsed = result.unparsed_count
+    return Score(case.name, command, kept, len(values), None, missing, unparsed, cause, named)
 
 
 def _table(scores: list[Score], verbose: bool) -> list[str]:
-    lines = ["| case | command | values kept | refused | cause named |", "|---|---|---|---|---|"]
+    lines = [
+        "| case | command | values kept | lines not read | refused | cause named |",
+        "|---|---|---|---|---|---|",
+    ]
     for s in scores:
         cause = "" if s.cause is None else f"{s.cause}: {'yes' if s.cause_named else 'no'}"
         refused = s.refused or ""
         lines.append(
-            f"| {s.case} | `{s.command}` | {s.found}/{s.total} ({s.recall:.0%}) | {refused} | {cause} |"
+            f"| {s.case} | `{s.command}` | {s.found}/{s.total} ({s.recall:.0%}) | {s.unparsed} "
+            f"| {refused} | {cause} |"
         )
         if verbose and s.missing and not s.refused:
-            lines.append(f"|  | missing: {', '.join(s.missing[:12])} |  |  |  |")
+            lines.append(f"|  | missing: {', '.join(s.missing[:12])} |  |  |  |  |")
     return lines
 
 

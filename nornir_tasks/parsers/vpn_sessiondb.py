@@ -90,7 +90,6 @@ class _Summary:
     tunnels: list[VpnSummaryRow] = field(default_factory=list)
     top: tuple[int, str] | None = None  # (indent, name) of the last unindented row
     numbers: dict[str, int | None] = field(default_factory=dict)
-    seen: bool = False
 
 
 def _summary_row(state: _Summary, m: re.Match[str]) -> None:
@@ -110,7 +109,7 @@ def _summary_line(state: _Summary, line: str) -> bool:
     if _RULE.match(line) or _COLUMNS.match(line):
         return True
     if m := _SECTION.match(line):
-        state.section, state.top, state.seen = m[1], None, True
+        state.section, state.top = m[1], None
     elif m := _TOTAL.match(line):
         state.numbers["total"], state.numbers["cumulative"] = to_int(m[1]), to_int(m[2])
     elif m := _CAPACITY.match(line):
