@@ -59,6 +59,7 @@ class _Scan:
         self.detail = False
         self.in_legend = False
         self.orphan = False
+        self.wrapped_ike = False  # an IKE SA line whose "remote ..." half is on the next line
 
     def current(self) -> dict[str, Any]:
         if self.session is None:
@@ -149,13 +150,33 @@ def _session_id(scan: _Scan, m: re.Match[str]) -> None:
 
 
 # IKEv2 SA: local 2.2.2.2/500 remote 1.1.1.1/500 Active     (also "IKE SA:", "IKEv1 SA:")
-_IKE_SA = re.compile(r"(IKE(?:v[12])?) SA:\s*local\s+(\S+)\s+remote\s+(\S+)\s+(\S+)")
+# IKEv2 SA: local 2001:101:0:1::1/500                        (IPv6: "remote" wraps to the next line)
+_IKE_SA = re.compile(r"(IKE(?:v[12])?) SA:\s*local\s+(\S+)(?:\s+remote\s+(\S+)\s+(\S+))?\s*$")
+#         remote 2001:101:0:1::2/500 Active
+_IKE_SA_REMOTE = re.compile(r"remote\s+(\S+)\s+(\S+)\s*$")
+
+
+def _ike_sa_remote(scan: _Scan, m: re.Match[str]) -> None:
+    sas = scan.current()["ike_sas"]
+    if not scan.wrapped_ike or not sas:
+        scan.orphan = True
+        return
+    remote, remote_port = _split_port(m[1])
+    status = m[2]
+    sas[-1].update(
+        remote=remote,
+        remote_port=remote_port,
+        status=IkeSaStatus(status) if status in _IKE_STATUSES else IkeSaStatus.UNKNOWN,
+        status_text=status,
+    )
+    scan.wrapped_ike = False
 
 
 def _ike_sa(scan: _Scan, m: re.Match[str]) -> None:
     local, local_port = _split_port(m[2])
-    remote, remote_port = _split_port(m[3])
-    status = m[4]
+    remote, remote_port = _split_port(m[3]) if m[3] else ("", None)
+    status = m[4] or ""
+    scan.wrapped_ike = m[3] is None
     scan.current()["ike_sas"].append(
         {
             "version": m[1],
@@ -212,9 +233,10 @@ def _active_sas(scan: _Scan, m: re.Match[str]) -> None:
 
 # Inbound:  #pkts dec'ed 0 drop 0 life (KB/Sec) 0/0
 # Outbound: #pkts enc'ed 0 drop 0 life (KB/Sec) 0/0
+# Inbound:  #pkts dec'ed 449282 drop 0 life (KB/Sec) KB Vol Rekey Disabled/3060
 _TRAFFIC = re.compile(
     r"(Inbound|Outbound):\s*#pkts (?:dec|enc)'ed\s+(\d+)\s+drop\s+(\d+)\s+"
-    r"life \(KB/Sec\)\s+(\d+)/(\d+)"
+    r"life \(KB/Sec\)\s+(?:(\d+)|KB Vol Rekey Disabled)/(\d+)"
 )
 
 
@@ -232,7 +254,8 @@ def _traffic(scan: _Scan, m: re.Match[str]) -> None:
             "outbound_life_kb",
             "outbound_life_sec",
         )
-    flow.update(zip(keys, map(int, m.groups()[1:]), strict=True))
+    values = (int(v) if v is not None else None for v in m.groups()[1:])
+    flow.update(zip(keys, values, strict=True))
 
 
 _Handler = Callable[[_Scan, re.Match[str]], None]
@@ -245,6 +268,7 @@ _KINDS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     (_PEER, _peer),
     (_SESSION_ID, _session_id),
     (_IKE_SA, _ike_sa),
+    (_IKE_SA_REMOTE, _ike_sa_remote),
     (_CAPABILITIES, _capabilities),
     (_FLOW, _flow),
     (_ACTIVE_SAS, _active_sas),
@@ -291,5 +315,6 @@ def parse_crypto_session(text: str) -> CryptoSessionTable:
     """Parse the per-peer crypto sessions; the same interface may appear in several."""
     scan = _Scan()
     feed_lines(COMMAND, text, partial(_line, scan))
-    complete = not scan.orphan and all(_session_complete(s, scan.detail) for s in scan.sessions)
+    complete = not scan.orphan and not scan.wrapped_ike
+    complete = complete and all(_session_complete(s, scan.detail) for s in scan.sessions)
     return CryptoSessionTable(sessions=tuple(_build(s) for s in scan.sessions), complete=complete)

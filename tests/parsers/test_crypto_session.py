@@ -229,3 +229,32 @@ def test_empty_noise_and_errors() -> None:
         parse(
             "show crypto session", "interface: Tunnel0\n    Crypto map tag: x, local addr 1.1.1.1\n"
         )
+
+
+def test_ipv6_ikev2_sa_line_wrapped_before_remote() -> None:
+    """IOS-XE wraps an IPv6 'IKEv2 SA: local X' line; 'remote Y Active' follows on its own."""
+    raw = (GOLDEN / "genie_iosxe_crypto_session_interface_detail_ipv6_peer" / "raw.txt").read_text()
+    table = parse("show crypto session interface Tunnel2 detail", raw)
+    (sa,) = table.sessions[0].ike_sas
+    assert (sa.version, sa.session_id) == ("IKEv2", 395)
+    assert (sa.local, sa.remote, sa.remote_port, sa.status_text) == (
+        "2001:101:0:1::1",
+        "2001:101:0:1::2",
+        500,
+        "Active",
+    )
+    assert (sa.conn_id, sa.lifetime) == (1, "23:29:35")
+    assert table.complete
+    cut = raw[: raw.index("          remote 2001")]
+    assert not parse("show crypto session detail", cut).complete
+
+
+def test_kb_volume_rekey_disabled_lifetime() -> None:
+    raw = (GOLDEN / "genie_ios_crypto_session_detail_gre_isakmp_profile" / "raw.txt").read_text()
+    flow = parse("show crypto session detail", raw).sessions[0].ipsec_flows[0]
+    assert (flow.inbound_pkts_decrypted, flow.inbound_life_kb, flow.inbound_life_sec) == (
+        449282,
+        None,
+        3060,
+    )
+    assert flow.outbound_pkts_encrypted == 772730
