@@ -53,6 +53,7 @@ class Device:
     vty_counter: int = 0
     extras: dict[str, object] = field(default_factory=dict)
     drop_hooks: list[Callable[[], None]] = field(default_factory=list)
+    refuse_until: float = 0.0  # time.monotonic() before which new SSH sessions are cut at once
     _memo: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -81,6 +82,13 @@ class Device:
         parts += [f"{hours} hour{'s' * (hours != 1)}"] if hours or days else []
         parts.append(f"{minutes} minute{'s' * (minutes != 1)}")
         return ", ".join(parts)
+
+    def refuse_sessions(self, seconds: float) -> None:
+        """Cut every new SSH session for ``seconds`` of real time (a vty ACL, a busy box)."""
+        self.refuse_until = time.monotonic() + seconds
+
+    def refusing(self) -> bool:
+        return time.monotonic() < self.refuse_until
 
     # -- derived state -------------------------------------------------------------------
     def memo(self, name: str, key: Hashable, compute: Callable[[], T]) -> T:

@@ -31,6 +31,10 @@ class _DeviceAuth(asyncssh.SSHServer):
     def __init__(self, device: Device) -> None:
         self._device = device
 
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        if self._device.refusing():  # the client sees the connection closed before login
+            conn.abort()
+
     def begin_auth(self, username: str) -> bool:
         return True
 
