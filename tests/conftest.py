@@ -59,3 +59,9 @@ def _history_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     db = tmp_path_factory.mktemp("history") / "history.db"
     monkeypatch.setenv("VPNDIAG_HISTORY_DB", str(db))
     monkeypatch.delenv("VPNDIAG_CONFIG", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _ledger_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The debug/revert ledger of every test lives in a throwaway folder, never the user's."""
+    monkeypatch.setenv("VPNDIAG_STATE_DIR", str(tmp_path_factory.mktemp("ledger")))

@@ -1,29 +1,35 @@
-"""``capture_debug``: IKE debug for one peer, bounded in time, never left running.
+"""``capture_debug``: IKE debug for one peer, bounded in time, never left running unnoticed.
 
-The sequence is the one a careful engineer types: check CPU, set a conditional debug for
-the peer, turn on ``debug crypto isakmp`` (and ``ipsec``), optionally send interesting
-traffic, wait, read the new lines from the logging buffer, then ``undebug all`` and
-``no debug crypto condition all`` — in a ``finally``, so also on timeout, exception and
-Ctrl-C — and read ``show debugging`` back. If the session died, a new one does the cleanup.
+The sequence is the one a careful engineer types: check CPU, write the ledger entry, set a
+conditional debug for the peer, turn on ``debug crypto isakmp`` (and ``ipsec``), optionally
+send interesting traffic, wait (a ``stop`` event ends the wait early: Ctrl-C), read the new
+lines from the logging buffer, then ``undebug all`` and ``no debug crypto condition all`` in
+a ``finally`` and read ``show debugging`` back. If the session died, new ones are tried a
+bounded number of times. Only a clean ``show debugging`` removes the ledger entry; otherwise
+it stays for the next run, which ``finish_open_debug`` serves.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from nornir.core.task import Result, Task
 
+from nornir_tasks.ledger import DEBUG, DebugEntry, Ledger, Owner, utc_iso
 from nornir_tasks.models.cpu import CpuUsage
-from nornir_tasks.models.debug import DebugCapture
+from nornir_tasks.models.debug import DebugCapture, DebugOrigin, DebugRecord
 from nornir_tasks.models.logs import LogStream
 from nornir_tasks.parsers import ParseError, parse
-from nornir_tasks.tasks.session import send
+from nornir_tasks.tasks.session import classify, send
 
 CLEANUP = ("undebug all", "no debug crypto condition all")
 DEFAULT_CPU_LIMIT = 60
+# Reconnects for the cleanup after the session died: waits before each new try, seconds.
+RETRY_DELAYS = (1.0, 2.0, 4.0)
 
 
 def debugging_is_clean(show_debugging: str) -> bool:
@@ -44,6 +50,12 @@ def _cpu_refusal(conn: Any, limit: int) -> str | None:
     if load > limit:
         return f"CPU at {load}% (limit {limit}%): debug not started"
     return None
+
+
+def _refusal(conn: Any, limit: int, stop: threading.Event | None) -> str | None:
+    if stop is not None and stop.is_set():
+        return "interrupted (Ctrl-C) before the debug started: not started"
+    return _cpu_refusal(conn, limit)
 
 
 def _log_lines(conn: Any) -> list[str]:
@@ -67,6 +79,21 @@ def cleanup(conn: Any) -> bool:
     return debugging_is_clean(send(conn, "show debugging"))
 
 
+def _session(task: Task) -> Any:
+    conn = task.host.get_connection("netmiko", task.nornir.config)
+    if not conn.check_enable_mode():
+        conn.enable()
+    return conn
+
+
+def _waiter(
+    wait: Callable[[float], None] | None, stop: threading.Event | None
+) -> Callable[[float], object]:
+    if wait is not None:
+        return wait
+    return (stop or threading.Event()).wait  # Ctrl-C sets ``stop``: the wait ends at once
+
+
 def capture_debug(
     task: Task,
     peer: str | Sequence[str],
@@ -75,55 +102,153 @@ def capture_debug(
     kinds: Sequence[str] = ("isakmp", "ipsec"),
     cpu_limit: int = DEFAULT_CPU_LIMIT,
     read_timeout: float = 30.0,
-    wait: Callable[[float], None] = time.sleep,
+    wait: Callable[[float], None] | None = None,
+    stop: threading.Event | None = None,
+    ledger: Ledger | None = None,
+    run: str = "vpndiag",
+    retry_delays: Sequence[float] = RETRY_DELAYS,
 ) -> Result:
     """Capture IKE/IPsec debug for ``peer`` (one address, or several: one condition each,
     one bounded wait for all) on one host (see the module docstring)."""
     peers = (peer,) if isinstance(peer, str) else tuple(peer)
-    host = task.host
-    conn = host.get_connection("netmiko", task.nornir.config)
-    if not conn.check_enable_mode():
-        conn.enable()
-    refused = _cpu_refusal(conn, cpu_limit)
+    host, conn = task.host, _session(task)
+    refused = _refusal(conn, cpu_limit, stop)
     if refused is not None:
         capture = DebugCapture(
             host.name, peers[0], (), (), refused=refused, cleanup_verified=True, peers=peers
         )
         return Result(host=host, result=capture, failed=False)
     before = _log_lines(conn)
+    ledger = ledger or Ledger()
+    entry = DebugEntry(host.name, peers, tuple(kinds), time.time(), seconds, Owner(run=run))
+    ledger.record(entry)  # before the first debug command: a kill -9 from here on is seen
     lines: list[str] = []
     error: str | None = None
-    clean = False
     try:
-        for address in peers:
-            send(conn, f"debug crypto condition peer ipv4 {address}")
-        for kind in kinds:
-            send(conn, f"debug crypto {kind}")
-        if trigger:
-            send(conn, trigger, read_timeout=read_timeout)
-        wait(seconds)
-        lines = _new_lines(before, _log_lines(conn))
+        lines, error = _debug_window(
+            conn, entry, trigger, read_timeout, _waiter(wait, stop), before
+        )
     except Exception as exc:  # recorded; Ctrl-C still propagates after the cleanup below
         error = f"{type(exc).__name__}: {exc}".strip()
     finally:
-        clean = _cleanup_anyhow(task, conn)
-    capture = DebugCapture(
-        host.name, peers[0], tuple(lines), _events(lines), None, error, clean, peers
-    )
+        clean, note = _cleanup_anyhow(task, conn, retry_delays)
+        _settle(ledger, host.name, clean)
+    capture = _captured(entry, lines, error, clean, note)
     return Result(host=host, result=capture, failed=bool(error) or not clean)
 
 
-def _cleanup_anyhow(task: Task, conn: Any) -> bool:
-    """Clean up on this session; if it is gone, open a fresh one and clean up there."""
+def _debug_window(
+    conn: Any,
+    entry: DebugEntry,
+    trigger: str | None,
+    read_timeout: float,
+    wait: Callable[[float], object],
+    before: list[str],
+) -> tuple[list[str], str | None]:
+    """Debug on, the bounded wait, the new log lines; (lines, why it stopped early)."""
+    for address in entry.conditions:
+        send(conn, f"debug crypto condition peer ipv4 {address}")
+    for kind in entry.kinds:
+        send(conn, f"debug crypto {kind}")
+    if trigger:
+        send(conn, trigger, read_timeout=read_timeout)
+    if wait(entry.bound_s) is True:  # ``Event.wait`` returns True when stopped (Ctrl-C)
+        return [], "interrupted (Ctrl-C): debug stopped early"
+    return _new_lines(before, _log_lines(conn)), None
+
+
+def _captured(
+    entry: DebugEntry, lines: list[str], error: str | None, clean: bool, note: str
+) -> DebugCapture:
+    on_for = round(time.time() - entry.started_wall, 1) if clean else None
+    return DebugCapture(
+        entry.host,
+        entry.conditions[0],
+        tuple(lines),
+        _events(lines),
+        error=error,
+        cleanup_verified=clean,
+        peers=entry.conditions,
+        kinds=entry.kinds,
+        started=entry.started,
+        seconds_on=on_for,
+        cleanup_note=note,
+    )
+
+
+def _settle(ledger: Ledger, host: str, clean: bool) -> None:
+    """Verified clean: the entry goes; otherwise it stays on disk for the next run."""
+    if clean:
+        ledger.close(DEBUG, host)
+    else:
+        ledger.release(DEBUG, host)
+
+
+def _cleanup_anyhow(task: Task, conn: Any, delays: Sequence[float]) -> tuple[bool, str]:
+    """Clean up on this session; if it is gone, on new ones, a bounded number of times."""
     try:
-        return cleanup(conn)
-    except Exception:  # the session died: clean up over a new one
+        return _verified(cleanup(conn))
+    except Exception as exc:  # the session died: clean up over a new one
+        _, lost = classify(exc)
+    clean, note = cleanup_over_new_session(task, delays)
+    return clean, f"session lost ({lost}); {note}"
+
+
+def _verified(clean: bool) -> tuple[bool, str]:
+    return clean, "" if clean else "show debugging still lists a debug after undebug all"
+
+
+def cleanup_over_new_session(task: Task, delays: Sequence[float]) -> tuple[bool, str]:
+    """Open a fresh session (retrying after each of ``delays``) and clean up there."""
+    reason = ""
+    for attempt, delay in enumerate((0.0, *delays), 1):
         with contextlib.suppress(Exception):
             task.host.close_connection("netmiko")
-    fresh = task.host.get_connection("netmiko", task.nornir.config)
-    if not fresh.check_enable_mode():
-        fresh.enable()
-    return cleanup(fresh)
+        time.sleep(delay)
+        try:
+            clean, note = _verified(cleanup(_session(task)))
+        except Exception as exc:  # refused, timed out, dropped again: try again
+            _, reason = classify(exc)
+            continue
+        return clean, note or f"cleaned up over a new session (try {attempt})"
+    tries = len(delays) + 1
+    return False, f"cleanup impossible: {tries} new sessions failed, the last: {reason}"
+
+
+def finish_open_debug(
+    task: Task, ledger: Ledger | None = None, retry_delays: Sequence[float] = RETRY_DELAYS
+) -> Result:
+    """Finish the ledger entry an earlier run left for this host: clean up, verify, say so.
+
+    The result is a ``DebugRecord``, or None when the host has no open entry.
+    """
+    ledger = ledger or Ledger()
+    entry = ledger.get(DEBUG, task.host.name)
+    if not isinstance(entry, DebugEntry):
+        return Result(host=task.host, result=None)
+    if ledger.owned_elsewhere(entry):
+        note = f"in progress in {entry.owner.describe()}: left alone"
+        return Result(host=task.host, result=_earlier(entry, False, note, DebugOrigin.OTHER_RUN))
+    clean, note = cleanup_over_new_session(task, retry_delays)
+    if clean:
+        ledger.close(DEBUG, task.host.name)
+    left = f"left on by {entry.owner.describe()}"
+    record = _earlier(entry, clean, f"{left}; {note}", DebugOrigin.EARLIER_RUN)
+    return Result(host=task.host, result=record, failed=not clean)
+
+
+def _earlier(entry: DebugEntry, clean: bool, note: str, origin: DebugOrigin) -> DebugRecord:
+    started = entry.started_wall
+    return DebugRecord(
+        host=entry.host,
+        conditions=tuple(f"peer ipv4 {p}" for p in entry.conditions),
+        kinds=entry.kinds,
+        started=utc_iso(started) if started else "",
+        seconds=round(time.time() - started, 1) if clean and started else None,
+        cleanup_verified=clean,
+        origin=origin,
+        note=note,
+    )
 
 
 def _events(lines: list[str]) -> tuple[Any, ...]:
