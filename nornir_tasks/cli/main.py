@@ -6,6 +6,7 @@ Exit codes: 0 healthy, 1 findings at or above --fail-on, 2 hosts unreachable or 
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -59,6 +60,9 @@ cli.add_command(schedule)
 
 
 def main(argv: list[str] | None = None) -> int:
+    # paramiko's transport thread logs each failed handshake as an ERROR traceback on stderr;
+    # vpndiag classifies and reports the failure itself (one line per host).
+    logging.getLogger("paramiko").addHandler(logging.NullHandler())
     try:
         cli.main(args=argv, prog_name="vpndiag", standalone_mode=False)
     except click.exceptions.Abort:

@@ -19,6 +19,7 @@ from rich.console import Console
 
 from nornir_tasks.checks import registered_codes
 from nornir_tasks.cli import exit_codes
+from nornir_tasks.cli.interrupt import INTERRUPTED, OrderlyInterrupt
 from nornir_tasks.cli.recording import Recording
 from nornir_tasks.cli.terminal import fleet_progress, print_checks, print_report
 from nornir_tasks.evidence import save_evidence
@@ -204,8 +205,9 @@ def load(name: str, allow_changes: bool = False) -> Playbook:
 
 
 def exit_code(report: RunReport, fail_on: Severity) -> int:
-    """2 when a host was not reached, else 1 on a finding at ``fail_on`` or a failed check."""
-    if report.failed_hosts():
+    """2 when a host was not reached or a debug cleanup was not verified, else 1 on a finding
+    at ``fail_on`` or a failed check."""
+    if report.failed_hosts() or report.debug_left_on():
         return exit_codes.HOSTS_FAILED
     if report.findings_at_or_above(fail_on):
         return exit_codes.FINDINGS
@@ -266,8 +268,10 @@ def execute(
         )
     table = reporting.fmt == "table" and not reporting.quiet
     progress_console = err if reporting.fmt != "table" else console
+    guard = OrderlyInterrupt(err)
     try:
-        with fleet_progress(progress_console, len(nr.inventory.hosts)) as progress:
+        with guard, fleet_progress(progress_console, len(nr.inventory.hosts)) as progress:
+            options = replace(options, stop=guard.stop)
             if table:
                 options = replace(options, progress=progress.phase)
             run = run_playbook(nr, playbook, options)
@@ -287,7 +291,7 @@ def execute(
             print_checks(console, report)
     elif reporting.fmt != "table":
         click.echo(render(report, reporting.fmt))
-    code = exit_code(report, fail_on)
+    code = INTERRUPTED if guard.interrupted else exit_code(report, fail_on)
     if recording is not None:
         recording.notify()
     if after is not None:

@@ -31,7 +31,7 @@ from nornir_tasks.models.collection import HostStatus
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.models.report import HostReport, RunReport, TunnelFindings
 from nornir_tasks.reports.redact import redact_report
-from nornir_tasks.reports.wording import finding_verdict, headline, tunnel_label
+from nornir_tasks.reports.wording import debug_line, finding_verdict, headline, tunnel_label
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold red",
@@ -153,6 +153,14 @@ def _failed_checks(report: RunReport) -> list[RenderableType]:
     return [table]
 
 
+def _debug(report: RunReport) -> list[RenderableType]:
+    """Every debug of the run (or finished by it): router, conditions, how long, cleanup."""
+    if not report.debug:
+        return []
+    lines = [Text(debug_line(d), "bold red" if d.left_on else "") for d in report.debug]
+    return [Text("Debug:", "bold"), *lines]
+
+
 def report_renderables(
     report: RunReport, only_failed: bool = False, width: int = 80
 ) -> list[RenderableType]:
@@ -162,6 +170,7 @@ def report_renderables(
     parts: list[RenderableType] = [summary_table(report, only_failed, width)]
     parts += [tunnel_panel(t) for t in report.problem_tunnels()]
     parts += [unreached_panel(h) for h in report.failed_hosts()]
+    parts += _debug(report)
     parts += _failed_checks(report)
     if not only_failed:
         parts += _notes(report)

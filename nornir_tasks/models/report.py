@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from nornir_tasks.models.collection import HostStatus
+from nornir_tasks.models.debug import DebugRecord
 from nornir_tasks.models.findings import Finding, Severity
 
 # Reached hosts; every other status means nothing (or not enough) was collected.
@@ -163,6 +164,11 @@ class RunReport:
     tool_version: str
     hosts: tuple[HostReport, ...]
     history: tuple[TunnelState, ...] = ()
+    debug: tuple[DebugRecord, ...] = ()  # every debug this run started or finished
+
+    def debug_left_on(self) -> tuple[DebugRecord, ...]:
+        """Debugs whose cleanup was not verified: the run is incomplete (exit 2)."""
+        return tuple(d for d in self.debug if d.left_on)
 
     @property
     def findings(self) -> tuple[Finding, ...]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -42,6 +43,7 @@ from nornir_tasks.checks.evidence import HostEvidence
 from nornir_tasks.checks.other_end import explained_at_peer
 from nornir_tasks.checks.thresholds import threshold_findings
 from nornir_tasks.checks.tunnels import TunnelState, tunnels
+from nornir_tasks.ledger import Ledger
 from nornir_tasks.models.collection import CommandOutput, HostCollection, HostStatus, OutputStatus
 from nornir_tasks.models.debug import DebugCapture
 from nornir_tasks.models.findings import Finding, Severity
@@ -51,6 +53,12 @@ from nornir_tasks.models.smtp import TOOL_SOURCE, SmtpResult
 from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
 from nornir_tasks.playbooks import smtp_phase
 from nornir_tasks.playbooks.assertions import evaluate
+from nornir_tasks.playbooks.debug_ledger import (
+    debug_section,
+    finish_open_debugs,
+    left_on_findings,
+    mark_left_on,
+)
 from nornir_tasks.playbooks.model import Assertion, Playbook, SmtpSection, WaitUntil
 from nornir_tasks.tasks.collect import collect_crypto_state, collection_of
 from nornir_tasks.tasks.debug import capture_debug
@@ -81,6 +89,8 @@ class RunOptions:
     # Triage: only these peers' tunnels are reported and debugged (host-wide findings stay).
     focus: frozenset[str] | None = None
     debug_always: bool = False  # debug the tunnels not up even when a finding explains them
+    stop: threading.Event | None = None  # set (Ctrl-C): the debug wait ends, cleanup starts
+    ledger: Ledger | None = None  # default: the user's (``$VPNDIAG_STATE_DIR``)
 
 
 @dataclass(frozen=True)
@@ -245,15 +255,13 @@ def debug_targets(
     return list(dict.fromkeys(pairs))[:limit]
 
 
-def _debug_one(
-    task: Task,
-    peers: dict[str, list[str]],
-    seconds: float,
-    cpu_limit: int,
-    sleep: Callable[[float], None],
-) -> Result:
+def _debug_one(task: Task, peers: dict[str, list[str]], opts: RunOptions, **kwargs: Any) -> Result:
+    # The default clock sleeps on the stop event, so Ctrl-C ends the wait at once.
+    wait = None if opts.sleep is time.sleep else opts.sleep
     mine = peers[task.host.name]
-    return capture_debug(task, peer=mine, seconds=seconds, cpu_limit=cpu_limit, wait=sleep)
+    return capture_debug(
+        task, mine, wait=wait, stop=opts.stop, ledger=opts.ledger, run=opts.title or "", **kwargs
+    )
 
 
 # -- the report -------------------------------------------------------------------------------
@@ -349,6 +357,10 @@ def run_playbook(nr: Nornir, playbook: Playbook, options: RunOptions | None = No
     started = _now()
     clock_start = time.monotonic()
     selected = _select(nr, playbook)
+    opts = replace(opts, ledger=opts.ledger or Ledger())
+    assert opts.ledger is not None
+    # Debug an earlier run left on (killed, cut off) is finished first, and reported.
+    finished = finish_open_debugs(selected, opts.ledger, opts.progress)
     read_timeout = opts.read_timeout or playbook.collect.read_timeout
     fail_on = opts.fail_on or Severity(playbook.fail_on)
 
@@ -416,11 +428,14 @@ def run_playbook(nr: Nornir, playbook: Playbook, options: RunOptions | None = No
                 findings = [f for f in findings if f.peer is None or f.peer in opts.focus]
 
     findings += threshold_findings(fleet, playbook.thresholds.cpu_percent)
+    debugged = debug_section(finished, captures)
+    findings += left_on_findings(debugged)
+    collected = mark_left_on(collected, debugged)
     if select:
         findings = [*findings, *explained_at_peer(fleet, findings)]
     smtp_checks: dict[str, list[CheckResult]] = {}
     tool_report: HostReport | None = None
-    if playbook.smtp is not None:
+    if playbook.smtp is not None and not (opts.stop and opts.stop.is_set()):
         reached_nr = selected.filter(F(name__any=_reached(collected)))
         smtp_found, smtp_checks = _smtp(reached_nr, playbook.smtp, opts, fail_on)
         findings = [*findings, *smtp_found]
@@ -452,6 +467,7 @@ def run_playbook(nr: Nornir, playbook: Playbook, options: RunOptions | None = No
         duration_s=round(time.monotonic() - clock_start, 3),
         tool_version=__version__,
         hosts=tuple(hosts),
+        debug=debugged,
     )
     return PlaybookRun(
         report,
@@ -529,9 +545,9 @@ def _escalate(
         opts.progress,
         _debug_one,
         peers=peers,
+        opts=opts,
         seconds=seconds,
         cpu_limit=playbook.debug.cpu_limit,
-        sleep=opts.sleep,
     )
     return [v for v in values.values() if isinstance(v, DebugCapture)]
 

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from nornir_tasks.models.debug import DebugRecord
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.models.report import (
     CheckResult,
@@ -75,6 +76,19 @@ def _tunnel_state(state: TunnelState) -> dict[str, Any]:
     return {"host": state.host, "peer": state.peer, "state": str(state.state), "at": state.at}
 
 
+def _debug(record: DebugRecord) -> dict[str, Any]:
+    return {
+        "host": record.host,
+        "origin": str(record.origin),
+        "kinds": list(record.kinds),
+        "conditions": list(record.conditions),
+        "started": record.started or None,
+        "seconds": record.seconds,
+        "cleanup_verified": record.cleanup_verified,
+        "note": record.note,
+    }
+
+
 def _summary(report: RunReport) -> dict[str, Any]:
     return {
         "hosts": len(report.hosts),
@@ -104,6 +118,7 @@ def report_to_dict(report: RunReport) -> dict[str, Any]:
         "hosts": [_host(h) for h in report.hosts],
         "findings": [finding_to_dict(f) for f in report.findings],
         "history": [_tunnel_state(s) for s in report.history],
+        "debug": [_debug(d) for d in report.debug],
     }
 
 

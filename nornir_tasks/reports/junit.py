@@ -21,7 +21,7 @@ from nornir_tasks.models.report import (
     sorted_findings,
 )
 from nornir_tasks.reports.redact import redact_report
-from nornir_tasks.reports.wording import finding_verdict, host_error, tunnel_label
+from nornir_tasks.reports.wording import debug_line, finding_verdict, host_error, tunnel_label
 
 # Characters XML 1.0 cannot carry (a truncated output may hold them): replaced, not dropped.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -115,12 +115,30 @@ def _add_suite(root: ET.Element, report: RunReport, host: HostReport) -> None:
         suite.set(key, value)
 
 
+def _add_debug_suite(root: ET.Element, report: RunReport) -> None:
+    """One testcase per debug: in error when its cleanup was not verified."""
+    if not report.debug:
+        return
+    suite = _sub(root, "testsuite", name="debug")
+    suite.set("timestamp", report.started)
+    for record in report.debug:
+        case = _sub(suite, "testcase", classname=f"debug.{record.host}", name="debug cleanup")
+        line = debug_line(record)
+        if record.left_on:
+            _sub(case, "error", line, message=line, type="DEBUG_LEFT_ON")
+        else:
+            _sub(case, "system-out", line)
+    for key, value in _counts(suite).items():
+        suite.set(key, value)
+
+
 def render_junit(report: RunReport) -> str:
     """The JUnit XML text (UTF-8 declaration, indented)."""
     report = redact_report(report)
     root = ET.Element("testsuites", {"name": _xml_text(report.title)})
     for host in report.hosts:
         _add_suite(root, report, host)
+    _add_debug_suite(root, report)
     for key, value in _counts(root).items():
         root.set(key, value)
     root.set("time", f"{report.duration_s:.3f}")

@@ -10,7 +10,15 @@ from collections.abc import Iterable
 from nornir_tasks.models.findings import Finding
 from nornir_tasks.models.report import HostReport, RunReport, TunnelFindings
 from nornir_tasks.reports.redact import redact_report
-from nornir_tasks.reports.wording import finding_verdict, headline, host_error, tunnel_label
+from nornir_tasks.reports.wording import (
+    debug_cleanup,
+    debug_duration,
+    debug_what,
+    finding_verdict,
+    headline,
+    host_error,
+    tunnel_label,
+)
 
 # Characters that would otherwise start emphasis, links, inline HTML or break a table cell.
 _SPECIAL = re.compile(r"([\\`*\[\]<>|])")
@@ -135,6 +143,26 @@ def _notes(report: RunReport) -> list[str]:
     return ["## Notes", "", *items]
 
 
+def _debug(report: RunReport) -> list[str]:
+    if not report.debug:
+        return []
+    header = [_row(["Router", "Debug", "Origin", "On for", "Cleanup", "Note"]), _row(["---"] * 6)]
+    rows = [
+        _row(
+            [
+                escape(d.host),
+                escape(debug_what(d)),
+                escape(str(d.origin)),
+                debug_duration(d),
+                f"**{debug_cleanup(d)}**" if d.left_on else debug_cleanup(d),
+                escape(d.note) or "-",
+            ]
+        )
+        for d in report.debug
+    ]
+    return ["## Debug", "", *header, *rows]
+
+
 def render_markdown(report: RunReport) -> str:
     """The Markdown report text (CommonMark + GitHub tables), secrets masked."""
     report = redact_report(report)
@@ -143,6 +171,7 @@ def render_markdown(report: RunReport) -> str:
         _hosts_table(report),
         _problems(report),
         _unreached(report),
+        _debug(report),
         _failed_checks(report),
         _notes(report),
     ]

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from nornir_tasks.models.collection import HostStatus
+from nornir_tasks.models.debug import DebugOrigin
 from nornir_tasks.models.findings import Severity, Step
 from nornir_tasks.models.report import CheckOutcome, TunnelStatus
 
@@ -81,6 +82,19 @@ TUNNEL_STATE_SCHEMA = _object(
     }
 )
 
+DEBUG_SCHEMA = _object(
+    {
+        "host": _STR,
+        "origin": {"enum": [o.value for o in DebugOrigin]},
+        "kinds": _LINES,
+        "conditions": _LINES,
+        "started": {"type": ["string", "null"], "format": "date-time"},
+        "seconds": {"type": ["number", "null"], "minimum": 0},
+        "cleanup_verified": {"type": "boolean"},
+        "note": _STR,
+    }
+)
+
 SUMMARY_SCHEMA = _object(
     {
         "hosts": _COUNT,
@@ -112,6 +126,7 @@ REPORT_SCHEMA: dict[str, Any] = {
             "hosts": {"type": "array", "items": {"$ref": "#/$defs/host"}},
             "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
             "history": {"type": "array", "items": {"$ref": "#/$defs/tunnel_state"}},
+            "debug": {"type": "array", "items": {"$ref": "#/$defs/debug"}},
         }
     ),
     "$defs": {
@@ -120,6 +135,7 @@ REPORT_SCHEMA: dict[str, Any] = {
         "finding": FINDING_SCHEMA,
         "check": CHECK_SCHEMA,
         "tunnel_state": TUNNEL_STATE_SCHEMA,
+        "debug": DEBUG_SCHEMA,
     },
 }
 
@@ -159,7 +175,8 @@ def _validate(value: Any, schema: Mapping[str, Any], root: Mapping[str, Any], at
         return [f"{at}: {value!r} is not {schema['const']!r}"]
     if "enum" in schema and value not in schema["enum"]:
         return [f"{at}: {value!r} is not one of {schema['enum']}"]
-    if "minimum" in schema and value < schema["minimum"]:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if "minimum" in schema and number and value < schema["minimum"]:
         return [f"{at}: {value!r} is below {schema['minimum']}"]
     if isinstance(value, dict):
         return _validate_object(value, schema, root, at)

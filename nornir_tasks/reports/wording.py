@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nornir_tasks.models.debug import DebugOrigin, DebugRecord
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.models.report import HostReport, RunReport
 
@@ -45,6 +46,35 @@ def headline(report: RunReport) -> str:
         return f"{verdict}: findings {counts}; {hosts}"
     tunnels = f"{report.tunnels_up}/{report.tunnels_total} tunnels up"
     return f"{verdict}: findings {counts}; {hosts}; {tunnels}"
+
+
+def debug_what(record: DebugRecord) -> str:
+    """``isakmp, ipsec for peer ipv4 203.0.113.30``: which debug, under which conditions."""
+    kinds = ", ".join(record.kinds) or "crypto (kinds unknown)"
+    conditions = ", ".join(record.conditions) or "conditions unknown"
+    return f"{kinds} for {conditions}"
+
+
+def debug_duration(record: DebugRecord) -> str:
+    """How long the debug was on: ``12.5 s``, or ``unknown`` when its end was never seen."""
+    return "unknown" if record.seconds is None else f"{record.seconds:.1f} s"
+
+
+def debug_cleanup(record: DebugRecord) -> str:
+    """``verified``, ``NOT VERIFIED`` (debug may still run), or ``owned by another run``."""
+    if record.origin is DebugOrigin.OTHER_RUN:
+        return "another run owns it"
+    return "verified" if record.cleanup_verified else "NOT VERIFIED"
+
+
+def debug_line(record: DebugRecord) -> str:
+    """The debug of one router in one line, for the text formats."""
+    origin = "" if record.origin is DebugOrigin.THIS_RUN else f" ({record.origin})"
+    line = (
+        f"{record.host}{origin}: debug crypto {debug_what(record)}; "
+        f"on {debug_duration(record)}; cleanup {debug_cleanup(record)}"
+    )
+    return f"{line}; {record.note}" if record.note else line
 
 
 def host_error(host: HostReport) -> str:
