@@ -9,50 +9,17 @@ and the run exits 2 (it is incomplete: the router is not as the run found it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from nornir.core import Nornir
-from nornir.core.filter import F
-
-from nornir_tasks.ledger import DEBUG, Ledger
 from nornir_tasks.models.collection import HostCollection, HostStatus
-from nornir_tasks.models.debug import DebugCapture, DebugOrigin, DebugRecord
+from nornir_tasks.models.debug import DebugCapture, DebugRecord
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
-from nornir_tasks.tasks.debug import CLEANUP, finish_open_debug
-from nornir_tasks.tasks.session import classify
+from nornir_tasks.tasks.debug import CLEANUP, finish_open_debugs
+
+__all__ = ["debug_section", "finish_open_debugs", "left_on_findings", "mark_left_on"]
 
 LEFT_ON = "DEBUG_LEFT_ON"
-HostDone = Callable[[str, bool], None]
-
-
-def finish_open_debugs(
-    nr: Nornir, ledger: Ledger, progress: Callable[[str, int], HostDone] | None = None
-) -> list[DebugRecord]:
-    """Clean up (and verify) the debug earlier runs left open on the hosts of ``nr``."""
-    open_hosts = [h for h in ledger.hosts(DEBUG) if h in nr.inventory.hosts]
-    if not open_hosts:
-        return []
-    done = progress("undebug", len(open_hosts)) if progress else None
-    results = nr.filter(F(name__any=open_hosts)).run(
-        task=finish_open_debug, ledger=ledger, name="finish open debug"
-    )
-    records: list[DebugRecord] = []
-    for host, multi in sorted(results.items()):
-        value = multi[0].result if len(multi) else None
-        if isinstance(value, DebugRecord):
-            records.append(value)
-        elif len(multi) and multi[0].exception is not None:
-            records.append(_not_finished(host, multi[0].exception))
-        if done is not None:
-            done(host, bool(records) and records[-1].cleanup_verified)
-    return records
-
-
-def _not_finished(host: str, exc: BaseException) -> DebugRecord:
-    _, reason = classify(exc)
-    note = f"left on by an earlier run; cleanup failed: {reason}"
-    return DebugRecord(host, (), (), "", None, False, DebugOrigin.EARLIER_RUN, note)
 
 
 def debug_section(

@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from nornir.core import Nornir
+from nornir.core.filter import F
 from nornir.core.task import Result, Task
 
 from nornir_tasks.ledger import DEBUG, DebugEntry, Ledger, Owner, utc_iso
@@ -30,6 +32,7 @@ CLEANUP = ("undebug all", "no debug crypto condition all")
 DEFAULT_CPU_LIMIT = 60
 # Reconnects for the cleanup after the session died: waits before each new try, seconds.
 RETRY_DELAYS = (1.0, 2.0, 4.0)
+HostDone = Callable[[str, bool], None]
 
 
 def debugging_is_clean(show_debugging: str) -> bool:
@@ -249,6 +252,35 @@ def _earlier(entry: DebugEntry, clean: bool, note: str, origin: DebugOrigin) -> 
         origin=origin,
         note=note,
     )
+
+
+def finish_open_debugs(
+    nr: Nornir, ledger: Ledger, progress: Callable[[str, int], HostDone] | None = None
+) -> list[DebugRecord]:
+    """Clean up (and verify) the debug earlier runs left open on the hosts of ``nr``."""
+    open_hosts = [h for h in ledger.hosts(DEBUG) if h in nr.inventory.hosts]
+    if not open_hosts:
+        return []
+    done = progress("undebug", len(open_hosts)) if progress else None
+    results = nr.filter(F(name__any=open_hosts)).run(
+        task=finish_open_debug, ledger=ledger, name="finish open debug"
+    )
+    records: list[DebugRecord] = []
+    for host, multi in sorted(results.items()):
+        value = multi[0].result if len(multi) else None
+        if isinstance(value, DebugRecord):
+            records.append(value)
+        elif len(multi) and multi[0].exception is not None:
+            records.append(_not_finished(host, multi[0].exception))
+        if done is not None:
+            done(host, bool(records) and records[-1].cleanup_verified)
+    return records
+
+
+def _not_finished(host: str, exc: BaseException) -> DebugRecord:
+    _, reason = classify(exc)
+    note = f"left on by an earlier run; cleanup failed: {reason}"
+    return DebugRecord(host, (), (), "", None, False, DebugOrigin.EARLIER_RUN, note)
 
 
 def _events(lines: list[str]) -> tuple[Any, ...]:
