@@ -48,6 +48,8 @@ class Track:
     first_hop_interface: str | None
     members: tuple[str, ...]  # list tracks: "object 1 Up", "object 2 weight 10 Down"
     tracked_by: tuple[str, ...]  # "Static IP Routing 0", "HSRP Ethernet0/0 3", "EEM 1"
+    threshold_down: int | None = None  # "Metric threshold down 255 up 254" (route metric, lists)
+    threshold_up: int | None = None
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,8 @@ COMMAND = "show track"
 
 # Track 34
 _TRACK = re.compile(r"^Track (\d+)\s*$")
-# IP SLA 34 state / IP SLA 1 reachability
-_SLA = re.compile(r"^IP SLA (\d+)(?: (state|reachability))?$", re.I)
+# IP SLA 34 state / IP SLA 1 reachability / Response Time Reporter 1 reachability (IOS 12.x "rtr")
+_SLA = re.compile(r"^(?:IP SLA|Response Time Reporter|RTR) (\d+)(?: (state|reachability))?$", re.I)
 # Interface GigabitEthernet0/0 line-protocol / Interface Ethernet0/1 ip routing
 _INTERFACE = re.compile(r"^Interface (\S+) (line-protocol|ip routing)$", re.I)
 # IP route 10.21.12.0 255.255.255.0 reachability / IP route 10.0.0.0 255.0.0.0 metric threshold
@@ -60,6 +60,8 @@ _DELAY = re.compile(r"^Delay(?: up (\d+(?:\.\d+)?) secs?)?,?(?: down (\d+(?:\.\d
 _RETURN_CODE = re.compile(r"^Latest operation return code: (.+)$")
 # Latest RTT (millisecs) 16
 _RTT = re.compile(r"^Latest RTT \(millisecs\) (\d+)")
+# Metric threshold down 255 up 254 / Threshold down 10 up 20
+_THRESHOLD = re.compile(r"^(?:Metric )?[Tt]hreshold down (\d+)%? up (\d+)%?$")
 # First-hop interface is unknown (was Ethernet1/0)
 _FIRST_HOP = re.compile(r"^First-hop interface is (.+)$")
 # object 1 Up / object 2 weight 10 Down / object 3 not Up
@@ -91,6 +93,8 @@ class _Block:
     delay_down_s: float | None = None
     return_code: str | None = None
     rtt_ms: int | None = None
+    threshold_down: int | None = None
+    threshold_up: int | None = None
     first_hop: str | None = None
     members: list[str] = field(default_factory=list)
     tracked_by: list[str] | None = None
@@ -112,6 +116,8 @@ class _Block:
             return_code=self.return_code,
             rtt_ms=self.rtt_ms,
             first_hop_interface=self.first_hop,
+            threshold_down=self.threshold_down,
+            threshold_up=self.threshold_up,
             members=tuple(self.members),
             tracked_by=tuple(self.tracked_by or ()),
         )
@@ -156,6 +162,8 @@ def _read_line(block: _Block, line: str) -> None:
         block.rtt_ms = to_int(m[1])
     elif m := _FIRST_HOP.match(line):
         block.first_hop = m[1]
+    elif m := _THRESHOLD.match(line):
+        block.threshold_down, block.threshold_up = int(m[1]), int(m[2])
     elif line == "Tracked by:":
         block.tracked_by = []
     elif block.tracked_by is not None:

@@ -155,3 +155,19 @@ def test_brief_layout_from_a_capture() -> None:
     assert table.complete
     cut = parse("show track brief", _raw(case)[: _raw(case).rindex("boolean")])
     assert 4 not in cut.tracks and not cut.complete
+
+
+def test_classic_rtr_track_is_an_sla_track() -> None:
+    """IOS 12.x 'track 1 rtr 1 reachability' prints 'Response Time Reporter 1 reachability'."""
+    track = parse("show track", _raw("infobozk_ios_track_rtr_reachability_up")).tracks[1]
+    assert (track.kind, track.object, track.mode) == (TrackKind.IP_SLA, "1", "reachability")
+    assert (track.state, track.changes, track.rtt_ms) == (TrackState.UP, 1, 24)
+    down = parse("show track 1", _raw("infobozk_ios_track_rtr_reachability_down")).tracks[1]
+    assert (down.state, down.return_code, down.rtt_ms) == (TrackState.DOWN, "Timeout", None)
+
+
+def test_route_metric_threshold_values() -> None:
+    track = parse("show track", _raw("genie_iosxe_track_route_metric_threshold")).tracks[1]
+    assert (track.kind, track.mode) == (TrackKind.IP_ROUTE, "metric threshold")
+    assert (track.threshold_down, track.threshold_up) == (255, 254)
+    assert (track.delay_up_s, track.delay_down_s) == (2.0, 1.0)
