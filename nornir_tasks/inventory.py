@@ -1,4 +1,5 @@
-"""Inventory helpers: credentials from the environment, never from files in the repository.
+"""Inventory helpers: credentials from the environment, never from files in the repository;
+the host fields checked before any session opens.
 
 Nornir calls ``credentials_from_env`` for every host when an inventory's ``config.yaml`` names
 it as ``transform_function: vpndiag_credentials`` (registered through an entry point).
@@ -10,6 +11,10 @@ import os
 from typing import Any
 
 from nornir.core.inventory import ConnectionOptions, Host
+
+# Inventory platform names vpndiag reads (nornir_netmiko turns "ios" into netmiko's
+# cisco_ios; the napalm "ios" driver covers IOS-XE); a netmiko-level override may say cisco_xe.
+SUPPORTED_PLATFORMS = ("ios", "cisco_ios", "cisco_xe", "cisco_asa")
 
 USERNAME_VAR = "VPNDIAG_USERNAME"
 PASSWORD_VAR = "VPNDIAG_PASSWORD"
@@ -53,3 +58,33 @@ def set_extras(host: Host, plugin: str, extras: dict[str, Any]) -> None:
         platform=merged.platform,
         extras=extras,
     )
+
+
+def host_problems(host: Host) -> list[str]:
+    """What in ``host``'s inventory entry cannot work: name the host, the field and the value."""
+    problems: list[str] = []
+    netmiko = host.get_connection_parameters("netmiko")
+    if not netmiko.hostname or not str(netmiko.hostname).strip():
+        problems.append(f"{host.name}: no hostname (the address to connect to)")
+    port = netmiko.port
+    if port is not None and not _is_port(port):
+        problems.append(f"{host.name}: port {port!r} is not a TCP port (1-65535)")
+    supported = ", ".join(SUPPORTED_PLATFORMS)
+    if host.platform is None:
+        problems.append(f"{host.name}: no platform (supported: {supported})")
+    elif host.platform not in SUPPORTED_PLATFORMS:
+        problems.append(f"{host.name}: platform {host.platform!r} is not supported ({supported})")
+    override = netmiko.platform
+    if override not in (None, host.platform) and override not in SUPPORTED_PLATFORMS:
+        problems.append(
+            f"{host.name}: connection_options.netmiko.platform {override!r} is not supported "
+            f"({supported})"
+        )
+    return problems
+
+
+def _is_port(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    text = str(value).strip()
+    return text.isdigit() and 1 <= int(text) <= 65535

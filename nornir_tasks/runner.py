@@ -10,7 +10,7 @@ from nornir import InitNornir
 from nornir.core import Nornir
 from nornir.core.filter import F
 
-from nornir_tasks.inventory import set_extras
+from nornir_tasks.inventory import host_problems, set_extras
 from nornir_tasks.models.collection import HostCollection
 from nornir_tasks.tasks.collect import HEALTH_COMMANDS, collect_crypto_state, collection_of
 
@@ -49,6 +49,9 @@ def open_inventory(
         nr = nr.filter(F(**{key.replace(".", "__"): value}))
     if not nr.inventory.hosts:
         raise InventoryError("the host selection matches no host in the inventory")
+    problems = [p for host in nr.inventory.hosts.values() for p in host_problems(host)]
+    if problems:  # refused before any session opens: exit 3, not a failed host later
+        raise InventoryError(f"{config}:\n  " + "\n  ".join(problems))
     if known_hosts is not None:
         if not known_hosts.is_file():
             raise InventoryError(f"--known-hosts {known_hosts}: no such file")

@@ -6,6 +6,7 @@ OK = 0  # healthy
 FINDINGS = 1  # findings at or above --fail-on
 HOSTS_FAILED = 2  # some hosts unreachable or failed
 USAGE = 3  # usage or input error
+INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
 
 
 class Exit(Exception):  # noqa: N818  (a control-flow signal, not an error)

@@ -65,9 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("paramiko").addHandler(logging.NullHandler())
     try:
         cli.main(args=argv, prog_name="vpndiag", standalone_mode=False)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
         click.echo("Aborted.", err=True)
-        return exit_codes.USAGE
+        # Ctrl-C: 128 + SIGINT, as shells report it; an aborted prompt (EOF) is an input error.
+        interrupted = isinstance(exc.__cause__, KeyboardInterrupt)
+        return exit_codes.INTERRUPTED if interrupted else exit_codes.USAGE
+    except KeyboardInterrupt:  # raised outside click's own handling
+        click.echo("Aborted.", err=True)
+        return exit_codes.INTERRUPTED
     except click.ClickException as exc:
         exc.show()
         return exit_codes.USAGE

@@ -16,12 +16,14 @@ from typing import Any, TypeVar
 import click
 from nornir.core import Nornir
 from rich.console import Console
+from rich.markup import escape
 
 from nornir_tasks.checks import registered_codes
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.interrupt import INTERRUPTED, OrderlyInterrupt
 from nornir_tasks.cli.recording import Recording
 from nornir_tasks.cli.terminal import fleet_progress, print_checks, print_report
+from nornir_tasks.cli.validation import run_option_problems
 from nornir_tasks.evidence import save_evidence
 from nornir_tasks.inventory import PASSWORD_VAR
 from nornir_tasks.models.findings import Severity
@@ -224,6 +226,21 @@ def write_output(report: RunReport, output: Path) -> dict[str, Path]:
     return write_reports(report, output)
 
 
+def bad_options(reporting: Reporting, err: Console) -> bool:
+    """Print every option that cannot work (paths, timeouts); True when there was one."""
+    problems = run_option_problems(
+        SUFFIXES,
+        reporting.output,
+        reporting.save_evidence,
+        reporting.db,
+        reporting.timeout,
+        reporting.poll_interval,
+    )
+    for problem in problems:
+        err.print(f"[red]error:[/] {escape(problem)}", highlight=False)
+    return bool(problems)
+
+
 def execute(
     playbook: Playbook,
     selection: Selection,
@@ -234,6 +251,8 @@ def execute(
     """Run ``playbook`` on the selection and report it; returns the exit code."""
     console = Console()
     err = Console(stderr=True, soft_wrap=True)
+    if bad_options(reporting, err):
+        return exit_codes.USAGE
     try:
         settings = load_settings(reporting.config)
         if reporting.mail_to:

@@ -93,6 +93,8 @@ def triage_cmd(
       vpndiag triage HQ --peer 203.0.113.30        HQ and whoever owns that address
       vpndiag triage BR03 --no-debug -o out/       state only; reports into out/
     """
+    if force_debug and no_debug:
+        raise click.UsageError("--debug and --no-debug contradict each other: give one")
     err = Console(stderr=True)
     try:
         full = open_inventory(inventory)

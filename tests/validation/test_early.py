@@ -1,0 +1,172 @@
+"""Early validation (issue 17 items 8, 10): options and inventory fields that cannot work are
+exit 3 at once, before any connection is attempted; Ctrl-C is 130.
+
+The inventory points at a listening socket that counts connection attempts: a run that got
+as far as connecting would leave one queued there.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from nornir_tasks.cli.main import main
+
+
+@pytest.fixture()
+def listener() -> Iterator[socket.socket]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.setblocking(False)
+    try:
+        yield sock
+    finally:
+        sock.close()
+
+
+def _attempts(sock: socket.socket) -> int:
+    count = 0
+    while True:
+        try:
+            conn, _ = sock.accept()
+        except BlockingIOError:
+            return count
+        conn.close()
+        count += 1
+
+
+def _inventory(tmp_path: Path, hosts: dict[str, dict[str, Any]]) -> Path:
+    (tmp_path / "hosts.yaml").write_text(yaml.safe_dump(hosts))
+    config = {
+        "inventory": {
+            "plugin": "SimpleInventory",
+            "options": {"host_file": str(tmp_path / "hosts.yaml")},
+        }
+    }
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
+    return tmp_path / "config.yaml"
+
+
+def _host(sock: socket.socket, **fields: Any) -> dict[str, Any]:
+    entry = {"hostname": "127.0.0.1", "port": sock.getsockname()[1], "platform": "ios"}
+    return {**entry, "username": "u", "password": "p", "data": {"hub": "R1"}, **fields}
+
+
+def _run(
+    capsys: pytest.CaptureFixture[str], sock: socket.socket, argv: list[str]
+) -> tuple[int, str]:
+    capsys.readouterr()
+    started = time.monotonic()
+    code = main([*argv, "--no-history", "-q", "--timeout", "3"])
+    elapsed = time.monotonic() - started
+    err = " ".join(capsys.readouterr().err.split())
+    assert elapsed < 3, "validation must not wait for a device"
+    assert _attempts(sock) == 0, "a connection was attempted"
+    return code, err
+
+
+def test_an_output_path_under_a_file_is_exit_3_at_once(
+    tmp_path: Path,
+    listener: socket.socket,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inventory = _inventory(tmp_path, {"R1": _host(listener)})
+    monkeypatch.chdir(tmp_path)
+    Path("rep").touch()  # touch rep; vpndiag health -o rep/r.json
+    code, err = _run(capsys, listener, ["health", "-i", str(inventory), "-o", "rep/r.json"])
+    assert code == 3
+    assert f"-o/--output rep/r.json: {tmp_path / 'rep'} is a file, not a directory" in err
+    assert not Path("rep").is_dir()
+
+
+@pytest.mark.parametrize(
+    ("option", "make", "message"),
+    [
+        ("-o", "dir:out.json", "-o/--output {p}: is a directory, expected a file"),
+        ("-o", "file:outdir", "-o/--output {p}: is a file, expected a directory"),
+        ("--save-evidence", "file:ev", "--save-evidence {p}: is a file, expected a directory"),
+        ("--db", "dir:history.db", "--db {p}: is a directory, expected a file"),
+        ("--db", "file:f/history.db", "--db {p}: {p.parent} is a file, not a directory"),
+    ],
+)
+def test_paths_that_cannot_be_written_are_exit_3(
+    tmp_path: Path,
+    listener: socket.socket,
+    capsys: pytest.CaptureFixture[str],
+    option: str,
+    make: str,
+    message: str,
+) -> None:
+    inventory = _inventory(tmp_path, {"R1": _host(listener)})
+    kind, name = make.split(":")
+    path = tmp_path / name
+    if kind == "dir":
+        path.mkdir()
+    else:
+        (tmp_path / name.split("/")[0]).touch()
+    code, err = _run(capsys, listener, ["health", "-i", str(inventory), option, str(path)])
+    assert code == 3
+    assert message.format(p=path) in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--timeout", "0"], "--timeout 0: must be above 0 seconds"),
+        (["--timeout", "-1"], "--timeout -1: must be above 0 seconds"),
+        (["--poll-interval", "-5"], "--poll-interval -5: must be 0 (no second poll) or more"),
+    ],
+)
+def test_timeouts_must_be_positive(
+    tmp_path: Path,
+    listener: socket.socket,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+) -> None:
+    inventory = _inventory(tmp_path, {"R1": _host(listener)})
+    capsys.readouterr()
+    code = main(["health", "-i", str(inventory), "--no-history", "-q", *args])
+    assert code == 3 and message in capsys.readouterr().err
+    assert _attempts(listener) == 0
+
+
+def test_debug_and_no_debug_contradict(
+    tmp_path: Path, listener: socket.socket, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inventory = _inventory(tmp_path, {"R1": _host(listener), "R2": _host(listener)})
+    argv = ["triage", "R2", "-i", str(inventory), "--debug", "--no-debug"]
+    code, err = _run(capsys, listener, argv)
+    assert code == 3 and "--debug and --no-debug contradict each other" in err
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"hostname": None}, "R2: no hostname (the address to connect to)"),
+        ({"platform": "junos"}, "R2: platform 'junos' is not supported (ios, cisco_ios, cisco_xe"),
+        ({"platform": None}, "R2: no platform (supported: ios, cisco_ios, cisco_xe, cisco_asa)"),
+        ({"port": "abc"}, "R2: port 'abc' is not a TCP port (1-65535)"),
+        ({"port": 70000}, "R2: port 70000 is not a TCP port (1-65535)"),
+    ],
+)
+def test_bad_inventory_fields_name_host_field_and_value(
+    tmp_path: Path,
+    listener: socket.socket,
+    capsys: pytest.CaptureFixture[str],
+    fields: dict[str, Any],
+    message: str,
+) -> None:
+    bad = {k: v for k, v in _host(listener, **fields).items() if v is not None}
+    inventory = _inventory(tmp_path, {"R1": _host(listener), "R2": bad})
+    for argv in (["health", "-i", str(inventory)], ["triage", "R1", "-i", str(inventory)]):
+        code, err = _run(capsys, listener, argv)
+        assert code == 3 and message in err
