@@ -21,10 +21,10 @@ from types import FrameType, TracebackType
 from rich.console import Console
 
 from nornir_tasks import ledger
+from nornir_tasks.cli.exit_codes import INTERRUPTED as INTERRUPTED  # one code, re-exported
 
 # Enough for two cleanup commands, ``show debugging`` and the reconnects after a dead session.
 CLEANUP_BOUND_S = 45.0
-INTERRUPTED = 130  # what shells report for SIGINT
 
 
 def _hard_exit(code: int) -> None:
