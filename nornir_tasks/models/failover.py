@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -117,6 +117,9 @@ class SlaStatistics:
     time_to_live: str | None  # "Forever", "3600 sec"
     operational_state: str | None
     mcast_rows: tuple[McastResponderRow, ...]
+    # Every other "Key: value" line, as printed: "Latest DNS RTT": "0 ms", "Over thresholds
+    # occurred": "FALSE", Y.1731 and HTTP fields; a release adding a line keeps its value.
+    other: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,7 @@ class _StatsBlock:
     entry_id: int
     values: dict[str, str] = field(default_factory=dict)
     mcast: list[McastResponderRow] = field(default_factory=list)
+    other: dict[str, str] = field(default_factory=dict)
 
     def complete(self) -> bool:
         return "return_code" in self.values and "time_to_live" in self.values
@@ -152,6 +153,7 @@ class _StatsBlock:
             time_to_live=v.get("time_to_live"),
             operational_state=v.get("operational_state"),
             mcast_rows=tuple(self.mcast),
+            other=dict(self.other),
         )
 
 
@@ -160,6 +162,8 @@ def _stats_line(block: _StatsBlock, line: str) -> None:
     name = _STATS_KEYS.get(key.strip().lower()) if sep else None
     if name is not None:
         block.values[name] = value.strip()
+    elif sep and value.strip() and key.strip():
+        block.other[key.strip()] = value.strip()
     elif m := _MCAST_ROW.match(line):
         row = McastResponderRow(int(m[1]), m[2], int(m[3]), m[4], m[5])
         block.mcast.append(row)

@@ -167,3 +167,28 @@ def test_truncated_outputs_are_flagged() -> None:
 def test_crlf_paging_and_echo_are_ignored(command: str, case: str) -> None:
     raw = _raw(case)
     assert parse(command, _noisy(raw, command)) == parse(command, raw)
+
+
+def test_statistics_lines_of_other_operation_types_are_kept() -> None:
+    """HTTP, details and Y.1731 blocks print lines the common model has no field for."""
+    http = parse("show ip sla statistics 1", _raw("genie_iosxe_ip_sla_statistics_http_timeout"))
+    entry = http.entries[1]
+    assert (entry.return_code, entry.failures) == ("Timeout", 27)
+    assert entry.other["Latest TCP Connection RTT"] == "2 ms"
+    details = parse(
+        "show ip sla statistics 50 details", _raw("genie_iosxe_ip_sla_statistics_details_icmp")
+    )
+    assert details.entries[50].other == {
+        "Over thresholds occurred": "FALSE",
+        "Last time this entry was reset": "Never",
+    }
+    assert details.entries[50].operational_state == "Active"
+
+
+def test_classic_ios_statistics_timeout() -> None:
+    entry = parse(
+        "show ip sla statistics", _raw("ciscozine_ios_ip_sla_statistics_timeout")
+    ).entries[1]
+    assert (entry.latest_rtt, entry.rtt_ms) == ("NoConnection/Busy/Timeout", None)
+    assert (entry.return_code, entry.successes, entry.failures) == ("Timeout", 8, 3)
+    assert entry.other == {}
