@@ -40,6 +40,7 @@ RULE_MODULES = (
     "failover",
     "termination",
     "noise",
+    "coverage",
 )
 for _name in RULE_MODULES:
     importlib.import_module(f"{__name__}.{_name}")

@@ -30,7 +30,7 @@ from nornir_tasks.parsers import (
     ParseError,
     UnknownCommandError,
     clean_device_text,
-    parse,
+    parse_result,
     resolve,
 )
 
@@ -67,6 +67,7 @@ class Output:
     command: str
     text: str
     parsed: Any = None
+    unparsed: tuple[tuple[int, str], ...] = ()  # lines the parser did not recognise (when parsed)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ class HostEvidence:
     interval_s: float | None = None  # seconds between ``previous`` and ``outputs``
     previous_raw: Mapping[str, str] = field(default_factory=dict)
     problems: tuple[str, ...] = ()  # outputs that could not be read (command: reason)
+    # canonical command -> (line number, text) of the lines its parser did not recognise
+    unparsed: Mapping[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
 
     def has(self, need: str) -> bool:
         """True when an output matches ``need`` (a canonical command or a glob)."""
@@ -167,14 +170,16 @@ class FleetEvidence:
 # -- building ------------------------------------------------------------------------------
 
 
-def _parse(output: Output) -> tuple[str, Any] | str:
-    """(canonical key, model), or the reason it could not be read."""
+def _parse(output: Output) -> tuple[str, Any, tuple[tuple[int, str], ...]] | str:
+    """(canonical key, model, lines not recognised), or the reason it could not be read."""
     try:
         key = canonical(output.command)
-        model = output.parsed if output.parsed is not None else parse(output.command, output.text)
+        if output.parsed is not None:
+            return key, output.parsed, output.unparsed
+        result = parse_result(output.command, output.text)
     except (ParseError, UnknownCommandError) as exc:
         return f"{output.command}: {exc}"
-    return key, model
+    return key, result.value, result.unparsed
 
 
 def _merge_logs(first: LogStream, second: LogStream) -> LogStream:
@@ -195,6 +200,7 @@ class _Polls:
     earlier: dict[str, Any] = field(default_factory=dict)
     earlier_raw: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    unparsed: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
 
     def add(self, output: Output) -> None:
         # The raw text is what findings quote: cleaned of terminal artefacts like the parse input.
@@ -203,7 +209,9 @@ class _Polls:
         if isinstance(parsed, str):
             self.problems.append(parsed)
             return
-        key, model = parsed
+        key, model, unparsed = parsed
+        if unparsed:
+            self.unparsed[key] = self.unparsed.get(key, ()) + unparsed
         known = self.current.get(key)
         if isinstance(known, LogStream) and isinstance(model, LogStream):
             self.current[key] = _merge_logs(known, model)
@@ -272,6 +280,7 @@ def host_evidence(
         interval_s=interval_s,
         previous_raw=before_raw,
         problems=tuple(polls.problems + earlier.problems),
+        unparsed=polls.unparsed,
     )
 
 
@@ -284,7 +293,11 @@ def from_collection(
 
     def usable(c: HostCollection | None) -> list[Output]:
         outputs = c.outputs if c is not None else ()
-        return [Output(o.command, o.raw, o.parsed) for o in outputs if o.status is OutputStatus.OK]
+        return [
+            Output(o.command, o.raw, o.parsed, o.unparsed)
+            for o in outputs
+            if o.status is OutputStatus.OK
+        ]
 
     return host_evidence(collection.host, usable(collection), usable(previous), interval_s)
 

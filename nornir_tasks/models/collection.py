@@ -32,6 +32,7 @@ class CommandOutput:
     parsed: Any = None
     error: str | None = None
     attempts: int = 1
+    unparsed: tuple[tuple[int, str], ...] = ()  # (line number, text) the parser did not know
 
 
 @dataclass(frozen=True)

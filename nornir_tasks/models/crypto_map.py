@@ -39,6 +39,7 @@ class CryptoMapEntry:
     incomplete: bool = False
     no_matching_address_list: bool = False
     map_is: str | None = None
+    description: str | None = None  # "Description: to HQ" (the entry's set description)
     dynamic_map_template: str | None = None
     peers: tuple[str, ...] = ()
     isakmp_profile: str | None = None

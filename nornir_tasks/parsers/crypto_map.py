@@ -240,6 +240,14 @@ def _map_is(scan: _Scan, m: re.Match[str]) -> None:
     scan.current()["map_is"] = m[1]
 
 
+# Description: to HQ   (printed under the header when the entry has a description)
+_DESCRIPTION = re.compile(r"Description:\s*(.*)$")
+
+
+def _description(scan: _Scan, m: re.Match[str]) -> None:
+    scan.current()["description"] = m[1].strip() or None
+
+
 def _nothing(scan: _Scan, m: re.Match[str]) -> None:
     return None
 
@@ -260,6 +268,7 @@ _KINDS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     (_TRANSFORMS, _transforms),
     (_INTERFACES, _interfaces),
     (_MAP_IS, _map_is),
+    (_DESCRIPTION, _description),
 )
 
 

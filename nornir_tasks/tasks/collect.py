@@ -11,7 +11,7 @@ from nornir.core.task import Result, Task
 from nornir_tasks.checks.evidence import Output, host_evidence
 from nornir_tasks.checks.tunnels import follow_up_routes
 from nornir_tasks.models.collection import CommandOutput, HostCollection, HostStatus, OutputStatus
-from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
+from nornir_tasks.parsers import ParseError, UnknownCommandError, parse_result
 from nornir_tasks.tasks.platforms import plan_commands
 from nornir_tasks.tasks.session import classify, send
 
@@ -39,15 +39,16 @@ def _read_one(conn: Any, command: str, read_timeout: float, retries: int) -> Com
                 command, raw, OutputStatus.UNSUPPORTED, None, raw.strip(), attempts
             )
         try:
-            parsed = parse(command, raw)
+            result = parse_result(command, raw)
         except UnknownCommandError:
             return CommandOutput(command, raw, OutputStatus.OK, None, None, attempts)
         except ParseError as exc:
             last_error = str(exc)
             continue
         # A filtered output ("| section ...") never has the closing "end" a full one has.
+        parsed, unparsed = result.value, result.unparsed
         if getattr(parsed, "complete", True) or "|" in command:
-            return CommandOutput(command, raw, OutputStatus.OK, parsed, None, attempts)
+            return CommandOutput(command, raw, OutputStatus.OK, parsed, None, attempts, unparsed)
         last_error = "output was cut off (incomplete record)"
     return CommandOutput(command, raw, OutputStatus.INCOMPLETE, None, last_error, attempts)
 

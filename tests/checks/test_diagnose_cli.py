@@ -240,3 +240,18 @@ def test_terminal_artefacts_keep_the_finding_and_its_evidence(
     assert [f["code"] for f in noisy] == [f["code"] for f in clean] == ["IPSEC_NO_RETURN_TRAFFIC"]
     assert noisy[0]["severity"] == "critical"
     assert ENCAPS in noisy[0]["evidence"] and noisy[0]["evidence"] == clean[0]["evidence"]
+
+
+def test_an_output_only_partly_understood_is_said_so_and_still_diagnosed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    raw = SPOKE.read_text().replace("interface: ", "    Widget frobnication: high\ninterface: ", 1)
+    (tmp_path / "spoke1.txt").write_text(raw)
+    rc, found = cli_json(capsys, str(tmp_path / "spoke1.txt"))
+    assert rc == exit_codes.FINDINGS
+    by_code = {f["code"]: f for f in found}
+    assert by_code["IPSEC_NO_RETURN_TRAFFIC"]["severity"] == "critical"
+    partly = by_code["OUTPUT_PARTLY_UNDERSTOOD"]
+    assert partly["severity"] == "info"
+    assert partly["evidence"] == ["line 2: Widget frobnication: high"]
+    assert "show crypto ipsec sa" in partly["summary"]
