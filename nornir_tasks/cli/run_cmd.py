@@ -23,7 +23,7 @@ from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.interrupt import INTERRUPTED, OrderlyInterrupt
 from nornir_tasks.cli.recording import Recording
 from nornir_tasks.cli.terminal import fleet_progress, print_checks, print_report
-from nornir_tasks.cli.validation import run_option_problems
+from nornir_tasks.cli.validation import file_problem, run_option_problems
 from nornir_tasks.evidence import save_evidence
 from nornir_tasks.inventory import PASSWORD_VAR
 from nornir_tasks.models.findings import Severity
@@ -241,6 +241,17 @@ def bad_options(reporting: Reporting, err: Console) -> bool:
     return bool(problems)
 
 
+def bad_history_db(reporting: Reporting, settings: Settings, err: Console) -> bool:
+    """The configuration's ``history.db`` (when no --db overrides it) must be a writable file."""
+    db = settings.history.db
+    if reporting.db is not None or reporting.no_history or db is None:
+        return False
+    problem = file_problem("history.db of the configuration", db.expanduser())
+    if problem:
+        err.print(f"[red]error:[/] {escape(problem)}", highlight=False)
+    return problem is not None
+
+
 def execute(
     playbook: Playbook,
     selection: Selection,
@@ -255,6 +266,8 @@ def execute(
         return exit_codes.USAGE
     try:
         settings = load_settings(reporting.config)
+        if bad_history_db(reporting, settings, err):
+            return exit_codes.USAGE
         if reporting.mail_to:
             MailSettings.from_config(settings.smtp or {})
     except (SettingsError, MailError) as exc:
@@ -297,13 +310,7 @@ def execute(
     finally:
         nr.close_connections(on_good=True, on_failed=True)
     report = run.report if recording is None else recording.finish(run)
-    if reporting.save_evidence is not None:
-        save_evidence(run.collections, reporting.save_evidence, run.debug)
-    if reporting.output is not None:
-        written = write_output(report, reporting.output)
-        if not reporting.quiet:
-            for path in written.values():
-                err.print(f"wrote {path}", highlight=False)
+    written_ok = write_files(run, report, reporting, err)
     if table:
         print_report(console, report, reporting.only_failed, options.focus is not None)
         if reporting.verbose:
@@ -317,7 +324,27 @@ def execute(
         after(run)
     if reporting.mail_to and not mail(report, settings, reporting, err):
         return max(code, exit_codes.USAGE)
-    return code
+    return code if written_ok else max(code, exit_codes.USAGE)
+
+
+def write_files(run: PlaybookRun, report: RunReport, reporting: Reporting, err: Console) -> bool:
+    """Evidence and report files; False (said why) when one could not be written.
+
+    The paths were checked before the run; this catches what changed since (disk full, a
+    folder removed), so the run's own exit code is kept, never replaced by a traceback.
+    """
+    try:
+        if reporting.save_evidence is not None:
+            save_evidence(run.collections, reporting.save_evidence, run.debug)
+        if reporting.output is not None:
+            written = write_output(report, reporting.output)
+            if not reporting.quiet:
+                for path in written.values():
+                    err.print(f"wrote {path}", highlight=False)
+    except OSError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+        return False
+    return True
 
 
 def mail(report: RunReport, config: Settings, reporting: Reporting, err: Console) -> bool:

@@ -170,3 +170,36 @@ def test_bad_inventory_fields_name_host_field_and_value(
     for argv in (["health", "-i", str(inventory)], ["triage", "R1", "-i", str(inventory)]):
         code, err = _run(capsys, listener, argv)
         assert code == 3 and message in err
+
+
+def test_a_report_that_cannot_be_written_after_the_run_is_said_and_exit_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The paths are fine when checked; the run's own evidence then takes the report's place
+    (``ev/R1/_status.txt`` is written as a file): an error line, never a traceback."""
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens: R1 is unreachable, the run itself ends with 2
+    host = {"hostname": "127.0.0.1", "port": port, "platform": "ios", "username": "u"}
+    inventory = _inventory(tmp_path, {"R1": {**host, "password": "p"}})
+    ev, out = tmp_path / "ev", tmp_path / "ev" / "R1" / "_status.txt" / "r.json"
+    argv = ["health", "-i", str(inventory), "--save-evidence", str(ev), "-o", str(out)]
+    capsys.readouterr()
+    assert main([*argv, "--no-history", "-q", "--timeout", "3"]) == 3
+    err = capsys.readouterr().err
+    assert "error:" in err and "_status.txt" in err and "Traceback" not in err
+    assert (ev / "R1" / "_status.txt").read_text().startswith("unreachable")
+
+
+def test_a_configured_history_db_that_is_a_directory_is_exit_3(
+    tmp_path: Path, listener: socket.socket, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inventory = _inventory(tmp_path, {"R1": _host(listener)})
+    (tmp_path / "db").mkdir()
+    settings = tmp_path / "vpndiag.yaml"
+    settings.write_text(f"history:\n  db: {tmp_path / 'db'}\n")
+    capsys.readouterr()
+    assert main(["health", "-i", str(inventory), "--config", str(settings), "-q"]) == 3
+    assert "history.db of the configuration" in capsys.readouterr().err
+    assert _attempts(listener) == 0
