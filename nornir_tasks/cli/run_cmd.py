@@ -23,7 +23,7 @@ from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.interrupt import INTERRUPTED, OrderlyInterrupt
 from nornir_tasks.cli.recording import Recording
 from nornir_tasks.cli.terminal import fleet_progress, print_checks, print_report
-from nornir_tasks.cli.validation import file_problem, run_option_problems
+from nornir_tasks.cli.validation import bad_history_db, bad_options
 from nornir_tasks.evidence import save_evidence
 from nornir_tasks.inventory import PASSWORD_VAR
 from nornir_tasks.models.findings import Severity
@@ -226,32 +226,6 @@ def write_output(report: RunReport, output: Path) -> dict[str, Path]:
     return write_reports(report, output)
 
 
-def bad_options(reporting: Reporting, err: Console) -> bool:
-    """Print every option that cannot work (paths, timeouts); True when there was one."""
-    problems = run_option_problems(
-        SUFFIXES,
-        reporting.output,
-        reporting.save_evidence,
-        reporting.db,
-        reporting.timeout,
-        reporting.poll_interval,
-    )
-    for problem in problems:
-        err.print(f"[red]error:[/] {escape(problem)}", highlight=False)
-    return bool(problems)
-
-
-def bad_history_db(reporting: Reporting, settings: Settings, err: Console) -> bool:
-    """The configuration's ``history.db`` (when no --db overrides it) must be a writable file."""
-    db = settings.history.db
-    if reporting.db is not None or reporting.no_history or db is None:
-        return False
-    problem = file_problem("history.db of the configuration", db.expanduser())
-    if problem:
-        err.print(f"[red]error:[/] {escape(problem)}", highlight=False)
-    return problem is not None
-
-
 def execute(
     playbook: Playbook,
     selection: Selection,
@@ -262,7 +236,7 @@ def execute(
     """Run ``playbook`` on the selection and report it; returns the exit code."""
     console = Console()
     err = Console(stderr=True, soft_wrap=True)
-    if bad_options(reporting, err):
+    if bad_options(reporting, SUFFIXES, err):
         return exit_codes.USAGE
     try:
         settings = load_settings(reporting.config)

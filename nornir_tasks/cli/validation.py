@@ -8,6 +8,15 @@ from __future__ import annotations
 import os
 from collections.abc import Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.markup import escape
+
+from nornir_tasks.settings import Settings
+
+if TYPE_CHECKING:  # run_cmd imports this module
+    from nornir_tasks.cli.run_cmd import Reporting
 
 
 def _blocker(path: Path) -> str | None:
@@ -67,3 +76,31 @@ def run_option_problems(
     if poll_interval is not None and not poll_interval >= 0:
         problems.append(f"--poll-interval {poll_interval:g}: must be 0 (no second poll) or more")
     return [p for p in problems if p is not None]
+
+
+def _said(problems: list[str], err: Console) -> bool:
+    for problem in problems:
+        err.print(f"[red]error:[/] {escape(problem)}", highlight=False)
+    return bool(problems)
+
+
+def bad_options(reporting: Reporting, report_suffixes: Collection[str], err: Console) -> bool:
+    """Print every run option that cannot work (paths, timeouts); True when there was one."""
+    problems = run_option_problems(
+        report_suffixes,
+        reporting.output,
+        reporting.save_evidence,
+        reporting.db,
+        reporting.timeout,
+        reporting.poll_interval,
+    )
+    return _said(problems, err)
+
+
+def bad_history_db(reporting: Reporting, settings: Settings, err: Console) -> bool:
+    """The configuration's ``history.db`` (when no --db overrides it) must be a writable file."""
+    db = settings.history.db
+    if reporting.db is not None or reporting.no_history or db is None:
+        return False
+    problem = file_problem("history.db of the configuration", db.expanduser())
+    return _said([problem] if problem else [], err)
