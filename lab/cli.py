@@ -16,13 +16,11 @@ from lab import (  # noqa: F401  (imported to register their commands)
     cmd_telnet,
     quirks,
 )
-from lab.commands import PRIV, USER
 from lab.configmode import ConfigContext, apply_line
 from lab.device import Device
 from lab.grammar import Ambiguous, Incomplete, Invalid, Match
+from lab.platform import PLATFORMS
 
-MORE = " --More-- "
-_ERASE_MORE = "\x08" * len(MORE) + " " * len(MORE) + "\x08" * len(MORE)
 _PIPES = ("include", "exclude", "begin", "section", "count")
 
 
@@ -39,6 +37,7 @@ class CliSession:
         later: Callable[[float, Callable[[], None]], object] = lambda _d, fn: fn(),
     ) -> None:
         self.device = device
+        self.platform = PLATFORMS[device.platform]
         self.username = username
         self.source = source
         self._write = write
@@ -67,10 +66,8 @@ class CliSession:
         self._flush()
 
     def prompt(self) -> str:
-        name = self.device.hostname
-        if self.config is not None:
-            return f"{name[:20]}({self.config.prompt_suffix()})#"
-        return name + ("#" if self.privileged else ">")
+        mode = self.config.prompt_suffix() if self.config is not None else None
+        return self.platform.prompt(self.device.hostname, self.privileged, mode)
 
     def ask(self, question: str, answer: Callable[[str], str], echo: bool = True) -> None:
         self._emit(question)
@@ -201,13 +198,14 @@ class CliSession:
         self._flush()
 
     def _more_key(self, ch: str) -> None:
-        self._emit(_ERASE_MORE)
+        more = self.platform.more
+        self._emit("\x08" * len(more) + " " * len(more) + "\x08" * len(more))
         if ch == " ":
             self._show_page()
         elif ch in "\r\n":
             if ch == "\n" and self._last_cr:
                 self._last_cr = False
-                self._emit(MORE)
+                self._emit(more)
                 return
             self._last_cr = ch == "\r"
             self._emit(self._pages.pop(0) + "\n")
@@ -236,7 +234,7 @@ class CliSession:
 
     def _more_or_prompt(self) -> None:
         if self._pages:
-            self._emit(MORE)
+            self._emit(self.platform.more)
         else:
             self._emit(self.prompt())
 
@@ -250,7 +248,7 @@ class CliSession:
 
     def run_exec(self, line: str) -> str:
         command, pipe = _split_pipe(line)
-        result = (PRIV if self.privileged else USER).match(command)
+        result = self.platform.commands(self.privileged).match(command)
         missing = quirks.missing_feature(self.device, command)
         if missing is not None:
             result = Invalid(missing)
@@ -262,10 +260,10 @@ class CliSession:
     def _error(self, line: str, result: Invalid | Incomplete | Ambiguous) -> str:
         if isinstance(result, Invalid):
             pad = " " * (len(self.prompt()) + result.column)
-            return f"{pad}^\n% Invalid input detected at '^' marker.\n\n"
+            return f"{pad}^\n{self.platform.invalid}"
         if isinstance(result, Incomplete):
-            return "% Incomplete command.\n\n"
-        return f'% Ambiguous command:  "{line}"\n'
+            return self.platform.incomplete
+        return self.platform.ambiguous.format(line=line)
 
     def enter_config(self) -> None:
         self.config = ConfigContext()
@@ -300,6 +298,23 @@ class CliSession:
         if not apply_line(self.device.running, self.config, line):
             return self._error(line, Invalid(len(line) - len(line.lstrip())))
         return ""
+
+
+class EemCli(CliSession):
+    """EEM's own vty: authorised already, so ``enable`` never asks for the secret."""
+
+    def ask(self, question: str, answer: Callable[[str], str], echo: bool = True) -> None:
+        if echo:  # "[confirm]" and the like: the next cli action answers, as with IOS
+            super().ask(question, answer, echo)
+        else:
+            answer(self.device.secret)
+
+
+def eem_session(device: Device, username: str, source: str) -> EemCli:
+    """The session an EEM applet's ``cli command`` actions run in (``lab.eem.OpenSession``)."""
+    session = EemCli(device, username, source, lambda _: None, lambda: None)
+    session.term_length = 0  # no --More-- with nobody to press space
+    return session
 
 
 def _split_pipe(line: str) -> tuple[str, tuple[str, str] | None]:

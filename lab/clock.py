@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 # Lab routers boot at this wall-clock time; the displayed clock runs from it.
 EPOCH = 1_795_000_000.0  # 2026-11-17
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 @dataclass(order=True)

@@ -12,16 +12,16 @@ import ipaddress
 from lab.commands import Session, command
 from lab.cryptocfg import Ace, MapEntry, read_crypto_config, show_transform
 from lab.device import Device
-from lab.ike import FlowCounters, IkeSa, IpsecSa, engine_of, state_of
 from lab.routing import interfaces
+from lab.sadb import FlowCounters, IkeSa, IpsecSa
 
 
 def _engine_sync(d: Device) -> None:
-    engine_of(d).sync()
+    d.engine().sync()
 
 
 def _ike_rows(d: Device) -> list[IkeSa]:
-    return sorted(state_of(d).isakmp, key=lambda s: (s.deleted, s.conn_id, s.peer))
+    return sorted(d.crypto.isakmp, key=lambda s: (s.deleted, s.conn_id, s.peer))
 
 
 def _ends(sa: IkeSa) -> tuple[str, str]:
@@ -124,7 +124,7 @@ def _sa_block(d: Device, sa: IpsecSa, spi: int, conn: int, map_name: str) -> lis
 
 
 def _ident_block(d: Device, itf: str, entry: MapEntry, ace: Ace, detail: bool) -> list[str]:
-    state = state_of(d)
+    state = d.crypto
     sa = state.ipsec.get(entry.key)
     counters = state.counters.get(entry.key, FlowCounters())
     peer = sa.peer if sa else (entry.peers[0] if entry.peers else "0.0.0.0")
@@ -172,7 +172,7 @@ def _ipsec_sa(s: Session, peer: str | None, detail: bool) -> str:
             continue
         block: list[str] = []
         for entry in (e for e in cfg.entries if e.map_name in maps):
-            sa = state_of(d).ipsec.get(entry.key)
+            sa = d.crypto.ipsec.get(entry.key)
             if peer and peer not in (sa.peer if sa else "", *entry.peers):
                 continue
             for ace in cfg.permits(entry.acl):
@@ -200,8 +200,8 @@ def show_ipsec_sa(s: Session, args: tuple[str, ...]) -> str:
 
 
 def _session_status(d: Device, peer: str, entries: list[MapEntry]) -> tuple[str, IkeSa | None]:
-    ike = engine_of(d).find_sa(d, peer)
-    has_ipsec = any(e.key in state_of(d).ipsec for e in entries)
+    ike = d.crypto.find_sa(peer)
+    has_ipsec = any(e.key in d.crypto.ipsec for e in entries)
     if ike is not None and ike.state == "QM_IDLE":
         return ("UP-ACTIVE" if has_ipsec else "UP-IDLE"), ike
     if has_ipsec:
@@ -255,7 +255,7 @@ def show_crypto_session(s: Session, args: tuple[str, ...]) -> str:
                         f"          Capabilities:{cap} connid:{ike.conn_id} lifetime:23:59:00"
                     )
             for entry in entries:
-                sa = state_of(d).ipsec.get(entry.key)
+                sa = d.crypto.ipsec.get(entry.key)
                 for ace in cfg.permits(entry.acl):
                     out.append(f"  IPSEC FLOW: permit ip {_net(ace.src)} {_net(ace.dst)} ")
                     out.append(f"        Active SAs: {2 if sa else 0}, origin: crypto map")
@@ -302,7 +302,7 @@ def show_crypto_map(s: Session, args: tuple[str, ...]) -> str:
                 out.append(f"\t    access-list {entry.acl} {ace.action} ip {src} {dst}")
         else:
             out.append("\tNo matching address list set.")
-        sa = state_of(d).ipsec.get(entry.key)
+        sa = d.crypto.ipsec.get(entry.key)
         if sa:
             out.append(f"\tCurrent peer: {sa.peer}")
         out += [
@@ -397,21 +397,21 @@ command("undebug crypto <kind> [...]")(no_debug_kind)
 @command("clear crypto sa [...]")
 def clear_crypto_sa(s: Session, args: tuple[str, ...]) -> str:
     peer = args[1] if len(args) > 1 and args[0].lower() == "peer" else None
-    engine_of(s.device).clear_ipsec(s.device, peer)
+    s.device.engine().clear_ipsec(s.device, peer)
     return ""
 
 
 @command("clear crypto isakmp [...]")
 def clear_crypto_isakmp(s: Session, args: tuple[str, ...]) -> str:
-    engine_of(s.device).clear_isakmp(s.device)
+    s.device.engine().clear_isakmp(s.device)
     return ""
 
 
 @command("clear crypto session [...]")
 def clear_crypto_session(s: Session, args: tuple[str, ...]) -> str:
-    engine = engine_of(s.device)
+    engine = s.device.engine()
     peer = args[args.index("remote") + 1] if "remote" in args[:-1] else None
-    for sa in list(state_of(s.device).isakmp):
+    for sa in list(s.device.crypto.isakmp):
         if peer is None or sa.peer == peer:
             engine.clear_peer(s.device, sa.peer)
     return ""

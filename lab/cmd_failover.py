@@ -21,7 +21,6 @@ from lab.failoverstate import (
     eem_time,
     elapsed,
     long_time,
-    state_of,
 )
 from lab.routing import static_routes
 
@@ -46,7 +45,7 @@ def _selected(args: tuple[str, ...], known: dict[int, object]) -> list[int] | No
 # -- show ip sla -----------------------------------------------------------------------------
 @command("show ip sla summary", user=True)
 def show_ip_sla_summary(s: Session, args: tuple[str, ...]) -> str:
-    state, now = state_of(s.device), _now(s)
+    state, now = s.device.failover, _now(s)
     lines = [
         "IPSLAs Latest Operation Summary",
         "Codes: * active, ^ inactive, ~ pending",
@@ -77,7 +76,7 @@ def _ago(seconds: float) -> str:
 
 @command("show ip sla statistics [...]", user=True)
 def show_ip_sla_statistics(s: Session, args: tuple[str, ...]) -> str:
-    state, now = state_of(s.device), _now(s)
+    state, now = s.device.failover, _now(s)
     wanted = _selected(args[:1], dict(state.probes))
     if wanted is None:
         return _INVALID
@@ -112,7 +111,7 @@ def _time_to_live(record: ProbeRecord, now: float) -> str:
 
 @command("show ip sla configuration [...]", user=True)
 def show_ip_sla_configuration(s: Session, args: tuple[str, ...]) -> str:
-    state, now = state_of(s.device), _now(s)
+    state, now = s.device.failover, _now(s)
     wanted = _selected(args[:1], dict(state.probes))
     if wanted is None:
         return _INVALID
@@ -186,7 +185,7 @@ def _target_lines(op: SlaOperation) -> list[str]:
 # -- show track ------------------------------------------------------------------------------
 @command("show track [...]", user=True)
 def show_track(s: Session, args: tuple[str, ...]) -> str:
-    state, now = state_of(s.device), _now(s)
+    state, now = s.device.failover, _now(s)
     brief = bool(args) and "brief".startswith(args[-1].lower())
     numbers = args[:-1] if brief else args
     wanted = _selected(numbers[:1], dict(state.tracks))
@@ -308,7 +307,7 @@ def _tracked_by(s: Session, state: FailoverState, number: int) -> list[str]:
 # -- EEM -------------------------------------------------------------------------------------
 @command("show event manager policy registered [...]")
 def show_event_manager_policy_registered(s: Session, args: tuple[str, ...]) -> str:
-    state = state_of(s.device)
+    state = s.device.failover
     if not state.applets:
         return ""
     header = "No.  Class     Type    Event Type          Trap  Time Registered           Name"
@@ -346,7 +345,7 @@ def _float(text: str | None) -> str:
 @command("show event manager history events [...]")
 def show_event_manager_history_events(s: Session, args: tuple[str, ...]) -> str:
     rows = ["No.  Job Id Proc Status   Time of Event            Event Type        Name"]
-    for i, run in enumerate(state_of(s.device).history, 1):
+    for i, run in enumerate(s.device.failover.history, 1):
         when = eem_time(run.started, compact=True)
         rows.append(
             f"{i:<5}{run.job_id:<7}{'Actv':<5}{run.status:<9}{when:<25}{run.event_type:<18}"
@@ -357,7 +356,7 @@ def show_event_manager_history_events(s: Session, args: tuple[str, ...]) -> str:
 
 @command("event manager run <name> [...]")
 def event_manager_run(s: Session, args: tuple[str, ...]) -> str:
-    state = state_of(s.device)
+    state = s.device.failover
     registration = state.applets.get(args[0])
     if registration is None or registration.applet.event != "none" or state.run_applet is None:
         return f"EEM policy {args[0]} not registered with event none Event Detector\n"

@@ -7,38 +7,8 @@ import zlib
 
 from lab.commands import Session, command
 from lab.device import Device
-from lab.routing import Interface, Route, build_rib, interfaces, lookup
-
-
-def link_up(device: Device, name: str) -> bool:
-    """False while a ``link_down`` fault holds the interface down."""
-    faults = getattr(device.extras.get("network"), "faults", ())
-    return not any(
-        f.kind == "link_down" and f.router == device.name and f.interface == name for f in faults
-    )
-
-
-def track_up(device: Device, track_id: int) -> bool:
-    states = device.extras.get("tracks", {})
-    return bool(states.get(track_id, True)) if isinstance(states, dict) else True
-
-
-def device_rib(device: Device) -> list[Route]:
-    """The routing table, rebuilt only when config, tracks or faults change."""
-    faults = getattr(device.extras.get("network"), "faults", ())
-    tracks = device.extras.get("tracks", {})
-    key = (tuple(faults), tuple(sorted(tracks.items())) if isinstance(tracks, dict) else ())
-    return device.memo(
-        "rib",
-        key,
-        lambda: build_rib(
-            device.running, lambda n: link_up(device, n), lambda t: track_up(device, t)
-        ),
-    )
-
-
-def device_interfaces(device: Device) -> list[Interface]:
-    return device.memo("interfaces", None, lambda: interfaces(device.running))
+from lab.forwarding import device_rib, link_up
+from lab.routing import Route, interfaces, lookup
 
 
 def _status(device: Device, name: str, shutdown: bool) -> tuple[str, str]:

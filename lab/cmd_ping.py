@@ -7,13 +7,11 @@ starts IKE when no SA exists, as on a real router (step 1 of the five IPsec step
 from __future__ import annotations
 
 import ipaddress
-import re
 
 from lab.commands import Session, command
 from lab.device import Device
-from lab.ike import engine_of
-from lab.network import Network, Proto
-from lab.routing import interfaces
+from lab.faults import Proto
+from lab.routing import interface_matches, interfaces
 
 
 def _source(d: Device, word: str) -> str | None:
@@ -27,18 +25,8 @@ def _source(d: Device, word: str) -> str | None:
     return None
 
 
-def interface_matches(full: str, typed: str) -> bool:
-    """``Gi2`` and ``gigabitethernet2`` name ``GigabitEthernet2``, as IOS accepts them."""
-    split = re.compile(r"^([A-Za-z-]+)\s*([\d/.:]*)$")
-    a, b = split.match(full), split.match(typed)
-    if a is None or b is None:
-        return False
-    return a.group(1).lower().startswith(b.group(1).lower()) and a.group(2) == b.group(2)
-
-
 def _plain(d: Device, dst: str, src: str | None, count: int) -> str:
-    net = d.extras["network"]
-    assert isinstance(net, Network)
+    net = d.network()
     there = net.send(d, dst, Proto.ICMP, src_ip=src)
     if there is None:
         return "." * count
@@ -67,7 +55,7 @@ def ping(s: Session, args: tuple[str, ...]) -> str:
     src = _source(s.device, opts["source"]) if "source" in opts else None
     if "source" in opts and src is None:
         return f"% Invalid source interface - {opts['source']}\n"
-    marks = engine_of(s.device).ping_through(s.device, dst, count) if src else ""
+    marks = s.device.engine().ping_through(s.device, dst, count) if src else ""
     if not marks:
         marks = _plain(s.device, dst, src, count)
     ok = marks.count("!")

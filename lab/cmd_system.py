@@ -170,9 +170,7 @@ def show_users(s: Session, args: tuple[str, ...]) -> str:
 
 
 def _cpu(s: Session) -> tuple[int, int, int]:
-    load = s.device.extras.get("cpu", (1, 1, 1))
-    assert isinstance(load, tuple)
-    return load[0], load[1], load[2]
+    return s.device.cpu or (1, 1, 1)
 
 
 @command("show processes cpu [...]")

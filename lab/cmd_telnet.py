@@ -18,12 +18,11 @@ import ipaddress
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from lab.cmd_ip import device_rib
-from lab.cmd_ping import interface_matches
 from lab.commands import Session, command
 from lab.device import Device
-from lab.network import Network, Proto
-from lab.routing import interfaces, resolve
+from lab.faults import Proto
+from lab.forwarding import device_rib
+from lab.routing import interface_matches, interfaces, resolve
 
 CONNECT_TIMEOUT_S = 2.0
 _PORTS = {"telnet": 23, "smtp": 25, "www": 80, "pop3": 110}
@@ -144,9 +143,7 @@ def telnet(s: Session, args: tuple[str, ...]) -> str:
     trying = f"Trying {host}{'' if port == 23 else f', {port}'} ... "
     if resolve(device_rib(s.device), address) is None:
         return f"{trying}\n{UNREACHABLE}\n\n"
-    network = s.device.extras["network"]
-    assert isinstance(network, Network)
-    delivery = network.send(s.device, host, Proto.TCP, src_ip=source)
+    delivery = s.device.network().send(s.device, host, Proto.TCP, src_ip=source)
     if delivery is not None and delivery.router is not None:
         return f"{trying}\n{REFUSED}\n\n"
     if not isinstance(s, Terminal):

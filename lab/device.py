@@ -1,21 +1,49 @@
-"""One simulated router: its configuration, flash, logging buffer and timers."""
+"""One simulated router: its configuration, flash, logging buffer, timers and protocol state.
+
+What a router holds is typed here (its SA database, its failover records, the track states
+its routing table reads); what it reaches beyond itself (the underlay, the crypto engine) is
+described by two small Protocols that the fleet fills in, so this module imports no engine.
+"""
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from lab.clock import SimClock
+from lab.clock import DAYS, MONTHS, SimClock
 from lab.configmode import load_config
+from lab.failoverstate import FailoverState
+from lab.faults import Delivery, Fault, Proto
+from lab.sadb import CryptoState
 
 T = TypeVar("T")
 
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+class Underlay(Protocol):
+    """The network joining the routers (``lab.network.Network``), as a router's commands use it."""
+
+    devices: dict[str, Device]
+
+    def send(
+        self, src: Device, dst_ip: str, proto: Proto, src_ip: str | None = None
+    ) -> Delivery | None: ...
+
+
+class CryptoControl(Protocol):
+    """What exec commands ask of the crypto engine (``lab.crypto.engine.CryptoEngine``)."""
+
+    def sync(self) -> None: ...
+
+    def clear_ipsec(self, device: Device, peer: str | None = None, notify: bool = True) -> None: ...
+
+    def clear_peer(self, device: Device, peer: str, notify: bool = True) -> None: ...
+
+    def clear_isakmp(self, device: Device) -> None: ...
+
+    def ping_through(self, device: Device, dst: str, count: int) -> str: ...
 
 
 @dataclass
@@ -41,6 +69,7 @@ class Device:
     startup_config: str
     flash_dir: Path
     clock: SimClock
+    platform: str = "ios-xe"  # a ``lab.platform.PLATFORMS`` key: the CLI it speaks
     model: str = "C8000V"
     serial: str = "9ABCDEFGHIJ"
     legacy_ssh: bool = False
@@ -51,7 +80,15 @@ class Device:
     revert: RevertTimer | None = None
     last_change: str = ""
     vty_counter: int = 0
-    extras: dict[str, object] = field(default_factory=dict)
+    crypto: CryptoState = field(default_factory=CryptoState)
+    failover: FailoverState = field(default_factory=FailoverState)
+    tracks: dict[int, bool] = field(default_factory=dict)  # track number -> up
+    # The fleet's fault list, shared with its network and only changed in place.
+    faults: list[Fault] = field(default_factory=list)
+    quirks: dict[str, Any] = field(default_factory=dict)  # see ``lab.quirks``
+    cpu: tuple[int, int, int] | None = None  # 5 s / 1 min / 5 min load, None: idle
+    underlay: Underlay | None = None
+    crypto_engine: CryptoControl | None = None
     drop_hooks: list[Callable[[], None]] = field(default_factory=list)
     refuse_until: float = 0.0  # time.monotonic() before which new SSH sessions are cut at once
     _memo: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
@@ -126,8 +163,16 @@ class Device:
     def flash_path(self, name: str) -> Path:
         return self.flash_dir / name.lstrip("/")
 
-    def wipe(self) -> None:
-        shutil.rmtree(self.flash_dir, ignore_errors=True)
-
     def has_archive(self) -> bool:
         return self.running.find_section("archive") is not None
+
+    # -- the fleet around it ----------------------------------------------------------------
+    def network(self) -> Underlay:
+        if self.underlay is None:
+            raise RuntimeError(f"{self.name} is not part of a fleet")
+        return self.underlay
+
+    def engine(self) -> CryptoControl:
+        if self.crypto_engine is None:
+            raise RuntimeError(f"{self.name} runs no crypto engine")
+        return self.crypto_engine

@@ -1,8 +1,9 @@
 """Running EEM applets: actions in label order, ``wait`` on the sim clock, ``maxrun``.
 
-``cli command`` actions go through a real ``CliSession`` of the router (output discarded), so
+``cli command`` actions go through a real CLI session of the router (output discarded), so
 ``enable`` / ``configure terminal`` / ``interface X`` / ``shutdown`` / ``end`` change the
-running configuration exactly as typed commands do.
+running configuration exactly as typed commands do. The session comes from the factory the
+fleet passes in (``lab.cli.eem_session``): the engines sit below the CLI and do not import it.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Protocol
 
-from lab.cli import CliSession
 from lab.clock import SimClock, Timer
 from lab.device import Device
 from lab.failovercfg import Applet, EemAction, history_size, session_username
-from lab.failoverstate import EemRun, state_of
+from lab.failoverstate import EemRun
 
 # syslog action priorities (``action 1.0 syslog priority warnings msg "..."``)
 _SEVERITY = {
@@ -30,14 +31,18 @@ _SEVERITY = {
 }
 
 
-class EemCli(CliSession):
-    """EEM's own vty: authorised already, so ``enable`` never asks for the secret."""
+class AppletSession(Protocol):
+    """The CLI session an applet's ``cli command`` actions type into."""
 
-    def ask(self, question: str, answer: Callable[[str], str], echo: bool = True) -> None:
-        if echo:  # "[confirm]" and the like: the next cli action answers, as with IOS
-            super().ask(question, answer, echo)
-        else:
-            answer(self.device.secret)
+    def feed(self, data: str) -> None: ...
+
+    def hang_up(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+# (router, username, source) -> a session already authorised, paging off
+OpenSession = Callable[[Device, str, str], AppletSession]
 
 
 @dataclass
@@ -47,7 +52,7 @@ class _Job:
     event_type: str
     job_id: int
     started: float
-    session: EemCli | None = None
+    session: AppletSession | None = None
     wait: Timer | None = None
     deadline: Timer | None = None
     done: bool = False
@@ -56,8 +61,9 @@ class _Job:
 class EemRunner:
     """Runs applets on the fleet's loop thread, one job per triggered event."""
 
-    def __init__(self, clock: SimClock) -> None:
+    def __init__(self, clock: SimClock, open_session: OpenSession) -> None:
         self.clock = clock
+        self.open_session = open_session
         self.current: tuple[str, str] | None = None  # (router, applet) whose action is running
 
     def trigger(self, device: Device, applet: Applet, event_type: str) -> None:
@@ -65,7 +71,7 @@ class EemRunner:
         self.clock.call_later(0.0, lambda: self._start(device, applet, event_type))
 
     def _start(self, device: Device, applet: Applet, event_type: str) -> None:
-        state = state_of(device)
+        state = device.failover
         job = _Job(device, applet, event_type, state.next_job, self.clock.now())
         state.next_job += 1
         job.deadline = self.clock.call_later(applet.maxrun_s, lambda: self._finish(job, "abort"))
@@ -99,13 +105,10 @@ class EemRunner:
             job.device.log(f"%HA_EM-{severity}-LOG: {job.applet.name}: {options.get('msg', '')}")
         # Other verbs (puts, set, if, info ...) do nothing in the lab.
 
-    def _session(self, job: _Job) -> EemCli:
+    def _session(self, job: _Job) -> AppletSession:
         if job.session is None:
             user = session_username(job.device.running)
-            job.session = EemCli(
-                job.device, user, f"EEM:{job.applet.name}", lambda _: None, lambda: None
-            )
-            job.session.term_length = 0  # no --More-- with nobody to press space
+            job.session = self.open_session(job.device, user, f"EEM:{job.applet.name}")
         return job.session
 
     def _finish(self, job: _Job, status: str) -> None:
@@ -118,7 +121,7 @@ class EemRunner:
         if job.session is not None:
             job.session.hang_up()  # a telnet opened by a cli action ends with the applet
             job.session.close()
-        state = state_of(job.device)
+        state = job.device.failover
         run = EemRun(job.job_id, job.started, job.event_type, job.applet.name, status)
         state.history.append(run)
         del state.history[: -history_size(job.device.running)]

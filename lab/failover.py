@@ -6,7 +6,7 @@ due through ``Network.send`` (so a probe follows the routing table: an unpinned 
 over with the default route and reproduces the flap loop, a pinned one with a Null0 backup
 does not), moves tracks through their ``delay up/down`` and publishes
 ``%TRACK-6-STATE`` plus EEM track, syslog and timer events. Routing reacts by itself: the
-RIB is computed on demand from ``device.extras["tracks"]``.
+RIB is computed on demand from ``Device.tracks``.
 
 At fleet start the routers are taken as converged (they have been up for an hour): tracks
 start in the state their first probe gives, without delay, syslog or EEM events.
@@ -14,22 +14,18 @@ start in the state their first probe gives, without delay, syslog or EEM events.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import zlib
-from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
 
-from lab.cmd_ip import device_rib, link_up
+from lab.clock import SimClock
 from lab.device import Device
-from lab.eem import EemRunner
+from lab.eem import EemRunner, OpenSession
 from lab.failovercfg import (
     Applet,
     FailoverConfig,
     SlaOperation,
     SlaSchedule,
-    TrackDef,
     read_failover,
 )
 from lab.failoverstate import (
@@ -38,49 +34,28 @@ from lab.failoverstate import (
     ProbeRecord,
     Registration,
     TrackRecord,
-    state_of,
 )
 from lab.network import Delivery, Network, Proto
-from lab.routing import interfaces, resolve
-
-if TYPE_CHECKING:
-    from lab.fleet import Fleet
+from lab.routing import interfaces
+from lab.tracking import Observation, describe, object_of, observe
 
 PULSE_S = 1.0  # IOS polls interface tracks every second; probes run on whole seconds
-_SHORT = {
-    "GigabitEthernet": "Gi",
-    "FastEthernet": "Fa",
-    "Ethernet": "Et",
-    "Loopback": "Lo",
-    "Tunnel": "Tu",
-}
-
-
-@dataclass(frozen=True)
-class Observation:
-    """The tracked object's own state, before ``delay`` holds it back."""
-
-    up: bool
-    detail: str | None = None
-    first_hop: str | None = None
-    return_code: str = "Unknown"
-    rtt_ms: int | None = None
 
 
 class FailoverEngine:
     """IP SLA, object tracking and EEM on every router of ``fleet``."""
 
-    def __init__(self, fleet: Fleet) -> None:
-        self.devices = fleet.devices
-        self.network: Network = fleet.network
-        self.clock = fleet.clock
-        self.runner = EemRunner(fleet.clock)
+    def __init__(self, clock: SimClock, network: Network, open_session: OpenSession) -> None:
+        self.devices = network.devices
+        self.network = network
+        self.clock = clock
+        self.runner = EemRunner(clock, open_session)
         self._next_pulse = 0.0
 
     # -- Subsystem -----------------------------------------------------------------------
     def start(self) -> None:
         for device in self.devices.values():
-            state = state_of(device)
+            state = device.failover
             state.run_applet = partial(self._run_by_hand, device)
             device.monitors.append(partial(self._syslog, device))
             self._reconcile(device, boot=True)
@@ -92,7 +67,7 @@ class FailoverEngine:
         for device in self.devices.values():
             config = _config(device)
             if config.active:
-                self._sync_tracks(device, config, state_of(device), self.clock.now(), boot=False)
+                self._sync_tracks(device, config, device.failover, self.clock.now(), boot=False)
 
     # -- the pulse -----------------------------------------------------------------------
     def _pulse(self) -> None:
@@ -102,7 +77,7 @@ class FailoverEngine:
         self.clock.call_at(self._next_pulse, self._pulse)
 
     def _reconcile(self, device: Device, boot: bool) -> None:
-        state, config = state_of(device), _config(device)
+        state, config = device.failover, _config(device)
         if not config.active and not (state.probes or state.tracks or state.applets):
             return
         now = self.clock.now()
@@ -197,19 +172,18 @@ class FailoverEngine:
         self, device: Device, config: FailoverConfig, state: FailoverState, now: float, boot: bool
     ) -> None:
         defs = config.tracks
-        table = device.extras.setdefault("tracks", {})
-        assert isinstance(table, dict)
+        table = device.tracks
         for number in [n for n in state.tracks if n not in defs]:
             del state.tracks[number]
             table.pop(number, None)
         # Lists last: they read the other tracks' new states.
         for definition in sorted(defs.values(), key=lambda d: (d.kind == "list", d.number)):
             record = state.tracks.get(definition.number)
-            if record is None or _object_of(record.definition) != _object_of(definition):
+            if record is None or object_of(record.definition) != object_of(definition):
                 record = TrackRecord(definition, up=False, last_change=now)
                 state.tracks[definition.number] = record
             record.definition = definition
-            self._track(device, record, _observe(device, state, definition, now), now, boot)
+            self._track(device, record, observe(device, state, definition, now), now, boot)
             table[definition.number] = record.up
 
     def _track(
@@ -240,14 +214,12 @@ class FailoverEngine:
         record.changes += 1
         record.last_change = now
         new = "Up" if record.up else "Down"
-        table = device.extras["tracks"]
-        assert isinstance(table, dict)
-        table[record.definition.number] = record.up  # before EEM runs: it sees the new RIB
+        device.tracks[record.definition.number] = record.up  # before EEM runs: it sees the new RIB
         # Cisco's documented format: "%TRACK-6-STATE: 1 ip sla 1 state Up -> Down"
         device.log(
-            f"%TRACK-6-STATE: {record.definition.number} {_describe(record.definition)} {old} -> {new}"
+            f"%TRACK-6-STATE: {record.definition.number} {describe(record.definition)} {old} -> {new}"
         )
-        for registration in list(state_of(device).applets.values()):
+        for registration in list(device.failover.applets.values()):
             applet = registration.applet
             wanted = applet.option("state") or "any"
             if (
@@ -280,7 +252,7 @@ class FailoverEngine:
 
     def _syslog(self, device: Device, line: str) -> None:
         """A ``device.log`` line: publish it to applets with ``event syslog pattern``."""
-        for registration in list(state_of(device).applets.values()):
+        for registration in list(device.failover.applets.values()):
             applet = registration.applet
             pattern = applet.option("pattern")
             if applet.event != "syslog" or not pattern:
@@ -314,81 +286,6 @@ def _rtt(device: Device, op: SlaOperation, delivery: Delivery) -> int:
     if delivery.router is not None:
         return 1
     return 5 + zlib.crc32(f"{device.name}>{op.target}/{delivery.egress}".encode()) % 20
-
-
-def _object_of(track: TrackDef) -> tuple[str, str, str, tuple[tuple[int, bool], ...]]:
-    """What a track watches: a new object makes a new track, a new delay does not."""
-    return track.kind, track.target, track.mode, track.objects
-
-
-def _observe(device: Device, state: FailoverState, track: TrackDef, now: float) -> Observation:
-    if track.kind == "ip sla":
-        return _observe_sla(state, track, now)
-    if track.kind == "interface":
-        return _observe_interface(device, track)
-    if track.kind == "ip route":
-        return _observe_route(device, track)
-    return _observe_list(state, track)
-
-
-def _observe_sla(state: FailoverState, track: TrackDef, now: float) -> Observation:
-    record = state.probes.get(int(track.target)) if track.target.isdigit() else None
-    if record is None or record.status(now) is not OpStatus.ACTIVE:
-        return Observation(False)  # never scheduled, pending or expired: Down (pitfall 3)
-    code = record.return_code
-    # "state" wants OK; "reachability" also accepts an RTT over threshold.
-    up = code == "OK" or (track.mode == "reachability" and code == "Over threshold")
-    return Observation(up, return_code=code, rtt_ms=record.rtt_ms)
-
-
-def _observe_interface(device: Device, track: TrackDef) -> Observation:
-    itf = next((i for i in interfaces(device.running) if i.name == track.target), None)
-    if itf is None:
-        return Observation(False)
-    if itf.shutdown:
-        return Observation(False, "hw admin-down")
-    if not link_up(device, itf.name):
-        return Observation(False, "hw down")
-    if track.mode == "ip routing" and itf.address is None:
-        return Observation(False, "no IP addr")
-    return Observation(True)
-
-
-def _observe_route(device: Device, track: TrackDef) -> Observation:
-    rib = device_rib(device)
-    prefix = ipaddress.IPv4Network(track.target)
-    route = next((r for r in rib if r.prefix == prefix), None)
-    if route is None:
-        return Observation(False, "no ip route")
-    hop = route.interface
-    if hop is None and route.next_hop is not None:
-        found = resolve(rib, route.next_hop)
-        hop = found[0] if found else None
-    return Observation(True, "static" if route.code == "S" else "connected", hop)
-
-
-def _observe_list(state: FailoverState, track: TrackDef) -> Observation:
-    members = []
-    for number, negated in track.objects:
-        other = state.tracks.get(number)  # a missing member counts as Down
-        members.append((other is not None and other.up) != negated)
-    up = all(members) if track.target == "and" else any(members)
-    return Observation(bool(members) and up)
-
-
-def _describe(track: TrackDef) -> str:
-    if track.kind == "interface":
-        return f"interface {_short(track.target)} {track.mode}"
-    if track.kind == "list":
-        return f"list boolean {track.target}"
-    return f"{track.kind} {track.target} {track.mode}"
-
-
-def _short(name: str) -> str:
-    for long, short in _SHORT.items():
-        if name.startswith(long):
-            return short + name[len(long) :]
-    return name
 
 
 def _period(applet: Applet) -> float:

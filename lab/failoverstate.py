@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from lab.clock import EPOCH
-from lab.device import DAYS, MONTHS, Device
+from lab.clock import DAYS, EPOCH, MONTHS
 from lab.failovercfg import Applet, SlaOperation, TrackDef
 
 
@@ -94,14 +93,6 @@ class FailoverState:
     next_job: int = 1
     # Set by the engine: run an applet by hand (``event manager run``).
     run_applet: Callable[[Applet], None] | None = field(default=None, repr=False)
-
-
-def state_of(device: Device) -> FailoverState:
-    state = device.extras.get("failover")
-    if not isinstance(state, FailoverState):
-        state = FailoverState()
-        device.extras["failover"] = state
-    return state
 
 
 # -- times as IOS prints them ----------------------------------------------------------------

@@ -7,7 +7,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from lab.device import MONTHS, Device
+from lab.clock import MONTHS
+from lab.device import Device
 
 FLASH_TOTAL = 5_234_688_000
 

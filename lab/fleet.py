@@ -14,12 +14,13 @@ from typing import Any, Protocol, TypeVar
 
 import asyncssh
 
+from lab.cli import eem_session
 from lab.clock import SimClock
+from lab.crypto.engine import CryptoEngine
 from lab.device import Device
 from lab.failover import FailoverEngine
-from lab.ike import CryptoEngine
 from lab.network import Fault, FaultKind, Network
-from lab.scenario import FaultSpec, Scenario
+from lab.scenario import FaultSpec, Router, Scenario
 from lab.server import LoopThread, listen, load_host_key, tick
 
 T = TypeVar("T")
@@ -69,32 +70,35 @@ class Fleet:
         self._ticker: asyncio.Task[None] | None = None
         self._thread: LoopThread | None = None
         for router in scenario.routers:
-            creds = scenario.credentials_of(router)
-            self.devices[router.name] = Device(
-                name=router.name,
-                username=creds.username,
-                password=creds.password,
-                secret=creds.secret,
-                startup_config=router.config,
-                flash_dir=self.workdir / "flash" / router.name,
-                clock=self.clock,
-                legacy_ssh=router.legacy_ssh,
-                serial=f"9{zlib.crc32(router.name.encode()):010X}",
-            )
-            self.devices[router.name].extras["quirks"] = copy.deepcopy(router.quirks)
-
+            self.devices[router.name] = self._router(router)
         self.network = Network(
             self.devices,
             [fault_from_spec(f) for f in scenario.faults],
             random.Random(scenario.seed),
         )
         for device in self.devices.values():
-            device.extras["network"] = self.network
+            device.underlay, device.faults = self.network, self.network.faults
         self.subsystems: list[Subsystem] = []
         # Branch LANs send traffic to the far LAN; hubs answer it.
         sources = {r.name for r in scenario.routers if r.role != "hub"}
-        self.attach(CryptoEngine(self, sources))
-        self.attach(FailoverEngine(self))
+        self.attach(CryptoEngine(self.clock, self.network, scenario.seed, sources))
+        self.attach(FailoverEngine(self.clock, self.network, eem_session))
+
+    def _router(self, router: Router) -> Device:
+        creds = self.scenario.credentials_of(router)
+        device = Device(
+            name=router.name,
+            username=creds.username,
+            password=creds.password,
+            secret=creds.secret,
+            startup_config=router.config,
+            flash_dir=self.workdir / "flash" / router.name,
+            clock=self.clock,
+            legacy_ssh=router.legacy_ssh,
+            serial=f"9{zlib.crc32(router.name.encode()):010X}",
+        )
+        device.quirks = copy.deepcopy(router.quirks)
+        return device
 
     def attach(self, subsystem: Subsystem) -> None:
         """Add a simulated subsystem (IKE/IPsec, IP SLA/track/EEM); it starts with the fleet."""

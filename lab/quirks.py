@@ -18,8 +18,7 @@ _CRYPTO = re.compile(r"^\s*sh\w*\s+(cr\w*)", re.I)
 
 
 def _quirks(device: Device) -> dict[str, Any]:
-    value = device.extras.get("quirks")
-    return value if isinstance(value, dict) else {}
+    return device.quirks
 
 
 def missing_feature(device: Device, command: str) -> int | None:

@@ -8,6 +8,7 @@ administrative distance wins (floating statics).
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -154,3 +155,14 @@ def resolve(rib: list[Route], address: IPv4Addr, depth: int = 0) -> tuple[str, I
     assert route.next_hop is not None
     found = resolve(rib, route.next_hop, depth + 1)
     return (found[0], route.next_hop) if found else None
+
+
+def interface_matches(full: str, typed: str) -> bool:
+    """``Gi2`` and ``gigabitethernet2`` name ``GigabitEthernet2``, as IOS accepts them."""
+    a, b = _NAME.match(full), _NAME.match(typed)
+    if a is None or b is None:
+        return False
+    return a.group(1).lower().startswith(b.group(1).lower()) and a.group(2) == b.group(2)
+
+
+_NAME = re.compile(r"^([A-Za-z-]+)\s*([\d/.:]*)$")  # "GigabitEthernet2", "Gi 0/1"

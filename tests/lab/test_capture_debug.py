@@ -115,7 +115,7 @@ def test_ctrl_c_still_cleans_up(fleet: Fleet, tmp_path: Path) -> None:
 
 
 def test_refuses_when_cpu_is_high(fleet: Fleet, tmp_path: Path) -> None:
-    fleet.call(lambda: fleet.device("HQ").extras.__setitem__("cpu", (91, 85, 60)))
+    fleet.call(lambda: setattr(fleet.device("HQ"), "cpu", (91, 85, 60)))
     capture = _capture(fleet, tmp_path, peer=BR07)
     assert capture.refused == "CPU at 91% (limit 60%): debug not started"
     assert "debugging is on" not in one(fleet, "HQ", "show debugging")

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from lab.fleet import Fleet
-from lab.ike import CryptoState
 from lab.scenario import FaultSpec, Scenario, load_scenario
 from tests.lab.labcli import cli, one
 
@@ -274,8 +273,7 @@ def test_healthy_pair_stays_healthy_across_rekeys(
 
 
 def _hq_spis(fleet: Fleet) -> list[tuple[str, int]]:
-    state = fleet.device("HQ").extras["crypto"]
-    assert isinstance(state, CryptoState)
+    state = fleet.device("HQ").crypto
     return sorted((key, sa.spi_in) for key, sa in state.ipsec.items())
 
 

@@ -350,11 +350,11 @@ def test_the_symptom_end_points_to_the_cause(health: PlaybookRun) -> None:
 def test_cpu_threshold_flags_a_busy_router(settled: tuple[Fleet, Path]) -> None:
     fleet, _ = settled
     hq = fleet.device("HQ")
-    fleet.call(lambda: hq.extras.__setitem__("cpu", (97, 91, 60)))
+    fleet.call(lambda: setattr(hq, "cpu", (97, 91, 60)))
     try:
         report = run(settled, "health_check", poll_interval=0).report
     finally:
-        fleet.call(lambda: hq.extras.pop("cpu"))
+        fleet.call(lambda: setattr(hq, "cpu", None))
     (busy,) = [f for f in report.findings if f.code == "CPU_HIGH"]
     assert (busy.host, busy.severity) == ("HQ", Severity.WARNING)
     assert "91%" in busy.summary and "limit 80%" in busy.summary

@@ -1,0 +1,109 @@
+"""What every crypto module shares: the clock, the underlay, the routers and the dice.
+
+Also the debug writers: a ``debug crypto isakmp`` / ``debug crypto ipsec`` line reaches the
+router's log only while that debug is on and the ``debug crypto condition peer`` filter
+(if any) names the peer.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+from collections.abc import Callable
+
+from lab.clock import SimClock
+from lab.cryptocfg import CryptoConfig, read_crypto_config
+from lab.device import Device
+from lab.forwarding import device_interfaces, device_rib
+from lab.network import Network, Proto
+from lab.routing import resolve
+from lab.sadb import IkeSa
+
+LOG_RATE_LIMIT_S = 60.0  # INV_SPI / replay syslogs are rate-limited by IOS
+
+
+class CryptoContext:
+    """Shared services of the crypto engine's protocol modules (one per fleet)."""
+
+    def __init__(self, clock: SimClock, network: Network, seed: int) -> None:
+        self.clock = clock
+        self.network = network
+        self.devices = network.devices
+        self.rng = random.Random(seed)  # SPIs and message IDs, reproducible per scenario
+
+    def config(self, device: Device) -> CryptoConfig:
+        return device.memo("crypto", None, lambda: read_crypto_config(device.running))
+
+    # -- debug and syslog ------------------------------------------------------------------
+    def debug(self, device: Device, kind: str, peer: str | None, text: str) -> None:
+        """A debug line, if ``debug crypto <kind>`` is on and the peer condition matches."""
+        if kind not in device.debugs:
+            return
+        conds = [c.split()[-1] for c in device.debug_conditions]
+        if conds and peer not in conds:
+            return
+        device.log(text)
+
+    def ike(self, device: Device, sa: IkeSa | None, text: str, peer: str | None = None) -> None:
+        """An ``ISAKMP: (conn-id):`` debug line; a leading ``!`` makes it ``ISAKMP-ERROR``."""
+        cid = sa.conn_id if sa else 0
+        prefix = "ISAKMP-ERROR" if text.startswith("!") else "ISAKMP"
+        self.debug(
+            device,
+            "isakmp",
+            peer or (sa.peer if sa else None),
+            f"{prefix}: ({cid}):{text.lstrip('!')}",
+        )
+
+    def ipsec(self, device: Device, peer: str | None, text: str) -> None:
+        self.debug(device, "ipsec", peer, text)
+
+    def limited(self, device: Device, key: str, message: str) -> None:
+        """A syslog IOS rate-limits: at most one per ``key`` a minute."""
+        state = device.crypto
+        now = self.clock.now()
+        if now - state.last_log.get(key, -1e9) >= LOG_RATE_LIMIT_S:
+            state.last_log[key] = now
+            device.log(message)
+
+    # -- addresses and routes --------------------------------------------------------------
+    def find_sa(self, device: Device, peer: str) -> IkeSa | None:
+        return device.crypto.find_sa(peer)
+
+    def local_address(self, device: Device, peer: str) -> tuple[str, str] | None:
+        """(interface, address) IKE uses toward ``peer``: the egress carrying a crypto map."""
+        hop = resolve(device_rib(device), ipaddress.IPv4Address(peer))
+        if hop is None:
+            return None
+        cfg = self.config(device)
+        for itf in device_interfaces(device):
+            if itf.name == hop[0] and itf.address is not None:
+                applied = any(itf.name in ifs for ifs in cfg.map_interfaces.values())
+                return (itf.name, str(itf.address)) if applied else None
+        return None
+
+    def interesting(self, device: Device, dst: str, map_name: str) -> bool:
+        """Is traffic to ``dst`` routed out of an interface carrying crypto map ``map_name``?"""
+        hop = resolve(device_rib(device), ipaddress.IPv4Address(dst))
+        if hop is None:
+            return False
+        return hop[0] in self.config(device).map_interfaces.get(map_name, ())
+
+    def device_at(self, address: str) -> Device | None:
+        owner = self.network.owner(address)
+        return owner[0] if owner else None
+
+    def send(
+        self, device: Device, local: str, peer: str, deliver: Callable[[Device], None]
+    ) -> bool:
+        """Send one IKE packet; ``deliver(receiver)`` runs on the far end if it arrives."""
+        arrived = self.network.send(device, peer, Proto.IKE, src_ip=local)
+        if arrived is None or arrived.router is None:
+            return False
+        deliver(self.devices[arrived.router])
+        return True
+
+
+def host_in(net: ipaddress.IPv4Network) -> str:
+    """A host address of ``net`` to stand for its traffic (the first, or the net itself)."""
+    return str(net.network_address + 1) if net.num_addresses > 2 else str(net.network_address)

@@ -1,0 +1,44 @@
+"""Where an IKE version plugs into the crypto engine.
+
+The engine knows IKE only through ``IkeVersion``: when interesting traffic for a crypto map
+entry has no IPsec SA pair, it asks the entry's version to ``bring_up`` one; every pulse it
+lets each version ``expire`` its IKE SAs; ``clear crypto session`` asks each to ``clear``.
+The SA pair a version installs (``Device.crypto.ipsec``) is the same for every version, so
+the ESP data plane, clear and ping work unchanged.
+
+IKEv2 goes beside ``lab.crypto.ikev1`` as ``lab.crypto.ikev2`` (IKE_SA_INIT, IKE_AUTH with
+its first child SA, CREATE_CHILD_SA), keeps its SAs in its own table of the SA database
+(``show crypto ikev2 sa`` reads them) and is registered in ``CryptoEngine.versions`` under
+"IKEv2"; ``version_for`` then returns "IKEv2" for an entry that names an IKEv2 profile
+(``set ikev2-profile``, to be read by ``lab.cryptocfg``).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from lab.cryptocfg import CryptoConfig, MapEntry
+from lab.device import Device
+
+
+class IkeVersion(Protocol):
+    """One IKE version's control plane, for every router of the fleet."""
+
+    name: str  # "IKEv1"
+
+    def bring_up(self, device: Device, entry: MapEntry, peer: str, now: float) -> None:
+        """Interesting traffic for ``entry`` has no SA pair: start or continue negotiating."""
+        ...
+
+    def expire(self, device: Device, now: float) -> None:
+        """Delete the IKE SAs past their lifetime."""
+        ...
+
+    def clear(self, device: Device, peer: str | None = None) -> None:
+        """Delete the IKE SAs (with ``peer``, or all), as ``clear crypto ...`` does."""
+        ...
+
+
+def version_for(cfg: CryptoConfig, entry: MapEntry) -> str:
+    """The IKE version a crypto map entry negotiates with: IKEv1 until IKEv2 is read."""
+    return "IKEv1"

@@ -1,0 +1,91 @@
+"""One router's security-association database: IKE SAs, IPsec SA pairs, flow counters.
+
+The crypto engines (``lab.crypto``) write it; ``show crypto ...`` reads it. It is plain data
+held by the router (``Device.crypto``), so the show commands never need the engine.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+from lab.clock import Timer
+from lab.cryptocfg import IsakmpPolicy
+
+
+@dataclass
+class IkeSa:
+    """An IKEv1 (ISAKMP) SA as ``show crypto isakmp sa`` lists it, with its exchange state."""
+
+    peer: str
+    local: str
+    role: str  # "I" or "R"
+    state: str = "MM_NO_STATE"
+    fsm: str = "IKE_READY"
+    conn_id: int = 0
+    created: float = 0.0
+    retransmits: int = 0
+    timer: Timer | None = None
+    policy: IsakmpPolicy | None = None
+    deleted: bool = False
+    deleted_at: float = 0.0
+    entry: str = ""  # crypto map entry that started it (initiator)
+    dpd_misses: int = 0
+    aggressive: bool = False
+    psk: str | None = None  # aggressive mode: the key this end's hashes are computed with
+
+
+@dataclass
+class IpsecSa:
+    """One negotiated SA pair for a crypto map entry, with its data-plane counters."""
+
+    entry: str
+    peer: str
+    local: str
+    local_net: ipaddress.IPv4Network
+    remote_net: ipaddress.IPv4Network
+    spi_in: int
+    spi_out: int
+    transform: tuple[str, ...]
+    pfs: str | None
+    created: float
+    lifetime_sec: int
+    lifetime_kb: int
+    conn_in: int
+    conn_out: int
+    initiator: bool
+    encaps: float = 0.0
+    decaps: float = 0.0
+    replay_failed: float = 0.0
+    send_errors: int = 0
+    recv_errors: int = 0
+
+
+@dataclass
+class FlowCounters:
+    """Counters that outlive SAs: per entry, what ``show crypto ipsec sa`` keeps."""
+
+    encaps: float = 0.0
+    decaps: float = 0.0
+    replay_failed: float = 0.0
+    send_errors: int = 0
+    no_sa: float = 0.0
+
+
+@dataclass
+class CryptoState:
+    isakmp: list[IkeSa] = field(default_factory=list)
+    ipsec: dict[str, IpsecSa] = field(default_factory=dict)  # entry key -> SA pair
+    counters: dict[str, FlowCounters] = field(default_factory=dict)
+    next_conn: int = 1001
+    next_ipsec_conn: int = 2001
+    last_log: dict[str, float] = field(default_factory=dict)
+    pending_qm: set[str] = field(default_factory=set)
+    qm_attempts: dict[str, int] = field(default_factory=dict)
+
+    def find_sa(self, peer: str) -> IkeSa | None:
+        """The live (not deleted) IKE SA with ``peer``."""
+        return next((s for s in self.isakmp if s.peer == peer and not s.deleted), None)
+
+    def counters_of(self, entry: str) -> FlowCounters:
+        return self.counters.setdefault(entry, FlowCounters())
