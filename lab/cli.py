@@ -8,6 +8,7 @@ from collections.abc import Callable
 from lab import (  # noqa: F401  (imported to register their commands)
     cmd_config,
     cmd_crypto,
+    cmd_debug,
     cmd_failover,
     cmd_files,
     cmd_ip,

@@ -1,4 +1,4 @@
-"""Crypto exec commands: show crypto isakmp/ipsec/session/map, debug crypto, clear, ping.
+"""Crypto exec commands: show crypto isakmp/ipsec/session/map and clear crypto.
 
 Layouts follow the IOS-XE captures in the shared corpus (``genie_iosxe_isakmp_sa_*``,
 ``lab_iosxe_ipsec_sa_encaps_no_decaps_spoke``, ``genie_iosxe_ipsec_sa_detail_cat9k_gcm``,
@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 
 from lab.commands import Session, command
-from lab.cryptocfg import Ace, MapEntry, read_crypto_config, show_transform
+from lab.cryptocfg import Ace, CryptoConfig, MapEntry, read_crypto_config, show_transform
 from lab.device import Device
 from lab.routing import interfaces
 from lab.sadb import FlowCounters, IkeSa, IpsecSa
@@ -211,6 +211,16 @@ def _session_status(d: Device, peer: str, entries: list[MapEntry]) -> tuple[str,
     return "DOWN", None
 
 
+_SESSION_CODES = [
+    "Code: C - IKE Configuration mode, D - Dead Peer Detection     ",
+    "K - Keepalives, N - NAT-traversal, T - cTCP encapsulation     ",
+    "X - IKE Extended Authentication, F - IKE Fragmentation",
+    "R - IKE Auto Reconnect, U - IKE Dynamic Route Update",
+    "S - SIP VPN",
+    "",
+]
+
+
 @command("show crypto session [...]")
 def show_crypto_session(s: Session, args: tuple[str, ...]) -> str:
     d = s.device
@@ -219,16 +229,7 @@ def show_crypto_session(s: Session, args: tuple[str, ...]) -> str:
     cfg = read_crypto_config(d.running)
     out = ["Crypto session current status", ""]
     if detail:
-        out = [
-            "Crypto session current status",
-            "",
-            "Code: C - IKE Configuration mode, D - Dead Peer Detection     ",
-            "K - Keepalives, N - NAT-traversal, T - cTCP encapsulation     ",
-            "X - IKE Extended Authentication, F - IKE Fragmentation",
-            "R - IKE Auto Reconnect, U - IKE Dynamic Route Update",
-            "S - SIP VPN",
-            "",
-        ]
+        out += _SESSION_CODES
     for itf in interfaces(d.running):
         maps = [m for m, ifs in cfg.map_interfaces.items() if itf.name in ifs]
         peers: dict[str, list[MapEntry]] = {}
@@ -236,42 +237,50 @@ def show_crypto_session(s: Session, args: tuple[str, ...]) -> str:
             for peer in entry.peers[:1]:
                 peers.setdefault(peer, []).append(entry)
         for peer, entries in peers.items():
-            status, ike = _session_status(d, peer, entries)
-            out += [f"Interface: {itf.name}", f"Session status: {status}"]
-            if detail:
-                out += [
-                    f"Peer: {peer} port 500 fvrf: (none) ivrf: (none)",
-                    "      Phase1_id: " + (peer if ike else "(none)"),
-                    "      Desc: (none)",
-                ]
-            else:
-                out.append(f"Peer: {peer} port 500 ")
-            if ike is not None:
-                active = "Active" if ike.state == "QM_IDLE" else "Inactive"
-                out.append(f"  IKEv1 SA: local {ike.local}/500 remote {peer}/500 {active} ")
-                if detail:
-                    cap = "D" if cfg.keepalive else "(none)"
-                    out.append(
-                        f"          Capabilities:{cap} connid:{ike.conn_id} lifetime:23:59:00"
-                    )
-            for entry in entries:
-                sa = d.crypto.ipsec.get(entry.key)
-                for ace in cfg.permits(entry.acl):
-                    out.append(f"  IPSEC FLOW: permit ip {_net(ace.src)} {_net(ace.dst)} ")
-                    out.append(f"        Active SAs: {2 if sa else 0}, origin: crypto map")
-                    if detail:
-                        dec = int(sa.decaps) if sa else 0
-                        enc = int(sa.encaps) if sa else 0
-                        left = int(sa.lifetime_sec - (d.clock.now() - sa.created)) if sa else 0
-                        kb = sa.lifetime_kb if sa else 0
-                        out.append(
-                            f"        Inbound:  #pkts dec'ed {dec} drop 0 life (KB/Sec) {kb}/{left}"
-                        )
-                        out.append(
-                            f"        Outbound: #pkts enc'ed {enc} drop 0 life (KB/Sec) {kb}/{left}"
-                        )
-            out.append("")
+            out += _session(d, cfg, itf.name, peer, entries, detail)
     return "\n".join(out) + "\n"
+
+
+def _session(
+    d: Device, cfg: CryptoConfig, itf: str, peer: str, entries: list[MapEntry], detail: bool
+) -> list[str]:
+    """One peer's block: session status, its IKE SA, then each IPsec flow."""
+    status, ike = _session_status(d, peer, entries)
+    out = [f"Interface: {itf}", f"Session status: {status}"]
+    if detail:
+        out += [
+            f"Peer: {peer} port 500 fvrf: (none) ivrf: (none)",
+            "      Phase1_id: " + (peer if ike else "(none)"),
+            "      Desc: (none)",
+        ]
+    else:
+        out.append(f"Peer: {peer} port 500 ")
+    if ike is not None:
+        active = "Active" if ike.state == "QM_IDLE" else "Inactive"
+        out.append(f"  IKEv1 SA: local {ike.local}/500 remote {peer}/500 {active} ")
+        if detail:
+            cap = "D" if cfg.keepalive else "(none)"
+            out.append(f"          Capabilities:{cap} connid:{ike.conn_id} lifetime:23:59:00")
+    for entry in entries:
+        out += _flows(d, cfg, entry, detail)
+    out.append("")
+    return out
+
+
+def _flows(d: Device, cfg: CryptoConfig, entry: MapEntry, detail: bool) -> list[str]:
+    sa = d.crypto.ipsec.get(entry.key)
+    out = []
+    for ace in cfg.permits(entry.acl):
+        out.append(f"  IPSEC FLOW: permit ip {_net(ace.src)} {_net(ace.dst)} ")
+        out.append(f"        Active SAs: {2 if sa else 0}, origin: crypto map")
+        if detail:
+            dec = int(sa.decaps) if sa else 0
+            enc = int(sa.encaps) if sa else 0
+            left = int(sa.lifetime_sec - (d.clock.now() - sa.created)) if sa else 0
+            kb = sa.lifetime_kb if sa else 0
+            out.append(f"        Inbound:  #pkts dec'ed {dec} drop 0 life (KB/Sec) {kb}/{left}")
+            out.append(f"        Outbound: #pkts enc'ed {enc} drop 0 life (KB/Sec) {kb}/{left}")
+    return out
 
 
 def _net(net: ipaddress.IPv4Network) -> str:
@@ -286,42 +295,51 @@ def show_crypto_map(s: Session, args: tuple[str, ...]) -> str:
     cfg = read_crypto_config(d.running)
     out: list[str] = []
     for entry in cfg.entries:
-        out.append(f'Crypto Map IPv4 "{entry.map_name}" {entry.seq} ipsec-isakmp')
-        missing_ts = [t for t in entry.transform_sets if t not in cfg.transform_sets]
-        if not entry.peers or entry.acl is None or not entry.transform_sets or missing_ts:
-            out.append("\tWARNING: This crypto map is in an incomplete state!")
-            out.append("\t\t(missing peer or access-list definitions)")
-        if entry.description:
-            out.append(f"\tDescription: {entry.description}")
-        out += [f"\tPeer = {p}" for p in entry.peers]
-        if entry.acl:
-            out.append(f"\tExtended IP access list {entry.acl}")
-            for ace in cfg.acls.get(entry.acl, ()):
-                src = _acl_net(ace.src)
-                dst = _acl_net(ace.dst)
-                out.append(f"\t    access-list {entry.acl} {ace.action} ip {src} {dst}")
-        else:
-            out.append("\tNo matching address list set.")
-        sa = d.crypto.ipsec.get(entry.key)
-        if sa:
-            out.append(f"\tCurrent peer: {sa.peer}")
-        out += [
-            f"\tSecurity association lifetime: {entry.lifetime_kb} kilobytes/{entry.lifetime_sec} seconds",
-            "\tDualstack (Y/N): N",
-            "\tResponder-Only (Y/N): N",
-            f"\tPFS (Y/N): {'Y' if entry.pfs else 'N'}",
-        ]
-        if entry.pfs:
-            out.append(f"\tDH group:  {entry.pfs}")
-        out += ["\tMixed-mode : Disabled", "\tTransform sets={ "]
-        for name in entry.transform_sets:
-            ts = cfg.transform_sets.get(name)
-            if ts:
-                out.append(f"\t\t{name}:  {{ {show_transform(ts)}  }} , ")
-        out += ["\t}", f"\tInterfaces using crypto map {entry.map_name}:"]
-        out += [f"\t\t{i}" for i in cfg.map_interfaces.get(entry.map_name, ())]
-        out.append("")
+        out += _map_entry(d, cfg, entry)
     return "\n".join(out) + "\n"
+
+
+def _map_entry(d: Device, cfg: CryptoConfig, entry: MapEntry) -> list[str]:
+    out = [f'Crypto Map IPv4 "{entry.map_name}" {entry.seq} ipsec-isakmp']
+    missing_ts = [t for t in entry.transform_sets if t not in cfg.transform_sets]
+    if not entry.peers or entry.acl is None or not entry.transform_sets or missing_ts:
+        out.append("\tWARNING: This crypto map is in an incomplete state!")
+        out.append("\t\t(missing peer or access-list definitions)")
+    if entry.description:
+        out.append(f"\tDescription: {entry.description}")
+    out += [f"\tPeer = {p}" for p in entry.peers]
+    if entry.acl:
+        out.append(f"\tExtended IP access list {entry.acl}")
+        for ace in cfg.acls.get(entry.acl, ()):
+            src = _acl_net(ace.src)
+            dst = _acl_net(ace.dst)
+            out.append(f"\t    access-list {entry.acl} {ace.action} ip {src} {dst}")
+    else:
+        out.append("\tNo matching address list set.")
+    sa = d.crypto.ipsec.get(entry.key)
+    if sa:
+        out.append(f"\tCurrent peer: {sa.peer}")
+    return out + _map_settings(cfg, entry)
+
+
+def _map_settings(cfg: CryptoConfig, entry: MapEntry) -> list[str]:
+    out = [
+        f"\tSecurity association lifetime: {entry.lifetime_kb} kilobytes/{entry.lifetime_sec} seconds",
+        "\tDualstack (Y/N): N",
+        "\tResponder-Only (Y/N): N",
+        f"\tPFS (Y/N): {'Y' if entry.pfs else 'N'}",
+    ]
+    if entry.pfs:
+        out.append(f"\tDH group:  {entry.pfs}")
+    out += ["\tMixed-mode : Disabled", "\tTransform sets={ "]
+    for name in entry.transform_sets:
+        ts = cfg.transform_sets.get(name)
+        if ts:
+            out.append(f"\t\t{name}:  {{ {show_transform(ts)}  }} , ")
+    out += ["\t}", f"\tInterfaces using crypto map {entry.map_name}:"]
+    out += [f"\t\t{i}" for i in cfg.map_interfaces.get(entry.map_name, ())]
+    out.append("")
+    return out
 
 
 def _acl_net(net: ipaddress.IPv4Network) -> str:
@@ -330,67 +348,6 @@ def _acl_net(net: ipaddress.IPv4Network) -> str:
     if net.prefixlen == 32:
         return f"host {net.network_address}"
     return f"{net.network_address} {net.hostmask}"
-
-
-# -- debug ------------------------------------------------------------------------------------
-_DEBUG_NAMES = {"isakmp": "Crypto ISAKMP", "ipsec": "Crypto IPSEC", "ikev2": "Crypto IKEv2"}
-
-
-def _debug_on(kind: str) -> object:
-    def handler(s: Session, args: tuple[str, ...]) -> str:
-        s.device.debugs.add(kind)
-        return f"{_DEBUG_NAMES[kind]} debugging is on\n"
-
-    return handler
-
-
-for _kind in _DEBUG_NAMES:
-    command(f"debug crypto {_kind} [...]")(_debug_on(_kind))  # type: ignore[arg-type]
-
-
-@command("debug crypto condition peer ipv4 <address>")
-def debug_condition(s: Session, args: tuple[str, ...]) -> str:
-    cond = f"peer ipv4 {args[0]}"
-    if cond not in s.device.debug_conditions:
-        s.device.debug_conditions.append(cond)
-    return ""
-
-
-@command("show crypto debug-condition [...]")
-def show_debug_condition(s: Session, args: tuple[str, ...]) -> str:
-    conds = s.device.debug_conditions
-    if not conds:
-        return "Crypto conditional debug currently is turned OFF\n"
-    lines = [f"IKE peer IP address filters:\n{c.split()[-1]} " for c in conds]
-    return "\n".join(lines) + "\n\nConnection-id filters:[none]\n\nSPI filters:[none]\n"
-
-
-def _undebug(s: Session, args: tuple[str, ...]) -> str:
-    s.device.debugs.clear()
-    return "All possible debugging has been turned off\n"
-
-
-command("undebug all")(_undebug)
-command("no debug all")(_undebug)
-
-
-@command("no debug crypto condition [...]")
-def no_debug_condition(s: Session, args: tuple[str, ...]) -> str:
-    if not args or args[0].lower() == "all":
-        s.device.debug_conditions.clear()
-    else:
-        cond = " ".join(args)
-        s.device.debug_conditions[:] = [c for c in s.device.debug_conditions if c != cond]
-    return ""
-
-
-@command("no debug crypto <kind> [...]")
-def no_debug_kind(s: Session, args: tuple[str, ...]) -> str:
-    s.device.debugs.discard(args[0].lower())
-    return ""
-
-
-command("undebug crypto <kind> [...]")(no_debug_kind)
 
 
 # -- clear ------------------------------------------------------------------------------------

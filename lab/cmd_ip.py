@@ -28,6 +28,36 @@ def show_ip_interface_brief(s: Session, args: tuple[str, ...]) -> str:
     return "\n".join(rows) + "\n"
 
 
+# The rest of a ``show interfaces`` block: a quiet virtual NIC.
+_COUNTERS = [
+    "  MTU 1500 bytes, BW 1000000 Kbit/sec, DLY 10 usec, ",
+    "     reliability 255/255, txload 1/255, rxload 1/255",
+    "  Encapsulation ARPA, loopback not set",
+    "  Keepalive set (10 sec)",
+    "  Full Duplex, 1000Mbps, link type is auto, media type is Virtual",
+    "  output flow-control is unsupported, input flow-control is unsupported",
+    "  ARP type: ARPA, ARP Timeout 04:00:00",
+    "  Last input 00:00:00, output 00:00:00, output hang never",
+    '  Last clearing of "show interface" counters never',
+    "  Input queue: 0/375/0/0 (size/max/drops/flushes); Total output drops: 0",
+    "  Queueing strategy: fifo",
+    "  Output queue: 0/40 (size/max)",
+    "  5 minute input rate 1000 bits/sec, 1 packets/sec",
+    "  5 minute output rate 1000 bits/sec, 1 packets/sec",
+    "     10432 packets input, 1088744 bytes, 0 no buffer",
+    "     Received 0 broadcasts (0 IP multicasts)",
+    "     0 runts, 0 giants, 0 throttles ",
+    "     0 input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored",
+    "     0 watchdog, 0 multicast, 0 pause input",
+    "     10211 packets output, 1101844 bytes, 0 underruns",
+    "     0 output errors, 0 collisions, 0 interface resets",
+    "     0 unknown protocol drops",
+    "     0 babbles, 0 late collision, 0 deferred",
+    "     0 lost carrier, 0 no carrier, 0 pause output",
+    "     0 output buffer failures, 0 output buffers swapped out",
+]
+
+
 @command("show interfaces [...]", user=True)
 def show_interfaces(s: Session, args: tuple[str, ...]) -> str:
     wanted = "".join(args).lower()
@@ -44,33 +74,7 @@ def show_interfaces(s: Session, args: tuple[str, ...]) -> str:
             lines.append(f"  Description: {itf.description}")
         if itf.address and itf.network:
             lines.append(f"  Internet address is {itf.address}/{itf.network.prefixlen}")
-        lines += [
-            "  MTU 1500 bytes, BW 1000000 Kbit/sec, DLY 10 usec, ",
-            "     reliability 255/255, txload 1/255, rxload 1/255",
-            "  Encapsulation ARPA, loopback not set",
-            "  Keepalive set (10 sec)",
-            "  Full Duplex, 1000Mbps, link type is auto, media type is Virtual",
-            "  output flow-control is unsupported, input flow-control is unsupported",
-            "  ARP type: ARPA, ARP Timeout 04:00:00",
-            "  Last input 00:00:00, output 00:00:00, output hang never",
-            '  Last clearing of "show interface" counters never',
-            "  Input queue: 0/375/0/0 (size/max/drops/flushes); Total output drops: 0",
-            "  Queueing strategy: fifo",
-            "  Output queue: 0/40 (size/max)",
-            "  5 minute input rate 1000 bits/sec, 1 packets/sec",
-            "  5 minute output rate 1000 bits/sec, 1 packets/sec",
-            "     10432 packets input, 1088744 bytes, 0 no buffer",
-            "     Received 0 broadcasts (0 IP multicasts)",
-            "     0 runts, 0 giants, 0 throttles ",
-            "     0 input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored",
-            "     0 watchdog, 0 multicast, 0 pause input",
-            "     10211 packets output, 1101844 bytes, 0 underruns",
-            "     0 output errors, 0 collisions, 0 interface resets",
-            "     0 unknown protocol drops",
-            "     0 babbles, 0 late collision, 0 deferred",
-            "     0 lost carrier, 0 no carrier, 0 pause output",
-            "     0 output buffer failures, 0 output buffers swapped out",
-        ]
+        lines += _COUNTERS
         out.append("\n".join(lines))
     if wanted and not out:
         return "                  ^\n% Invalid input detected at '^' marker.\n\n"

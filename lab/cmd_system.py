@@ -69,10 +69,8 @@ for _pattern in ("exit", "logout", "quit"):
     command(_pattern, user=True)(_close)
 
 
-@command("show version", user=True)
-def show_version(s: Session, args: tuple[str, ...]) -> str:
-    d = s.device
-    return f"""Cisco IOS XE Software, Version 17.09.04a
+# IOS-XE 17.9 on a C8000V, as ``show version`` prints it; the fields are the router's own.
+_VERSION = """Cisco IOS XE Software, Version 17.09.04a
 Cisco IOS Software [Cupertino], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 17.9.4a, RELEASE SOFTWARE (fc3)
 Technical Support: http://www.cisco.com/techsupport
 Copyright (c) 1986-2023 by Cisco Systems, Inc.
@@ -92,8 +90,8 @@ software.
 
 ROM: IOS-XE ROMMON
 
-{d.hostname} uptime is {d.uptime()}
-Uptime for this control processor is {d.uptime()}
+{hostname} uptime is {uptime}
+Uptime for this control processor is {uptime}
 System returned to ROM by reload
 System image file is "bootflash:packages.conf"
 Last reload reason: reload
@@ -121,10 +119,10 @@ Next reload license Level: network-advantage
 
 Smart Licensing Status: Smart Licensing Using Policy
 
-cisco {d.model} (VXE) processor (revision VXE) with 2028201K/3075K bytes of memory.
-Processor board ID {d.serial}
+cisco {model} (VXE) processor (revision VXE) with 2028201K/3075K bytes of memory.
+Processor board ID {serial}
 Router operating mode: Autonomous
-{len(d.running.lines_starting("interface GigabitEthernet"))} Gigabit Ethernet interfaces
+{gig_ports} Gigabit Ethernet interfaces
 32768K bytes of non-volatile configuration memory.
 3965008K bytes of physical memory.
 5234688K bytes of virtual hard disk at bootflash:.
@@ -132,6 +130,18 @@ Router operating mode: Autonomous
 Configuration register is 0x2102
 
 """
+
+
+@command("show version", user=True)
+def show_version(s: Session, args: tuple[str, ...]) -> str:
+    d = s.device
+    return _VERSION.format(
+        hostname=d.hostname,
+        uptime=d.uptime(),
+        model=d.model,
+        serial=d.serial,
+        gig_ports=len(d.running.lines_starting("interface GigabitEthernet")),
+    )
 
 
 @command("show clock", user=True)

@@ -129,47 +129,49 @@ GLOBAL_WORDS = frozenset(
 _CRYPTO_MAP_ENTRY = re.compile(r"^crypto map \S+ \d+(\s|$)")
 
 
+# Global commands that open a sub-mode: by first word, by first three words.
+_MODE_BY_WORD = {
+    "interface": "interface",
+    "track": "track",  # "track N <object>"; a bare "track N" opens nothing
+    "route-map": "route-map",
+    "archive": "archive",
+    "line": "line",
+    "router": "router",
+}
+_MODE_BY_HEAD3 = {
+    "crypto isakmp policy": "isakmp-policy",
+    "crypto isakmp profile": "isakmp-profile",
+    "crypto isakmp peer": "isakmp-peer",
+    "crypto ipsec transform-set": "transform-set",
+    "crypto ipsec profile": "ipsec-profile",
+    "event manager applet": "applet",
+    "ip access-list extended": "ext-nacl",
+    "ip access-list standard": "std-nacl",
+}
+_IKEV2_MODES = {
+    "proposal": "ikev2-proposal",
+    "policy": "ikev2-policy",
+    "keyring": "ikev2-keyring",
+    "profile": "ikev2-profile",
+}
+
+
 def section_mode(line: str) -> str | None:
     """The sub-mode a global line opens, or None for a one-line command."""
     w = line.split()
+    if w[0] in _MODE_BY_WORD:
+        return None if w[0] == "track" and len(w) <= 2 else _MODE_BY_WORD[w[0]]
     head2, head3 = " ".join(w[:2]), " ".join(w[:3])
-    table = {
-        "interface": "interface",
-        "track": "track" if len(w) > 2 else None,
-        "route-map": "route-map",
-        "archive": "archive",
-        "line": "line",
-        "router": "router",
-    }
-    if w[0] in table:
-        return table[w[0]]
-    if head3 == "crypto isakmp policy":
-        return "isakmp-policy"
-    if head3 == "crypto isakmp profile":
-        return "isakmp-profile"
-    if head3 == "crypto isakmp peer":
-        return "isakmp-peer"
+    if head3 in _MODE_BY_HEAD3:
+        return _MODE_BY_HEAD3[head3]
     if _CRYPTO_MAP_ENTRY.match(line):
         return "crypto-map"
-    if head3 == "crypto ipsec transform-set":
-        return "transform-set"
-    if head3 == "crypto ipsec profile":
-        return "ipsec-profile"
     if head2 == "crypto keyring":
         return "keyring"
     if head2 == "crypto ikev2" and len(w) > 3:
-        return {"proposal": "ikev2-proposal", "policy": "ikev2-policy"}.get(w[2]) or {
-            "keyring": "ikev2-keyring",
-            "profile": "ikev2-profile",
-        }.get(w[2])
+        return _IKEV2_MODES.get(w[2])
     if head2 == "ip sla" and len(w) == 3 and w[2].isdigit():
         return "ip-sla"
-    if head3 == "event manager applet":
-        return "applet"
-    if head3 == "ip access-list extended":
-        return "ext-nacl"
-    if head3 == "ip access-list standard":
-        return "std-nacl"
     return None
 
 

@@ -225,60 +225,79 @@ def _aggressive_peer(address: str, lines: list[str]) -> AggressivePeer | None:
     return AggressivePeer(address, password, endpoint)
 
 
+@dataclass
+class _Sections:
+    """What ``read_crypto_config`` has collected so far, section by section."""
+
+    policies: list[IsakmpPolicy] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)
+    tsets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    entries: list[MapEntry] = field(default_factory=list)
+    acls: dict[str, tuple[Ace, ...]] = field(default_factory=dict)
+    map_ifs: dict[str, list[str]] = field(default_factory=dict)
+    profiles: dict[str, IsakmpProfile] = field(default_factory=dict)
+    keyrings: dict[str, dict[str, str]] = field(default_factory=dict)
+    am_peers: dict[str, AggressivePeer] = field(default_factory=dict)
+    keepalive: tuple[int, int] | None = None
+
+
 def read_crypto_config(tree: ConfigTree) -> CryptoConfig:
-    policies, keys, tsets, entries, acls = [], {}, {}, [], {}
-    map_ifs: dict[str, list[str]] = {}
-    profiles: dict[str, IsakmpProfile] = {}
-    keyrings: dict[str, dict[str, str]] = {}
-    am_peers: dict[str, AggressivePeer] = {}
-    keepalive = None
+    found = _Sections()
     for node in tree.sections():
-        w = node.line.split()
-        children = [c.line for c in node.children]
-        if w[:3] == ["crypto", "isakmp", "profile"] and len(w) > 3:
-            profiles[w[3]] = _profile(w[3], children)
-        elif w[:2] == ["crypto", "keyring"] and len(w) > 2:
-            keyrings[w[2]] = _keyring(children)
-        elif w[:4] == ["crypto", "isakmp", "peer", "address"] and len(w) > 4:
-            am_peer = _aggressive_peer(w[4], children)
-            if am_peer is not None:
-                am_peers[w[4]] = am_peer
-        elif w[:3] == ["crypto", "isakmp", "policy"] and len(w) > 3:
-            policies.append(_policy(int(w[3]), children))
-        elif w[:3] == ["crypto", "isakmp", "key"] and "address" in w:
-            key = w[4] if w[3] in ("0", "6", "7") else w[3]
-            keys[w[w.index("address") + 1]] = key
-        elif w[:3] == ["crypto", "isakmp", "keepalive"] and len(w) > 3:
-            keepalive = (int(w[3]), int(w[4]) if len(w) > 4 and w[4].isdigit() else 2)
-        elif w[:3] == ["crypto", "ipsec", "transform-set"] and len(w) > 4:
-            tsets[w[3]] = tuple(w[4:])
-        elif w[:2] == ["crypto", "map"] and len(w) >= 4 and w[3].isdigit():
-            entries.append(_entry(w[2], int(w[3]), children))
-        elif w[:3] == ["ip", "access-list", "extended"] and len(w) > 3:
-            acls[w[3]] = tuple(a for a in map(parse_ace, children) if a)
-        elif w[:1] == ["access-list"] and len(w) > 2:
-            ace = parse_ace(" ".join(w[2:]))
-            if ace:
-                acls[w[1]] = (*acls.get(w[1], ()), ace)
-        elif w[0] == "interface":
-            for child in children:
-                cw = child.split()
-                if cw[:2] == ["crypto", "map"] and len(cw) > 2:
-                    map_ifs.setdefault(cw[2], []).append(w[1])
+        _read_section(found, node.line.split(), [c.line for c in node.children])
     return CryptoConfig(
-        tuple(sorted(policies, key=lambda p: p.priority)),
-        keys,
-        tsets,
-        tuple(sorted(entries, key=lambda e: (e.map_name, e.seq))),
-        {k: tuple(v) for k, v in map_ifs.items()},
-        acls,
-        keepalive,
+        tuple(sorted(found.policies, key=lambda p: p.priority)),
+        found.keys,
+        found.tsets,
+        tuple(sorted(found.entries, key=lambda e: (e.map_name, e.seq))),
+        {k: tuple(v) for k, v in found.map_ifs.items()},
+        found.acls,
+        found.keepalive,
         tree.has_line("crypto isakmp invalid-spi-recovery"),
-        profiles,
-        keyrings,
-        am_peers,
+        found.profiles,
+        found.keyrings,
+        found.am_peers,
         tree.has_line("crypto isakmp aggressive-mode disable"),
     )
+
+
+def _read_section(found: _Sections, w: list[str], children: list[str]) -> None:
+    """One global line ``w`` (split in words) and its sub-mode lines."""
+    if w[:3] == ["crypto", "isakmp", "profile"] and len(w) > 3:
+        found.profiles[w[3]] = _profile(w[3], children)
+    elif w[:2] == ["crypto", "keyring"] and len(w) > 2:
+        found.keyrings[w[2]] = _keyring(children)
+    elif w[:4] == ["crypto", "isakmp", "peer", "address"] and len(w) > 4:
+        am_peer = _aggressive_peer(w[4], children)
+        if am_peer is not None:
+            found.am_peers[w[4]] = am_peer
+    elif w[:3] == ["crypto", "isakmp", "policy"] and len(w) > 3:
+        found.policies.append(_policy(int(w[3]), children))
+    elif w[:3] == ["crypto", "isakmp", "key"] and "address" in w:
+        key = w[4] if w[3] in ("0", "6", "7") else w[3]
+        found.keys[w[w.index("address") + 1]] = key
+    elif w[:3] == ["crypto", "isakmp", "keepalive"] and len(w) > 3:
+        found.keepalive = (int(w[3]), int(w[4]) if len(w) > 4 and w[4].isdigit() else 2)
+    elif w[:3] == ["crypto", "ipsec", "transform-set"] and len(w) > 4:
+        found.tsets[w[3]] = tuple(w[4:])
+    elif w[:2] == ["crypto", "map"] and len(w) >= 4 and w[3].isdigit():
+        found.entries.append(_entry(w[2], int(w[3]), children))
+    else:
+        _read_acl_or_interface(found, w, children)
+
+
+def _read_acl_or_interface(found: _Sections, w: list[str], children: list[str]) -> None:
+    if w[:3] == ["ip", "access-list", "extended"] and len(w) > 3:
+        found.acls[w[3]] = tuple(a for a in map(parse_ace, children) if a)
+    elif w[:1] == ["access-list"] and len(w) > 2:
+        ace = parse_ace(" ".join(w[2:]))
+        if ace:
+            found.acls[w[1]] = (*found.acls.get(w[1], ()), ace)
+    elif w[0] == "interface":
+        for child in children:
+            cw = child.split()
+            if cw[:2] == ["crypto", "map"] and len(cw) > 2:
+                found.map_ifs.setdefault(cw[2], []).append(w[1])
 
 
 def _entry(name: str, seq: int, lines: list[str]) -> MapEntry:

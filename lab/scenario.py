@@ -163,12 +163,11 @@ def _spoke_addresses(n: int) -> tuple[str, str, str]:
 def hub_scenario(count: int) -> Scenario:
     """An HQ hub with ``count`` healthy crypto-map spokes (benchmarks of whole health runs)."""
     hub = ["hostname HQ", _CRYPTO_BASE.rstrip()]
-    maps, acls = [], []
-    spokes = []
+    maps: list[str] = []
+    acls: list[str] = []
     for n in range(1, count + 1):
-        wan, gateway, lan = _spoke_addresses(n)
-        key = f"S{n:04d}-Psk-7x"
-        hub.append(f"crypto isakmp key {key} address {wan}")
+        wan, _, lan = _spoke_addresses(n)
+        hub.append(f"crypto isakmp key {_spoke_key(n)} address {wan}")
         maps += [
             f"crypto map VPN {10 * n} ipsec-isakmp",
             f" set peer {wan}",
@@ -179,34 +178,6 @@ def hub_scenario(count: int) -> Scenario:
             f"ip access-list extended VPN-S{n:04d}",
             f" permit ip 10.0.0.0 0.0.0.255 {lan} 0.0.0.255",
         ]
-        config = "\n".join(
-            [
-                f"hostname S{n:04d}",
-                _CRYPTO_BASE.rstrip(),
-                f"crypto isakmp key {key} address {HUB_WAN}",
-                "crypto map VPN 10 ipsec-isakmp",
-                f" set peer {HUB_WAN}",
-                " set transform-set TS",
-                " match address VPN-HQ",
-                "interface GigabitEthernet1",
-                f" ip address {wan} 255.255.255.252",
-                " crypto map VPN",
-                "interface GigabitEthernet2",
-                f" ip address {lan[:-1]}1 255.255.255.0",
-                f"ip route 0.0.0.0 0.0.0.0 {gateway}",
-                "ip access-list extended VPN-HQ",
-                f" permit ip {lan} 0.0.0.255 10.0.0.0 0.0.0.255",
-            ]
-        )
-        spokes.append(
-            Router(
-                name=f"S{n:04d}",
-                role="spoke",
-                groups=["spokes"],
-                config=config + "\n",
-                data={"wan_ip": wan, "lan": f"{lan}/24", "hub": "HQ"},
-            )
-        )
     hub += maps
     hub += [
         "interface GigabitEthernet1",
@@ -224,4 +195,40 @@ def hub_scenario(count: int) -> Scenario:
         config="\n".join(hub) + "\n",
         data={"wan_ip": HUB_WAN, "lan": "10.0.0.0/24"},
     )
+    spokes = [_hub_spoke(n) for n in range(1, count + 1)]
     return Scenario(name=f"hub-{count}", routers=[hq, *spokes])
+
+
+def _spoke_key(n: int) -> str:
+    return f"S{n:04d}-Psk-7x"
+
+
+def _hub_spoke(n: int) -> Router:
+    """Spoke ``n`` of ``hub_scenario``: one crypto map entry toward the hub."""
+    wan, gateway, lan = _spoke_addresses(n)
+    config = "\n".join(
+        [
+            f"hostname S{n:04d}",
+            _CRYPTO_BASE.rstrip(),
+            f"crypto isakmp key {_spoke_key(n)} address {HUB_WAN}",
+            "crypto map VPN 10 ipsec-isakmp",
+            f" set peer {HUB_WAN}",
+            " set transform-set TS",
+            " match address VPN-HQ",
+            "interface GigabitEthernet1",
+            f" ip address {wan} 255.255.255.252",
+            " crypto map VPN",
+            "interface GigabitEthernet2",
+            f" ip address {lan[:-1]}1 255.255.255.0",
+            f"ip route 0.0.0.0 0.0.0.0 {gateway}",
+            "ip access-list extended VPN-HQ",
+            f" permit ip {lan} 0.0.0.255 10.0.0.0 0.0.0.255",
+        ]
+    )
+    return Router(
+        name=f"S{n:04d}",
+        role="spoke",
+        groups=["spokes"],
+        config=config + "\n",
+        data={"wan_ip": wan, "lan": f"{lan}/24", "hub": "HQ"},
+    )
