@@ -55,7 +55,7 @@ def lab(settled: tuple[Fleet, Path]) -> Iterator[tuple[Fleet, Path]]:
 
 def _reset(fleet: Fleet, name: str) -> None:
     device = fleet.device(name)
-    quirks = device.extras["quirks"]
+    quirks = device.quirks
     assert isinstance(quirks, dict)
     quirks.pop("slow", None)
     device.refuse_until = 0.0
@@ -120,7 +120,7 @@ def test_a_second_ctrl_c_during_the_cleanup_is_ignored(lab: tuple[Fleet, Path]) 
     proc = start_triage(config)
     wait_for_debug(fleet, proc)
     # HQ answers "show debugging" slowly: the cleanup is still running at the second Ctrl-C.
-    quirks = fleet.device("HQ").extras["quirks"]
+    quirks = fleet.device("HQ").quirks
     assert isinstance(quirks, dict)
     fleet.call(lambda: quirks.__setitem__("slow", {"^show debugging": 4}))
     proc.send_signal(signal.SIGINT)
