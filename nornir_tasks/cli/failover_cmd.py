@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.findings_view import findings_json, print_findings
+from nornir_tasks.cli.validation import directory_problem
 from nornir_tasks.evidence import evidence_name
 from nornir_tasks.failover.lint import lint, lint_target
 from nornir_tasks.failover.push import (
@@ -296,6 +297,10 @@ def apply_cmd(
     backup_dir: Path,
 ) -> None:
     """Readiness, backup, merge under a revert timer, post-checks, confirm or revert."""
+    unwritable = directory_problem("--backup-dir", backup_dir)
+    if unwritable:  # found before the first router is touched, not after its commit
+        _err(unwritable)
+        raise exit_codes.Exit(exit_codes.USAGE)
     nr = _open(inventory, hosts, groups, filters)
     peers = _peer_configs(_open(inventory, (), (), ()), list(nr.inventory.hosts))
     plans, failed = plan_failover(nr, _specs(nr, spec_file), peers, template_dir)

@@ -203,3 +203,16 @@ def test_a_configured_history_db_that_is_a_directory_is_exit_3(
     assert main(["health", "-i", str(inventory), "--config", str(settings), "-q"]) == 3
     assert "history.db of the configuration" in capsys.readouterr().err
     assert _attempts(listener) == 0
+
+
+def test_failover_apply_backup_dir_under_a_file_is_exit_3_before_any_router(
+    tmp_path: Path, listener: socket.socket, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inventory = _inventory(tmp_path, {"R1": _host(listener)})
+    (tmp_path / "f").touch()
+    backups = tmp_path / "f" / "backups"
+    capsys.readouterr()
+    code = main(["failover", "apply", "-i", str(inventory), "--backup-dir", str(backups)])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 3 and f"--backup-dir {backups}: {tmp_path / 'f'} is a file" in err
+    assert _attempts(listener) == 0
