@@ -87,10 +87,12 @@ def _index(parsed: Any) -> tuple[set[str], set[int]]:
         words.add(text.lower())
         for word in _WORDS.split(text):
             word = word.strip(".:'\"").lower()
-            if word:
-                words.add(word)
-                if (n := _number(word)) is not None:
-                    numbers.add(n)
+            # "HW:49" (flow_id) holds 49; IPv6 and times stay whole as well.
+            for part in (word, *word.split(":")):
+                if part:
+                    words.add(part)
+                    if (n := _number(part)) is not None:
+                        numbers.add(n)
     return words, numbers
 
 

@@ -133,6 +133,7 @@ class IpsecFlow:
     current_inbound_spi: str | None = None
     pfs: bool | None = None
     dh_group: str | None = None
+    pqc_key_exchange: str | None = None  # IOS-XE 17.x: "PQC Key Exchange: ML-KEM-1024"
     sas: tuple[IpsecSa, ...] = ()
     complete: bool = True
 

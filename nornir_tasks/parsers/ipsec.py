@@ -91,23 +91,31 @@ _DYNAMIC_PEER = re.compile(r"dynamic allocated peer ip:\s*(\S+)")
 _COUNTER = re.compile(r"#+([^#:,\d]+):?\s*(\d+)")
 # local crypto endpt.: 1.1.1.2, remote crypto endpt.: 1.1.1.1  (ASA adds /4500)
 _ENDPOINTS = re.compile(r"local crypto endpt\.:\s*([^,\s]+),\s*remote crypto endpt\.:\s*(\S+)")
+# local crypto endpt.: 2001:DB8:1101::131,   /   remote crypto endpt.: 2001:DB8:1202::123
+# (IPv6 endpoints do not fit one line: IOS-XE prints each on its own)
+_ENDPOINT_ONE = re.compile(r"(local|remote) crypto endpt\.:\s*([^,\s]+),?\s*$")
 # plaintext mtu 1438, path mtu 1500, ip mtu 1500, ip mtu idb GigabitEthernet3
 # path mtu 1500, ipsec overhead 82(52), media mtu 1500   (ASA)
+# plaintext mtu 1446, path mtu 1500, ipv6 mtu 1500, ipv6 mtu idb TenGigabitEthernet0/0/1
 _MTU_ITEM = re.compile(
-    r"(plaintext mtu|path mtu|ip mtu idb|ip mtu|ipsec overhead|media mtu)\s+(\S+)"
+    r"(plaintext mtu|path mtu|ipv?6? mtu idb|ipv?6? mtu|ipsec overhead|media mtu)\s+(\S+)"
 )
 # PMTU time remaining (sec): 0, DF policy: copy-df
 _PMTU = re.compile(r"PMTU time remaining \(sec\):\s*(\d+),\s*DF policy:\s*(\S+)")
 # ICMP error validation: disabled, TFC packets: disabled
 _ICMP = re.compile(r"ICMP error validation:\s*(\S+),\s*TFC packets:\s*(\S+)")
-# PFS (Y/N): N, DH group: none
-_PFS = re.compile(r"PFS \(Y/N\):\s*([YN]),\s*DH group:\s*(\S+)")
+# PFS (Y/N): N, DH group: none / ..., DH group: none, PQC Key Exchange: ML-KEM-1024 (17.x)
+_PFS = re.compile(
+    r"PFS \(Y/N\):\s*([YN]),\s*DH group:\s*([^,\s]+)(?:,\s*PQC Key Exchange:\s*(\S+))?"
+)
 # spi: 0x658F7C11(1703902225)   /  ASA: spi: 0x1E8246FC (511854332)
 _SPI = re.compile(r"spi:\s*0x([0-9A-Fa-f]+)")
 # in use settings ={Tunnel, }
 _SETTINGS = re.compile(r"in use settings\s*=\s*\{([^}]*)\}")
 # sa timing: remaining key lifetime (k/sec): (4607999/83191)  /  ASA: (sec): 548
 _LIFETIME = re.compile(r"remaining key lifetime \(([^)]*)\):\s*\(?(\d+)(?:/(\d+))?")
+# sa timing: remaining key lifetime 1 hours, 10 mins   (17.x when volume rekey is disabled)
+_LIFETIME_WORDS = re.compile(r"remaining key lifetime (?:(\d+) hours?,?\s*)?(?:(\d+) mins?)?")
 # IV size: 16 bytes
 _IV = re.compile(r"IV size:\s*(\d+)")
 # replay detection support: Y  replay window size: 1024
@@ -379,10 +387,20 @@ def _counters(scan: _Scan, s: str) -> bool:
 def _endpoints(scan: _Scan, s: str) -> bool:
     m = _ENDPOINTS.match(s)
     if not m:
-        return False
+        return _endpoint_one(scan, s)
     flow = scan.current()
     flow["local_crypto_endpt"], flow["local_crypto_port"] = _split_port(m.group(1))
     flow["remote_crypto_endpt"], flow["remote_crypto_port"] = _split_port(m.group(2))
+    return True
+
+
+def _endpoint_one(scan: _Scan, s: str) -> bool:
+    m = _ENDPOINT_ONE.match(s)
+    if not m:
+        return False
+    flow = scan.current()
+    side = m.group(1)
+    flow[f"{side}_crypto_endpt"], flow[f"{side}_crypto_port"] = _split_port(m.group(2))
     return True
 
 
@@ -392,6 +410,7 @@ def _mtu(scan: _Scan, s: str) -> bool:
         return False
     flow = scan.current()
     for key, value in items:
+        key = key.replace("ipv6", "ip")  # an IPv6 tunnel's "ipv6 mtu" is its ip mtu
         if key == "ip mtu idb":
             flow["ip_mtu_idb"] = value.rstrip(",")
         else:
@@ -423,6 +442,8 @@ def _pfs(scan: _Scan, s: str) -> bool:
         return False
     flow = scan.current()
     flow["pfs"], flow["dh_group"] = m.group(1) == "Y", m.group(2)
+    if m.group(3):
+        flow["pqc_key_exchange"] = m.group(3)
     return True
 
 
@@ -513,10 +534,25 @@ def _sa_keys(scan: _Scan, s: str) -> bool:
     return True
 
 
+def _lifetime_words(scan: _Scan, s: str) -> bool:
+    m = _LIFETIME_WORDS.search(s)
+    if not m or not (m.group(1) or m.group(2)):
+        return False
+    sa = _sa(scan)
+    if sa is not None:
+        sa["remaining_lifetime_sec"] = int(m.group(1) or 0) * 3600 + int(m.group(2) or 0) * 60
+    return True
+
+
+def _volume_rekey_disabled(scan: _Scan, s: str) -> bool:
+    # Kilobyte Volume Rekey has been disabled  (no kB lifetime to read: it stays None)
+    return s.startswith("Kilobyte Volume Rekey has been disabled")
+
+
 def _lifetime(scan: _Scan, s: str) -> bool:
     m = _LIFETIME.search(s) if s.startswith("sa timing:") else None
     if not m:
-        return False
+        return s.startswith("sa timing:") and _lifetime_words(scan, s)
     sa = _sa(scan)
     if sa is None:
         return True
@@ -617,6 +653,7 @@ _DISPATCH: dict[str, _Handler] = {
     "conn": _sa_keys,
     "slot": _sa_keys,
     "sa t": _lifetime,
+    "Kilo": _volume_rekey_disabled,
     "IV s": _iv,
     "repl": _replay,
     "Stat": _status,

@@ -491,3 +491,23 @@ def test_fast_built_models_equal_init_built_ones_and_stay_frozen(name: str) -> N
             assert dataclasses.replace(sa) == sa
         with pytest.raises(dataclasses.FrozenInstanceError):
             flow.pkts_encaps = 1  # type: ignore[misc]
+
+
+def test_iosxe_17_pqc_ipv6_endpoints_and_lifetime_in_words() -> None:
+    """17.x lines: PQC after the DH group, IPv6 endpoints one per line, 'ipv6 mtu', a lifetime
+    in hours and minutes when volume rekey is disabled."""
+    raw = (GOLDEN / "genie_iosxe_ipsec_sa_detail_ipv6_tunnel" / "raw.txt").read_text()
+    flow = parse("show crypto ipsec sa detail", raw).flows[0]
+    assert (flow.dh_group, flow.pqc_key_exchange) == ("none", "ML-KEM-1024")
+    assert (flow.local_crypto_endpt, flow.remote_crypto_endpt) == (
+        "2001:DB8:1101::131",
+        "2001:DB8:1202::123",
+    )
+    assert (flow.ip_mtu, flow.ip_mtu_idb) == (1500, "TenGigabitEthernet0/0/1")
+    raw = (GOLDEN / "genie_iosxe_ipsec_sa_peer" / "raw.txt").read_text()
+    sa = parse("show crypto ipsec sa peer 17.0.1.1", raw).flows[0].sas[0]
+    assert (sa.flow_id, sa.remaining_lifetime_sec, sa.remaining_lifetime_kb) == (
+        "HW:16001",
+        4200,
+        None,
+    )
