@@ -75,6 +75,12 @@ class Ikev2Sa:
     pushed_ip: str | None = None
     remote_subnets: tuple[str, ...] = ()
     child_sas: tuple[Ikev2ChildSa, ...] = ()
+    ike_count: int | None = None  # ASA "IKE count:1, CHILD count:2" of the session
+    child_count: int | None = None
+    peer_type: str | None = None  # "PEER TYPE: IOS-XE" (17.x detail)
+    quantum_safe: str | None = None  # "Quantum-safe Encryption using PQC: ML-KEM-1024", as printed
+    local_sys_id: str | None = None  # "Local Sys Id: sks1 Remote Sys Id: sks2" (SKS / PPK)
+    remote_sys_id: str | None = None
 
 
 @dataclass(frozen=True)

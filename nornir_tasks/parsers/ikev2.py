@@ -101,11 +101,22 @@ def _nothing(scan: _Scan, m: re.Match[str]) -> None:
 
 
 # Session-id:1, Status:UP-ACTIVE, IKE count:1, CHILD count:2     (ASA)
-_ASA_SESSION = re.compile(r"Session-id:\s*(\d+),\s*Status:\s*([\w-]+)")
+_ASA_SESSION = re.compile(
+    r"Session-id:\s*(\d+),\s*Status:\s*([\w-]+)(?:,\s*IKE count:\s*(\d+),\s*CHILD count:\s*(\d+))?"
+)
+# Session-id: 100     (ASA detail, under the SA)
+_ASA_DETAIL_SESSION = re.compile(r"Session-id:\s*(\d+)$")
 
 
 def _asa_session(scan: _Scan, m: re.Match[str]) -> None:
     scan.session = {"session_id": int(m[1]), "session_status": m[2]}
+    if m[3] is not None:
+        scan.session.update(ike_count=int(m[3]), child_count=int(m[4]))
+
+
+def _asa_detail_session(scan: _Scan, m: re.Match[str]) -> None:
+    if (sa := scan.current()) is not None:
+        sa["session_id"] = int(m[1])
 
 
 # 1         202.100.1.1/500       61.128.1.1/500        none/none            READY
@@ -189,8 +200,10 @@ def _encr(scan: _Scan, m: re.Match[str]) -> None:
 # Pushed IP address: 8.1.9.4
 _TEXT = re.compile(
     r"(PQC Key Exchange|Status Description|Local id|Remote id|Dynamic Route Update"
-    r"|Pushed IP address):\s*(.*)"
+    r"|Pushed IP address|PEER TYPE):\s*(.*)"
 )
+# Quantum-safe Encryption using PQC: ML-KEM-1024 / Quantum Resistance Enabled (17.x detail)
+_QUANTUM = re.compile(r"(Quantum[- ][Ss]afe Encryption.*|Quantum Resistance Enabled)$")
 _TEXT_KEYS = {
     "PQC Key Exchange": "pqc_key_exchange",
     "Status Description": "status_description",
@@ -198,13 +211,14 @@ _TEXT_KEYS = {
     "Remote id": "remote_id",
     "Dynamic Route Update": "dynamic_route_update",
     "Pushed IP address": "pushed_ip",
+    "PEER TYPE": "peer_type",
 }
 
 
 def _text(scan: _Scan, m: re.Match[str]) -> None:
     sa = scan.current()
     if sa is not None:
-        sa[_TEXT_KEYS[m[1]]] = m[2].strip()
+        sa[_TEXT_KEYS[m[1]] if m.re is _TEXT else "quantum_safe"] = m[m.lastindex or 1].strip()
 
 
 # Life/Active Time: 86400/298 sec
@@ -229,7 +243,8 @@ def _ce(scan: _Scan, m: re.Match[str]) -> None:
 
 # Local spi: 000D3669857A0F82       Remote spi: E0419B1DB02DE6AE
 # Local req msg id:  214            Remote req msg id:  6
-_PAIR = re.compile(r"Local ([a-z ]+?):\s*(\S+)\s+Remote ([a-z ]+?):\s*(\S+)$")
+# Local Sys Id: sks1 Remote Sys Id: sks2
+_PAIR = re.compile(r"Local ([A-Za-z ]+?):\s*(\S+)\s+Remote ([A-Za-z ]+?):\s*(\S+)$")
 
 
 def _pair(scan: _Scan, m: re.Match[str]) -> None:
@@ -237,9 +252,9 @@ def _pair(scan: _Scan, m: re.Match[str]) -> None:
     if sa is None:
         return
     for side, label, value in (("local", m[1], m[2]), ("remote", m[3], m[4])):
-        name = f"{side}_{label.replace(' ', '_')}"
+        name = f"{side}_{label.lower().replace(' ', '_')}"
         if name in _FIELDS:
-            sa[name] = value if label == "spi" else _int(value)
+            sa[name] = value if label.lower() in ("spi", "sys id") else _int(value)
 
 
 # DPD configured for 60 seconds, retry 3
@@ -325,6 +340,7 @@ _KINDS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     (_HEADER, _nothing),
     (_ASA_TITLE, _nothing),
     (_ASA_SESSION, _asa_session),
+    (_ASA_DETAIL_SESSION, _asa_detail_session),
     (_ROW, _row),
     (_ADDRESS_LINE, _address_line),
     (_ENCR, _encr),
@@ -332,6 +348,7 @@ _KINDS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     (_CE, _ce),
     (_PAIR, _pair),
     (_TEXT, _text),
+    (_QUANTUM, _text),
     (_DPD, _dpd),
     (_STATE_TEXT, _state_text),
     (_INITIATOR, _initiator),

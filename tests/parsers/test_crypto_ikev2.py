@@ -241,3 +241,35 @@ def test_empty_noise_and_errors() -> None:
         parse("show crypto ikev2 sa", "% Invalid input detected at '^' marker.\n")
     with pytest.raises(ParseError):
         parse("show crypto ikev2 sa", "IPv4 Crypto ISAKMP SA\n")
+
+
+def test_asa_session_counts_and_detail_session_line() -> None:
+    raw = (GOLDEN / "code_asa_ikev2_sa_detail_vti_gcm" / "raw.txt").read_text()
+    (sa,) = parse("show crypto ikev2 sa detail", raw).sas
+    assert (sa.tunnel_id, sa.role, sa.session_id, sa.session_status) == (
+        1738689761,
+        "INITIATOR",
+        100,
+        "UP-ACTIVE",
+    )
+    assert (sa.ike_count, sa.child_count, sa.encr, sa.hash) == (1, 1, "AES-GCM", "N/A")
+    two = parse(
+        "show crypto ikev2 sa",
+        (GOLDEN / "genie_asa_ikev2_sa_two_child_sas" / "raw.txt").read_text(),
+    )
+    assert two.sas[0].child_count == 2
+
+
+def test_iosxe_17_quantum_safe_peer_type_and_sys_ids() -> None:
+    raw = (
+        GOLDEN / "genie_iosxe_ikev2_sa_detail_unindented_quantum_resistance" / "raw.txt"
+    ).read_text()
+    sa = parse("show crypto ikev2 sa detail", raw).sas[0]
+    assert (sa.quantum_safe, sa.peer_type) == ("Quantum Resistance Enabled", "Other")
+    assert (sa.local_sys_id, sa.remote_sys_id) == ("sks1", "sks2")
+    raw = (GOLDEN / "genie_iosxe_ikev2_sa_detail_ipv6_split_lines" / "raw.txt").read_text()
+    sa = parse("show crypto ikev2 sa detail", raw).sas[0]
+    assert (sa.quantum_safe, sa.peer_type) == (
+        "Quantum-safe Encryption using PQC: ML-KEM-1024",
+        "IOS-XE",
+    )
