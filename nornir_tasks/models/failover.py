@@ -185,6 +185,7 @@ class EemPolicy:
     cron_entry: str | None
     maxrun_s: float | None
     actions: tuple[EemAction, ...]
+    security: str | None = None  # the "Secu" column of releases that print it ("none", "md5")
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,11 @@ _TIME = r"[A-Z][a-z]{2} [A-Z][a-z]{2}\s*\d{1,2} \d{1,2}:\d{2}:\d{2} \d{4}"
 # No.  Class     Type    Event Type          Trap  Time Registered           Name
 _POLICY_HEADER = re.compile(r"^No\.\s+Class\s+Type\b")
 # 1    applet    user    timer cron          Off   Fri Jun 14 16:50:53 2024  APPLY_QOS_POLICY_64KBPS
+#   ... Off   <time registered>  <Secu>  <Name>    (releases whose header has a "Secu" column print
+#   the policy's security level before the name; Cisco's own EEM Tcl scripts read it that way)
 _POLICY_ROW = re.compile(
-    rf"^(\d+)\s+(applet|script|tcl)\s+(user|system)\s+(.+?)\s+(On|Off)\s+({_TIME})\s+(\S+)$"
+    rf"^(\d+)\s+(applet|script|tcl)\s+(user|system)\s+(.+?)\s+(On|Off)\s+({_TIME})\s+"
+    r"(?:(\S+)\s+)?(\S+)$"
 )
 # 2    applet    user    timer cron          Off   Fri Jun 14   (a row cut off)
 _POLICY_ROW_START = re.compile(r"^\d+\s+(?:applet|script|tcl)\b")
@@ -68,7 +71,8 @@ class _Policy:
             event_type=m[4],
             trap=m[5] == "On",
             time_registered=m[6],
-            name=m[7],
+            name=m[8],
+            security=m[7],
             event_details=tuple(self.details),
             cron_entry=cron,
             maxrun_s=maxrun,

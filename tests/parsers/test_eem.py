@@ -100,3 +100,18 @@ def test_crlf_paging_and_echo_are_ignored() -> None:
     lines[5] = " --More-- \b\b\b\b\b\b\b\b\b\b          \b\b\b\b\b\b\b\b\b\b" + lines[5]
     noisy = "R1#" + POLICIES + "\r\n" + "\r\n".join(lines) + "\r\nR1#"
     assert parse(POLICIES, noisy) == parse(POLICIES, raw)
+
+
+def test_secu_column_is_read_not_taken_for_the_name() -> None:
+    """Layout of releases whose header has 'Secu' (constructed from the blog capture's row with
+    the column added, as Cisco's EEM Tcl scripts read it: date at end-6..end-2, name last)."""
+    text = _raw("blog_ios_eem_policy_registered_cron_applets")
+    text = text.replace("Time Registered           Name", "Time Registered           Secu  Name")
+    text = text.replace("2024  APPLY_QOS", "2024  none  APPLY_QOS")
+    policy = parse("show event manager policy registered", text).policies[0]
+    assert (policy.name, policy.security, policy.event_type) == (
+        "APPLY_QOS_POLICY_64KBPS",
+        "none",
+        "timer cron",
+    )
+    assert policy.time_registered == "Fri Jun 14 16:50:53 2024"
