@@ -51,8 +51,9 @@ COMMAND = "show crypto isakmp sa"
 
 _STATES = {s.value for s in IsakmpState}
 _STATUSES = {s.value for s in IsakmpStatus} - {IsakmpStatus.UNKNOWN.value}
-# An IPv4 or IPv6 address (the published IPv6 captures are anonymised into non-literals)
-_ADDR = r"[0-9A-Fa-f.:]*[.:][0-9A-Fa-f.:]*"
+# An IPv4 or IPv6 address (the published IPv6 captures are anonymised into non-literals, and
+# forum posts mask octets: "124.29.X.X")
+_ADDR = r"[0-9A-Fa-fXx.:]*[.:][0-9A-Fa-fXx.:]*"
 _HHMMSS = re.compile(r"(\d+):(\d\d):(\d\d)$")
 
 

@@ -48,6 +48,7 @@ BROKEN_STATE = {
     "genie_iosxe_crypto_map_incomplete": "CRYPTO_MAP_INCOMPLETE",  # "in an incomplete state!"
     "genie_iosxe_crypto_map_ipv6_manual_no_match_two_interfaces": "CRYPTO_MAP_INCOMPLETE",  # "No matching address list set."
     "ntc_asa_ipsec_sa_ra_and_l2l_natt": "IPSEC_NOT_ENCRYPTING",  # RA SA: decaps 1145, encaps 0
+    "community_asa_isakmp_sa_mm_wait_msg2_pasted": "IKE_P1_NO_RESPONSE",  # State : MM_WAIT_MSG2
 }
 
 

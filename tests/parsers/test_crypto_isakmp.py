@@ -224,3 +224,17 @@ def test_invalid_input_and_foreign_text_raise() -> None:
     with pytest.raises(ParseError) as err:
         parse("show crypto isakmp sa", "Crypto session current status\n\nInterface: Tunnel0\n")
     assert err.value.line == "Crypto session current status"
+
+
+def test_forum_paste_masked_addresses_and_collapsed_asa_block() -> None:
+    """A forum paste: ASA block with collapsed padding, then the router's IOS row, octets masked."""
+    raw = (GOLDEN / "community_asa_isakmp_sa_mm_wait_msg2_pasted" / "raw.txt").read_text()
+    asa, ios = parse("show crypto isakmp sa", raw).sas
+    assert (asa.remote, asa.role, asa.state_text) == ("124.29.X.X", "initiator", "MM_WAIT_MSG2")
+    assert (ios.dst, ios.src, ios.state_text, ios.conn_id, ios.deleted) == (
+        "124.29.X.X",
+        "101.53.X.X",
+        "MM_NO_STATE",
+        0,
+        True,
+    )
