@@ -105,8 +105,10 @@ _PMTU = re.compile(r"PMTU time remaining \(sec\):\s*(\d+),\s*DF policy:\s*(\S+)"
 # ICMP error validation: disabled, TFC packets: disabled
 _ICMP = re.compile(r"ICMP error validation:\s*(\S+),\s*TFC packets:\s*(\S+)")
 # PFS (Y/N): N, DH group: none / ..., DH group: none, PQC Key Exchange: ML-KEM-1024 (17.x)
+# PFS (Y/N): Y, DH group: group14, AKE group: AKE1: MLKEM512
 _PFS = re.compile(
-    r"PFS \(Y/N\):\s*([YN]),\s*DH group:\s*([^,\s]+)(?:,\s*PQC Key Exchange:\s*(\S+))?"
+    r"PFS \(Y/N\):\s*([YN]),\s*DH group:\s*([^,\s]+)"
+    r"(?:,\s*(?:PQC Key Exchange|AKE group):\s*(.+?))?\s*$"
 )
 # spi: 0x658F7C11(1703902225)   /  ASA: spi: 0x1E8246FC (511854332)
 _SPI = re.compile(r"spi:\s*0x([0-9A-Fa-f]+)")
