@@ -39,6 +39,11 @@ DIAGNOSED = {
 # yet; bench/corpus_recall.py reports them. Not healthy, so not in HEALTHY either.
 NOT_YET_NAMED = {
     "tunnelsup_asa_ipsec_sa_peer_recv_errors_402116",  # ASA 402116: inner packet outside the SA
+    "blog_asa_ikev2_debug_no_matching_policy",  # IKEv2 IKE SA proposal mismatch
+    "readme_asa_azure_ikev2_no_matching_policy",  # the same, ASA < 9.8 to Azure
+    "cisco_asa_ikev2_debug_auth_failed_http_url_cert",  # HTTP-URL cert lookup not negotiated
+    "cisco_asa_ikev2_debug_peer_id_check_failed_san",  # peer ID not in the certificate SAN
+    "cisco_ios_ikev2_debug_profile_not_found_dn",  # no IKEv2 profile matches the peer's DN
 }
 # Captures cut by their publisher where a counter line is missing: the diagnosis reads the
 # missing "#pkts encaps" as zero (IPSEC_NOT_ENCRYPTING); the device printed no such state.
