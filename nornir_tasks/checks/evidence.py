@@ -12,7 +12,7 @@ import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from nornir_tasks.checks.flows import Traffic, dedupe_flows, traffic
 from nornir_tasks.checks.ike import IkeRow, ike_rows
@@ -26,6 +26,7 @@ from nornir_tasks.models.interfaces import InterfaceBriefTable
 from nornir_tasks.models.ipsec import IpsecFlow, IpsecSaTable
 from nornir_tasks.models.isakmp import IsakmpSaTable
 from nornir_tasks.models.logs import LogStream
+from nornir_tasks.models.vpn_sessiondb import VpnSessionTable, as_crypto_sessions
 from nornir_tasks.parsers import (
     ParseError,
     UnknownCommandError,
@@ -90,9 +91,17 @@ class HostEvidence:
         return any(fnmatch.fnmatchcase(key, need) for key in self.outputs)
 
     def models(self, kind: type[T], previous: bool = False) -> list[T]:
-        """Every parsed output of type ``kind`` (current poll, or the previous one)."""
+        """Every parsed output of type ``kind`` (current poll, or the previous one).
+
+        An ASA ``show vpn-sessiondb [detail] l2l`` answers for ``CryptoSessionTable`` too: both
+        are the sessions per peer, with their IKE and IPsec SAs and counters.
+        """
         source = (self.previous or {}) if previous else self.outputs
-        return [value for value in source.values() if isinstance(value, kind)]
+        found = [value for value in source.values() if isinstance(value, kind)]
+        if kind is CryptoSessionTable:
+            asa = [as_crypto_sessions(v) for v in source.values() if isinstance(v, VpnSessionTable)]
+            found += cast(list[T], asa)
+        return found
 
     def first(self, kind: type[T]) -> T | None:
         found = self.models(kind)

@@ -8,6 +8,7 @@ the other.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -114,8 +115,19 @@ def _flow(tunnel: VpnTunnel) -> SessionIpsecFlow:
     )
 
 
+def _address(text: str | None) -> str | None:
+    """The peer when it is an address; ASA prints an object name (or a masked one) otherwise."""
+    try:
+        return str(ipaddress.ip_address(text or ""))
+    except ValueError:
+        return None
+
+
 def as_crypto_sessions(table: VpnSessionTable) -> CryptoSessionTable:
-    """The ASA sessions in the IOS model: a listed L2L session is up, its tunnels its SAs."""
+    """The ASA sessions in the IOS model: a listed L2L session is up, its tunnels its SAs.
+
+    A peer printed as a name stays out of ``peer`` (None): rules match sessions by address.
+    """
     sessions = []
     for s in table.sessions:
         ike = tuple(_ike_sa(s, t) for t in s.tunnels if t.kind.startswith("IKE"))
@@ -125,7 +137,7 @@ def as_crypto_sessions(table: VpnSessionTable) -> CryptoSessionTable:
                 interface=s.connection,
                 status=SessionStatus.UP_ACTIVE,
                 status_text="UP-ACTIVE",
-                peer=s.peer,
+                peer=_address(s.peer),
                 uptime=s.duration,
                 ike_sas=ike,
                 ipsec_flows=flows,

@@ -124,3 +124,17 @@ def test_all_corpus_captures_at_once_keep_their_findings(
         "IKE_P2_PROXY_MISMATCH",
         "IPSEC_NO_RETURN_TRAFFIC",
     }
+
+
+def test_asa_l2l_sessions_count_as_crypto_sessions() -> None:
+    """An ASA vpn-sessiondb l2l session is a session with its peer up, as IOS reports it."""
+    from nornir_tasks.checks.peers import known_peers, phase1_up
+    from tests.checks.support import fleet
+
+    raw = (GOLDEN / "ntc_asa_vpn_sessiondb_detail_l2l_ike_ipsec_nac" / "raw.txt").read_text()
+    (host,) = fleet(("asa", raw)).hosts
+    assert phase1_up(host, "169.254.104.1")
+    assert "169.254.104.1" in known_peers(host)
+    named = (GOLDEN / "ntc_asa_vpn_sessiondb_detail_l2l_ikev1_unindented" / "raw.txt").read_text()
+    (other,) = fleet(("asa2", named)).hosts
+    assert "Fujitsu-SydAX" not in known_peers(other)  # an object name is not a peer address
