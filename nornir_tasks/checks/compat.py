@@ -10,7 +10,6 @@ is reported once, on the end with fewer peers (the spoke), ties broken by name.
 from __future__ import annotations
 
 import functools
-import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -21,6 +20,8 @@ from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.routes import config_egress, egress
 from nornir_tasks.models.config import CryptoMap, CryptoMapEntry, RunningConfig, TransformSet
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
+from nornir_tasks.parsers.addressing import address as ipv4
+from nornir_tasks.parsers.addressing import network, wildcard_network
 
 
 @dataclass(frozen=True)
@@ -196,11 +197,8 @@ def _covers(address: str | None, mask: str | None, target: str) -> bool:
         return False
     if mask is None:
         return address == target
-    try:
-        net = ipaddress.IPv4Network(f"{address}/{mask}", strict=False)
-        return ipaddress.IPv4Address(target) in net
-    except ValueError:
-        return False
+    net, addr = network(address, mask), ipv4(target)
+    return net is not None and addr is not None and addr in net
 
 
 def has_key_for(config: RunningConfig, target: str) -> bool:
@@ -382,13 +380,9 @@ def _acl_net(spec: str | None) -> str:
         return "0.0.0.0/0"
     if words[0] == "host" and len(words) > 1:
         return f"{words[1]}/32"
-    try:
-        if len(words) == 2:
-            mask = ipaddress.IPv4Address(int(ipaddress.IPv4Address(words[1])) ^ 0xFFFFFFFF)
-            return str(ipaddress.IPv4Network(f"{words[0]}/{mask}", strict=False))
-        return str(ipaddress.IPv4Network(f"{words[0]}/32"))
-    except ValueError:
-        return " ".join(words)
+    net = wildcard_network(words[0], words[1]) if len(words) == 2 else network(words[0])
+    # Not a network (a non-contiguous wildcard, garbage): compared as printed, never parsed.
+    return str(net) if net is not None else " ".join(words)
 
 
 AclPair = tuple[str, str, str]

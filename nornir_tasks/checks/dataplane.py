@@ -13,7 +13,6 @@ of one poll are read, and the finding says so.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from nornir_tasks.checks.routes import egress, looked_up_in
 from nornir_tasks.models.config import RunningConfig
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.logs import EventKind
+from nornir_tasks.parsers.addressing import first_host, network
 
 K = EventKind
 
@@ -240,8 +240,11 @@ def _config_not_encrypting(host: HostEvidence) -> Iterator[Finding]:
         if not tunnel.cmap.interfaces:
             continue
         for _, _, dst in sorted(acl_pairs(config, tunnel.entry.match_address) or ()):
-            address = dst.split("/")[0]
-            route = egress(host, _first_host(dst))
+            net = network(dst)
+            if net is None:
+                continue  # not a network (e.g. a non-contiguous wildcard): nothing to route
+            address, probe = dst.split("/")[0], first_host(net)
+            route = egress(host, probe)
             if route is None or route.interface is None or _covered(config, route.interface, dst):
                 continue
             if route.source.startswith("show ip route"):
@@ -263,7 +266,7 @@ def _config_not_encrypting(host: HostEvidence) -> Iterator[Finding]:
                     + config_lines(host, rf"^ *match address {tunnel.entry.match_address}$")
                 ),
                 next_steps=(
-                    f"show ip route {_first_host(dst)}",
+                    f"show ip route {probe}",
                     f"remove or fix the route so {dst} leaves via {tunnel.cmap.interfaces[0]}",
                 ),
                 step=Step.DATA_TRANSFER,
@@ -291,12 +294,7 @@ def _probe(host: HostEvidence, t: Traffic) -> str:
     net = remote_network(t.flow)
     if net is None:
         return "<remote LAN host>"
-    return looked_up_in(host, net) or _first_host(str(net))
-
-
-def _first_host(cidr: str) -> str:
-    net = ipaddress.IPv4Network(cidr, strict=False)
-    return str(net.network_address + 1) if net.num_addresses > 2 else str(net.network_address)
+    return looked_up_in(host, net) or first_host(net)
 
 
 # -- IPSEC_INVALID_SPI ---------------------------------------------------------------------------

@@ -8,7 +8,6 @@ which the remote peer must accept (key and peer entry), else the tunnel stays do
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator
 
@@ -31,6 +30,7 @@ from nornir_tasks.models.failover import (
 )
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.logs import EventKind
+from nornir_tasks.parsers.addressing import address, network
 
 TRACK = ("show track*",)
 SLA = ("show ip sla *",)
@@ -216,16 +216,20 @@ def _pinned(host: HostEvidence, config: RunningConfig, op: SlaOperation) -> bool
     """A static route more specific than the default sends the probe out of its interface."""
     if op.target is None:
         return True
-    try:
-        target = ipaddress.IPv4Address(op.target)
-    except ValueError:
+    target = address(op.target)
+    if target is None:
         return True  # a host name: cannot be checked
     route = egress(host, op.target)
     if route is not None and route.source.startswith("interface "):
         return True  # directly connected (probing the next hop)
     for r in config.static_routes:
-        net = ipaddress.IPv4Network(f"{r.prefix}/{r.mask}", strict=False)
-        if net.prefixlen > 0 and target in net and (r.interface or "").lower() != "null0":
+        net = network(r.prefix, r.mask)
+        if (
+            net is not None
+            and net.prefixlen > 0
+            and target in net
+            and (r.interface or "").lower() != "null0"
+        ):
             wanted = op.source_interface
             return wanted is None or route is None or route.interface in (wanted, None)
     return False

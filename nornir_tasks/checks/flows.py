@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nornir_tasks.models.ipsec import Ident, IpsecFlow, IpsecSaTable, SaDirection
+from nornir_tasks.parsers.addressing import network
 
 FlowKey = tuple[str | None, str | None, str | None, str | None]
 
@@ -67,10 +68,7 @@ def remote_network(flow: IpsecFlow) -> ipaddress.IPv4Network | None:
     ident = flow.remote_ident
     if ident is None:
         return None
-    try:
-        return ipaddress.IPv4Network(f"{ident.addr}/{ident.mask}", strict=False)
-    except ValueError:
-        return None
+    return network(ident.addr, ident.mask)
 
 
 def mirrors(a: IpsecFlow, b: IpsecFlow) -> bool:

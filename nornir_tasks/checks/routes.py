@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from nornir_tasks.checks.evidence import HostEvidence
 from nornir_tasks.models.config import InterfaceConfig, RunningConfig, StaticRoute
 from nornir_tasks.models.routing import RouteLookup
+from nornir_tasks.parsers.addressing import address, network
 
 
 @dataclass(frozen=True)
@@ -25,17 +26,11 @@ class Egress:
 
 
 def _net(prefix: str) -> ipaddress.IPv4Network | None:
-    try:
-        return ipaddress.IPv4Network(prefix, strict=False)
-    except ValueError:
-        return None
+    return network(prefix)
 
 
-def _addr(address: str) -> ipaddress.IPv4Address | None:
-    try:
-        return ipaddress.IPv4Address(address)
-    except ValueError:
-        return None
+def _addr(text: str) -> ipaddress.IPv4Address | None:
+    return address(text)
 
 
 def lookup(host: HostEvidence, address: str) -> tuple[str, RouteLookup] | None:

@@ -8,7 +8,6 @@ they are listed in ``docs/failover.md``. Findings use the ``vpndiag diagnose`` f
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,9 @@ from nornir_tasks.models.config import (
 from nornir_tasks.models.failover import TrackKind
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.parsers._secrets import mask_secrets
+from nornir_tasks.parsers.addressing import address as ipv4
+from nornir_tasks.parsers.addressing import network
+from nornir_tasks.parsers.cleaning import clean_device_text
 from nornir_tasks.parsers.running_config import parse_running_config
 
 _DEFAULT_FREQUENCY_S, _DEFAULT_TIMEOUT_MS, _DEFAULT_THRESHOLD_MS = 60, 5000, 5000
@@ -52,6 +54,7 @@ def lint_target(
     before: RunningConfig | None = None,
     spec: FailoverSpec | None = None,
 ) -> LintTarget:
+    text = clean_device_text(text)  # a saved or pasted config: terminal artefacts out first
     return LintTarget(host, text, parse_running_config(text), change, before, spec)
 
 
@@ -112,14 +115,13 @@ def lint(target: LintTarget, peers: Sequence[LintTarget] = ()) -> list[Finding]:
 
 
 def _connected(config: RunningConfig, address: str) -> InterfaceConfig | None:
-    try:
-        addr = ipaddress.IPv4Address(address)
-    except ValueError:
+    addr = ipv4(address)
+    if addr is None:
         return None
     for itf in config.interfaces.values():
         if itf.ip_address and itf.mask:
-            net = ipaddress.IPv4Network(f"{itf.ip_address}/{itf.mask}", strict=False)
-            if addr in net:
+            net = network(itf.ip_address, itf.mask)
+            if net is not None and addr in net:
                 return itf
     return None
 
@@ -225,17 +227,16 @@ def _pin_state(ctx: LintContext, op: SlaOperation) -> tuple[bool, bool] | None:
     config, wans = ctx.config, ctx.wans
     if op.target is None or wans.primary_if is None or wans.backup_if is None:
         return None
-    try:
-        target = ipaddress.IPv4Address(op.target)
-    except ValueError:
+    target = ipv4(op.target)
+    if target is None:
         return None  # a host name: cannot be checked
     connected = _connected(config, op.target)
     if connected is not None and connected.name == wans.primary_if:
         return None  # probing the ISP1 next hop: the connected route pins it
     pinned = null0 = False
     for r in config.static_routes:
-        net = ipaddress.IPv4Network(f"{r.prefix}/{r.mask}", strict=False)
-        if net.prefixlen == 0 or target not in net or r.vrf is not None:
+        net = network(r.prefix, r.mask)
+        if net is None or net.prefixlen == 0 or target not in net or r.vrf is not None:
             continue
         if (r.interface or "").lower() == "null0":
             null0 = True

@@ -6,7 +6,16 @@ import re
 from collections.abc import Iterable
 
 from nornir_tasks.parsers._text import clean_lines
+from nornir_tasks.parsers._unparsed import skip
 from nornir_tasks.parsers.registry import ParseError
+
+# Terminals wrap at 511 columns at most; a longer "line" is not device output (and keeps
+# int() of a digit run far below Python's 4300-digit conversion limit).
+MAX_LINE = 4096
+# Device counters are 64-bit: 20 digits at most. A longer digit run is not a number a device
+# printed (a corrupted paste); its line is not read, so no parser or rule ever does arithmetic
+# on it (float(10**320) overflows).
+_HUGE_NUMBER = re.compile(r"\d{21}")
 
 # "% Invalid input detected at '^' marker.", "ERROR: % Invalid input detected at '^' marker.",
 # "% Incomplete command.", "% Ambiguous command:  "sh ip"", "% Unknown command or computer name"
@@ -48,11 +57,25 @@ def is_echo(line: str) -> bool:
     return bool(_ECHO.match(line))
 
 
+def readable(lines: list[str]) -> list[str]:
+    """``lines`` without those no device prints (too long, or a number past 64 bits): those
+    are reported with ``skip``. One search of the whole text when nothing is wrong."""
+    if max(map(len, lines), default=0) <= MAX_LINE and not _HUGE_NUMBER.search("\n".join(lines)):
+        return lines
+    out: list[str] = []
+    for line in lines:
+        if len(line) > MAX_LINE or _HUGE_NUMBER.search(line):
+            skip(line)
+        else:
+            out.append(line)
+    return out
+
+
 def table_lines(command: str, text: str) -> list[str]:
     """Cleaned lines of a show command: no blanks, echoes or exec timestamps; CLI errors raise."""
     lines = clean_lines(text)
     raise_on_cli_error(command, lines)
-    return [s for s in lines if s.strip() and not is_exec_timestamp(s) and not is_echo(s)]
+    return readable([s for s in lines if s.strip() and not is_exec_timestamp(s) and not is_echo(s)])
 
 
 def to_int(text: str | None) -> int | None:

@@ -13,8 +13,30 @@ Sample::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import SupportsIndex, overload
 
 from nornir_tasks.parsers._text import clean_lines
+
+
+class Words(list[str]):
+    """A configuration line's words; a word past the end of the line is ``""``.
+
+    A pasted or cut configuration can hold any command without its arguments
+    (``crypto isakmp policy``, `` mode``, ``tunnel protection ipsec profile``); readers index
+    words by position, and a missing one must read as absent, not raise.
+    """
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Words: ...
+    def __getitem__(self, index: SupportsIndex | slice) -> str | Words:
+        if isinstance(index, slice):
+            return Words(super().__getitem__(index))
+        try:
+            return super().__getitem__(index)
+        except IndexError:
+            return ""
 
 
 @dataclass
@@ -24,8 +46,8 @@ class ConfigNode:
     text: str
     children: list[ConfigNode] = field(default_factory=list)
 
-    def words(self) -> list[str]:
-        return self.text.split()
+    def words(self) -> Words:
+        return Words(self.text.split())
 
     def descendants(self) -> list[ConfigNode]:
         """All lines below this one, depth first (IOS nests some modes inconsistently)."""

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from nornir_tasks.parsers._common import is_echo, is_exec_timestamp, raise_on_cli_error
+from nornir_tasks.parsers._common import (
+    is_echo,
+    is_exec_timestamp,
+    raise_on_cli_error,
+    readable,
+)
 from nornir_tasks.parsers._text import clean_lines
 from nornir_tasks.parsers._unparsed import skip
-
-# Terminals wrap at 511 columns at most; a longer "line" is not device output (and keeps
-# int() of a digit run far below Python's 4300-digit conversion limit).
-MAX_LINE = 4096
 
 
 def clean_lines_fast(text: str) -> list[str]:
@@ -61,12 +62,6 @@ def feed_lines(command: str, text: str, handle: Callable[[str], bool]) -> None:
         is_echo(stripped[start]) or is_exec_timestamp(stripped[start])
     ):
         start += 1
-    rest = stripped[start:]
-    if max(map(len, rest), default=0) > MAX_LINE:
-        for s in rest:
-            if len(s) > MAX_LINE or not handle(s):
-                skip(s[:MAX_LINE])
-        return
-    for s in rest:
+    for s in readable(stripped[start:]):
         if not handle(s):
             skip(s)

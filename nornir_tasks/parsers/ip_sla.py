@@ -76,7 +76,8 @@ _RTT_STATS = re.compile(r"RTT=(\d+)(u?)")
 def _summary_row(m: re.Match[str]) -> SlaSummaryEntry:
     code = _RETURN_CODE.match(m[6]) if m[6] else None
     rtt = _RTT_STATS.match(m[5] or "")
-    rtt_ms = None if rtt is None else int(rtt[1]) / (1000 if rtt[2] else 1)
+    value = to_int(rtt[1]) if rtt is not None else None
+    rtt_ms = None if value is None or rtt is None else value / (1000 if rtt[2] else 1)
     return SlaSummaryEntry(
         entry_id=int(m[2]),
         activity=_ACTIVITY.get(m[1], SlaActivity.UNKNOWN),

@@ -122,17 +122,20 @@ class ParseResult(Generic[T]):
 
 
 def _numbered(lines: Sequence[str], skipped: Sequence[str]) -> tuple[tuple[int, str], ...]:
-    """Line numbers of the skipped lines, found in order (a parser reads top to bottom)."""
+    """Line numbers of the skipped lines (one pass over the text), in text order; a line
+    reported twice takes its next occurrence; 0 when it cannot be found."""
+    wanted = {text.strip() for text in skipped}
+    where: dict[str, list[int]] = {}
+    for number, line in enumerate(lines, 1):
+        key = line.strip()
+        if key in wanted:
+            where.setdefault(key, []).append(number)
     out: list[tuple[int, str]] = []
-    cursor = 0
     for text in skipped:
-        wanted = text.strip()
-        found = next((i for i in range(cursor, len(lines)) if lines[i].strip() == wanted), None)
-        if found is None:  # not where expected: the first occurrence anywhere, else unknown
-            found = next((i for i, line in enumerate(lines) if line.strip() == wanted), -1)
-        out.append((found + 1, text.strip()))
-        cursor = max(cursor, found + 1)
-    return tuple(out)
+        key = text.strip()
+        numbers = where.get(key)
+        out.append((numbers.pop(0) if numbers else 0, key[:200]))
+    return tuple(sorted(out))
 
 
 def _significant(text: str) -> int:
