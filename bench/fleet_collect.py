@@ -17,8 +17,8 @@ from pathlib import Path
 
 from labproc import client_cpu, proc_cpu, start_lab
 
-from nornir_tasks.runner import open_inventory, run_collection
-from nornir_tasks.tasks.collect import HEALTH_COMMANDS
+from nornir_tasks.tasks.collect import HEALTH_COMMANDS, collect
+from nornir_tasks.tasks.hosts import close, open_inventory
 
 
 def bench(size: int, runs: int, port: int) -> dict[str, float]:
@@ -29,7 +29,8 @@ def bench(size: int, runs: int, port: int) -> dict[str, float]:
             for _ in range(runs):
                 nr = open_inventory(Path(tmp) / "config.yaml", workers=min(size, 100))
                 cpu0, lab0, t0 = client_cpu(), proc_cpu(lab.pid), time.perf_counter()
-                results = run_collection(nr, HEALTH_COMMANDS)
+                results = list(collect(nr, HEALTH_COMMANDS).values())
+                close(nr)
                 wall = time.perf_counter() - t0
                 failed = [c.host for c in results if c.status not in ("ok", "partial")]
                 if failed:

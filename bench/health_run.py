@@ -23,7 +23,7 @@ from nornir_tasks.checks import diagnose, registered_codes
 from nornir_tasks.playbooks.loader import load_playbook
 from nornir_tasks.playbooks.runner import RunOptions, run_playbook
 from nornir_tasks.reports import FORMATS, render
-from nornir_tasks.runner import open_inventory
+from nornir_tasks.tasks.hosts import open_inventory
 
 SETTLE_S = 120.0  # lab seconds run at start: every spoke has negotiated
 POLL_S = 2.0

@@ -18,7 +18,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from nornir_tasks.checks.evidence import FleetEvidence, Output, fleet_evidence, host_evidence
+from nornir_tasks.checks.evidence import FleetEvidence, fleet_evidence, host_evidence
+from nornir_tasks.models.collection import CommandOutput
 from nornir_tasks.parsers import UnknownCommandError, clean_device_text, resolve
 
 LOG_COMMAND = "debug crypto isakmp"
@@ -241,7 +242,7 @@ def fleet_from_captures(captures: Sequence[Capture]) -> tuple[FleetEvidence, tup
     problems: list[str] = []
     for name, blocks in per_host.items():
         evidence = host_evidence(
-            name, [Output(b.command, b.text) for b in blocks if b.text.strip()]
+            name, [CommandOutput(b.command, b.text) for b in blocks if b.text.strip()]
         )
         problems += [f"{name}: {p}" for p in evidence.problems]
         if evidence.outputs:

@@ -32,7 +32,9 @@ def test_platform_names_are_case_insensitive_and_unknown_ones_are_ios() -> None:
 
 def test_a_host_without_platform_is_explained() -> None:
     from nornir_tasks.models.collection import HostStatus
-    from nornir_tasks.tasks.session import classify
+    from nornir_tasks.models.failure import FailureKind
+    from nornir_tasks.tasks.failures import classify
 
-    status, reason = classify(KeyError("device_type"))
-    assert status is HostStatus.FAILED and "no platform" in reason
+    failure = classify("R1", KeyError("device_type"), 0.1)
+    assert failure.kind is FailureKind.OTHER and failure.status is HostStatus.FAILED
+    assert "no platform" in failure.message

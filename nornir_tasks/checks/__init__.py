@@ -1,8 +1,9 @@
 """The diagnosis engine: pure checks over parsed evidence, registered by finding code.
 
-    from nornir_tasks.checks import FleetEvidence, Output, diagnose, host_evidence
+    from nornir_tasks.checks import FleetEvidence, diagnose, host_evidence
+    from nornir_tasks.models.collection import CommandOutput
 
-    hq = host_evidence("HQ", [Output("show crypto isakmp sa", text), ...])
+    hq = host_evidence("HQ", [CommandOutput("show crypto isakmp sa", text), ...])
     findings = diagnose(fleet_evidence([hq, br07]), select=("IKE_*",))
 
 Every rule module of this package registers its checks on import.
@@ -16,7 +17,6 @@ from nornir_tasks.checks import registry
 from nornir_tasks.checks.evidence import (
     FleetEvidence,
     HostEvidence,
-    Output,
     canonical,
     fleet_evidence,
     from_collection,
@@ -49,7 +49,6 @@ __all__ = [
     "Check",
     "FleetEvidence",
     "HostEvidence",
-    "Output",
     "canonical",
     "check",
     "diagnose",

@@ -17,7 +17,7 @@ from typing import Any, TypeVar, cast
 from nornir_tasks.checks.flows import Traffic, dedupe_flows, traffic
 from nornir_tasks.checks.ike import IkeRow, ike_rows
 from nornir_tasks.checks.logview import PeerEvent, attribute
-from nornir_tasks.models.collection import HostCollection, OutputStatus
+from nornir_tasks.models.collection import CommandOutput, HostCollection, OutputStatus
 from nornir_tasks.models.config import RunningConfig
 from nornir_tasks.models.crypto_map import CryptoMapTable
 from nornir_tasks.models.crypto_session import CryptoSessionTable
@@ -59,16 +59,6 @@ def canonical(command: str) -> str:
             break
         words.append(typed[index] if word == "*" and index < len(typed) else word)
     return " ".join(words)
-
-
-@dataclass(frozen=True)
-class Output:
-    """One command's output as collected: its text and, when already parsed, its model."""
-
-    command: str
-    text: str
-    parsed: Any = None
-    unparsed: tuple[tuple[int, str], ...] = ()  # lines the parser did not recognise (when parsed)
 
 
 @dataclass(frozen=True)
@@ -179,13 +169,13 @@ class FleetEvidence:
 # -- building ------------------------------------------------------------------------------
 
 
-def _parse(output: Output) -> tuple[str, Any, tuple[tuple[int, str], ...]] | str:
+def _parse(output: CommandOutput) -> tuple[str, Any, tuple[tuple[int, str], ...]] | str:
     """(canonical key, model, lines not recognised), or the reason it could not be read."""
     try:
         key = canonical(output.command)
         if output.parsed is not None:
             return key, output.parsed, output.unparsed
-        result = parse_result(output.command, output.text)
+        result = parse_result(output.command, output.raw)
     except (ParseError, UnknownCommandError) as exc:
         return f"{output.command}: {exc}"
     return key, result.value, result.unparsed
@@ -211,9 +201,9 @@ class _Polls:
     problems: list[str] = field(default_factory=list)
     unparsed: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
 
-    def add(self, output: Output) -> None:
+    def add(self, output: CommandOutput) -> None:
         # The raw text is what findings quote: cleaned of terminal artefacts like the parse input.
-        output = replace(output, text=clean_device_text(output.text))
+        output = replace(output, raw=clean_device_text(output.raw))
         parsed = _parse(output)
         if isinstance(parsed, str):
             self.problems.append(parsed)
@@ -224,11 +214,11 @@ class _Polls:
         known = self.current.get(key)
         if isinstance(known, LogStream) and isinstance(model, LogStream):
             self.current[key] = _merge_logs(known, model)
-            self.raw[key] = self.raw[key] + "\n" + output.text
+            self.raw[key] = self.raw[key] + "\n" + output.raw
             return
         if known is not None:  # the same command again: the earlier one is the previous poll
             self.earlier[key], self.earlier_raw[key] = known, self.raw[key]
-        self.current[key], self.raw[key] = model, output.text
+        self.current[key], self.raw[key] = model, output.raw
 
 
 def _config_addresses(model: Any) -> Iterable[str | None]:
@@ -262,8 +252,8 @@ def own_addresses(outputs: Mapping[str, Any]) -> frozenset[str]:
 
 def host_evidence(
     host: str,
-    outputs: Sequence[Output],
-    previous: Sequence[Output] = (),
+    outputs: Sequence[CommandOutput],
+    previous: Sequence[CommandOutput] = (),
     interval_s: float | None = None,
 ) -> HostEvidence:
     """Parse (where not parsed yet) and key the outputs of one host.
@@ -300,13 +290,9 @@ def from_collection(
 ) -> HostEvidence:
     """A host's evidence from what ``collect_crypto_state`` brought back (and an earlier poll)."""
 
-    def usable(c: HostCollection | None) -> list[Output]:
+    def usable(c: HostCollection | None) -> list[CommandOutput]:
         outputs = c.outputs if c is not None else ()
-        return [
-            Output(o.command, o.raw, o.parsed, o.unparsed)
-            for o in outputs
-            if o.status is OutputStatus.OK
-        ]
+        return [o for o in outputs if o.status is OutputStatus.OK]
 
     return host_evidence(collection.host, usable(collection), usable(previous), interval_s)
 

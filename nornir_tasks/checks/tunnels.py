@@ -112,3 +112,17 @@ def follow_up_routes(host: HostEvidence) -> tuple[str, ...]:
     targets += list(_idle_flows(host))
     unique = list(dict.fromkeys(targets))[:MAX_ROUTE_LOOKUPS]
     return tuple(f"show ip route {target}" for target in unique)
+
+
+def tunnel_counts(
+    evidence: HostEvidence | None, focus: frozenset[str] | None = None
+) -> tuple[int, int, int]:
+    """(up, negotiating, total) tunnels of a host (only the ``focus`` peers', when given)."""
+    # A playbook that did not read the IPsec table (the failover check, the config audit)
+    # knows the configured peers, not whether they are up: no counts at all.
+    if evidence is None or not evidence.has("show crypto ipsec sa*"):
+        return 0, 0, 0
+    found = [t for t in tunnels(evidence) if focus is None or t.peer in focus]
+    up = sum(1 for t in found if t.state is TunnelState.UP)
+    negotiating = sum(1 for t in found if t.state is TunnelState.NEGOTIATING)
+    return up, negotiating, len(found)

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import click
-from nornir.core import Nornir
 from rich.console import Console
 from rich.markup import escape
 
@@ -28,9 +27,18 @@ from nornir_tasks.failover.push import (
 from nornir_tasks.failover.render import render_failover_config
 from nornir_tasks.failover.saved import SavedConfigError, configs_by_router
 from nornir_tasks.failover.spec import FailoverSpec, SpecError, load_spec_file, spec_from_data
+from nornir_tasks.models.failure import HostFailure
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.parsers._secrets import mask_secrets
-from nornir_tasks.runner import InventoryError, open_inventory
+from nornir_tasks.tasks.hosts import (
+    Hosts,
+    InventoryError,
+    close,
+    host_names,
+    host_value,
+    open_inventory,
+    without,
+)
 
 _inventory = click.option(
     "-i",
@@ -65,7 +73,7 @@ def _err(message: str) -> None:
 
 def _open(
     inventory: Path, hosts: Sequence[str], groups: Sequence[str], filters: Sequence[str]
-) -> Nornir:
+) -> Hosts:
     try:
         return open_inventory(inventory, hosts=hosts, groups=groups, filters=filters)
     except InventoryError as exc:
@@ -73,14 +81,14 @@ def _open(
         raise exit_codes.Exit(exit_codes.USAGE) from exc
 
 
-def _specs(nr: Nornir, spec_file: Path | None) -> dict[str, FailoverSpec]:
+def _specs(nr: Hosts, spec_file: Path | None) -> dict[str, FailoverSpec]:
     try:
         if spec_file is not None:
             spec = load_spec_file(spec_file)
-            return dict.fromkeys(nr.inventory.hosts, spec)
+            return dict.fromkeys(host_names(nr), spec)
         out = {}
-        for name, host in nr.inventory.hosts.items():
-            data = host.get("failover")
+        for name in host_names(nr):
+            data = host_value(nr, name, "failover")
             if not isinstance(data, dict):
                 raise SpecError(f"{name}: no failover spec (data.failover) and no --spec given")
             out[name] = spec_from_data(data, f"{name}: data.failover")
@@ -90,10 +98,10 @@ def _specs(nr: Nornir, spec_file: Path | None) -> dict[str, FailoverSpec]:
         raise exit_codes.Exit(exit_codes.USAGE) from exc
 
 
-def _peer_configs(nr_all: Nornir, selected: Sequence[str]) -> dict[str, str]:
+def _peer_configs(nr_all: Hosts, selected: Sequence[str]) -> dict[str, str]:
     """The other inventory hosts' running configs (VPN peers for the backup-address lint)."""
-    others = nr_all.filter(filter_func=lambda h: h.name not in selected)
-    if not others.inventory.hosts:
+    others = without(nr_all, selected)
+    if not host_names(others):
         return {}
     return {n: v for n, v in running_configs(others).items() if isinstance(v, str)}
 
@@ -195,11 +203,11 @@ def lint_cmd(
     if hosts or groups or filters or not targets:
         nr = _open(inventory, hosts, groups, filters)
         for name, value in running_configs(nr).items():
-            if isinstance(value, Exception):
-                _err(f"{name}: cannot read the running config: {value}")
+            if isinstance(value, HostFailure):
+                _err(f"{name}: cannot read the running config: {value.reason}")
             elif name not in configs:  # a saved file of the same router was given: it wins
                 configs[name] = value
-        nr.close_connections(on_good=True, on_failed=True)
+        close(nr)
     parsed = {name: lint_target(name, text) for name, text in configs.items()}
     findings = [
         f
@@ -239,7 +247,7 @@ def plan_cmd(
 ) -> None:
     """Show the rendered config, lint and the device diff per host; change nothing."""
     nr = _open(inventory, hosts, groups, filters)
-    peers = _peer_configs(_open(inventory, (), (), ()), list(nr.inventory.hosts))
+    peers = _peer_configs(_open(inventory, (), (), ()), host_names(nr))
     plans, failed = plan_failover(nr, _specs(nr, spec_file), peers, template_dir)
     _print_plans(Console(), plans, failed)
     if failed:
@@ -302,7 +310,7 @@ def apply_cmd(
         _err(unwritable)
         raise exit_codes.Exit(exit_codes.USAGE)
     nr = _open(inventory, hosts, groups, filters)
-    peers = _peer_configs(_open(inventory, (), (), ()), list(nr.inventory.hosts))
+    peers = _peer_configs(_open(inventory, (), (), ()), host_names(nr))
     plans, failed = plan_failover(nr, _specs(nr, spec_file), peers, template_dir)
     console = Console()
     _print_plans(console, plans, failed)

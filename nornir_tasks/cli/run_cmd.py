@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from nornir.core import Nornir
 from rich.console import Console
 from rich.markup import escape
 
@@ -32,9 +31,16 @@ from nornir_tasks.playbooks.loader import PlaybookError, load_playbook
 from nornir_tasks.playbooks.model import Playbook
 from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
 from nornir_tasks.reports import FORMATS, render, write_reports
-from nornir_tasks.runner import InventoryError, command_timeout, open_inventory
 from nornir_tasks.settings import Settings, SettingsError, load_settings
 from nornir_tasks.smtp.mailer import MailError, MailSettings, mail_report
+from nornir_tasks.tasks.hosts import (
+    Hosts,
+    InventoryError,
+    close,
+    command_timeout,
+    host_names,
+    open_inventory,
+)
 
 FC = TypeVar("FC", bound=Callable[..., Any])
 DEFAULT_INVENTORY = Path("inventory/lab/config.yaml")
@@ -168,7 +174,7 @@ class Selection:
             known_hosts if strict else None,
         )
 
-    def open(self) -> Nornir:
+    def open(self) -> Hosts:
         return open_inventory(
             self.inventory, self.workers, self.hosts, self.groups, self.filters, self.known_hosts
         )
@@ -276,13 +282,13 @@ def execute(
     progress_console = err if reporting.fmt != "table" else console
     guard = OrderlyInterrupt(err)
     try:
-        with guard, fleet_progress(progress_console, len(nr.inventory.hosts)) as progress:
+        with guard, fleet_progress(progress_console, len(host_names(nr))) as progress:
             options = replace(options, stop=guard.stop)
             if table:
                 options = replace(options, progress=progress.phase)
             run = run_playbook(nr, playbook, options)
     finally:
-        nr.close_connections(on_good=True, on_failed=True)
+        close(nr)
     report = run.report if recording is None else recording.finish(run)
     written_ok = write_files(run, report, reporting, err)
     if table:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from nornir.core import Nornir
 from rich.console import Console
 
 from nornir_tasks.cli import exit_codes
@@ -27,7 +26,7 @@ from nornir_tasks.cli.run_cmd import (
 )
 from nornir_tasks.playbooks.model import HostSelection
 from nornir_tasks.playbooks.runner import RunOptions
-from nornir_tasks.runner import InventoryError, open_inventory
+from nornir_tasks.tasks.hosts import Hosts, InventoryError, host_data, host_names, open_inventory
 
 ADDRESS_KEYS = ("wan_ip", "backup_ip", "addresses")
 
@@ -44,17 +43,16 @@ def addresses_of(data: Mapping[str, Any]) -> set[str]:
     return found
 
 
-def other_end(nr: Nornir, host: str, peer: str | None) -> tuple[str | None, str | None]:
+def other_end(nr: Hosts, host: str, peer: str | None) -> tuple[str | None, str | None]:
     """(peer address, inventory host owning it); either may stay unknown."""
-    data = nr.inventory.hosts[host].data
-    if peer is None and isinstance(data.get("hub"), str) and data["hub"] in nr.inventory.hosts:
-        hub = nr.inventory.hosts[data["hub"]]
-        return (next(iter(sorted(addresses_of(hub.data))), None), hub.name)
+    names = host_names(nr)
+    data = host_data(nr, host)
+    hub = data.get("hub")
+    if peer is None and isinstance(hub, str) and hub in names:
+        return (next(iter(sorted(addresses_of(host_data(nr, hub)))), None), hub)
     if peer is None:
         return None, None
-    owner = next(
-        (name for name, h in nr.inventory.hosts.items() if peer in addresses_of(h.data)), None
-    )
+    owner = next((name for name in names if peer in addresses_of(host_data(nr, name))), None)
     return peer, owner
 
 
@@ -101,7 +99,7 @@ def triage_cmd(
     except InventoryError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         raise exit_codes.Exit(exit_codes.USAGE) from exc
-    if host not in full.inventory.hosts:
+    if host not in host_names(full):
         err.print(f"[red]error:[/] {host}: not in the inventory {inventory}", highlight=False)
         raise exit_codes.Exit(exit_codes.USAGE)
     address, owner = other_end(full, host, peer)
@@ -113,7 +111,7 @@ def triage_cmd(
         )
         raise exit_codes.Exit(exit_codes.USAGE)
     owner = peer_host or owner
-    if owner is not None and owner not in full.inventory.hosts:
+    if owner is not None and owner not in host_names(full):
         err.print(f"[red]error:[/] --peer-host {owner}: not in the inventory", highlight=False)
         raise exit_codes.Exit(exit_codes.USAGE)
     ends = [host] + ([owner] if owner and owner != host else [])
@@ -127,7 +125,7 @@ def triage_cmd(
     playbook = playbook.model_copy(update={"hosts": HostSelection(names=ends)})
     peers = {address} if address else set()
     if owner is not None:
-        peers |= addresses_of(full.inventory.hosts[host].data)
+        peers |= addresses_of(host_data(full, host))
 
     selection = Selection(inventory, tuple(ends), (), (), 4)
     reporting = Reporting.of(kwargs)

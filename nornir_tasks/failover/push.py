@@ -1,7 +1,8 @@
 """Plan and apply failover configuration with napalm, host by host, batch by batch.
 
-Nornir tasks do the device I/O (napalm over the host's ``napalm`` connection); rendering, lint
-and every judgement are the pure modules beside this one. Apply per host: readiness, backup,
+The device I/O goes through ``tasks.config_session`` (napalm, through the executor): every
+step here is written against a ``ConfigSession``; rendering, lint and every judgement are the
+pure modules beside this one. Apply per host: readiness, backup,
 merge with ``commit_config(revert_in=N)``, post-checks, optional controlled failover test; the
 batch is confirmed only when every host of it passed, otherwise the passed ones are reverted
 too, and later batches are skipped: no host is ever left half-changed.
@@ -9,17 +10,11 @@ too, and later batches are skipped: no host is ever left half-changed.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
-
-from nornir.core import Nornir
-from nornir.core.filter import F
-from nornir.core.task import Result, Task
 
 from nornir_tasks.failover.candidate import merged_config
 from nornir_tasks.failover.lint import lint, lint_target
@@ -37,10 +32,13 @@ from nornir_tasks.failover.verify import (
     state_commands,
 )
 from nornir_tasks.models.config import RunningConfig
+from nornir_tasks.models.failure import HostFailure
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.parsers._secrets import mask_secrets
 from nornir_tasks.parsers.isakmp import parse_isakmp_sa
 from nornir_tasks.parsers.running_config import parse_running_config
+from nornir_tasks.tasks.config_session import ConfigSession, run_config_work
+from nornir_tasks.tasks.hosts import Hosts, close, only
 
 Wait = Callable[[float], None]
 
@@ -91,63 +89,16 @@ class ApplyOptions:
     min_free_bytes: int = 1_000_000
 
 
-def _driver(task: Task) -> Any:
-    return task.host.get_connection("napalm", task.nornir.config)
-
-
-def _keep_file_prompt(driver: Any, running: str) -> None:
-    """Stop napalm from removing a ``file prompt quiet`` the router had before we came."""
-    if re.search(r"^file prompt quiet$", running, re.M):
-        driver.auto_file_prompt = False  # napalm then only checks that the line is there
-
-
-def _restore_file_prompt(driver: Any) -> None:
-    """Undo napalm's own ``file prompt quiet`` (added for its copies) before config is saved."""
-    if driver.auto_file_prompt and driver.prompt_quiet_changed:
-        driver.device.send_config_set(["no file prompt quiet"])
-        driver.prompt_quiet_changed = False
-        driver.prompt_quiet_configured = None  # a later copy adds it again, and undoes it
-
-
-def _send(driver: Any, command: str) -> str:
-    out = driver.device.send_command(command)
-    return out if isinstance(out, str) else str(out)
-
-
 # -- plan ----------------------------------------------------------------------------------------
 
 
-def napalm_running(task: Task) -> Result:
-    """The running configuration, through napalm."""
-    return Result(host=task.host, result=_driver(task).get_config(retrieve="running")["running"])
+def _why(failure: HostFailure) -> str:
+    return failure.message
 
 
-def napalm_diff(task: Task, changes: Mapping[str, str]) -> Result:
-    """Load the change as a merge candidate, read the device diff, delete it: no change."""
-    driver = _driver(task)
-    driver.load_merge_candidate(config=changes[task.host.name])
-    try:
-        diff = driver.compare_config()
-    finally:
-        # Not discard_config(): it copies files with "file prompt quiet" toggled in config mode
-        # (and off at close even when the router had it). SCP, the diff and this delete are exec.
-        _send(driver, f"delete /force {driver.dest_file_system}/{driver.merge_cfg}")
-    return Result(host=task.host, result=mask_secrets(diff))
-
-
-def _results(nr: Nornir, task: Callable[..., Result], **kwargs: Any) -> dict[str, Any]:
-    """Per host: the task's result, or the exception that stopped it."""
-    out: dict[str, Any] = {}
-    for name, multi in nr.run(task=task, **kwargs).items():
-        first = multi[0]
-        out[name] = first.exception if first.failed else first.result
-        if first.failed and out[name] is None:
-            out[name] = RuntimeError(str(first.result))
-    return out
-
-
-def running_configs(nr: Nornir) -> dict[str, str | Exception]:
-    return _results(nr, napalm_running)
+def running_configs(nr: Hosts) -> dict[str, str | HostFailure]:
+    """The running configuration of every host, through napalm (or why it could not be read)."""
+    return run_config_work(nr, lambda host, session: session.running(), "running config")
 
 
 def build_plan(
@@ -166,7 +117,7 @@ def build_plan(
 
 
 def plan_failover(
-    nr: Nornir,
+    nr: Hosts,
     specs: Mapping[str, FailoverSpec],
     peers: Mapping[str, str] = {},
     template_dir: Path | None = None,
@@ -175,8 +126,8 @@ def plan_failover(
     failed: dict[str, str] = {}
     configs: dict[str, str] = {}
     for name, value in running_configs(nr).items():
-        if isinstance(value, Exception):
-            failed[name] = f"cannot read the running config: {value}"
+        if isinstance(value, HostFailure):
+            failed[name] = f"cannot read the running config: {_why(value)}"
         else:
             configs[name] = value
     known = {**peers, **configs}
@@ -184,11 +135,12 @@ def plan_failover(
         build_plan(name, specs[name], text, known, template_dir)
         for name, text in sorted(configs.items())
     ]
+    changes = {p.host: p.change for p in plans}
     diffs = (
-        _results(
-            nr.filter(F(name__any=[p.host for p in plans])),
-            napalm_diff,
-            changes={p.host: p.change for p in plans},
+        run_config_work(
+            only(nr, list(changes)),
+            lambda host, session: mask_secrets(session.diff(changes[host])),
+            "diff",
         )
         if plans
         else {}
@@ -196,11 +148,11 @@ def plan_failover(
     out = []
     for p in plans:
         diff = diffs.get(p.host)
-        if isinstance(diff, Exception):
-            failed[p.host] = f"compare_config failed: {diff}"
+        if isinstance(diff, HostFailure):
+            failed[p.host] = f"compare_config failed: {_why(diff)}"
         else:
             out.append(replace(p, diff=diff or ""))
-    nr.close_connections(on_good=True, on_failed=True)
+    close(nr)
     return out, failed
 
 
@@ -222,17 +174,19 @@ def _own_addresses(config: RunningConfig) -> frozenset[str]:
     return frozenset(i.ip_address for i in config.interfaces.values() if i.ip_address)
 
 
-def _observe(driver: Any, spec: FailoverSpec, own: frozenset[str]) -> FailoverObservation | str:
-    outputs = {command: _send(driver, command) for command in state_commands(spec)}
+def _observe(
+    session: ConfigSession, spec: FailoverSpec, own: frozenset[str]
+) -> FailoverObservation | str:
+    outputs = {command: session.send(command) for command in state_commands(spec)}
     try:
         return observe(spec, outputs, own)
     except ValueError as exc:
         return f"cannot read the failover state: {exc}"
 
 
-def _tunnels(driver: Any, own: frozenset[str]) -> frozenset[str]:
+def _tunnels(session: ConfigSession, own: frozenset[str]) -> frozenset[str]:
     peers = set()
-    for sa in parse_isakmp_sa(_send(driver, ISAKMP)).sas:
+    for sa in parse_isakmp_sa(session.send(ISAKMP)).sas:
         if sa.state_text == "QM_IDLE" and not sa.deleted and sa.dst and sa.src:
             peers.add(sa.src if sa.dst in own else sa.dst)
     return frozenset(peers)
@@ -255,10 +209,9 @@ class _Stage:
     backup: Path | None = None
 
 
-def _ready(driver: Any, config: RunningConfig, options: ApplyOptions) -> list[str]:
-    prompt = driver.device.find_prompt()
-    level = privilege_level(_send(driver, "show privilege"), prompt)
-    free = free_bytes(_send(driver, f"dir {driver.dest_file_system}"))
+def _ready(session: ConfigSession, config: RunningConfig, options: ApplyOptions) -> list[str]:
+    level = privilege_level(session.send("show privilege"), session.prompt())
+    free = free_bytes(session.send(f"dir {session.file_system()}"))
     return [
         f"{p.what}. Add:\n" + "\n".join(p.lines_to_add)
         for p in readiness_problems(config, level, free, options.min_free_bytes)
@@ -274,7 +227,7 @@ def _backup(host: str, running: str, directory: Path) -> Path:
 
 
 def _test_failover(
-    driver: Any,
+    session: ConfigSession,
     spec: FailoverSpec,
     own: frozenset[str],
     before: frozenset[str],
@@ -287,12 +240,12 @@ def _test_failover(
     up_s, down_s = settle_budgets(spec)
     itf = config.interfaces.get(spec.backup.interface)
     backup_address = itf.ip_address if itf else None
-    driver.device.send_config_set([f"interface {spec.primary.interface}", "shutdown"])
+    session.configure([f"interface {spec.primary.interface}", "shutdown"])
     stage.steps.append(f"test: shut {spec.primary.interface}")
     try:
         problems = _poll(
             lambda: _judge(
-                driver, spec, own, lambda o: backup_problems(spec, o, before, backup_address)
+                session, spec, own, lambda o: backup_problems(spec, o, before, backup_address)
             ),
             wait,
             down_s,
@@ -300,12 +253,12 @@ def _test_failover(
         )
         stage.steps.append("test: failed over to ISP2" if not problems else "test: no failover")
     finally:
-        driver.device.send_config_set([f"interface {spec.primary.interface}", "no shutdown"])
+        session.configure([f"interface {spec.primary.interface}", "no shutdown"])
         stage.steps.append(f"test: {spec.primary.interface} back up")
     if problems:
         return [f"failover test: {p}" for p in problems]
     back = _poll(
-        lambda: _judge(driver, spec, own, lambda o: primary_problems(spec, o, before)),
+        lambda: _judge(session, spec, own, lambda o: primary_problems(spec, o, before)),
         wait,
         up_s,
         options.poll_s,
@@ -315,79 +268,89 @@ def _test_failover(
 
 
 def _judge(
-    driver: Any,
+    session: ConfigSession,
     spec: FailoverSpec,
     own: frozenset[str],
     rule: Callable[[FailoverObservation], list[str]],
 ) -> list[str]:
-    seen = _observe(driver, spec, own)
+    seen = _observe(session, spec, own)
     return [seen] if isinstance(seen, str) else rule(seen)
 
 
+Staged = tuple[Outcome, _Stage]
+
+
 def stage_failover(
-    task: Task, plans: Mapping[str, HostPlan], options: ApplyOptions, wait: Wait
-) -> Result:
+    session: ConfigSession, plan: HostPlan, options: ApplyOptions, wait: Wait
+) -> Staged:
     """Readiness, backup, merge under a revert timer, post-checks, optional test. Not confirmed."""
-    plan = plans[task.host.name]
-    driver = _driver(task)
     stage = _Stage([], [])
-    running = driver.get_config(retrieve="running")["running"]
-    _keep_file_prompt(driver, running)
+    running = session.running()
+    session.keep_file_prompt(running)
     config = parse_running_config(running)
-    stage.problems = _ready(driver, config, options)
+    stage.problems = _ready(session, config, options)
     if stage.problems:
-        return Result(host=task.host, result=(Outcome.REFUSED, stage))
-    stage.backup = _backup(task.host.name, running, options.backup_dir)
+        return Outcome.REFUSED, stage
+    stage.backup = _backup(plan.host, running, options.backup_dir)
     stage.steps.append(f"backup: {stage.backup}")
     own = _own_addresses(config)
-    before = _tunnels(driver, own)
-    driver.load_merge_candidate(config=plan.change)
+    before = _tunnels(session, own)
+    session.load(plan.change)
     try:
-        driver.commit_config(revert_in=options.revert_in_s)
-    except Exception as exc:
+        session.commit(options.revert_in_s)
+    except Exception as exc:  # the device refused the change: nothing to keep
         stage.problems.append(f"commit failed: {exc}")
-        _revert(driver, stage)
-        return Result(host=task.host, result=(Outcome.ROLLED_BACK, stage))
+        _revert(session, stage)
+        return Outcome.ROLLED_BACK, stage
     stage.steps.append(f"merged with a {options.revert_in_s} s revert timer")
+    stage.problems = _post_checks(session, plan, options, wait, own, before, config, stage)
+    if stage.problems:
+        _revert(session, stage)
+        return Outcome.ROLLED_BACK, stage
+    return Outcome.APPLIED, stage
+
+
+def _post_checks(
+    session: ConfigSession,
+    plan: HostPlan,
+    options: ApplyOptions,
+    wait: Wait,
+    own: frozenset[str],
+    before: frozenset[str],
+    config: RunningConfig,
+    stage: _Stage,
+) -> list[str]:
+    """ISP1 healthy with the change in; then, if asked, the controlled failover test."""
     up_s, _ = settle_budgets(plan.spec)
-    stage.problems = _poll(
-        lambda: _judge(driver, plan.spec, own, lambda o: primary_problems(plan.spec, o, before)),
+    problems = _poll(
+        lambda: _judge(session, plan.spec, own, lambda o: primary_problems(plan.spec, o, before)),
         wait,
         up_s,
         options.poll_s,
     )
-    if not stage.problems:
-        stage.steps.append("post-checks passed")
-        if options.test_failover:
-            stage.problems = _test_failover(
-                driver, plan.spec, own, before, config, wait, options, stage
-            )
-    if stage.problems:
-        _revert(driver, stage)
-        return Result(host=task.host, result=(Outcome.ROLLED_BACK, stage))
-    return Result(host=task.host, result=(Outcome.APPLIED, stage))
+    if problems:
+        return problems
+    stage.steps.append("post-checks passed")
+    if not options.test_failover:
+        return []
+    return _test_failover(session, plan.spec, own, before, config, wait, options, stage)
 
 
-def _revert(driver: Any, stage: _Stage) -> None:
-    if driver.has_pending_commit():
-        driver.rollback()  # "configure revert now": back to the config before the merge
-        if driver.prompt_quiet_changed:  # the archive took napalm's "file prompt quiet" too
-            _restore_file_prompt(driver)
-            driver.device.save_config()  # rollback() saved it with the line: save again
+def _revert(session: ConfigSession, stage: _Stage) -> None:
+    if session.pending():
+        session.revert()  # "configure revert now": back to the config before the merge
         stage.steps.append("reverted (configure revert now)")
 
 
-def confirm_failover(task: Task) -> Result:
-    driver = _driver(task)
-    _restore_file_prompt(driver)
-    driver.confirm_commit()
-    return Result(host=task.host, result="confirmed")
+def confirm_failover(host: str, session: ConfigSession) -> str:
+    session.confirm()
+    return "confirmed"
 
 
-def revert_failover(task: Task) -> Result:
+def revert_failover(host: str, session: ConfigSession) -> list[str]:
     stage = _Stage([], [])
-    _revert(_driver(task), stage)
-    return Result(host=task.host, result=stage.steps)
+    _revert(session, stage)
+    return stage.steps
 
 
 # -- apply: the fleet ---------------------------------------------------------------------------
@@ -397,9 +360,9 @@ def _batches(names: Sequence[str], size: int) -> list[list[str]]:
     return [list(names[i : i + size]) for i in range(0, len(names), max(1, size))]
 
 
-def _outcome(plan: HostPlan, value: Any) -> HostOutcome:
-    if isinstance(value, Exception) or not isinstance(value, tuple):
-        return HostOutcome(plan.host, Outcome.FAILED, plan.diff, (f"error: {value}",))
+def _outcome(plan: HostPlan, value: Staged | HostFailure) -> HostOutcome:
+    if isinstance(value, HostFailure):
+        return HostOutcome(plan.host, Outcome.FAILED, plan.diff, (f"error: {_why(value)}",))
     outcome, stage = value
     return HostOutcome(
         plan.host, outcome, plan.diff, tuple(stage.problems), tuple(stage.steps), stage.backup
@@ -409,36 +372,40 @@ def _outcome(plan: HostPlan, value: Any) -> HostOutcome:
 _TIMER = "IOS reverts it when the revert timer expires"
 
 
-def _confirm_batch(nr: Nornir, staged: dict[str, HostOutcome]) -> dict[str, HostOutcome]:
+def _confirm_batch(nr: Hosts, staged: dict[str, HostOutcome]) -> dict[str, HostOutcome]:
     """Confirm every host of a batch that passed; a failed confirm is reported, not hidden."""
-    confirmed = _results(nr, confirm_failover)
+    confirmed = run_config_work(nr, lambda h, s: confirm_failover(h, s), "confirm")
     return {
-        n: replace(o, outcome=Outcome.FAILED, problems=(f"confirm failed: {why}; {_TIMER}",))
-        if isinstance(why := confirmed.get(n), Exception)
+        n: replace(o, outcome=Outcome.FAILED, problems=(f"confirm failed: {_why(f)}; {_TIMER}",))
+        if isinstance(f := confirmed.get(n), HostFailure)
         else o
         for n, o in staged.items()
     }
 
 
-def _revert_batch(nr: Nornir, staged: dict[str, HostOutcome], why: str) -> dict[str, HostOutcome]:
+def _revert_batch(nr: Hosts, staged: dict[str, HostOutcome], why: str) -> dict[str, HostOutcome]:
     """Revert the hosts of a failed batch that may still be under the timer (passed or errored)."""
     undo = [n for n, o in staged.items() if o.outcome in (Outcome.APPLIED, Outcome.FAILED)]
-    reverted = _results(nr.filter(F(name__any=undo)), revert_failover) if undo else {}
+    reverted = (
+        run_config_work(only(nr, undo), lambda h, s: revert_failover(h, s), "revert")
+        if undo
+        else {}
+    )
     return {n: _not_confirmed(o, why, reverted.get(n, [])) for n, o in staged.items()}
 
 
-def _not_confirmed(o: HostOutcome, why: str, reverted: list[str] | Exception) -> HostOutcome:
+def _not_confirmed(o: HostOutcome, why: str, reverted: list[str] | HostFailure) -> HostOutcome:
     """A host of a failed batch; ``reverted``: the steps of its revert, or why that failed."""
     problems = (why,) if o.outcome is Outcome.APPLIED else o.problems
-    if isinstance(reverted, Exception):
-        lost = f"revert failed: {reverted}; {_TIMER}"
+    if isinstance(reverted, HostFailure):
+        lost = f"revert failed: {_why(reverted)}; {_TIMER}"
         return replace(o, outcome=Outcome.FAILED, steps=(*o.steps, why), problems=(*problems, lost))
     outcome = Outcome.ROLLED_BACK if o.outcome is Outcome.APPLIED else o.outcome
     return replace(o, outcome=outcome, steps=(*o.steps, *reverted, why), problems=problems)
 
 
 def apply_failover(
-    nr: Nornir, plans: Sequence[HostPlan], options: ApplyOptions, wait: Wait = time.sleep
+    nr: Hosts, plans: Sequence[HostPlan], options: ApplyOptions, wait: Wait = time.sleep
 ) -> list[HostOutcome]:
     """Push the plans batch by batch; a batch is confirmed only when all of it passed."""
     if settle_budgets_max(plans, options) >= options.revert_in_s:
@@ -468,13 +435,11 @@ def apply_failover(
                 {n: HostOutcome(n, Outcome.SKIPPED, by_name[n].diff, (stopped,)) for n in batch}
             )
             continue
-        chosen = nr.filter(F(name__any=batch))
-        staged = {
-            n: _outcome(by_name[n], v)
-            for n, v in _results(
-                chosen, stage_failover, plans=by_name, options=options, wait=wait
-            ).items()
-        }
+        chosen = only(nr, batch)
+        values = run_config_work(
+            chosen, lambda h, s: stage_failover(s, by_name[h], options, wait), "stage"
+        )
+        staged = {n: _outcome(by_name[n], v) for n, v in values.items()}
         failed = [n for n in batch if staged[n].outcome is not Outcome.APPLIED]
         if failed:
             stopped = f"batch {index} of {len(batches)} failed: {', '.join(failed)}"
@@ -485,7 +450,7 @@ def apply_failover(
             if lost:
                 stopped = f"batch {index} of {len(batches)}: confirm failed on {', '.join(lost)}"
         out.update(staged)
-    nr.close_connections(on_good=True, on_failed=True)
+    close(nr)
     return [out[p.host] for p in plans]
 
 

@@ -26,9 +26,15 @@ class HostStatus(StrEnum):
 
 @dataclass(frozen=True)
 class CommandOutput:
+    """One command's output: its text as the device printed it and, once parsed, its model.
+
+    The one container raw text travels in, from a device session or a saved file to the
+    evidence the checks read.
+    """
+
     command: str
     raw: str
-    status: OutputStatus
+    status: OutputStatus = OutputStatus.OK
     parsed: Any = None
     error: str | None = None
     attempts: int = 1

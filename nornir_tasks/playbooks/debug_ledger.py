@@ -17,7 +17,7 @@ from nornir_tasks.models.debug import DebugCapture, DebugRecord
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.tasks.debug import CLEANUP, finish_open_debugs
 
-__all__ = ["debug_section", "finish_open_debugs", "left_on_findings", "mark_left_on"]
+__all__ = ["LEFT_ON", "debug_section", "finish_open_debugs", "left_on_findings", "mark_left_on"]
 
 LEFT_ON = "DEBUG_LEFT_ON"
 

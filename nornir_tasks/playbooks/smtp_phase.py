@@ -1,21 +1,15 @@
-"""The SMTP phase of a playbook: relay tests from the tool host and from the routers."""
+"""The SMTP step of a playbook: relay tests from the tool host and from the routers."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
-
-from nornir.core import Nornir
-from nornir.core.task import Result, Task
 
 from nornir_tasks.models.findings import Finding
 from nornir_tasks.models.smtp import SmtpResult
 from nornir_tasks.playbooks.model import SmtpRelay, SmtpSection
 from nornir_tasks.smtp.dialogue import smtp_test
 from nornir_tasks.smtp.verdicts import SMTP_CODES, RelayPolicy, smtp_findings
-from nornir_tasks.tasks.smtp_router import smtp_router_test
-
-HostDone = Callable[[str, bool], None]
+from nornir_tasks.tasks.executor import HostDone
+from nornir_tasks.tasks.hosts import Hosts
+from nornir_tasks.tasks.smtp_router import RouterSmtpTest, smtp_from_routers
 
 
 def policy(section: SmtpSection, relay: SmtpRelay) -> RelayPolicy:
@@ -40,11 +34,9 @@ def from_tool(section: SmtpSection) -> list[tuple[SmtpResult, list[Finding]]]:
     return out
 
 
-def _router_task(task: Task, section: SmtpSection, done: HostDone) -> Result:
-    results = []
-    for relay in section.relays:
-        sub = smtp_router_test(
-            task,
+def router_tests(section: SmtpSection) -> list[RouterSmtpTest]:
+    return [
+        RouterSmtpTest(
             relay.host,
             relay.port,
             source_interface=section.source_interface,
@@ -53,22 +45,19 @@ def _router_task(task: Task, section: SmtpSection, done: HostDone) -> Result:
             quit_after=section.quit_after,
             timeout=section.timeout,
         )
-        results.append((sub.result, relay))
-    done(task.host.name, True)
-    return Result(host=task.host, result=tuple(results))
+        for relay in section.relays
+    ]
 
 
 def from_routers(
-    nr: Nornir, section: SmtpSection, done: HostDone
+    hosts: Hosts, section: SmtpSection, done: HostDone
 ) -> dict[str, list[tuple[SmtpResult, list[Finding]]]]:
     """Each relay tested from each router with ``telnet RELAY PORT /source-interface IF``."""
-    results = nr.run(task=_router_task, section=section, done=done, name="smtp")
     out: dict[str, list[tuple[SmtpResult, list[Finding]]]] = {}
-    for host, multi in results.items():
-        value: Any = multi[0].result if len(multi) else None
-        if not isinstance(value, tuple):
-            continue
-        out[host] = [(r, smtp_findings(r, policy(section, relay))) for r, relay in value]
+    for host, results in smtp_from_routers(hosts, router_tests(section), done).items():
+        if isinstance(results, list):  # a router that failed is reported by the collection
+            pairs = zip(results, section.relays, strict=True)
+            out[host] = [(r, smtp_findings(r, policy(section, relay))) for r, relay in pairs]
     return out
 
 

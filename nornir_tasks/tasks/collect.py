@@ -1,19 +1,22 @@
-"""``collect_crypto_state``: the show commands a diagnosis needs, checked and parsed."""
+"""Collection: the show commands a diagnosis needs, read over one session per host, checked
+and parsed. ``collect`` runs it across a selection through the executor."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 
+from netmiko import BaseConnection
 from nornir.core.task import Result, Task
 
-from nornir_tasks.checks.evidence import Output, host_evidence
-from nornir_tasks.checks.tunnels import follow_up_routes
 from nornir_tasks.models.collection import CommandOutput, HostCollection, HostStatus, OutputStatus
+from nornir_tasks.models.failure import HostFailure
 from nornir_tasks.parsers import ParseError, UnknownCommandError, parse_result
+from nornir_tasks.tasks.executor import HostDone, run_on_hosts
+from nornir_tasks.tasks.failures import classify
+from nornir_tasks.tasks.hosts import Hosts
 from nornir_tasks.tasks.platforms import plan_commands
-from nornir_tasks.tasks.session import classify, send
+from nornir_tasks.tasks.session import open_cli, send
 
 HEALTH_COMMANDS: tuple[str, ...] = (
     "show crypto isakmp sa",
@@ -27,7 +30,10 @@ HEALTH_COMMANDS: tuple[str, ...] = (
 _UNSUPPORTED = re.compile(r"^\s*% ?(Invalid input|Unrecognized command)", re.M)
 
 
-def _read_one(conn: Any, command: str, read_timeout: float, retries: int) -> CommandOutput:
+def read_output(
+    conn: BaseConnection, command: str, read_timeout: float, retries: int
+) -> CommandOutput:
+    """One command's output, parsed; an unreadable or cut-off output is read again."""
     attempts = 0
     last_error = ""
     raw = ""
@@ -53,12 +59,63 @@ def _read_one(conn: Any, command: str, read_timeout: float, retries: int) -> Com
     return CommandOutput(command, raw, OutputStatus.INCOMPLETE, None, last_error, attempts)
 
 
-def follow_ups(host: str, outputs: Sequence[CommandOutput]) -> tuple[str, ...]:
-    """Route lookups for the tunnels these outputs show unhealthy (see checks.tunnels)."""
-    usable = [Output(o.command, o.raw, o.parsed) for o in outputs if o.status is OutputStatus.OK]
-    asked = {o.command for o in outputs}
-    wanted = follow_up_routes(host_evidence(host, usable))
-    return tuple(c for c in wanted if c not in asked)
+def _collect_on(
+    task: Task,
+    commands: Sequence[str],
+    read_timeout: float,
+    retries: int,
+    outputs: list[CommandOutput],
+    follow_up: bool = False,
+) -> HostCollection:
+    """Read ``commands`` on the host of ``task`` into ``outputs`` (kept if the session dies)."""
+    plan = plan_commands(task.host.platform, commands)
+    if follow_up and not plan.follow_up:  # no route lookups on this platform
+        return HostCollection(task.host.name, HostStatus.OK, (), None, dict(task.host.data))
+    conn = open_cli(task, read_timeout)
+    for command in plan.run:
+        outputs.append(read_output(conn, command, read_timeout, retries))
+    bad = [o for o in outputs if o.status is not OutputStatus.OK]
+    skipped = [
+        CommandOutput(c, "", OutputStatus.SKIPPED, None, f"not on {task.host.platform}")
+        for c in plan.skipped
+    ]
+    status = HostStatus.PARTIAL if bad else HostStatus.OK
+    host = task.host.name
+    return HostCollection(host, status, (*outputs, *skipped), None, dict(task.host.data))
+
+
+def failed_collection(
+    failure: HostFailure, outputs: Sequence[CommandOutput] = ()
+) -> HostCollection:
+    """A host whose session failed: its failure, and what it had read before."""
+    return HostCollection(failure.host, failure.status, tuple(outputs), failure.reason)
+
+
+def collect(
+    hosts: Hosts,
+    commands: Sequence[str] | Mapping[str, Sequence[str]],
+    read_timeout: float = 30.0,
+    retries: int = 1,
+    name: str = "collect",
+    done: HostDone | None = None,
+    follow_up: bool = False,
+) -> dict[str, HostCollection]:
+    """Read ``commands`` (the same for all, or per host) on every host, one session each.
+
+    ``follow_up``: the commands are route lookups, sent only where the platform has them.
+    """
+    read: dict[str, list[CommandOutput]] = {}
+
+    def work(task: Task) -> HostCollection:
+        mine = commands.get(task.host.name, ()) if isinstance(commands, Mapping) else commands
+        outputs = read.setdefault(task.host.name, [])
+        return _collect_on(task, mine, read_timeout, retries, outputs, follow_up)
+
+    values = run_on_hosts(hosts, work, name, done)
+    return {
+        h: v if isinstance(v, HostCollection) else failed_collection(v, read.get(h, ()))
+        for h, v in values.items()
+    }
 
 
 def collect_crypto_state(
@@ -66,44 +123,12 @@ def collect_crypto_state(
     commands: Sequence[str] = HEALTH_COMMANDS,
     read_timeout: float = 30.0,
     retries: int = 1,
-    follow_up: bool = False,
 ) -> Result:
-    """Run ``commands`` over one netmiko session; retry an incomplete output once.
-
-    With ``follow_up``, then look up the route to each peer whose tunnel is not up and to
-    the remote LAN of each flow whose counters do not move both ways, on the same session.
-    """
+    """``collect`` for one host as a plain Nornir task (for scripts that run Nornir directly)."""
     outputs: list[CommandOutput] = []
-    plan = plan_commands(task.host.platform, commands)
     try:
-        conn = task.host.get_connection("netmiko", task.nornir.config)
-        if not conn.check_enable_mode():
-            conn.enable()
-        for command in plan.run:
-            outputs.append(_read_one(conn, command, read_timeout, retries))
-        wanted = follow_up and plan.follow_up
-        for command in follow_ups(task.host.name, outputs) if wanted else ():
-            outputs.append(_read_one(conn, command, read_timeout, retries))
+        collection = _collect_on(task, commands, read_timeout, retries, outputs)
     except Exception as exc:  # one host's failure is data, never a crash of the run
-        status, reason = classify(exc)
-        collection = HostCollection(task.host.name, status, tuple(outputs), reason)
-        return Result(host=task.host, result=collection, failed=True, exception=None)
-    bad = [o for o in outputs if o.status is not OutputStatus.OK]
-    outputs += [
-        CommandOutput(c, "", OutputStatus.SKIPPED, None, f"not on {task.host.platform}")
-        for c in plan.skipped
-    ]
-    status = HostStatus.PARTIAL if bad else HostStatus.OK
-    collection = HostCollection(task.host.name, status, tuple(outputs), None, dict(task.host.data))
-    return Result(host=task.host, result=collection, failed=False)
-
-
-def collection_of(host: str, value: object) -> HostCollection:
-    """What a Nornir run of ``collect_crypto_state`` left for ``host``: its collection, or, if
-    the task raised (it catches device errors itself), the exception classified."""
-    if isinstance(value, HostCollection):
-        return value
-    if isinstance(value, BaseException):
-        status, reason = classify(value)
-        return HostCollection(host, status, (), reason)
-    return HostCollection(host, HostStatus.FAILED, (), "no result")
+        failure = classify(task.host.name, exc, 0.0)
+        return Result(host=task.host, result=failed_collection(failure, outputs), failed=True)
+    return Result(host=task.host, result=collection)

@@ -18,15 +18,18 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from nornir.core import Nornir
-from nornir.core.filter import F
 from nornir.core.task import Result, Task
 
 from nornir_tasks.ledger import DEBUG, DebugEntry, Ledger, Owner, utc_iso
 from nornir_tasks.models.cpu import CpuUsage
 from nornir_tasks.models.debug import DebugCapture, DebugOrigin, DebugRecord
+from nornir_tasks.models.failure import HostFailure
 from nornir_tasks.models.logs import LogStream
 from nornir_tasks.parsers import ParseError, parse
-from nornir_tasks.tasks.session import classify, send
+from nornir_tasks.tasks.executor import run_on_hosts
+from nornir_tasks.tasks.failures import status_and_reason as classify
+from nornir_tasks.tasks.hosts import only
+from nornir_tasks.tasks.session import send
 
 CLEANUP = ("undebug all", "no debug crypto condition all")
 DEFAULT_CPU_LIMIT = 60
@@ -262,25 +265,25 @@ def finish_open_debugs(
     if not open_hosts:
         return []
     done = progress("undebug", len(open_hosts)) if progress else None
-    results = nr.filter(F(name__any=open_hosts)).run(
-        task=finish_open_debug, ledger=ledger, name="finish open debug"
-    )
-    records: list[DebugRecord] = []
-    for host, multi in sorted(results.items()):
-        value = multi[0].result if len(multi) else None
-        if isinstance(value, DebugRecord):
-            records.append(value)
-        elif len(multi) and multi[0].exception is not None:
-            records.append(_not_finished(host, multi[0].exception))
-        if done is not None:
-            done(host, bool(records) and records[-1].cleanup_verified)
-    return records
+
+    def work(task: Task) -> DebugRecord | None:
+        record = finish_open_debug(task, ledger=ledger).result
+        return record if isinstance(record, DebugRecord) else None
+
+    values = run_on_hosts(only(nr, open_hosts), work, "finish open debug", done, ok=_cleaned)
+    records = [
+        _not_finished(v) if isinstance(v, HostFailure) else v for _, v in sorted(values.items())
+    ]
+    return [r for r in records if r is not None]
 
 
-def _not_finished(host: str, exc: BaseException) -> DebugRecord:
-    _, reason = classify(exc)
-    note = f"left on by an earlier run; cleanup failed: {reason}"
-    return DebugRecord(host, (), (), "", None, False, DebugOrigin.EARLIER_RUN, note)
+def _cleaned(record: DebugRecord | None) -> bool:
+    return record is not None and record.cleanup_verified
+
+
+def _not_finished(failure: HostFailure) -> DebugRecord:
+    note = f"left on by an earlier run; cleanup failed: {failure.message}"
+    return DebugRecord(failure.host, (), (), "", None, False, DebugOrigin.EARLIER_RUN, note)
 
 
 def _events(lines: list[str]) -> tuple[Any, ...]:

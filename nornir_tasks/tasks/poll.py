@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 from nornir.core.task import Result, Task
 
-from nornir_tasks.checks.evidence import Output, host_evidence
+from nornir_tasks.checks.evidence import host_evidence
 from nornir_tasks.checks.flows import Count, Traffic
+from nornir_tasks.models.collection import CommandOutput
 from nornir_tasks.models.counters import CounterPoll, FlowDelta
-from nornir_tasks.tasks.session import send
+from nornir_tasks.tasks.session import open_cli, send
 
 
 def _ident(traffic: Traffic, local: bool) -> str | None:
@@ -26,7 +27,10 @@ def deltas(host: str, first: str, second: str, interval_s: float) -> CounterPoll
     """Pure: the flows of two ``show crypto ipsec sa`` outputs, with their deltas."""
     command = "show crypto ipsec sa"
     evidence = host_evidence(
-        host, [Output(command, second)], previous=[Output(command, first)], interval_s=interval_s
+        host,
+        [CommandOutput(command, second)],
+        previous=[CommandOutput(command, first)],
+        interval_s=interval_s,
     )
     flows = tuple(
         FlowDelta(
@@ -53,9 +57,7 @@ def poll_counters(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Result:
     """Read ``show crypto ipsec sa``, wait ``interval`` seconds, read it again; the deltas."""
-    conn = task.host.get_connection("netmiko", task.nornir.config)
-    if not conn.check_enable_mode():
-        conn.enable()
+    conn = open_cli(task, read_timeout)
     first = send(conn, "show crypto ipsec sa", read_timeout)
     sleep(interval)
     second = send(conn, "show crypto ipsec sa", read_timeout)

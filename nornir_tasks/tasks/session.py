@@ -1,19 +1,34 @@
-"""A thin typed layer over netmiko's session: one return type, errors classified."""
+"""A thin typed layer over netmiko's session: open it (login, enable), send, drop it.
+
+Two netmiko behaviours are corrected here, because they make failures look like something
+else: a session the device closed reads as "nothing yet" until the whole read timeout passes
+(paramiko's ``recv_ready`` stays False on a closed channel), and a refused enable secret ends
+in "Pattern not detected" after a read timeout instead of saying that the secret is wrong.
+"""
 
 from __future__ import annotations
 
-import socket
+import contextlib
+import re
 from typing import Any
 
 from netmiko import BaseConnection
-from netmiko.exceptions import (
-    NetmikoAuthenticationException,
-    NetmikoTimeoutException,
-    ReadTimeout,
-)
-from paramiko.ssh_exception import BadHostKeyException, NoValidConnectionsError, SSHException
+from nornir.core.inventory import Host
+from nornir.core.task import Task
 
-from nornir_tasks.models.collection import HostStatus
+CLI = "netmiko"
+# IOS after a wrong enable secret: "Password:" again (three tries), then "% Bad secrets".
+# netmiko splits the output on the pattern: groups must not capture.
+_ENABLE_ANSWER = re.compile(r"ssword|% ?(?:Access denied|Bad secrets)|[>#]\s*$", re.I)
+_PASSWORD = re.compile(r"ssword", re.I)
+
+
+class EnableSecretError(Exception):
+    """The device refused the enable secret."""
+
+
+class SessionClosedError(Exception):
+    """The device closed the SSH session while vpndiag was reading from it."""
 
 
 def send(conn: BaseConnection, command: str, read_timeout: float = 30.0) -> str:
@@ -22,49 +37,66 @@ def send(conn: BaseConnection, command: str, read_timeout: float = 30.0) -> str:
     return str(out)
 
 
-def classify(exc: BaseException) -> tuple[HostStatus, str]:
-    """What a connection or session failure means, in an engineer's words."""
-    chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and len(chain) < 6:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    # The most specific cause anywhere in the chain wins (netmiko wraps socket errors).
-    rules: list[tuple[type[BaseException] | tuple[type[BaseException], ...], HostStatus, str]] = [
-        (NetmikoAuthenticationException, HostStatus.AUTH_FAILED, "authentication failed"),
-        (ConnectionRefusedError, HostStatus.UNREACHABLE, "connection refused"),
-        (ReadTimeout, HostStatus.TIMEOUT, "timed out waiting for the device"),
-        (
-            (NetmikoTimeoutException, socket.timeout, TimeoutError),
-            HostStatus.UNREACHABLE,
-            "connection timed out",
-        ),
-        ((SSHException, OSError), HostStatus.UNREACHABLE, "SSH session failed"),
-    ]
-    for e in chain:  # paramiko keeps the socket errors of each address tried in .errors
-        errors = getattr(e, "errors", None)
-        refused = isinstance(errors, dict) and any(
-            isinstance(err, ConnectionRefusedError) for err in errors.values()
+def open_cli(task: Task, enable_timeout: float = 10.0) -> BaseConnection:
+    """The host's netmiko session, logged in and in enable mode (opened once per host)."""
+    conn: BaseConnection = task.host.get_connection(CLI, task.nornir.config)
+    _report_close(conn)
+    if not conn.check_enable_mode():
+        enable(conn, enable_timeout)
+    return conn
+
+
+def enable(conn: BaseConnection, timeout: float) -> None:
+    """``enable`` and the secret; a refused secret raises ``EnableSecretError`` at once."""
+    conn.write_channel(conn.normalize_cmd("enable"))
+    answer = conn.read_until_pattern(pattern=_ENABLE_ANSWER.pattern, read_timeout=timeout)
+    if _PASSWORD.search(answer):
+        conn.write_channel(conn.normalize_cmd(conn.secret or ""))
+        answer = conn.read_until_pattern(pattern=_ENABLE_ANSWER.pattern, read_timeout=timeout)
+        for _ in range(2):  # back to the exec prompt: empty answers use up the tries
+            if not _PASSWORD.search(answer):
+                break
+            conn.write_channel(conn.RETURN)
+            answer = conn.read_until_pattern(pattern=_ENABLE_ANSWER.pattern, read_timeout=timeout)
+    if not conn.check_enable_mode():
+        said = next((ln.strip() for ln in answer.splitlines() if "%" in ln), "")
+        raise EnableSecretError(
+            f"the device refused the enable secret{f' ({said})' if said else ''}"
         )
-        if isinstance(e, NoValidConnectionsError) and refused:
-            return HostStatus.UNREACHABLE, f"connection refused: {_first_line(e)}"
-    for e in chain:  # an inventory host without a platform: netmiko has no device_type
-        if isinstance(e, KeyError) and "device_type" in str(e):
-            return HostStatus.FAILED, (
-                "no platform for this host in the inventory (set platform: ios, or cisco_asa)"
-            )
-    for e in chain:  # --strict-host-keys: the key is unknown or changed
-        if isinstance(e, BadHostKeyException):
-            return HostStatus.FAILED, f"host key mismatch (known_hosts): {_first_line(e)}"
-        if isinstance(e, SSHException) and "not found in known_hosts" in str(e):
-            return HostStatus.FAILED, f"host key not in known_hosts: {_first_line(e)}"
-    for kinds, status, label in rules:
-        found = next((e for e in chain if isinstance(e, kinds)), None)
-        if found is not None:
-            return status, f"{label}: {_first_line(found)}"
-    return HostStatus.FAILED, f"{type(exc).__name__}: {_first_line(exc)}"
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+def _report_close(conn: BaseConnection) -> None:
+    """Make a read on a channel the device closed raise ``SessionClosedError`` at once."""
+    channel = conn.channel
+    if getattr(channel, "_vpndiag_watched", False):
+        return
+    read = channel.read_channel
+
+    def read_or_raise() -> str:
+        out = read()
+        remote = getattr(channel, "remote_conn", None)
+        if not out and remote is not None and _closed(remote):
+            raise SessionClosedError("the device closed the SSH session")
+        return str(out)
+
+    channel.read_channel = read_or_raise  # type: ignore[method-assign]
+    channel._vpndiag_watched = True  # type: ignore[attr-defined]
+
+
+def _closed(remote: Any) -> bool:
+    if getattr(remote, "closed", False) or getattr(remote, "eof_received", False):
+        return True
+    transport = getattr(remote, "transport", None)
+    return transport is not None and not transport.is_active()
+
+
+def drop(host: Host) -> None:
+    """Forget the host's sessions without the polite logout: netmiko's ``disconnect`` reads
+    the prompt again first, which on a stalled session waits a second full timeout."""
+    for name in list(host.connections):
+        plugin = host.connections.pop(name)
+        device = getattr(plugin.connection, "device", plugin.connection)  # napalm wraps netmiko
+        client = getattr(device, "remote_conn_pre", None)
+        with contextlib.suppress(Exception):
+            if client is not None:
+                client.close()

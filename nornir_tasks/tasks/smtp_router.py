@@ -9,12 +9,14 @@ output has no prompt to wait for until the relay closes the connection.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import Enum
-from typing import NoReturn, Protocol
+from typing import NoReturn, Protocol, cast
 
 from nornir.core.task import Result, Task
 
+from nornir_tasks.models.failure import HostFailure
 from nornir_tasks.models.smtp import (
     UNREACHED,
     Capabilities,
@@ -36,7 +38,10 @@ from nornir_tasks.smtp.transcript import (
     prompt_pattern,
     telnet_command,
 )
-from nornir_tasks.tasks.session import classify
+from nornir_tasks.tasks.executor import HostDone, run_on_hosts
+from nornir_tasks.tasks.failures import classify
+from nornir_tasks.tasks.hosts import Hosts
+from nornir_tasks.tasks.session import open_cli
 
 POLL_S = 0.02
 # What a telnet session types for the return key (IOS sends CR LF on to the relay).
@@ -91,15 +96,54 @@ def smtp_router_test(
         timeout=timeout,
         ehlo_name=task.host.name,
     )
+    started = time.monotonic()
     try:
-        conn = task.host.get_connection("netmiko", task.nornir.config)
-        if not conn.check_enable_mode():
-            conn.enable()
-        result = RouterDialogue(conn, task.host.name, relay, port, source_interface, plan).run()
+        conn = open_cli(task, timeout)
+        channel = cast(Channel, conn)  # netmiko's wide send_command signature covers ours
+        result = RouterDialogue(channel, task.host.name, relay, port, source_interface, plan).run()
     except Exception as exc:  # one router's failure is data, never a crash of the run
-        _, reason = classify(exc)
+        reason = classify(task.host.name, exc, time.monotonic() - started).reason
         result = SmtpResult(relay, port, task.host.name, (), error=reason, failure=Failure.SESSION)
     return Result(host=task.host, result=result, failed=result.failure is Failure.SESSION)
+
+
+@dataclass(frozen=True)
+class RouterSmtpTest:
+    """One relay to test from every router, and how."""
+
+    relay: str
+    port: int = 25
+    source_interface: str | None = None
+    mail_from: str = DEFAULT_FROM
+    rcpt_to: str = DEFAULT_TO
+    quit_after: str = "rcpt"
+    timeout: float = 10.0
+
+
+def smtp_from_routers(
+    hosts: Hosts, tests: Sequence[RouterSmtpTest], done: HostDone | None = None
+) -> dict[str, list[SmtpResult] | HostFailure]:
+    """Every test from every router of ``hosts``, one after the other on its session."""
+
+    def work(task: Task) -> list[SmtpResult]:
+        return [_router_result(task, t) for t in tests]
+
+    return run_on_hosts(hosts, work, "smtp", done)
+
+
+def _router_result(task: Task, test: RouterSmtpTest) -> SmtpResult:
+    result = smtp_router_test(
+        task,
+        test.relay,
+        test.port,
+        source_interface=test.source_interface,
+        mail_from=test.mail_from,
+        rcpt_to=test.rcpt_to,
+        quit_after=test.quit_after,
+        timeout=test.timeout,
+    ).result
+    assert isinstance(result, SmtpResult)
+    return result
 
 
 class RouterDialogue:

@@ -10,7 +10,6 @@ import pytest
 
 from nornir_tasks.checks import (
     FleetEvidence,
-    Output,
     canonical,
     check,
     diagnose,
@@ -20,6 +19,7 @@ from nornir_tasks.checks import (
 )
 from nornir_tasks.checks.evidence import HostEvidence
 from nornir_tasks.checks.ike import Role
+from nornir_tasks.models.collection import CommandOutput
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.logs import LogStream
 from tests.checks.support import fleet, ipsec_flow, isakmp_table
@@ -84,13 +84,13 @@ def test_same_command_twice_is_two_polls_and_logs_merge() -> None:
     host = host_evidence(
         "R1",
         [
-            Output("show crypto ipsec sa", a),
-            Output("show logging", "*Nov 18 11:00:00.000: %SYS-5-CONFIG_I: Configured\n"),
-            Output("sh cry ipsec sa", b),
-            Output(
+            CommandOutput("show crypto ipsec sa", a),
+            CommandOutput("show logging", "*Nov 18 11:00:00.000: %SYS-5-CONFIG_I: Configured\n"),
+            CommandOutput("sh cry ipsec sa", b),
+            CommandOutput(
                 "debug crypto isakmp", "ISAKMP:(0):found peer pre-shared key matching 10.0.0.2\n"
             ),
-            Output("show crypto nonsense", "x"),
+            CommandOutput("show crypto nonsense", "x"),
         ],
         interval_s=10,
     )
@@ -111,14 +111,14 @@ def test_lines_without_an_address_are_attributed_to_their_exchange() -> None:
         "*Nov 18 11:07:40.259: IPSEC(validate_transform_proposal): proxy identities not supported\n"
         "*Nov 18 11:07:40.259: ISAKMP-ERROR: (1008):IPSec policy invalidated proposal with error 32\n"
     )
-    host = host_evidence("HQ", [Output("show logging", log)])
+    host = host_evidence("HQ", [CommandOutput("show logging", log)])
     assert [e.peer for e in host.events] == [
         "203.0.113.14", "203.0.113.30", "203.0.113.30", "203.0.113.38", "203.0.113.38", "203.0.113.38",
     ]  # fmt: skip
 
 
 def test_ike_roles_from_own_addresses_or_the_common_end() -> None:
-    hub = host_evidence("HQ", [Output("show crypto isakmp sa", isakmp_table(
+    hub = host_evidence("HQ", [CommandOutput("show crypto isakmp sa", isakmp_table(
         ("198.51.100.2", "203.0.113.6", "QM_IDLE", 1001, "ACTIVE"),
         ("198.51.100.2", "203.0.113.30", "MM_SA_SETUP", 0, "ACTIVE"),
     ))])  # fmt: skip

@@ -22,7 +22,7 @@ from nornir_tasks.checks import registered_codes
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.playbooks.loader import load_playbook
 from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
-from nornir_tasks.runner import open_inventory
+from nornir_tasks.tasks.hosts import open_inventory
 
 pytestmark = pytest.mark.lab
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from nornir.core import Nornir
 from nornir.core.filter import F
-from nornir.core.task import Result, Task
 
 from lab.fleet import Fleet
 from lab.network import Fault, FaultKind
@@ -24,6 +23,7 @@ from nornir_tasks.failover.push import (
     plan_failover,
 )
 from nornir_tasks.failover.spec import FailoverSpec
+from nornir_tasks.tasks.config_session import ConfigSession
 from tests.failover.support import SPEC, nornir_for, pending_revert, running, scenario
 
 pytestmark = pytest.mark.lab
@@ -47,6 +47,7 @@ ISP1_DOWN_BR13 = Fault(FaultKind.ISP_DOWN, router="BR13", interface="GigabitEthe
 SLA_TIMEOUT = "IP SLA 10: return code Timeout (want OK)"
 REVERTED = "reverted (configure revert now)"
 TIMER = "IOS reverts it when the revert timer expires"
+LOST = "connection closed by the device: SSH session lost"
 
 
 def _as_br13(text: str) -> str:
@@ -164,7 +165,7 @@ def test_a_healthy_batch_of_two_is_confirmed_and_then_has_no_diff(
     assert _second_plan_diffs(fleet, tmp_path) == dict.fromkeys(BRANCHES, "")
 
 
-def _lost_session(task: Task) -> Result:
+def _lost_session(host: str, session: ConfigSession) -> None:
     raise ConnectionError("SSH session lost")
 
 
@@ -179,7 +180,7 @@ def test_a_revert_that_fails_is_reported_and_ios_reverts_at_the_timer(
     assert done["BR13"].outcome is Outcome.ROLLED_BACK
     assert (done["BR12"].outcome, done["BR12"].problems) == (
         Outcome.FAILED,
-        ("batch 1 of 1 failed: BR13", f"revert failed: SSH session lost; {TIMER}"),
+        ("batch 1 of 1 failed: BR13", f"revert failed: {LOST}; {TIMER}"),
     )
     assert pending_revert(fleet, "BR12")
     fleet.advance(300)
@@ -196,7 +197,7 @@ def test_a_confirm_that_fails_is_reported_and_later_batches_are_skipped(
     done = _apply(fleet, tmp_path, batch_size=1)
     assert (done["BR12"].outcome, done["BR12"].problems) == (
         Outcome.FAILED,
-        (f"confirm failed: SSH session lost; {TIMER}",),
+        (f"confirm failed: {LOST}; {TIMER}",),
     )
     assert (done["BR13"].outcome, done["BR13"].problems, done["BR13"].steps) == (
         Outcome.SKIPPED,

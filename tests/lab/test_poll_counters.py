@@ -9,7 +9,7 @@ import pytest
 from lab.fleet import Fleet
 from lab.inventory import write_inventory
 from nornir_tasks.models.counters import CounterPoll
-from nornir_tasks.runner import open_inventory
+from nornir_tasks.tasks.hosts import open_inventory
 from nornir_tasks.tasks.poll import poll_counters
 
 pytestmark = pytest.mark.lab

@@ -16,7 +16,8 @@ from lab.inventory import write_inventory
 from lab.scenario import Scenario, scaled_scenario
 from nornir_tasks.cli.main import main
 from nornir_tasks.models.collection import HostStatus, OutputStatus
-from nornir_tasks.runner import open_inventory, run_collection
+from nornir_tasks.tasks.collect import HEALTH_COMMANDS, collect
+from nornir_tasks.tasks.hosts import close, open_inventory
 
 pytestmark = pytest.mark.lab
 
@@ -54,7 +55,8 @@ def test_every_host_reported_with_its_reason(unruly: Path) -> None:
         extras = host.connection_options["netmiko"].extras
         assert extras is not None
         extras.update(read_timeout_override=2, conn_timeout=3)
-    by_host = {c.host: c for c in run_collection(nr, read_timeout=2)}
+    by_host = collect(nr, HEALTH_COMMANDS, read_timeout=2)
+    close(nr)
     assert set(by_host) == {"R0001", "R0002", "R0003", "R0004", "R0005", "R0006", "GHOST"}
 
     assert by_host["R0001"].status is HostStatus.AUTH_FAILED

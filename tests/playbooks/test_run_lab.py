@@ -27,7 +27,7 @@ from nornir_tasks.models.report import CheckOutcome
 from nornir_tasks.playbooks.loader import load_playbook, parse_playbook
 from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
 from nornir_tasks.reports.schema import validate
-from nornir_tasks.runner import open_inventory
+from nornir_tasks.tasks.hosts import open_inventory
 from tests.smtp.servers import LoopbackController, RelayHandler
 
 pytestmark = pytest.mark.lab

@@ -1,18 +1,22 @@
-"""Build Nornir from an inventory and run collection across the selected hosts."""
+"""The host selection: Nornir built from an inventory, filtered, and its session options.
+
+Code outside ``tasks`` holds a ``Hosts`` value and asks these functions about it; only this
+package touches Nornir's API.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from nornir import InitNornir
 from nornir.core import Nornir
 from nornir.core.filter import F
 
-from nornir_tasks.inventory import host_problems, set_extras
-from nornir_tasks.models.collection import HostCollection
-from nornir_tasks.tasks.collect import HEALTH_COMMANDS, collect_crypto_state, collection_of
+from nornir_tasks.tasks.credentials import host_problems, set_extras
+
+Hosts: TypeAlias = Nornir
 
 
 class InventoryError(ValueError):
@@ -92,15 +96,49 @@ def command_timeout(nr: Nornir, seconds: float) -> None:
         set_extras(host, "netmiko", extras)
 
 
-def run_collection(
-    nr: Nornir, commands: Sequence[str] = HEALTH_COMMANDS, read_timeout: float = 30.0
-) -> list[HostCollection]:
-    results = nr.run(task=collect_crypto_state, commands=commands, read_timeout=read_timeout)
-    out: list[HostCollection] = []
-    for name, multi in sorted(results.items()):
-        value: Any = multi[0].result if len(multi) else None
-        if value is None and len(multi):
-            value = multi[0].exception
-        out.append(collection_of(name, value))
-    nr.close_connections(on_good=True, on_failed=True)
-    return out
+def host_names(hosts: Hosts) -> list[str]:
+    return list(hosts.inventory.hosts)
+
+
+def host_data(hosts: Hosts, name: str) -> dict[str, Any]:
+    """The host's own inventory ``data``."""
+    return dict(hosts.inventory.hosts[name].data)
+
+
+def host_value(hosts: Hosts, name: str, key: str) -> Any:
+    """``key`` of the host's data, else of its groups', else of the defaults'."""
+    return hosts.inventory.hosts[name].get(key)
+
+
+def host_groups(hosts: Hosts, name: str) -> list[str]:
+    return [g.name for g in hosts.inventory.hosts[name].groups]
+
+
+def only(hosts: Hosts, names: Sequence[str]) -> Hosts:
+    """The hosts of ``hosts`` named in ``names``."""
+    wanted = set(names)
+    return hosts.filter(filter_func=lambda h: h.name in wanted)
+
+
+def without(hosts: Hosts, names: Sequence[str]) -> Hosts:
+    """The hosts of ``hosts`` not named in ``names``."""
+    unwanted = set(names)
+    return hosts.filter(filter_func=lambda h: h.name not in unwanted)
+
+
+def narrow(
+    hosts: Hosts, names: Sequence[str] = (), groups: Sequence[str] = (), data: Any = None
+) -> Hosts:
+    """Within ``hosts``: these names, these groups, and ``data`` key=value pairs."""
+    if names:
+        hosts = hosts.filter(F(name__any=list(names)))
+    if groups:
+        hosts = hosts.filter(F(groups__any=list(groups)))
+    for key, value in dict(data or {}).items():
+        hosts = hosts.filter(F(**{key.replace(".", "__"): value}))
+    return hosts
+
+
+def close(hosts: Hosts) -> None:
+    """Log out of every open session."""
+    hosts.close_connections(on_good=True, on_failed=True)

@@ -1,0 +1,70 @@
+"""Which tunnels a run debugs: both ends of each tunnel not up that no finding explains. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
+from nornir_tasks.checks.tunnels import TunnelState, tunnels
+from nornir_tasks.models.findings import Finding, Severity
+
+MAX_TARGETS = 8
+
+
+def _unexplained(fleet: FleetEvidence, findings: Sequence[Finding]) -> list[tuple[str, str]]:
+    """(host, peer) of tunnels not up that no warning or critical finding explains; those
+    negotiating first (a debug shows why), then those down."""
+    explained = {(f.host, f.peer) for f in findings if f.severity >= Severity.WARNING}
+    out: list[tuple[int, str, str]] = []
+    for host in fleet.hosts:
+        for tunnel in tunnels(host):
+            if tunnel.state is TunnelState.UP or (host.host, tunnel.peer) in explained:
+                continue
+            owner = fleet.owner_of(tunnel.peer)
+            if owner is not None and (owner.host, address_of(owner, host)) in explained:
+                continue
+            rank = 0 if tunnel.state is TunnelState.NEGOTIATING else 1
+            out.append((rank, host.host, tunnel.peer))
+    return [(h, p) for _, h, p in sorted(out, key=lambda t: t[0])]
+
+
+def address_of(owner: HostEvidence, other: HostEvidence) -> str | None:
+    """The address ``owner`` knows ``other`` by: the one ``other`` sources IKE from toward
+    ``owner`` (a dual-ISP branch after failover talks from its backup address), else the
+    one in ``owner``'s phase-1 rows, else a configured peer."""
+    used = next((r.local for r in other.ike if r.peer in owner.addresses and r.local), None)
+    seen = next((r.peer for r in owner.ike if r.peer in other.addresses), None)
+    configured = next((t.peer for t in tunnels(owner) if t.peer in other.addresses), None)
+    return used or seen or configured
+
+
+def debug_targets(
+    fleet: FleetEvidence,
+    findings: Sequence[Finding],
+    limit: int = MAX_TARGETS,
+    focus: frozenset[str] | None = None,
+) -> list[tuple[str, str]]:
+    """(host, peer) pairs to debug: both ends of each unexplained tunnel (only the focused
+    peers' in a triage), bounded."""
+    pairs: list[tuple[str, str]] = []
+    for host_name, peer in _unexplained(fleet, findings):
+        pairs.append((host_name, peer))
+        owner = fleet.owner_of(peer)
+        me = fleet.host(host_name)
+        if owner is not None and me is not None:
+            back = address_of(owner, me)
+            if back is not None:
+                pairs.append((owner.host, back))
+    if focus is not None:
+        pairs = [p for p in pairs if p[1] in focus]
+    return list(dict.fromkeys(pairs))[:limit]
+
+
+def peers_by_host(pairs: Iterable[tuple[str, str]], hosts: Iterable[str]) -> dict[str, list[str]]:
+    """The pairs grouped by host, for the hosts of the run only."""
+    known = set(hosts)
+    grouped: dict[str, list[str]] = {}
+    for host, peer in pairs:
+        if host in known:
+            grouped.setdefault(host, []).append(peer)
+    return grouped

@@ -1,0 +1,180 @@
+"""The pure steps of a run, between its device calls: what to collect, what to read next,
+the evidence, the findings. Each takes data and returns data."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from nornir_tasks.checks import FleetEvidence, diagnose, fleet_evidence, from_collection
+from nornir_tasks.checks.other_end import explained_at_peer
+from nornir_tasks.checks.thresholds import threshold_findings
+from nornir_tasks.checks.tunnels import follow_up_routes
+from nornir_tasks.ledger import Ledger
+from nornir_tasks.models.collection import CommandOutput, HostCollection, HostStatus, OutputStatus
+from nornir_tasks.models.debug import DebugCapture
+from nornir_tasks.models.findings import Finding, Severity
+from nornir_tasks.models.report import REACHED
+from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
+from nornir_tasks.playbooks.model import Playbook
+
+POLLED = "show crypto ipsec sa"
+DEBUG_COMMAND = "debug crypto isakmp"
+
+HostDone = Callable[[str, bool], None]
+PhaseStart = Callable[[str, int], HostDone]  # (phase, hosts) -> on_host_done(host, ok)
+
+
+def _no_progress(phase: str, total: int) -> HostDone:
+    return lambda host, ok: None
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What the command line overrides, and the clock (tests and the demo advance the lab's)."""
+
+    read_timeout: float | None = None
+    poll_interval: float | None = None
+    fail_on: Severity | None = None
+    escalate: bool | None = None
+    debug_seconds: float | None = None
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic  # what ``sleep`` advances
+    progress: PhaseStart = _no_progress
+    title: str | None = None
+    # Triage: only these peers' tunnels are reported and debugged (host-wide findings stay).
+    focus: frozenset[str] | None = None
+    debug_always: bool = False  # debug the tunnels not up even when a finding explains them
+    stop: threading.Event | None = None  # set (Ctrl-C): the debug wait ends, cleanup starts
+    ledger: Ledger | None = None  # default: the user's (``$VPNDIAG_STATE_DIR``)
+
+    @property
+    def stopped(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """A playbook with the command line's overrides applied: what this run will do."""
+
+    playbook: Playbook
+    commands: tuple[str, ...]  # the playbook's, and those its assertions read
+    polled: tuple[str, ...]  # read again after ``poll_interval`` (counter deltas)
+    read_timeout: float
+    poll_interval: float
+    fail_on: Severity
+    debug: bool  # escalate to a debug for unexplained tunnels
+    debug_seconds: float
+    focus: frozenset[str] | None
+    debug_always: bool
+
+    @property
+    def select(self) -> tuple[str, ...]:
+        return tuple(self.playbook.checks)
+
+
+def plan_run(playbook: Playbook, opts: RunOptions) -> RunPlan:
+    asked = [*playbook.collect.commands, *(a.command for a in playbook.assertions)]
+    commands = tuple(dict.fromkeys(asked))
+    interval = playbook.collect.poll_interval if opts.poll_interval is None else opts.poll_interval
+    escalate = playbook.debug.escalate if opts.escalate is None else opts.escalate
+    return RunPlan(
+        playbook=playbook,
+        commands=commands,
+        polled=tuple(c for c in commands if c.startswith(POLLED)),
+        read_timeout=opts.read_timeout or playbook.collect.read_timeout,
+        poll_interval=interval,
+        fail_on=opts.fail_on or Severity(playbook.fail_on),
+        debug=(escalate or opts.debug_always) and bool(playbook.checks),
+        debug_seconds=opts.debug_seconds or playbook.debug.seconds,
+        focus=opts.focus,
+        debug_always=opts.debug_always,
+    )
+
+
+def parsed(command: str, raw: str) -> Any:
+    """The model of ``raw``, or None when no parser reads it or it cannot be read."""
+    try:
+        return parse(command, raw)
+    except (UnknownCommandError, ParseError):
+        return None
+
+
+def reached(collected: Mapping[str, HostCollection]) -> list[str]:
+    return [h for h, c in collected.items() if c.status in REACHED]
+
+
+def follow_ups(collected: Mapping[str, HostCollection]) -> dict[str, tuple[str, ...]]:
+    """Per reached host: route lookups for the tunnels its own outputs show unhealthy (see
+    ``checks.tunnels.follow_up_routes``), less what was already read."""
+    wanted: dict[str, tuple[str, ...]] = {}
+    for host in reached(collected):
+        collection = collected[host]
+        asked = {o.command for o in collection.outputs}
+        routes = follow_up_routes(from_collection(collection))
+        mine = tuple(c for c in routes if c not in asked)
+        if mine:
+            wanted[host] = mine
+    return wanted
+
+
+def extended(first: HostCollection, more: HostCollection | None) -> HostCollection:
+    """``first`` with the outputs of a follow-up read; a failed one names the failure."""
+    if more is None:
+        return first
+    outputs = first.outputs + more.outputs
+    if more.status not in REACHED:
+        return replace(first, status=more.status, outputs=outputs, error=more.error)
+    bad = any(o.status is not OutputStatus.OK for o in more.outputs)
+    status = HostStatus.PARTIAL if bad else first.status
+    return replace(first, status=status, outputs=outputs)
+
+
+def polled(first: HostCollection, second: HostCollection | None) -> HostCollection:
+    """The second poll's outputs after the first's (a command twice is two polls); a second
+    poll that did not fully succeed is left out."""
+    if second is None or second.status is not HostStatus.OK:
+        return first
+    return replace(first, outputs=first.outputs + second.outputs)
+
+
+def evidence(
+    collected: Mapping[str, HostCollection],
+    captures: Sequence[DebugCapture] = (),
+    interval_s: float | None = None,
+) -> FleetEvidence:
+    """The fleet's evidence: every host's outputs (and debug lines), parsed and keyed."""
+    lines = {c.host: c.lines for c in captures if c.lines}
+    hosts = []
+    for name in collected:
+        collection = collected[name]
+        if not collection.outputs:
+            continue
+        if name in lines:
+            debug = CommandOutput(DEBUG_COMMAND, "\n".join(lines[name]), OutputStatus.OK)
+            collection = replace(collection, outputs=(*collection.outputs, debug))
+        hosts.append(from_collection(collection, interval_s=interval_s))
+    return fleet_evidence(hosts)
+
+
+def findings(fleet: FleetEvidence, plan: RunPlan) -> list[Finding]:
+    """The selected checks over the fleet, kept to the focused peers in a triage."""
+    found = diagnose(fleet, plan.select) if plan.select else []
+    if plan.focus is not None:
+        found = [f for f in found if f.peer is None or f.peer in plan.focus]
+    return found
+
+
+def final_findings(
+    fleet: FleetEvidence, plan: RunPlan, found: list[Finding], debug: Sequence[Finding] = ()
+) -> list[Finding]:
+    """The checks' findings, the playbook's thresholds, debug left on, then the pointers to
+    causes on the other end."""
+    found = found + list(threshold_findings(fleet, plan.playbook.thresholds.cpu_percent))
+    found += debug
+    if plan.select:
+        found = [*found, *explained_at_peer(fleet, found)]
+    return found
