@@ -20,6 +20,8 @@ from lab.routing import resolve
 from lab.sadb import IkeSa
 
 LOG_RATE_LIMIT_S = 60.0  # INV_SPI / replay syslogs are rate-limited by IOS
+# An IKE message for an SA this router does not have (any exchange, and DPD).
+NO_SA = "%CRYPTO-4-IKMP_NO_SA: IKE message from {peer} has no SA and is not an initialization offer"
 
 
 class CryptoContext:

@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from lab.crypto.context import CryptoContext
+from lab.crypto.context import NO_SA, CryptoContext
 from lab.device import Device
 from lab.network import Proto
 from lab.sadb import IkeSa
 
 DPD_ROUND_S = 10.0
 MAX_MISSES = 2
-NO_SA = "%CRYPTO-4-IKMP_NO_SA: IKE message from {peer} has no SA and is not an initialization offer"
 
 ClearPeer = Callable[[Device, str, bool], None]
 

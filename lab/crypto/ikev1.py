@@ -8,9 +8,9 @@ arrive in ``receive``, which hands them to the mode that owns them.
 from __future__ import annotations
 
 from lab.crypto.aggressive import AG_MODE_DISABLED, AggressiveMode
-from lab.crypto.context import CryptoContext
+from lab.crypto.context import NO_SA, CryptoContext
 from lab.crypto.mainmode import MainMode
-from lab.crypto.phase1 import NO_SA, RETRANSMIT_S, Message, Phase1
+from lab.crypto.phase1 import RETRANSMIT_S, Message, Phase1
 from lab.crypto.quickmode import QuickMode
 from lab.cryptocfg import MapEntry
 from lab.device import Device

@@ -22,7 +22,6 @@ PURGE_DELETED_S = 30.0
 # Replies a phase-1 responder resends when the initiator's last message comes again.
 MM_REPLIES = {"MM_SA_SETUP": "MM2", "MM_KEY_EXCH": "MM4", "QM_IDLE": "MM6"}
 AM_REPLIES = {"AG_INIT_EXCH": "AM2"}
-NO_SA = "%CRYPTO-4-IKMP_NO_SA: IKE message from {peer} has no SA and is not an initialization offer"
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from lab.crypto.context import CryptoContext
+from lab.crypto.context import NO_SA, CryptoContext
 from lab.cryptocfg import Ace, MapEntry
 from lab.device import Device
 from lab.sadb import IkeSa, IpsecSa
 
-NO_SA = "%CRYPTO-4-IKMP_NO_SA: IKE message from {peer} has no SA and is not an initialization offer"
 PROXY_NOT_SUPPORTED = 32
 PROPOSAL_NOT_CHOSEN = 256
 
