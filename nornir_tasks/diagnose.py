@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from nornir_tasks.checks.evidence import FleetEvidence, fleet_evidence, host_evidence
 from nornir_tasks.models.collection import CommandOutput
 from nornir_tasks.parsers import UnknownCommandError, clean_device_text, resolve
+from nornir_tasks.parsers.log_lines import has_message
 
 LOG_COMMAND = "debug crypto isakmp"
 
@@ -106,7 +107,15 @@ class _Open:
 
 def is_log_line(line: str) -> bool:
     stripped = line.lstrip()
-    return bool(_TIMESTAMP.match(line) or _DEBUG.match(stripped))
+    return bool(_TIMESTAMP.match(line) or _DEBUG.match(stripped) or has_message(line))
+
+
+def _continues_log(previous: str, line: str) -> bool:
+    """``line`` belongs to the log line before it: indented, or the unindented packet headers,
+    payload lists and policy dumps IKEv2 debug prints, or an ASA message a paste wrapped."""
+    if not line.strip():
+        return False
+    return line[:1] in (" ", "\t") or "IKEv2" in previous or "%ASA-" in previous
 
 
 def known(command: str) -> bool:
@@ -171,6 +180,7 @@ def _split_free(segment: _Open) -> list[Block]:
     current: _Open | None = None
     logs: list[str] = []
     last_log = False
+    previous = ""
     for index, line in enumerate(segment.lines):
         command = _header(segment.lines, index)
         if command is not None and _starts_block(current, command, line):
@@ -178,9 +188,10 @@ def _split_free(segment: _Open) -> list[Block]:
             current, last_log = _Open(segment.host, command, [line]), False
         elif current is not None and _is_log(current.command):
             current.lines.append(line)
-        elif is_log_line(line) or (last_log and line[:1] in (" ", "\t") and line.strip()):
+        elif is_log_line(line) or (last_log and _continues_log(previous, line)):
             logs.append(line)
             last_log = True
+            previous = line if is_log_line(line) else previous
         elif current is not None:
             current.lines.append(line)
             last_log = False

@@ -36,6 +36,17 @@ class EventKind(StrEnum):
     NOT_IPSEC = "not_ipsec"
     MODE_FAILURE = "mode_failure"
     NO_SA = "no_sa"
+    INNER_PACKET_MISMATCH = "inner_packet_mismatch"  # ASA 402116: inner packet outside the SA
+    IKEV2_PACKET = "ikev2_packet"  # IKEv2 "Sending/Received Packet": exchange, payloads
+    IKEV2_NO_PROPOSAL = "ikev2_no_proposal"  # NOTIFY(NO_PROPOSAL_CHOSEN) in an IKEv2 packet
+    IKEV2_NO_POLICY = "ikev2_no_policy"  # "Failed to find a matching policy" (IKE_SA_INIT)
+    IKEV2_AUTH_FAILED = "ikev2_auth_failed"  # AUTHENTICATION_FAILED, "Auth exchange failed"
+    IKEV2_PEER_ID_FAILED = "ikev2_peer_id_failed"  # ASA "Peer ID check failed"
+    IKEV2_NO_PROFILE = "ikev2_no_profile"  # IOS "IKEv2 profile not found"
+    IKEV2_NOT_FOUND = "ikev2_not_found"  # "Failed to locate an item in the database"
+    TS_UNACCEPTABLE = "ts_unacceptable"  # traffic selectors refused
+    IKEV2_INIT_FAILED = "ikev2_init_failed"  # "Initial exchange failed": IKE_SA_INIT gave up
+    IKEV2_AUTH_TIMEOUT = "ikev2_auth_timeout"  # 750003 "Failed to receive the AUTH msg ..."
     SESSION_UP = "session_up"
     SESSION_DOWN = "session_down"
     TRACK_STATE = "track_state"
@@ -72,6 +83,13 @@ class LogEvent:
     reason: str | None  # delete reason, NOTIFY direction ("received"/"sent")
     fsm_history: tuple[FsmStep, ...]
     detail: tuple[str, ...]  # indented continuation lines that belong to this line
+    # Named values the message carries (catalogue patterns, IKEv2 packet headers): ("spi",
+    # "0x76F99C4C"), ("exchange", "IKE_AUTH"), ("notify", "NO_PROPOSAL_CHOSEN"), ...
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def field(self, name: str) -> str | None:
+        """The value of field ``name`` (None when the message does not carry it)."""
+        return next((value for key, value in self.fields if key == name), None)
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,13 @@ Sample (IOS syslog, IOS debug, ASA debug and syslog)::
     Jan 24 09:02:44 [IKEv1 DEBUG]: IP = 123.123.123.123, IKE MM Initiator FSM error history ...
     Jun 10 2010 17:36:13: %ASA-5-713904: IP = 233.22.22.233, Received an un-encrypted ...
 
-Every line becomes an event (unknown lines as SYSLOG, DEBUG or TEXT); indented continuation
-lines are attached to the event above them. Only a stream that holds nothing but a CLI error is
-refused.
+Every message becomes an event (unknown ones as SYSLOG, DEBUG or TEXT): a line pasted from a
+web page may hold several (``log_lines`` finds them, whatever their time stamps). Indented
+continuation lines are attached to the event above them, and so are the lines an IKEv2 packet
+or policy dump prints under its debug line, and the second half of a syslog message a paste
+wrapped. What a message means and carries is read from the catalogues (``log_catalogue`` for
+syslog, ``debug_catalogue`` for debug texts). Only a stream that holds nothing but a CLI error
+is refused.
 """
 
 from __future__ import annotations
@@ -26,6 +30,10 @@ from nornir_tasks.models.logs import EventKind, FsmStep, LogEvent, LogStream
 from nornir_tasks.parsers._common import cli_error
 from nornir_tasks.parsers._text import clean_lines
 from nornir_tasks.parsers._unparsed import skip
+from nornir_tasks.parsers.debug_catalogue import text_entry
+from nornir_tasks.parsers.log_catalogue import Message, fields_of, lookup
+from nornir_tasks.parsers.log_fields import is_address, packet_fields, peer_of
+from nornir_tasks.parsers.log_lines import Piece, split_messages
 from nornir_tasks.parsers.registry import ParseError, parser
 
 COMMAND = "show logging"
@@ -39,16 +47,21 @@ _PREFIX = re.compile(
     r"|\d+[wdh]\d+[dhm]|\d{2}:\d{2}:\d{2}(?:\.\d+)?)(?:\s+[A-Z]{2,5}(?=:))?):?\s+)?"
 )
 # %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: ... / %ASA-5-713904: IP = 1.2.3.4, ... / %HA_EM-6-LOG: ...
-_SYSLOG = re.compile(r"%([A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*?)-([0-7])-([A-Z0-9_]+):\s?(.*)$")
+# / %FTD-4-750003 Local:... (FTD leaves the colon out)
+_SYSLOG = re.compile(r"%([A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*?)-([0-7])-([A-Z0-9_]+)(?::\s?|\s)(.*)$")
 # ISAKMP:(1001): / ISAKMP-PAK: (1003): / IPSEC(validate_proposal): / IKEv2:(SESSION ID = 1,...) /
-# [IKEv1 DEBUG]: / Group = G, IP = 1.2.3.4, / IP = 1.2.3.4,
+# [IKEv1 DEBUG]: / Group = G, IP = 1.2.3.4, / IP = 1.2.3.4, (not "IKEv2 IKE_AUTH Exchange
+# RESPONSE": that line belongs to the IKEv2 packet line above it)
 _DEBUG = re.compile(
-    r"^(?:ISAKMP|IPSEC|IPsec|IKEv[12]|IKE\b|\[IKEv|CRYPTO|[Cc]rypto|Group = |IP = )"
+    r"^(?:ISAKMP|IPSEC|IPsec|IKEv[12](?! [A-Z_]+ Exchange )|IKE\b|\[IKEv|CRYPTO|[Cc]rypto"
+    r"|Group = |IP = )"
 )
-# ISAKMP:(1001): / ISAKMP: (1003): / ISAKMP (0:9577): / ISAKMP-ERROR: (0): / ISAKMP (0):
-_CONN_ID = re.compile(r"^(?:ISAKMP|IKEv2)(?:-[A-Z]+)?\s?:?\s?\((?:\d+:)?(\d{1,12})\):?\s*")
-# IKEv2:(SESSION ID = 1,SA ID = 1):
-_IKEV2_ID = re.compile(r"^IKEv2(?:-[A-Z]+)?:\s?\(SESSION ID = \d+,\s*SA ID = (\d{1,12})\):\s*")
+# ISAKMP:(1001): / ISAKMP: (1003): / ISAKMP (0:9577): / ISAKMP-ERROR: (0): / ISAKMP (0): /
+# IKEv2-PROTO-1: (16): / IKEv2-PLAT-3: (172) (ASA)
+_CONN_ID = re.compile(r"^(?:ISAKMP|IKEv2)(?:-[A-Z]+(?:-\d)?)?\s?:?\s?\((?:\d+:)?(\d{1,12})\):?\s*")
+# IKEv2:(SESSION ID = 1,SA ID = 1): / IKEv2-ERROR:(SESSION ID = 31,SA ID = 1): (the session id
+# ties the lines of one negotiation together; the SA id is 1 in every session)
+_IKEV2_ID = re.compile(r"^IKEv2(?:-[A-Z]+)?:\s?\(SESSION ID = (\d{1,12}),\s*SA ID = \d+\):\s*")
 # ISAKMP: / ISAKMP : / [IKEv1 DEBUG]: (a debug prefix without a connection id)
 _DEBUG_TAG = re.compile(r"^(?:ISAKMP(?:-[A-Z]+)?\s?:|\[IKEv[12][^\]]*\]:)\s*")
 # ISAKMP:(9577):Old State = IKE_I_MM5  New State = IKE_I_MM6 (IOS prints a stray "." sometimes)
@@ -65,84 +78,6 @@ _TRACK = re.compile(r"^(\d+ .*?)\s+(Up|Down)\s*->\s*(Up|Down)")
 _LOG_BUFFER = re.compile(r"^Log Buffer \((\d{1,12}) bytes\):")
 # Buffer logging:  level debugging, 22860 messages logged (buffered logging is on)
 _BUFFER_ON = re.compile(r"^\s*Buffer logging:\s+level")
-
-_V4 = r"(\d{1,3}(?:\.\d{1,3}){3})"
-_HAS_V4 = re.compile(_V4)
-# Where the remote address sits, most telling first: "IP = 1.2.3.4", "srcaddr=1.2.3.4",
-# "peer 5.6.7.8/1.2.3.4/500/", "local 5.6.7.8 remote 1.2.3.4", "(peer 1.2.3.4)",
-# "with peer at 1.2.3.4", "src 5.6.7.8 dst 1.2.3.4", "with|from|to|for|matching 1.2.3.4", "(1.2.3.4)"
-_PEER = tuple(
-    re.compile(p, re.I)
-    for p in (
-        rf"\bIP = {_V4}",
-        rf"\bsrcaddr={_V4}",
-        rf"{_V4}/{_V4}/\d+/",
-        rf"\bremote (?:peer )?{_V4}",
-        rf"\(peer {_V4}\)",
-        rf"\bpeer(?: at)? {_V4}",
-        rf"\bdst {_V4}",
-        rf"\b(?:with|from|to|for|matching|host) {_V4}",
-        rf"\({_V4}\)",
-    )
-)
-
-# Syslog mnemonics that name an event outright.
-_MNEMONICS = {
-    ("CRYPTO", "IKMP_BAD_MESSAGE"): _K.BAD_MESSAGE,
-    ("CRYPTO", "RECVD_PKT_INV_SPI"): _K.INVALID_SPI,
-    ("CRYPTO", "PKT_REPLAY_ERR"): _K.REPLAY_ERROR,
-    ("IPSEC", "REPLAY_ERROR"): _K.REPLAY_ERROR,
-    ("CRYPTO", "RECVD_PKT_MAC_ERR"): _K.MAC_VERIFY_FAILED,
-    ("CRYPTO", "RECVD_PKT_NOT_IPSEC"): _K.NOT_IPSEC,
-    ("CRYPTO", "IKMP_MODE_FAILURE"): _K.MODE_FAILURE,
-    ("CRYPTO", "IKMP_NO_SA"): _K.NO_SA,
-    ("CRYPTO", "IKMP_AUTH_FAIL"): _K.AUTH_FAILED,
-    ("TRACK", "STATE"): _K.TRACK_STATE,
-    ("TRACKING", "STATE"): _K.TRACK_STATE,
-    ("HA_EM", "LOG"): _K.EEM_LOG,
-}
-
-# Debug (and ASA syslog) texts, lower case, first match wins: order matters.
-_TEXTS = (
-    ("death by retransmission", _K.DEATH_BY_RETRANSMISSION),
-    ("fsm error history", _K.FSM_ERROR_HISTORY),
-    ("old state = ", _K.STATE_CHANGE),
-    ("proposal_not_chosen", _K.PROPOSAL_NOT_CHOSEN),
-    ("no_proposal_chosen", _K.PROPOSAL_NOT_CHOSEN),  # IKEv2
-    ("phase 2 sa policy not acceptable", _K.P2_POLICY_REJECTED),
-    ("ipsec policy invalidated proposal", _K.P2_POLICY_REJECTED),
-    ("all ipsec sa proposals found unacceptable", _K.P2_POLICY_REJECTED),
-    ("transform proposal not supported", _K.P2_POLICY_REJECTED),
-    ("proxy identities not supported", _K.PROXY_ID_MISMATCH),
-    ("invalid proxy ids", _K.PROXY_ID_MISMATCH),
-    ("phase 1 sa policy not acceptable", _K.P1_POLICY_REJECTED),
-    ("no offers accepted", _K.P1_POLICY_REJECTED),
-    ("atts are not acceptable", _K.ATTS_NOT_ACCEPTABLE),
-    ("atts are acceptable", _K.ATTS_ACCEPTABLE),
-    ("encryption algorithm offered does not match policy", _K.ENCRYPTION_MISMATCH),
-    ("hash algorithm offered does not match policy", _K.HASH_MISMATCH),
-    ("diffie-hellman group offered does not match policy", _K.DH_GROUP_MISMATCH),
-    ("authentication method offered does not match policy", _K.AUTH_METHOD_MISMATCH),
-    ("no pre-shared key with", _K.NO_PSK),
-    ("no cert or pre-shared address key", _K.NO_PSK),
-    ("no cert and no keys with remote peer", _K.NO_PSK),
-    ("is a duplicate of a previous packet", _K.DUPLICATE_PACKET),
-    ("duplicate first packet detected", _K.DUPLICATE_PACKET),
-    ("retransmit", _K.RETRANSMIT),
-    ("ike_decode resending", _K.RETRANSMIT),
-    ("peer does not do paranoid keepalives", _K.NO_PARANOID_KEEPALIVES),
-    ("deleting sa reason", _K.SA_DELETED),
-    ("sa has been authenticated with", _K.SA_AUTHENTICATED),
-    ("failed its sanity check", _K.BAD_MESSAGE),
-    ("has invalid spi", _K.INVALID_SPI),
-    ("replay check failed", _K.REPLAY_ERROR),
-    ("anti-replay error", _K.REPLAY_ERROR),
-    ("has no sa and is not an initialization offer", _K.NO_SA),
-    ("mode failed with peer", _K.MODE_FAILURE),
-    ("qm fsm error", _K.MODE_FAILURE),
-    ("mac verif", _K.MAC_VERIFY_FAILED),
-    ("failed with host", _K.AUTH_FAILED),
-)
 
 
 @dataclass
@@ -162,6 +97,8 @@ class _Draft:
     reason: str | None = None
     fsm_history: tuple[FsmStep, ...] = ()
     detail: list[str] = field(default_factory=list)
+    fields: tuple[tuple[str, str], ...] = ()
+    entry: Message | None = None  # the catalogue entry of a syslog message
 
     def freeze(self) -> LogEvent:
         return LogEvent(
@@ -180,27 +117,8 @@ class _Draft:
             self.reason,
             self.fsm_history,
             tuple(self.detail),
+            self.fields,
         )
-
-
-# All needles in one alternation (one C-level scan per line); the earliest in _TEXTS wins.
-_NEEDLES = re.compile("|".join(re.escape(needle) for needle, _ in _TEXTS))
-_RANK = {needle: index for index, (needle, _) in enumerate(_TEXTS)}
-_KINDS = dict(_TEXTS)
-
-
-def _text_kind(text: str) -> EventKind | None:
-    found = _NEEDLES.findall(text.lower())
-    return _KINDS[min(found, key=_RANK.__getitem__)] if found else None
-
-
-def _peer(text: str) -> str | None:
-    if not _HAS_V4.search(text):
-        return None
-    for pattern in _PEER:
-        if m := pattern.search(text):
-            return m[m.lastindex or 1]
-    return None
 
 
 def _fsm_history(text: str) -> tuple[FsmStep, ...]:
@@ -232,12 +150,28 @@ def _details(draft: _Draft, text: str) -> None:
         draft.reason = m[1]
 
 
+def _text_kind(text: str) -> EventKind | None:
+    entry = text_entry(text)
+    return entry.kind if entry else None
+
+
+# Catalogue kinds that say no more than "a syslog message": the text may say more.
+_GENERIC = (_K.SYSLOG, _K.DEBUG)
+
+
+def _syslog_kind(entry: Message | None, fields: dict[str, str], message: str) -> EventKind:
+    if entry is None or entry.kind in _GENERIC:
+        return _text_kind(message) or _K.SYSLOG
+    if entry.kind in (_K.SESSION_UP, _K.SESSION_DOWN) and "state" in fields:
+        return _K.SESSION_UP if fields["state"].upper() == "UP" else _K.SESSION_DOWN
+    return entry.kind
+
+
 def _syslog(draft: _Draft, m: re.Match[str]) -> None:
     draft.facility, draft.severity, draft.mnemonic, draft.message = m[1], int(m[2]), m[3], m[4]
-    kind = _MNEMONICS.get((m[1], m[3]))
-    if m[1] == "CRYPTO" and m[3] == "SESSION_STATUS":
-        kind = _K.SESSION_UP if " IS UP" in m[4].upper() else _K.SESSION_DOWN
-    draft.kind = kind or _text_kind(m[4]) or _K.SYSLOG
+    draft.entry = lookup(m[1], m[3])
+    draft.fields = fields_of(draft.entry, m[4]) if draft.entry else ()
+    draft.kind = _syslog_kind(draft.entry, dict(draft.fields), m[4])
 
 
 def _debug(draft: _Draft, body: str) -> None:
@@ -246,17 +180,14 @@ def _debug(draft: _Draft, body: str) -> None:
     else:
         tag = _DEBUG_TAG.match(body)
         draft.message = body[tag.end() :] if tag else body
-    draft.kind = _text_kind(body) or _K.DEBUG
+    kind = _text_kind(body) or _K.DEBUG
+    if kind is _K.PROPOSAL_NOT_CHOSEN and body.startswith("IKEv2"):
+        kind = _K.IKEV2_NO_PROPOSAL  # IKEv1 rules read PROPOSAL_NOT_CHOSEN as quick mode
+    draft.kind = kind
 
 
-def _classify(line: str) -> _Draft:
-    """Turn one line into a draft event."""
-    prefix = _PREFIX.match(line.strip())
-    body = line.strip()[prefix.end() :] if prefix else line.strip()
-    draft = _Draft(_K.TEXT, line)
-    if prefix:
-        draft.seq = int(prefix[1]) if prefix[1] else None
-        draft.time = prefix[2]
+def _fill(draft: _Draft, body: str) -> _Draft:
+    """Read ``body`` (the message without its header) into ``draft``."""
     if "%" in body and (m := _SYSLOG.search(body)):
         _syslog(draft, m)
     elif _DEBUG.match(body):
@@ -264,8 +195,34 @@ def _classify(line: str) -> _Draft:
     else:
         return draft
     _details(draft, draft.message or body)
-    draft.peer = _peer(body)
+    draft.peer = _peer_of(draft, body)
     return draft
+
+
+def _peer_of(draft: _Draft, text: str) -> str | None:
+    """The catalogue's ``peer`` field when it is an address, else the address the text names."""
+    named = dict(draft.fields).get("peer")
+    return named if is_address(named) else peer_of(text)
+
+
+def _from_piece(line: str, piece: Piece) -> _Draft:
+    return _fill(_Draft(_K.TEXT, line, piece.time, piece.seq), piece.body)
+
+
+def _classify(line: str) -> list[_Draft]:
+    """Turn one line into draft events: one per message it holds, or one TEXT event."""
+    pieces = split_messages(line)
+    if len(pieces) > 1:
+        return [_from_piece(p.text, p) for p in pieces]
+    if pieces:  # the one message keeps the whole line as its evidence
+        return [_from_piece(line, pieces[0])]
+    prefix = _PREFIX.match(line.strip())
+    body = line.strip()[prefix.end() :] if prefix else line.strip()
+    draft = _Draft(_K.TEXT, line)
+    if prefix:
+        draft.seq = int(prefix[1]) if prefix[1] else None
+        draft.time = prefix[2]
+    return [_fill(draft, body)]
 
 
 @dataclass
@@ -282,22 +239,79 @@ def _header_line(stream: _Stream, line: str) -> bool:
         stream.header.append(line)
         stream.buffer_bytes, stream.in_header = int(m[1]), False
         return True
-    if _classify(line).kind is not _K.TEXT:
+    if any(d.kind is not _K.TEXT for d in _classify(line)):
         stream.in_header = False
         return False
     stream.header.append(line)
     return True
 
 
+def _wrapped(last: _Draft, line: str) -> bool:
+    """``line`` is the rest of ``last``, a syslog message a paste wrapped: the catalogue pattern
+    matches only with it."""
+    entry = last.entry
+    if entry is None or entry.pattern is None or last.fields or last.message is None:
+        return False
+    joined = f"{last.message.rstrip()} {line.strip()}"
+    if not entry.pattern.search(joined):
+        return False
+    last.message, last.fields = joined, fields_of(entry, joined)
+    last.kind = _syslog_kind(entry, dict(last.fields), joined)
+    _details(last, joined)
+    last.peer = _peer_of(last, joined)
+    return True
+
+
+def _under_ikev2(last: _Draft) -> bool:
+    """IKEv2 debug prints packet headers, payload lists and policy dumps on unindented lines
+    under the line that announces them."""
+    return last.facility is None and last.line.lstrip("*. ").find("IKEv2") != -1
+
+
+def _continues(last: _Draft, line: str) -> bool:
+    return line[:1] in (" ", "\t") or _under_ikev2(last)
+
+
+def _attach(last: _Draft, line: str) -> None:
+    last.detail.append(line.strip())
+    if last.kind is _K.IKEV2_PACKET or "packet" in dict(last.fields):
+        _packet(last)
+    elif last.kind is _K.DEBUG and _under_ikev2(last):
+        # a debug line wrapped by the page it was copied from: "Failed to" / "locate an item..."
+        last.kind = _text_kind(" ".join([last.message or "", *last.detail])) or _K.DEBUG
+
+
+_NOTIFY_KINDS = {
+    "NO_PROPOSAL_CHOSEN": _K.IKEV2_NO_PROPOSAL,
+    "AUTHENTICATION_FAILED": _K.IKEV2_AUTH_FAILED,
+    "TS_UNACCEPTABLE": _K.TS_UNACCEPTABLE,
+}
+
+
+def _packet(draft: _Draft) -> None:
+    """An IKEv2 packet's exchange, message type and error notify, from the lines under it."""
+    draft.fields = packet_fields(draft.line, draft.detail)
+    notify = dict(draft.fields).get("notify")
+    draft.kind = _NOTIFY_KINDS.get(notify or "", _K.IKEV2_PACKET)
+    draft.reason = dict(draft.fields)["packet"] if notify else draft.reason
+
+
 def _stream_line(stream: _Stream, line: str) -> None:
     if stream.in_header and _header_line(stream, line):
         return
-    draft = _classify(line)
-    indented = line[:1] in (" ", "\t")
-    if draft.kind is _K.TEXT and indented and stream.drafts:
-        stream.drafts[-1].detail.append(line.strip())
-    else:
-        stream.drafts.append(draft)
+    drafts = _classify(line)
+    last = stream.drafts[-1] if stream.drafts else None
+    if last is not None and not any(d.facility for d in drafts) and _wrapped(last, line):
+        last.detail.append(line.strip())  # the second half of a wrapped syslog message
+        return
+    lone_text = len(drafts) == 1 and drafts[0].kind is _K.TEXT
+    if last is not None and lone_text and _continues(last, line):
+        _attach(last, line)
+        return
+    for draft in drafts:
+        if draft.kind is _K.IKEV2_PACKET:
+            _packet(draft)
+    stream.drafts.extend(drafts)
 
 
 def _complete(stream: _Stream) -> bool:

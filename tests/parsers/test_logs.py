@@ -172,8 +172,9 @@ LINES = {
         K.TRACK_STATE,
         None,
     ),
+    # the notify is read from the payload list under the packet line, not from the line itself
     "IKEv2:(SESSION ID = 1,SA ID = 1):Received Packet [From 10.1.1.1:500/To 10.0.0.1:500/VRF "
-    "i0:f0] NO_PROPOSAL_CHOSEN": (K.PROPOSAL_NOT_CHOSEN, "10.1.1.1"),
+    "i0:f0] NO_PROPOSAL_CHOSEN": (K.IKEV2_PACKET, "10.1.1.1"),
     "Nov 26 10:00:01 [IKEv1]: IP = 10.1.1.1, Duplicate first packet detected.  Ignoring packet.": (
         K.DUPLICATE_PACKET,
         "10.1.1.1",
@@ -205,7 +206,8 @@ def test_track_state_and_ikev2_ids() -> None:
     )
     assert (track.time, track.severity) == ("*Mar  1 00:12:33.123", 6)
     ikev2 = "IKEv2:(SESSION ID = 3,SA ID = 7):Sending Packet [To 10.1.1.1:500/From 10.0.0.1:500]"
-    assert parse("debug crypto ikev2", ikev2).events[0].conn_id == 7
+    # the session id ties a negotiation's lines together (the SA id is 1 in every session)
+    assert parse("debug crypto ikev2", ikev2).events[0].conn_id == 3
 
 
 def test_contract_cases() -> None:
