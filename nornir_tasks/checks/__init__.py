@@ -41,6 +41,9 @@ RULE_MODULES = (
     "termination",
     "noise",
     "coverage",
+    "ikev2",
+    "ikev2_path",
+    "decaps",
 )
 for _name in RULE_MODULES:
     importlib.import_module(f"{__name__}.{_name}")

@@ -17,10 +17,11 @@ from nornir_tasks.checks.evidence import (
     FleetEvidence,
     HostEvidence,
 )
-from nornir_tasks.checks.flows import carries, has_sa
+from nornir_tasks.checks.flows import carries, has_sa, hit_without_sa
 from nornir_tasks.checks.logview import source_of
 from nornir_tasks.checks.peers import (
     crypto_interface,
+    ike_state_read,
     known_peers,
     of_kind,
     other_end,
@@ -283,7 +284,9 @@ def _idle_peers(host: HostEvidence, fleet: FleetEvidence) -> Iterator[tuple[str,
             continue
         if not flows and not down:
             continue
-        lines = [s for t in flows for s in flow_lines(host, t.flow, ("ident", "spi", "no_sa"))]
+        lines = [
+            s for t in flows for s in flow_lines(host, t.flow, ("ident", "spi", "no_sa", "errors"))
+        ]
         yield peer, lines + (["Session status: DOWN"] if down else [])
 
 
@@ -291,8 +294,8 @@ def _idle_peers(host: HostEvidence, fleet: FleetEvidence) -> Iterator[tuple[str,
 def no_interesting_traffic(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """The tunnel is down because nothing has tried to use it (crypto maps are on demand)."""
     for peer, lines in _idle_peers(host, fleet):
-        if any(t.no_sa_send is not None and t.no_sa_send.moving for t in traffic_to(host, peer)):
-            continue  # traffic is there, IKE does not start: IKE_NO_SA
+        if any(hit_without_sa(t) for t in traffic_to(host, peer)):
+            continue  # traffic is there and dropped: IKE_NO_SA / IPSEC_P2_NOT_ESTABLISHED
         yield Finding(
             code="NO_INTERESTING_TRAFFIC",
             severity=Severity.INFO,
@@ -320,8 +323,12 @@ def no_interesting_traffic(host: HostEvidence, fleet: FleetEvidence) -> Iterator
 def ike_no_sa(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """Traffic hits the crypto map but IKE never starts, or the peer talks to a deleted IKE SA."""
     for peer, lines in _idle_peers(host, fleet):
+        # send errors alone prove the SA is missing, not that IKE is: only with the IKE table
         hitting = [
-            t for t in traffic_to(host, peer) if t.no_sa_send is not None and t.no_sa_send.moving
+            t
+            for t in traffic_to(host, peer)
+            if (t.no_sa_send is not None and t.no_sa_send.moving)
+            or (ike_state_read(host) and hit_without_sa(t))
         ]
         if hitting:
             yield Finding(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from nornir_tasks.checks.compat import acl_pairs, tunnels
+from nornir_tasks.checks.decaps import dropped_after_decaps
 from nornir_tasks.checks.evidence import CONFIG, IPSEC, LOGS, FleetEvidence, HostEvidence
 from nornir_tasks.checks.flows import Traffic, carries, has_sa, inbound_spis, remote_network
 from nornir_tasks.checks.logview import PeerEvent, source_of
@@ -93,7 +94,11 @@ def sends_only(t: Traffic) -> bool:
 
 
 def receives_only(t: Traffic) -> bool:
-    return carries(t.flow) and t.decaps.moving and not t.encaps.moving
+    """Decaps moving, encaps not; not when every packet received is dropped after
+    decapsulation (then nothing reaches the host: IPSEC_INNER_PACKET_MISMATCH)."""
+    return (
+        carries(t.flow) and t.decaps.moving and not t.encaps.moving and not dropped_after_decaps(t)
+    )
 
 
 def _stalled(count_total: int, by_delta: bool) -> str:

@@ -60,6 +60,14 @@ def carries(flow: IpsecFlow) -> bool:
     return has_sa(flow) or bool(flow.pkts_encaps) or bool(flow.pkts_decaps)
 
 
+def hit_without_sa(t: Traffic) -> bool:
+    """Traffic matches the flow's crypto ACL and is dropped for lack of an SA: ``#pkts no sa
+    (send)`` or, without ``detail``, ``#send errors`` moving on a flow that never had an SA."""
+    if carries(t.flow):
+        return False
+    return t.send_errors.moving or (t.no_sa_send is not None and t.no_sa_send.moving)
+
+
 def inbound_spis(flow: IpsecFlow) -> frozenset[int]:
     return frozenset(sa.spi_value for sa in flow.sas if sa.direction is SaDirection.INBOUND)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nornir_tasks.checks.evidence import IPSEC, LOGS, FleetEvidence, HostEvidence
+from nornir_tasks.checks.flows import carries
 from nornir_tasks.checks.logview import PeerEvent, source_of
 from nornir_tasks.checks.phase1 import policy_refusals
 from nornir_tasks.checks.quote import event_lines, flow_lines, unique
@@ -66,8 +67,8 @@ def send_errors(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """Send errors on a flow: info when traffic flows both ways and they are few."""
     for t in host.traffic:
         errors = t.send_errors.recent
-        if not errors:
-            continue
+        if not errors or not carries(t.flow):
+            continue  # on a flow that never had an SA, the errors are the traffic it dropped
         sent = t.encaps.recent + errors
         healthy = t.encaps.moving and t.decaps.moving and errors <= max(1, sent // 100)
         peer = t.flow.current_peer or "?"

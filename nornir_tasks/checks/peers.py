@@ -87,6 +87,14 @@ def phase1_up(host: HostEvidence, peer: str) -> bool:
     return any(s.status in up for s in sessions(host, peer))
 
 
+def ike_state_read(host: HostEvidence) -> bool:
+    """An IKE SA table (IKEv1 or IKEv2) is in the evidence: a peer missing from it has no SA."""
+    return any(
+        host.has(need)
+        for need in ("show crypto isakmp sa*", "show crypto ikev1 sa*", "show crypto ikev2 sa*")
+    )
+
+
 def known_peers(host: HostEvidence) -> list[str]:
     """Every peer the host's state names: SAs, flows, sessions, crypto map entries."""
     cached: list[str] | None = host.__dict__.get("_known_peers")  # a hub asks once per peer

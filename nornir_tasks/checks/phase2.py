@@ -13,11 +13,12 @@ from collections.abc import Iterator
 
 from nornir_tasks.checks import compat
 from nornir_tasks.checks.evidence import CONFIG, IPSEC, LOGS, SESSION, FleetEvidence, HostEvidence
-from nornir_tasks.checks.flows import has_sa, mirrors
+from nornir_tasks.checks.flows import Traffic, has_sa, hit_without_sa, mirrors
 from nornir_tasks.checks.logview import PeerEvent, source_of
 from nornir_tasks.checks.peers import (
     debug_steps,
     events_toward,
+    ike_state_read,
     known_peers,
     label,
     mentioning,
@@ -260,6 +261,8 @@ def _explained(host: HostEvidence, other: HostEvidence | None, peer: str) -> boo
         return True
     if of_kind(events, K.INVALID_SPI):
         return True  # the SAs are out of sync: IPSEC_INVALID_SPI
+    if of_kind(events, K.IKEV2_NO_PROPOSAL, K.TS_UNACCEPTABLE, K.IKEV2_AUTH_FAILED):
+        return True  # the IKEv2 rules name the cause
     if other is None:
         return False
     if any(t.flow.current_peer in host.addresses and has_sa(t.flow) for t in other.traffic):
@@ -273,36 +276,58 @@ def p2_not_established(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Fin
     for peer in known_peers(host):
         idle = [s for s in sessions(host, peer) if s.status is SessionStatus.UP_IDLE]
         missing = [t for t in traffic_to(host, peer) if not has_sa(t.flow)]
-        if not (phase1_up(host, peer) and (missing or idle)):
+        # Send errors on an SA-less flow are traffic dropped for want of phase 2; with no IKE
+        # table to say whether phase 1 is up, that is still the verdict (IKE_NO_SA when the
+        # table shows no IKE SA either).
+        dropping = [t for t in missing if hit_without_sa(t)] if not ike_state_read(host) else []
+        if not ((phase1_up(host, peer) and (missing or idle)) or dropping):
             continue
         if any(has_sa(t.flow) for t in traffic_to(host, peer)) and not idle:
             continue  # another proxy pair of the same peer is up: not this finding
         other = other_end(fleet, host, peer)
         if _explained(host, other, peer):
             continue
-        lasting = any(t.before is not None and not has_sa(t.before) for t in missing)
-        lines = ike_lines(host, [r for r in rows(host, peer) if r.up])
-        lines += [s for t in missing for s in flow_lines(host, t.flow, ("ident", "spi"))]
-        lines += ["Session status: UP-IDLE"] if idle else []
-        yield Finding(
-            code="IPSEC_P2_NOT_ESTABLISHED",
-            severity=Severity.CRITICAL if lasting or idle else Severity.WARNING,
-            host=host.host,
-            peer=peer,
-            summary=f"phase 1 with {label(fleet, host, peer)} is up but no IPsec SA exists",
-            cause=(
-                f"IKE phase 1 with {peer} is complete (QM_IDLE / UP-IDLE) but quick mode never "
-                "produced IPsec SAs: the transform set, PFS group or crypto ACL (proxy "
-                "identities) differ between the ends, or the peer's crypto map has no entry for "
-                "this pair. Its debug says which."
-                + ("" if lasting or idle else " Seen in one snapshot: poll again to confirm.")
-            ),
-            evidence=unique(lines),
-            next_steps=(
-                "show crypto map  (on both ends: ACL, transform sets, PFS)",
-                "show crypto ipsec transform-set",
-                *debug_steps(peer),
-            ),
-            step=Step.IKE_PHASE2,
-            source=Source.STATE,
-        )
+        yield _not_established(host, fleet, peer, missing, bool(idle), bool(dropping))
+
+
+def _not_established(
+    host: HostEvidence,
+    fleet: FleetEvidence,
+    peer: str,
+    missing: list[Traffic],
+    idle: bool,
+    dropping: bool,
+) -> Finding:
+    lasting = dropping or any(t.before is not None and not has_sa(t.before) for t in missing)
+    lines = ike_lines(host, [r for r in rows(host, peer) if r.up])
+    lines += [s for t in missing for s in flow_lines(host, t.flow, ("ident", "spi", "errors"))]
+    lines += ["Session status: UP-IDLE"] if idle else []
+    phase1 = (
+        f"IKE phase 1 with {peer} is complete (QM_IDLE / UP-IDLE) but"
+        if phase1_up(host, peer)
+        else f"Traffic to {peer} matches the crypto ACL and is dropped ('#send errors' on a flow "
+        "with no SA: the errors are that traffic), so"
+    )
+    return Finding(
+        code="IPSEC_P2_NOT_ESTABLISHED",
+        severity=Severity.CRITICAL if lasting or idle else Severity.WARNING,
+        host=host.host,
+        peer=peer,
+        summary=f"no IPsec SA with {label(fleet, host, peer)}: phase 2 never came up",
+        cause=(
+            f"{phase1} quick mode never produced IPsec SAs: the transform set, PFS group or "
+            "crypto ACL (proxy identities) differ between the ends, or the peer's crypto map "
+            "has no entry for this pair. Its debug says which."
+            + ("" if phase1_up(host, peer) else " Phase 1's state is not in the evidence.")
+            + ("" if lasting or idle else " Seen in one snapshot: poll again to confirm.")
+        ),
+        evidence=unique(lines),
+        next_steps=(
+            "show crypto isakmp sa ; show crypto ikev2 sa  (is phase 1 up?)",
+            "show crypto map  (on both ends: ACL, transform sets, PFS)",
+            "show crypto ipsec transform-set",
+            *debug_steps(peer),
+        ),
+        step=Step.IKE_PHASE2,
+        source=Source.STATE,
+    )

@@ -25,6 +25,7 @@ FLOW_LINES = {
     "spi": ("current outbound spi",),
     "replay": ("##pkts replay failed", "#send errors"),
     "no_sa": ("#pkts no sa",),
+    "errors": ("#send errors",),
 }
 _FLOW_START = re.compile(r"^\s*(?:local\s+ident|interface:|Crypto map tag)")
 _TOP_LEVEL = re.compile(r"^\S")

@@ -64,6 +64,15 @@ def test_every_corpus_failure_is_a_case() -> None:
         "debug_iosxe_no_preshared_key_for_peer",
         "debug_iosxe_phase2_policy_not_acceptable_responder",
         "lab_iosxe_ipsec_sa_encaps_no_decaps_spoke",
+        "repo_iosxe_debug_ikev2_child_no_proposal_chosen",
+        "repo_iosxe_debug_ikev2_sa_init_no_response",
+        "blog_asa_debug_ikev2_no_matching_policy",
+        "blog_asa_debug_ikev2_azure_no_matching_policy",
+        "cisco_iosxe_debug_ikev2_profile_not_found",
+        "cisco_asa_debug_ikev2_peer_id_check_failed",
+        "tunnelsup_asa_syslog_no_matching_crypto_map_entry",
+        "tunnelsup_asa_ipsec_sa_recv_errors_402116",
+        "blog_iosxe_ipsec_sa_send_errors_no_sa",
     }
 
 
