@@ -48,7 +48,7 @@ XE_R4_CAPTURE = Source(
 )
 ASA_IKEV2_BLOG = Source(
     "Debug ASA VPN site2site (G. D. Wijatmiko): IKEv2-PROTO-1 received and expected policies",
-    "tests/golden/blog_asa_debug_ikev2_no_matching_policy/provenance.yaml",
+    "tests/golden/blog_asa_ikev2_debug_no_matching_policy/provenance.yaml",
 )
 SEKOIA_SAMPLES = Source(
     "Sekoia.io Cisco Secure Firewall integration: raw event samples (750003, 750006)",
@@ -60,7 +60,7 @@ STACKEXCHANGE_67085 = Source(
 )
 ASA_402116_BLOG = Source(
     "recv errors Cisco ASA VPN tunnel (TunnelsUP, 2015-01-22)",
-    "tests/golden/tunnelsup_asa_ipsec_sa_recv_errors_402116/provenance.yaml",
+    "tests/golden/tunnelsup_asa_ipsec_sa_peer_recv_errors_402116/provenance.yaml",
 )
 
 

@@ -278,7 +278,10 @@ def _attach(last: _Draft, line: str) -> None:
         _packet(last)
     elif last.kind is _K.DEBUG and _under_ikev2(last):
         # a debug line wrapped by the page it was copied from: "Failed to" / "locate an item..."
-        last.kind = _text_kind(" ".join([last.message or "", *last.detail])) or _K.DEBUG
+        # (each continuation is tried on its own, so a stray line in between costs nothing)
+        head = last.message or ""
+        kinds = (_text_kind(f"{head} {d}") for d in last.detail)
+        last.kind = next((k for k in kinds if k is not None), _K.DEBUG)
 
 
 _NOTIFY_KINDS = {

@@ -39,24 +39,24 @@ def test_ike_sa_init_without_answer_is_no_response() -> None:
 
 
 def test_asa_responder_without_a_matching_policy_quotes_both_policy_lists() -> None:
-    f = _only(_diagnose("blog_asa_debug_ikev2_no_matching_policy"), "IKEV2_PROPOSAL_MISMATCH")
+    f = _only(_diagnose("blog_asa_ikev2_debug_no_matching_policy"), "IKEV2_PROPOSAL_MISMATCH")
     assert f.peer is None  # the ASA's protocol debug names no address
     assert "IKEv2-PROTO-1: (16): Failed to find a matching policy" in f.evidence
     assert (
         "Proposal 1: AES-CBC-256 SHA384 SHA384 DH_GROUP_2048_MODP_256_PRIME/Group 24" in f.evidence
     )
-    azure = _diagnose("blog_asa_debug_ikev2_azure_no_matching_policy")
+    azure = _diagnose("readme_asa_azure_ikev2_no_matching_policy")
     assert {f.code for f in azure} == {"IKEV2_PROPOSAL_MISMATCH"}
 
 
 def test_identity_matching_no_profile_names_the_identity() -> None:
-    f = _only(_diagnose("cisco_iosxe_debug_ikev2_profile_not_found"), "IKEV2_NO_PROFILE")
+    f = _only(_diagnose("cisco_ios_ikev2_debug_profile_not_found_dn"), "IKEV2_NO_PROFILE")
     assert "'hostname=asa.cisco.com' (DER ASN1 DN)" in f.cause
     assert "Nov 30 22:49:14.468: IKEv2:% IKEv2 profile not found" in f.evidence
 
 
 def test_asa_peer_id_check_is_an_identity_authentication_failure() -> None:
-    findings = _diagnose("cisco_asa_debug_ikev2_peer_id_check_failed")
+    findings = _diagnose("cisco_asa_ikev2_debug_peer_id_check_failed_san")
     f = _only(findings, "IKEV2_AUTH_FAILED")
     # the L2L tunnel group is named by the peer's address: the lines are attributed to it
     assert f.peer == "172.16.1.1" and f.summary.endswith("(peer identity)")
@@ -75,7 +75,7 @@ def test_send_errors_without_sa_are_phase_2_never_up_not_idle() -> None:
 
 
 def test_esp_dropped_after_decapsulation_is_the_inner_packet_finding() -> None:
-    findings = _diagnose("tunnelsup_asa_ipsec_sa_recv_errors_402116", "ASA")
+    findings = _diagnose("tunnelsup_asa_ipsec_sa_peer_recv_errors_402116", "ASA")
     f = _only(findings, "IPSEC_INNER_PACKET_MISMATCH")
     assert f.peer == "93.184.216.34" and f.severity is Severity.CRITICAL
     assert "from 10.14.155.11 to 10.10.10.11" in f.cause
@@ -95,7 +95,7 @@ def test_dropped_after_decaps_reads_the_counters() -> None:
 
 
 def test_messages_pasted_on_one_line_give_the_same_findings() -> None:
-    text = (GOLDEN / "tunnelsup_asa_syslog_no_matching_crypto_map_entry" / "raw.txt").read_text()
+    text = (GOLDEN / "tunnelsup_asa_syslog_aws_no_matching_crypto_map" / "raw.txt").read_text()
     separate = run(fleet(("ASA", text)))
     joined = run(fleet(("ASA", " ".join(text.splitlines()))))
     assert [(f.code, f.peer, f.evidence) for f in joined] == [
