@@ -95,6 +95,7 @@ class Fleet:
             flash_dir=self.workdir / "flash" / router.name,
             clock=self.clock,
             legacy_ssh=router.legacy_ssh,
+            platform=router.platform,
             serial=f"9{zlib.crc32(router.name.encode()):010X}",
         )
         device.quirks = copy.deepcopy(router.quirks)

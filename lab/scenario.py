@@ -32,6 +32,8 @@ class Router(BaseModel):
     role: str = "router"
     groups: list[str] = []
     legacy_ssh: bool = False
+    # The CLI it speaks (a ``lab.platform.PLATFORMS`` key); ASA joins the list with its platform.
+    platform: Literal["ios-xe"] = "ios-xe"
     credentials: Credentials | None = None
     data: dict[str, Any] = {}
     quirks: dict[str, Any] = {}  # robustness tests: see lab/quirks.py

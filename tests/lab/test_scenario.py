@@ -57,3 +57,11 @@ def test_yaml_syntax_error_names_the_line() -> None:
 def test_unknown_scenario_lists_the_shipped_ones() -> None:
     with pytest.raises(ScenarioError, match=r"shipped scenarios: .*default"):
         load_scenario("nope")
+
+
+def test_a_platform_the_lab_does_not_simulate_is_an_error() -> None:
+    text = "name: x\nrouters:\n  - name: FW1\n    platform: asa\n    config: hostname FW1\n"
+    with pytest.raises(
+        ScenarioError, match=r"x.yaml:4: routers.0.platform: Input should be 'ios-xe'"
+    ):
+        parse_scenario(text, "x.yaml")
