@@ -13,7 +13,7 @@ from lab.commands import Session, command
 from lab.cryptocfg import Ace, CryptoConfig, MapEntry, read_crypto_config, show_transform
 from lab.device import Device
 from lab.routing import interfaces
-from lab.sadb import FlowCounters, IkeSa, IpsecSa
+from lab.sadb import FlowCounters, IkeSa, IpsecSa, P1State
 
 
 def _engine_sync(d: Device) -> None:
@@ -202,7 +202,7 @@ def show_ipsec_sa(s: Session, args: tuple[str, ...]) -> str:
 def _session_status(d: Device, peer: str, entries: list[MapEntry]) -> tuple[str, IkeSa | None]:
     ike = d.crypto.find_sa(peer)
     has_ipsec = any(e.key in d.crypto.ipsec for e in entries)
-    if ike is not None and ike.state == "QM_IDLE":
+    if ike is not None and ike.state == P1State.QM_IDLE:
         return ("UP-ACTIVE" if has_ipsec else "UP-IDLE"), ike
     if has_ipsec:
         return "UP-NO-IKE", ike
@@ -256,7 +256,7 @@ def _session(
     else:
         out.append(f"Peer: {peer} port 500 ")
     if ike is not None:
-        active = "Active" if ike.state == "QM_IDLE" else "Inactive"
+        active = "Active" if ike.state == P1State.QM_IDLE else "Inactive"
         out.append(f"  IKEv1 SA: local {ike.local}/500 remote {peer}/500 {active} ")
         if detail:
             cap = "D" if cfg.keepalive else "(none)"

@@ -8,9 +8,22 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from lab.clock import Timer
 from lab.cryptocfg import IsakmpPolicy
+
+
+class P1State(StrEnum):
+    """An IKEv1 SA's state as ``show crypto isakmp sa`` prints it (Cisco's state names)."""
+
+    MM_NO_STATE = "MM_NO_STATE"  # main mode: MM1 sent or received
+    MM_SA_SETUP = "MM_SA_SETUP"  # policies agreed (MM2)
+    MM_KEY_EXCH = "MM_KEY_EXCH"  # DH done, authentication pending (MM3/MM4)
+    QM_IDLE = "QM_IDLE"  # phase 1 complete: quick mode may run
+    AG_NO_STATE = "AG_NO_STATE"  # aggressive mode: AM1 sent or received
+    AG_INIT_EXCH = "AG_INIT_EXCH"  # AM2 sent or received
+    AG_AUTH = "AG_AUTH"  # HASH_R verified, AM3 leaving
 
 
 @dataclass
@@ -20,7 +33,7 @@ class IkeSa:
     peer: str
     local: str
     role: str  # "I" or "R"
-    state: str = "MM_NO_STATE"
+    state: P1State = P1State.MM_NO_STATE
     fsm: str = "IKE_READY"
     conn_id: int = 0
     created: float = 0.0

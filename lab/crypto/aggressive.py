@@ -15,7 +15,7 @@ from __future__ import annotations
 from lab.crypto.phase1 import Message, Phase1, cancel
 from lab.cryptocfg import IsakmpPolicy, MapEntry
 from lab.device import Device
-from lab.sadb import IkeSa
+from lab.sadb import IkeSa, P1State
 
 AG_MODE_DISABLED = "%CRYPTO-5-IKMP_AG_MODE_DISABLED: Unable to initiate or respond to Aggressive Mode while disabled"
 MODE_FAILURE = (
@@ -39,13 +39,13 @@ class AggressiveMode:
             ike(device, None, "!No Cert or pre-shared address key. ", peer)
             ike(device, None, "!construct_initial_message: Can not start Aggressive mode", peer)
             return
-        sa = IkeSa(peer, local, "I", state="AG_NO_STATE", created=self.ctx.clock.now())
+        sa = IkeSa(peer, local, "I", state=P1State.AG_NO_STATE, created=self.ctx.clock.now())
         sa.entry, sa.aggressive, sa.psk = entry.key, True, key
         self.p1.add_sa(device, sa)
         ike(device, sa, f"found peer pre-shared key matching {peer}")
         ike(device, sa, PSK_AUTH)
         ike(device, sa, "beginning Aggressive Mode exchange")
-        self.p1.transition(device, sa, "IKE_I_AM1", "AG_NO_STATE")
+        self.p1.transition(device, sa, "IKE_I_AM1", P1State.AG_NO_STATE)
         self.p1.send(device, sa, "AM1")
 
     def on_am1(
@@ -79,33 +79,37 @@ class AggressiveMode:
         self, device: Device, peer: str, local: str, chosen: IsakmpPolicy, key: str
     ) -> None:
         """AM2: this end's KE, nonce, ID and HASH_R."""
-        sa = IkeSa(peer, local, "R", state="AG_NO_STATE", created=self.ctx.clock.now())
+        sa = IkeSa(peer, local, "R", state=P1State.AG_NO_STATE, created=self.ctx.clock.now())
         sa.policy, sa.aggressive, sa.psk = chosen, True, key
         self.p1.add_sa(device, sa)
-        self.p1.transition(device, sa, "IKE_R_AM1", "AG_NO_STATE")
+        self.p1.transition(device, sa, "IKE_R_AM1", P1State.AG_NO_STATE)
         for payload in ("KE", "NONCE", "ID"):
             self.ctx.ike(device, sa, f"processing {payload} payload. message ID = 0")
         self.p1.assign_conn(device, sa)  # DH done: the SA gets its conn-id, as at MM3
         self.ctx.ike(device, sa, PSK_AUTH)
-        self.p1.transition(device, sa, "IKE_R_AM2", "AG_INIT_EXCH")
+        self.p1.transition(device, sa, "IKE_R_AM2", P1State.AG_INIT_EXCH)
         self.p1.send(device, sa, "AM2")
 
     def on_message(self, device: Device, sa: IkeSa, m: Message) -> None:
         """AM2 on the initiator (again, if its AM3 was lost), AM3 on the responder."""
-        if m.name == "AM2" and sa.role == "I" and sa.state in ("AG_NO_STATE", "AG_INIT_EXCH"):
+        if (
+            m.name == "AM2"
+            and sa.role == "I"
+            and sa.state in (P1State.AG_NO_STATE, P1State.AG_INIT_EXCH)
+        ):
             self._on_am2(device, sa, m.key)
-        elif m.name == "AM2" and sa.role == "I" and sa.state == "QM_IDLE":
+        elif m.name == "AM2" and sa.role == "I" and sa.state == P1State.QM_IDLE:
             self.p1.send(device, sa, "AM3")  # our AM3 was lost: the responder resent AM2
-        elif m.name == "AM3" and sa.role == "R" and sa.state == "AG_INIT_EXCH":
+        elif m.name == "AM3" and sa.role == "R" and sa.state == P1State.AG_INIT_EXCH:
             self._on_am3(device, sa, m.key)
 
     def _on_am2(self, device: Device, sa: IkeSa, responder_key: str | None) -> None:
-        if sa.state == "AG_NO_STATE":
+        if sa.state == P1State.AG_NO_STATE:
             for payload in ("SA", "KE", "NONCE"):
                 self.ctx.ike(device, sa, f"processing {payload} payload. message ID = 0")
             self.ctx.ike(device, sa, "atts are acceptable. Next payload is 3")
             self.p1.assign_conn(device, sa)
-            self.p1.transition(device, sa, "IKE_I_AM2", "AG_INIT_EXCH")
+            self.p1.transition(device, sa, "IKE_I_AM2", P1State.AG_INIT_EXCH)
         self.ctx.ike(device, sa, "processing ID payload. message ID = 0")
         self.ctx.ike(device, sa, "processing HASH payload. message ID = 0")
         if responder_key != sa.psk:
@@ -115,9 +119,9 @@ class AggressiveMode:
             self._hash_failed(device, sa)
             return
         self.p1.authenticated(device, sa)
-        sa.state = "AG_AUTH"
+        sa.state = P1State.AG_AUTH
         self.p1.send(device, sa, "AM3")
-        self.p1.transition(device, sa, "IKE_P1_COMPLETE", "QM_IDLE")
+        self.p1.transition(device, sa, "IKE_P1_COMPLETE", P1State.QM_IDLE)
         self.p1.established(device, sa)
 
     def _on_am3(self, device: Device, sa: IkeSa, initiator_key: str | None) -> None:
@@ -127,7 +131,7 @@ class AggressiveMode:
             return
         cancel(sa)
         self.p1.authenticated(device, sa)
-        self.p1.transition(device, sa, "IKE_P1_COMPLETE", "QM_IDLE")
+        self.p1.transition(device, sa, "IKE_P1_COMPLETE", P1State.QM_IDLE)
 
     def _hash_failed(self, device: Device, sa: IkeSa) -> None:
         # No capture: the debug line is the lab's wording; the syslog is the documented

@@ -13,7 +13,7 @@ from functools import partial
 from lab.crypto.context import NO_SA, CryptoContext
 from lab.device import Device
 from lab.network import Proto
-from lab.sadb import IkeSa
+from lab.sadb import IkeSa, P1State
 
 DPD_ROUND_S = 10.0
 MAX_MISSES = 2
@@ -37,7 +37,7 @@ class DeadPeerDetection:
 
     def _probe_all(self, device: Device) -> None:
         for sa in list(device.crypto.isakmp):
-            if sa.deleted or sa.state != "QM_IDLE":
+            if sa.deleted or sa.state != P1State.QM_IDLE:
                 continue
             ok = self.ctx.send(device, sa.local, sa.peer, partial(self._answer, peer=sa.local))
             answered = ok and self._has_partner(sa)

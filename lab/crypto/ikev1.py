@@ -14,7 +14,7 @@ from lab.crypto.phase1 import RETRANSMIT_S, Message, Phase1
 from lab.crypto.quickmode import QuickMode
 from lab.cryptocfg import MapEntry
 from lab.device import Device
-from lab.sadb import IkeSa
+from lab.sadb import IkeSa, P1State
 
 DEFAULT_P1_LIFETIME_S = 86400
 
@@ -38,7 +38,7 @@ class Ikev1:
         if sa is None:
             self.initiate(device, entry, peer)
         elif (
-            sa.state == "QM_IDLE"
+            sa.state == P1State.QM_IDLE
             and now - device.crypto.qm_attempts.get(entry.key, -1e9) >= RETRANSMIT_S
         ):
             self.quick.start(device, entry, peer)
@@ -46,7 +46,7 @@ class Ikev1:
     def expire(self, device: Device, now: float) -> None:
         for ike in list(device.crypto.isakmp):
             lifetime = ike.policy.lifetime if ike.policy else DEFAULT_P1_LIFETIME_S
-            if not ike.deleted and ike.state == "QM_IDLE" and now - ike.created >= lifetime:
+            if not ike.deleted and ike.state == P1State.QM_IDLE and now - ike.created >= lifetime:
                 self.phase1.delete(
                     device, ike, f'Lifetime Expired" state ({ike.role}) QM_IDLE (peer {ike.peer})'
                 )

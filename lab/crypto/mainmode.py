@@ -11,7 +11,7 @@ from __future__ import annotations
 from lab.crypto.phase1 import Message, Phase1, cancel
 from lab.cryptocfg import CryptoConfig, MapEntry
 from lab.device import Device
-from lab.sadb import IkeSa
+from lab.sadb import IkeSa, P1State
 
 MODE_FAILURE = "%CRYPTO-6-IKMP_MODE_FAILURE: Processing of Main mode failed with peer at {peer}"
 
@@ -35,7 +35,7 @@ class MainMode:
         sa = self.p1.add_sa(device, IkeSa(peer, local, "I", created=now, entry=entry.key))
         ike(device, sa, f"found peer pre-shared key matching {peer}")
         ike(device, sa, "beginning Main Mode exchange")
-        self.p1.transition(device, sa, "IKE_I_MM1", "MM_NO_STATE")
+        self.p1.transition(device, sa, "IKE_I_MM1", P1State.MM_NO_STATE)
         self.p1.send(device, sa, "MM1")
 
     def on_mm1(
@@ -59,46 +59,46 @@ class MainMode:
             return
         now = self.ctx.clock.now()
         sa = self.p1.add_sa(device, IkeSa(peer, local[1], "R", created=now, policy=chosen))
-        self.p1.transition(device, sa, "IKE_R_MM1", "MM_NO_STATE")
-        self.p1.transition(device, sa, "IKE_R_MM2", "MM_SA_SETUP")
+        self.p1.transition(device, sa, "IKE_R_MM1", P1State.MM_NO_STATE)
+        self.p1.transition(device, sa, "IKE_R_MM2", P1State.MM_SA_SETUP)
         self.p1.send(device, sa, "MM2")
 
     def on_message(self, device: Device, sa: IkeSa, m: Message) -> None:
         """MM2..MM6 for an SA in the state that expects them; a resend of MM3/MM5 is answered."""
         p1, msg = self.p1, m.name
-        if msg == "MM2" and sa.role == "I" and sa.state == "MM_NO_STATE":
-            p1.transition(device, sa, "IKE_I_MM2", "MM_SA_SETUP")
-            p1.transition(device, sa, "IKE_I_MM3", "MM_SA_SETUP")
+        if msg == "MM2" and sa.role == "I" and sa.state == P1State.MM_NO_STATE:
+            p1.transition(device, sa, "IKE_I_MM2", P1State.MM_SA_SETUP)
+            p1.transition(device, sa, "IKE_I_MM3", P1State.MM_SA_SETUP)
             p1.send(device, sa, "MM3")
-        elif msg == "MM3" and sa.role == "R" and sa.state == "MM_SA_SETUP":
+        elif msg == "MM3" and sa.role == "R" and sa.state == P1State.MM_SA_SETUP:
             p1.assign_conn(device, sa)
-            p1.transition(device, sa, "IKE_R_MM3", "MM_KEY_EXCH")
-            p1.transition(device, sa, "IKE_R_MM4", "MM_KEY_EXCH")
+            p1.transition(device, sa, "IKE_R_MM3", P1State.MM_KEY_EXCH)
+            p1.transition(device, sa, "IKE_R_MM4", P1State.MM_KEY_EXCH)
             p1.send(device, sa, "MM4")
-        elif msg == "MM4" and sa.role == "I" and sa.state == "MM_SA_SETUP":
+        elif msg == "MM4" and sa.role == "I" and sa.state == P1State.MM_SA_SETUP:
             self._on_mm4(device, sa)
-        elif msg == "MM5" and sa.role == "R" and sa.state in ("MM_KEY_EXCH", "QM_IDLE"):
+        elif msg == "MM5" and sa.role == "R" and sa.state in (P1State.MM_KEY_EXCH, P1State.QM_IDLE):
             self._on_mm5(device, sa, m.sender_cfg)
-        elif msg == "MM6" and sa.role == "I" and sa.state == "MM_KEY_EXCH":
+        elif msg == "MM6" and sa.role == "I" and sa.state == P1State.MM_KEY_EXCH:
             cancel(sa)
             p1.authenticated(device, sa)
-            p1.transition(device, sa, "IKE_P1_COMPLETE", "QM_IDLE")
+            p1.transition(device, sa, "IKE_P1_COMPLETE", P1State.QM_IDLE)
             p1.established(device, sa)
-        elif msg in ("MM3", "MM5") and sa.state != "QM_IDLE":
+        elif msg in ("MM3", "MM5") and sa.state != P1State.QM_IDLE:
             p1.duplicate(device, sa)
 
     def _on_mm4(self, device: Device, sa: IkeSa) -> None:
         self.p1.assign_conn(device, sa)
-        self.p1.transition(device, sa, "IKE_I_MM4", "MM_KEY_EXCH")
+        self.p1.transition(device, sa, "IKE_I_MM4", P1State.MM_KEY_EXCH)
         self.ctx.ike(device, sa, f"found peer pre-shared key matching {sa.peer}")
         self.ctx.ike(
             device, sa, "SA is doing pre-shared key authentication using id type ID_IPV4_ADDR"
         )
-        self.p1.transition(device, sa, "IKE_I_MM5", "MM_KEY_EXCH")
+        self.p1.transition(device, sa, "IKE_I_MM5", P1State.MM_KEY_EXCH)
         self.p1.send(device, sa, "MM5")
 
     def _on_mm5(self, device: Device, sa: IkeSa, sender_cfg: CryptoConfig) -> None:
-        if sa.state == "QM_IDLE":
+        if sa.state == P1State.QM_IDLE:
             self.p1.duplicate(device, sa)
             return
         theirs = sender_cfg.key_for(sa.local)
@@ -111,8 +111,8 @@ class MainMode:
             )
             return
         self.p1.authenticated(device, sa)
-        self.p1.transition(device, sa, "IKE_R_MM5", "MM_KEY_EXCH")
+        self.p1.transition(device, sa, "IKE_R_MM5", P1State.MM_KEY_EXCH)
         # QM_IDLE before MSG6 leaves: the initiator starts quick mode as soon as it arrives.
-        self.p1.transition(device, sa, "IKE_P1_COMPLETE", "QM_IDLE")
+        self.p1.transition(device, sa, "IKE_P1_COMPLETE", P1State.QM_IDLE)
         cancel(sa)
         self.p1.send(device, sa, "MM6")

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from lab.crypto.context import CryptoContext
 from lab.cryptocfg import CryptoConfig, IsakmpPolicy
 from lab.device import Device
-from lab.sadb import IkeSa
+from lab.sadb import IkeSa, P1State
 
 RETRANSMIT_S = 10.0
 MAX_RETRANSMITS = 5
 PURGE_DELETED_S = 30.0
 # Replies a phase-1 responder resends when the initiator's last message comes again.
-MM_REPLIES = {"MM_SA_SETUP": "MM2", "MM_KEY_EXCH": "MM4", "QM_IDLE": "MM6"}
-AM_REPLIES = {"AG_INIT_EXCH": "AM2"}
+MM_REPLIES = {P1State.MM_SA_SETUP: "MM2", P1State.MM_KEY_EXCH: "MM4", P1State.QM_IDLE: "MM6"}
+AM_REPLIES = {P1State.AG_INIT_EXCH: "AM2"}
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Phase1:
         device.crypto.isakmp.append(sa)
         return sa
 
-    def transition(self, device: Device, sa: IkeSa, fsm: str, state: str) -> None:
+    def transition(self, device: Device, sa: IkeSa, fsm: str, state: P1State) -> None:
         self.ctx.ike(device, sa, f"Old State = {sa.fsm}  New State = {fsm} ")
         sa.fsm, sa.state = fsm, state
 
@@ -87,7 +87,7 @@ class Phase1:
         )
 
     def _retransmit(self, device: Device, sa: IkeSa, msg: str) -> None:
-        if sa.deleted or sa.state == "QM_IDLE":
+        if sa.deleted or sa.state == P1State.QM_IDLE:
             return
         sa.retransmits += 1
         self.ctx.ike(device, sa, f"retransmitting phase 1 {sa.state}...")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from lab.crypto.context import NO_SA, CryptoContext
 from lab.cryptocfg import Ace, MapEntry
 from lab.device import Device
-from lab.sadb import IkeSa, IpsecSa
+from lab.sadb import IkeSa, IpsecSa, P1State
 
 PROXY_NOT_SUPPORTED = 32
 PROPOSAL_NOT_CHOSEN = 256
@@ -48,7 +48,7 @@ class QuickMode:
         """QM1 over the peer's phase-1 SA, for the entry's first permit ACE."""
         sa = self.ctx.find_sa(device, peer)
         state = device.crypto
-        if sa is None or sa.state != "QM_IDLE" or entry.key in state.ipsec:
+        if sa is None or sa.state != P1State.QM_IDLE or entry.key in state.ipsec:
             return
         cfg = self.ctx.config(device)
         aces = cfg.permits(entry.acl)
@@ -74,7 +74,7 @@ class QuickMode:
     # -- responder -------------------------------------------------------------------------
     def _on_qm1(self, device: Device, peer: str, offer: Offer) -> None:
         sa = self.ctx.find_sa(device, peer)
-        if sa is None or sa.state != "QM_IDLE":
+        if sa is None or sa.state != P1State.QM_IDLE:
             device.log(NO_SA.format(peer=peer))
             return
         ike = self.ctx.ike
