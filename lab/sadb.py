@@ -41,7 +41,6 @@ class IkeSa:
     timer: Timer | None = None
     policy: IsakmpPolicy | None = None
     deleted: bool = False
-    deleted_at: float = 0.0
     entry: str = ""  # crypto map entry that started it (initiator)
     dpd_misses: int = 0
     aggressive: bool = False
@@ -70,8 +69,6 @@ class IpsecSa:
     encaps: float = 0.0
     decaps: float = 0.0
     replay_failed: float = 0.0
-    send_errors: int = 0
-    recv_errors: int = 0
 
 
 @dataclass
@@ -93,7 +90,6 @@ class CryptoState:
     next_conn: int = 1001
     next_ipsec_conn: int = 2001
     last_log: dict[str, float] = field(default_factory=dict)
-    pending_qm: set[str] = field(default_factory=set)
     qm_attempts: dict[str, int] = field(default_factory=dict)
 
     def find_sa(self, peer: str) -> IkeSa | None:

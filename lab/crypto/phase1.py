@@ -121,7 +121,6 @@ class Phase1:
         cancel(sa)
         self.ctx.ike(device, sa, f'deleting SA reason "{reason}')
         sa.deleted = True
-        sa.deleted_at = self.ctx.clock.now()
         self.ctx.clock.call_later(PURGE_DELETED_S, lambda: _purge(device, sa))
 
     # -- the responder's first message -----------------------------------------------------
