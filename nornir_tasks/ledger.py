@@ -89,6 +89,9 @@ class RevertEntry:
     committed_wall: float
     what: str  # "failover configuration (napalm merge)"
     owner: Owner = field(default_factory=Owner)
+    # Config lines that undo what the tool itself added before the commit (napalm's
+    # "file prompt quiet"), so a revert leaves the router exactly as it was.
+    after_revert: tuple[str, ...] = ()
 
     @property
     def due_wall(self) -> float:
@@ -130,7 +133,7 @@ def _decode(kind: str, host: str, text: str) -> Entry:
     try:
         data: dict[str, Any] = json.loads(text)
         data["owner"] = Owner(**data.get("owner", {}))
-        for key in ("conditions", "kinds"):
+        for key in ("conditions", "kinds", "after_revert"):
             if key in data:
                 data[key] = tuple(data[key])
         entry = _TYPES[kind](**data)

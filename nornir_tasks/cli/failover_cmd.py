@@ -256,7 +256,12 @@ def plan_cmd(
 
 
 def _print_outcomes(console: Console, outcomes: Sequence[HostOutcome]) -> None:
-    style = {Outcome.APPLIED: "green", Outcome.UNCHANGED: "green", Outcome.ROLLED_BACK: "red"}
+    style = {
+        Outcome.APPLIED: "green",
+        Outcome.UNCHANGED: "green",
+        Outcome.ROLLED_BACK: "red",
+        Outcome.FAILED: "bold red",  # may be live under IOS's revert timer: its problem says
+    }
     for o in outcomes:
         console.print(
             f"\n[{style.get(o.outcome, 'yellow')}]{escape(o.host)}: {o.outcome.value}[/]",
@@ -264,8 +269,9 @@ def _print_outcomes(console: Console, outcomes: Sequence[HostOutcome]) -> None:
         )
         for step in o.steps:
             console.print(f"  {escape(step)}", highlight=False)
+        loud = "bold red" if o.outcome is Outcome.FAILED else "default"
         for problem in o.problems:
-            console.print(f"  [bold]![/] {escape(problem)}", highlight=False)
+            console.print(f"  [bold]![/] [{loud}]{escape(problem)}[/]", highlight=False)
 
 
 @failover.command("apply")

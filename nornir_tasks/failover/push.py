@@ -12,13 +12,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
 from nornir_tasks.failover.candidate import merged_config
 from nornir_tasks.failover.lint import lint, lint_target
 from nornir_tasks.failover.render import render_failover_config
+from nornir_tasks.failover.revert import (
+    RETRY_DELAYS,
+    finish_open_reverts,
+    lost_message,
+    record_commit,
+    revert_now,
+    revert_reconnecting,
+    settle,
+)
 from nornir_tasks.failover.spec import FailoverSpec
 from nornir_tasks.failover.verify import (
     ISAKMP,
@@ -31,6 +40,7 @@ from nornir_tasks.failover.verify import (
     readiness_problems,
     state_commands,
 )
+from nornir_tasks.ledger import REVERT, Ledger
 from nornir_tasks.models.config import RunningConfig
 from nornir_tasks.models.failure import HostFailure
 from nornir_tasks.models.findings import Finding, Severity
@@ -87,6 +97,8 @@ class ApplyOptions:
     poll_s: float = 5.0
     backup_dir: Path = Path("backups")
     min_free_bytes: int = 1_000_000
+    ledger: Ledger = field(default_factory=Ledger)  # pending revert timers, per host
+    retry_delays: tuple[float, ...] = RETRY_DELAYS  # reconnects for a revert after a cut
 
 
 # -- plan ----------------------------------------------------------------------------------------
@@ -296,16 +308,17 @@ def stage_failover(
     own = _own_addresses(config)
     before = _tunnels(session, own)
     session.load(plan.change)
+    record_commit(options.ledger, plan.host, options.revert_in_s, running)  # a cut is known now
     try:
         session.commit(options.revert_in_s)
     except Exception as exc:  # the device refused the change: nothing to keep
         stage.problems.append(f"commit failed: {exc}")
-        _revert(session, stage)
+        stage.steps += revert_now(options.ledger, plan.host, session)
         return Outcome.ROLLED_BACK, stage
     stage.steps.append(f"merged with a {options.revert_in_s} s revert timer")
     stage.problems = _post_checks(session, plan, options, wait, own, before, config, stage)
     if stage.problems:
-        _revert(session, stage)
+        stage.steps += revert_now(options.ledger, plan.host, session)
         return Outcome.ROLLED_BACK, stage
     return Outcome.APPLIED, stage
 
@@ -336,21 +349,16 @@ def _post_checks(
     return _test_failover(session, plan.spec, own, before, config, wait, options, stage)
 
 
-def _revert(session: ConfigSession, stage: _Stage) -> None:
-    if session.pending():
-        session.revert()  # "configure revert now": back to the config before the merge
-        stage.steps.append("reverted (configure revert now)")
-
-
-def confirm_failover(host: str, session: ConfigSession) -> str:
+def confirm_failover(host: str, session: ConfigSession, ledger: Ledger) -> str:
     session.confirm()
+    if not settle(ledger, host, session):
+        raise RuntimeError("a commit is still pending after configure confirm")
     return "confirmed"
 
 
-def revert_failover(host: str, session: ConfigSession) -> list[str]:
-    stage = _Stage([], [])
-    _revert(session, stage)
-    return stage.steps
+def revert_failover(host: str, session: ConfigSession, ledger: Ledger) -> list[str]:
+    """``configure revert now`` when a commit is pending; proves none is left."""
+    return revert_now(ledger, host, session)
 
 
 # -- apply: the fleet ---------------------------------------------------------------------------
@@ -369,38 +377,43 @@ def _outcome(plan: HostPlan, value: Staged | HostFailure) -> HostOutcome:
     )
 
 
-_TIMER = "IOS reverts it when the revert timer expires"
+def _confirm_batch(
+    nr: Hosts, staged: dict[str, HostOutcome], ledger: Ledger
+) -> dict[str, HostOutcome]:
+    """Confirm every host of a batch that passed; a failed confirm is reported, loudly."""
+    confirmed = run_config_work(nr, lambda h, s: confirm_failover(h, s, ledger), "confirm")
+    out = dict(staged)
+    for n, o in staged.items():
+        if isinstance(f := confirmed.get(n), HostFailure):
+            ledger.release(REVERT, n)  # the entry stays until a run sees nothing pending
+            lost = lost_message(ledger, n, f"confirm failed: {_why(f)}")
+            out[n] = replace(o, outcome=Outcome.FAILED, problems=(lost,))
+    return out
 
 
-def _confirm_batch(nr: Hosts, staged: dict[str, HostOutcome]) -> dict[str, HostOutcome]:
-    """Confirm every host of a batch that passed; a failed confirm is reported, not hidden."""
-    confirmed = run_config_work(nr, lambda h, s: confirm_failover(h, s), "confirm")
-    return {
-        n: replace(o, outcome=Outcome.FAILED, problems=(f"confirm failed: {_why(f)}; {_TIMER}",))
-        if isinstance(f := confirmed.get(n), HostFailure)
-        else o
-        for n, o in staged.items()
-    }
-
-
-def _revert_batch(nr: Hosts, staged: dict[str, HostOutcome], why: str) -> dict[str, HostOutcome]:
-    """Revert the hosts of a failed batch that may still be under the timer (passed or errored)."""
+def _revert_batch(
+    nr: Hosts, staged: dict[str, HostOutcome], why: str, options: ApplyOptions
+) -> dict[str, HostOutcome]:
+    """Revert the hosts of a failed batch that may still be under the timer (passed or errored),
+    over new sessions when the old ones died."""
     undo = [n for n, o in staged.items() if o.outcome in (Outcome.APPLIED, Outcome.FAILED)]
-    reverted = (
-        run_config_work(only(nr, undo), lambda h, s: revert_failover(h, s), "revert")
-        if undo
-        else {}
+    dead = [n for n in undo if staged[n].outcome is Outcome.FAILED]  # errored: session lost
+    reverted = revert_reconnecting(
+        nr, undo, options.ledger, dead, options.retry_delays, work=revert_failover
     )
     return {n: _not_confirmed(o, why, reverted.get(n, [])) for n, o in staged.items()}
 
 
-def _not_confirmed(o: HostOutcome, why: str, reverted: list[str] | HostFailure) -> HostOutcome:
-    """A host of a failed batch; ``reverted``: the steps of its revert, or why that failed."""
+def _not_confirmed(o: HostOutcome, why: str, reverted: list[str] | str) -> HostOutcome:
+    """A host of a failed batch; ``reverted``: the steps of its revert, or the loud message."""
     problems = (why,) if o.outcome is Outcome.APPLIED else o.problems
-    if isinstance(reverted, HostFailure):
-        lost = f"revert failed: {_why(reverted)}; {_TIMER}"
-        return replace(o, outcome=Outcome.FAILED, steps=(*o.steps, why), problems=(*problems, lost))
-    outcome = Outcome.ROLLED_BACK if o.outcome is Outcome.APPLIED else o.outcome
+    if isinstance(reverted, str):
+        return replace(
+            o, outcome=Outcome.FAILED, steps=(*o.steps, why), problems=(*problems, reverted)
+        )
+    # A host that errored after its commit and was reverted over a new session is rolled back.
+    undone = o.outcome is Outcome.APPLIED or (o.outcome is Outcome.FAILED and bool(reverted))
+    outcome = Outcome.ROLLED_BACK if undone else o.outcome
     return replace(o, outcome=outcome, steps=(*o.steps, *reverted, why), problems=problems)
 
 
@@ -427,6 +440,8 @@ def apply_failover(
         else:
             todo.append(p)
     by_name = {p.host: p for p in todo}
+    # A commit a dead run left pending on these routers is reverted first (nobody confirms it).
+    earlier = finish_open_reverts(nr, [p.host for p in plans], options.ledger)
     batches = _batches([p.host for p in todo], options.batch_size)
     stopped = ""  # why the remaining batches are skipped
     for index, batch in enumerate(batches, 1):
@@ -443,15 +458,19 @@ def apply_failover(
         failed = [n for n in batch if staged[n].outcome is not Outcome.APPLIED]
         if failed:
             stopped = f"batch {index} of {len(batches)} failed: {', '.join(failed)}"
-            staged = _revert_batch(nr, staged, stopped)
+            staged = _revert_batch(nr, staged, stopped, options)
         else:
-            staged = _confirm_batch(chosen, staged)
+            staged = _confirm_batch(chosen, staged, options.ledger)
             lost = [n for n in batch if staged[n].outcome is not Outcome.APPLIED]
             if lost:
                 stopped = f"batch {index} of {len(batches)}: confirm failed on {', '.join(lost)}"
         out.update(staged)
     close(nr)
-    return [out[p.host] for p in plans]
+    return [_with_earlier(out[p.host], earlier.get(p.host)) for p in plans]
+
+
+def _with_earlier(outcome: HostOutcome, said: str | None) -> HostOutcome:
+    return outcome if said is None else replace(outcome, steps=(said, *outcome.steps))
 
 
 def settle_budgets_max(plans: Sequence[HostPlan], options: ApplyOptions) -> float:

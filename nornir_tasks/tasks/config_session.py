@@ -16,6 +16,7 @@ from nornir.core.task import Task
 from nornir_tasks.models.failure import HostFailure
 from nornir_tasks.tasks.executor import HostDone, run_on_hosts
 from nornir_tasks.tasks.hosts import Hosts
+from nornir_tasks.tasks.session import drop
 
 T = TypeVar("T")
 CONFIG = "napalm"
@@ -85,9 +86,20 @@ class ConfigSession:
             self._restore_file_prompt()
             self._driver.device.save_config()  # rollback() saved it with the line: save again
 
+    def restore(self, lines: Sequence[str]) -> None:
+        """Lines that undo the tool's own additions (napalm's ``file prompt quiet``), saved."""
+        self._driver.device.send_config_set(list(lines))
+        self._driver.device.save_config()
+
     def confirm(self) -> None:
         self._restore_file_prompt()
         self._driver.confirm_commit()
+
+
+def drop_sessions(hosts: Hosts) -> None:
+    """Forget every session of ``hosts`` (dead after a cut): the next work opens new ones."""
+    for host in hosts.inventory.hosts.values():
+        drop(host)
 
 
 def run_config_work(

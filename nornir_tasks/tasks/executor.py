@@ -57,7 +57,9 @@ def run_on_hosts(
         report(t.host.name, ok(value))
         return Result(host=t.host, result=value)
 
-    results = hosts.run(task=task, name=name)
+    # Also on hosts an earlier step failed: callers select hosts themselves, and a revert
+    # after a failed stage must reach the host (Nornir would skip it: "0 hosts selected").
+    results = hosts.run(task=task, name=name, on_failed=True)
     return {host: cast("T | HostFailure", _value(host, multi)) for host, multi in results.items()}
 
 
