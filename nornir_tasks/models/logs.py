@@ -50,6 +50,7 @@ class EventKind(StrEnum):
     SESSION_UP = "session_up"
     SESSION_DOWN = "session_down"
     TRACK_STATE = "track_state"
+    SLA_THRESHOLD = "sla_threshold"  # %RTT-...: an IP SLA reaction (timeout, threshold) fired
     EEM_LOG = "eem_log"
     SYSLOG = "syslog"  # another %FACILITY-SEVERITY-MNEMONIC message
     DEBUG = "debug"  # another ISAKMP/IPSEC/IKEv2 debug line

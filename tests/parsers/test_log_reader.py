@@ -189,6 +189,22 @@ def test_catalogue_entries_are_unique_sourced_and_name_registered_codes() -> Non
     assert lookup("CRYPTO", "NO_SUCH_MESSAGE") is None
 
 
+def test_ip_sla_reactions_are_read() -> None:
+    # networkdongle.wordpress.com 2010/03 "IP SLA with TRAPS": the router's log, SNMP lines between
+    text = (
+        "*Mar 1 00:16:56.339: %RTT-4-OPER_TIMEOUT: condition occurred, entry number = 1\n\n"
+        "*Mar 1 00:16:56.375: SNMP: Queuing packet to 192.168.19.135\n"
+        "*Mar 1 00:16:56.463: %RTT-3-IPSLATHRESHOLD: IP SLAs(1): Threshold Occurred for timeout"
+    )
+    timeout, _, threshold = _events(text)
+    assert (timeout.kind, timeout.field("sla")) == (K.SLA_THRESHOLD, "1")
+    assert (threshold.kind, threshold.field("state"), threshold.field("condition")) == (
+        K.SLA_THRESHOLD,
+        "Occurred",
+        "timeout",
+    )
+
+
 def test_an_unknown_message_is_kept_as_syslog() -> None:
     (event,) = _events(HEADERS_LINE_UNKNOWN)
     assert (event.kind, event.facility, event.mnemonic) == (K.SYSLOG, "ASA", "302015")
