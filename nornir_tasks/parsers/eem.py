@@ -50,8 +50,9 @@ _POLICY_ROW_START = re.compile(r"^\d+\s+(?:applet|script|tcl)\b")
 _ACTION = re.compile(r"^(?:action\s+)?(\d[\w.]*)\s+([A-Za-z][\w-]*)\s*(.*)$")
 #  cron entry {00 00 * * *}
 _CRON = re.compile(r"^cron entry \{(.*)\}$")
-#  maxrun 20.000
-_MAXRUN = re.compile(r"^maxrun (\d{1,9}(?:\.\d+)?)\b")
+#  maxrun 20.000  /  nice 0 queue-priority normal maxrun 20.000 scheduler rp_primary Secu none
+_MAXRUN = re.compile(r"\bmaxrun (\d{1,9}(?:\.\d+)?)\b")
+_SECU = re.compile(r"\bSecu (\S+)")
 
 
 @dataclass
@@ -63,7 +64,8 @@ class _Policy:
     def freeze(self) -> EemPolicy:
         m = self.row
         cron = next((c[1] for d in self.details if (c := _CRON.match(d))), None)
-        maxrun = next((float(x[1]) for d in self.details if (x := _MAXRUN.match(d))), None)
+        maxrun = next((float(x[1]) for d in self.details if (x := _MAXRUN.search(d))), None)
+        secu = next((x[1] for d in self.details if (x := _SECU.search(d))), None)
         return EemPolicy(
             number=int(m[1]),
             policy_class=m[2],
@@ -72,7 +74,7 @@ class _Policy:
             trap=m[5] == "On",
             time_registered=m[6],
             name=m[8],
-            security=m[7],
+            security=m[7] or secu,
             event_details=tuple(self.details),
             cron_entry=cron,
             maxrun_s=maxrun,

@@ -115,3 +115,20 @@ def test_secu_column_is_read_not_taken_for_the_name() -> None:
         "timer cron",
     )
     assert policy.time_registered == "Fri Jun 14 16:50:53 2024"
+
+
+def test_tcl_script_policy_detail_line_with_maxrun_and_secu() -> None:
+    policy = parse(
+        "show event manager policy registered",
+        _raw("blog_ios_3750x_eem_policy_registered_tcl_script"),
+    ).policies[0]
+    assert (policy.policy_class, policy.event_type, policy.name) == (
+        "script",
+        "syslog",
+        "int-UP.tcl",
+    )
+    assert (policy.time_registered, policy.maxrun_s, policy.security) == (
+        "Sun Jan 1 16:09:34 2006",
+        20.0,
+        "none",
+    )
