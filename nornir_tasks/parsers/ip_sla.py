@@ -36,7 +36,7 @@ Sample (configuration, IOS-XE 16)::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nornir_tasks.models.failover import (
     McastResponderRow,
@@ -60,7 +60,13 @@ _ACTIVITY = {"*": SlaActivity.ACTIVE, "^": SlaActivity.INACTIVE, "~": SlaActivit
 
 # IPSLAs Latest Operation Summary / Codes: * active, ^ inactive, ~ pending /
 # All Stats are in milliseconds. ... / ID   Type   Destination ... / Code   Run / ------
-_SUMMARY_HEADER = re.compile(r"^(?:IPSLAs? Latest|Codes:|All Stats|ID\s+Type\s|Code\s+Run$|-{10,})")
+# (ms)        Code        Run   (the second header line of IOS 15.x)
+_SUMMARY_HEADER = re.compile(
+    r"^(?:IPSLAs? Latest|Codes:|All Stats|ID\s+Type\s|(?:\(ms\)\s+)?Code\s+Run$|-{10,})"
+)
+#                                                                    o     (the rest of a
+# "Last Run" cut at the terminal width: "14 seconds ag" + "o")
+_WRAPPED = re.compile(r"^\s{40,}(\S{1,12})\s*$")
 # *1           tcp-connect 123.23.213.32     RTT=44      OK          21 seconds ago
 _SUMMARY_ROW = re.compile(r"^([*^~]?)(\d+)\s+(\S+)(?:\s+(\S+))?(?:\s+(\S+))?(?:\s+(.*))?$")
 # OK          21 seconds ago / No connection   5 seconds ago (return codes of several words first)
@@ -99,7 +105,9 @@ def parse_ip_sla_summary(text: str) -> SlaSummary:
         if _SUMMARY_HEADER.match(line):
             continue
         if m := _SUMMARY_ROW.match(line):
-            entries[int(m[2])] = _summary_row(m)
+            entries[int(m[2])] = last = _summary_row(m)
+        elif (w := _WRAPPED.match(raw)) and entries and (last.last_run or "")[-3:] != "ago":
+            entries[last.entry_id] = last = replace(last, last_run=(last.last_run or "") + w[1])
         else:
             skip(raw)
     complete = all(e.return_code is not None for e in entries.values())

@@ -192,3 +192,17 @@ def test_classic_ios_statistics_timeout() -> None:
     assert (entry.latest_rtt, entry.rtt_ms) == ("NoConnection/Busy/Timeout", None)
     assert (entry.return_code, entry.successes, entry.failures) == ("Timeout", 8, 3)
     assert entry.other == {}
+
+
+def test_summary_15x_second_header_line_and_wrapped_last_run() -> None:
+    """IOS 15.4 prints '(ms) Code Run' under the header and wraps 'Last Run' at 80 columns."""
+    wrapped = parse("show ip sla summary", _raw("otus_ios154_ip_sla_summary_last_run_wrapped"))
+    first, second = wrapped.entries[1], wrapped.entries[2]
+    assert (first.destination, first.return_code, first.last_run) == (
+        "80.110.100.12",
+        "Timeout",
+        "14 seconds ago",
+    )
+    assert (second.rtt_ms, second.last_run) == (1.0, "7 seconds ago")
+    padded = parse("show ip sla summary", _raw("otus_ios154_ip_sla_summary_80_column_padding"))
+    assert [e.destination for e in padded.entries.values()] == ["95.165.140.1", "95.165.130.5"]
