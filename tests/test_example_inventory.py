@@ -11,7 +11,7 @@ import yaml
 from nornir import InitNornir
 from nornir.core import Nornir
 
-from nornir_tasks.cli.triage_cmd import other_end
+from nornir_tasks.cli.triage_cmd import far_end
 from nornir_tasks.inventory import PASSWORD_VAR, SECRET_VAR, USERNAME_VAR
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,8 +85,8 @@ def test_group_connection_options(nr: Nornir) -> None:
 
 
 def test_triage_finds_the_hub_and_the_owner_of_a_backup_address(nr: Nornir) -> None:
-    assert other_end(nr, "branch-nantes", None) == ("198.51.100.2", "hq-hub-1")
-    assert other_end(nr, "hq-hub-1", "203.0.113.130") == ("203.0.113.130", "branch-lyon")
+    assert far_end(nr, "branch-nantes", None) == ("198.51.100.2", "hq-hub-1")
+    assert far_end(nr, "hq-hub-1", "203.0.113.130") == ("203.0.113.130", "branch-lyon")
 
 
 def test_credentials_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

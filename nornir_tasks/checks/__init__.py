@@ -44,6 +44,8 @@ RULE_MODULES = (
     "ikev2",
     "ikev2_path",
     "decaps",
+    "thresholds",
+    "pointers",  # reads the others' findings: second pass
 )
 for _name in RULE_MODULES:
     importlib.import_module(f"{__name__}.{_name}")

@@ -46,7 +46,7 @@ def initiates_toward(config: RunningConfig, peer: str) -> bool:
         return True
     aggressive = {p.name for p in config.isakmp_profiles if p.initiate_mode == "aggressive"}
     return any(
-        t.peer == peer and t.entry.isakmp_profile in aggressive for t in compat.tunnels(config)
+        t.peer == peer and t.entry.isakmp_profile in aggressive for t in compat.map_peers(config)
     )
 
 

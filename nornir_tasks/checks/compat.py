@@ -25,7 +25,7 @@ from nornir_tasks.parsers.addressing import network, wildcard_network
 
 
 @dataclass(frozen=True)
-class Tunnel:
+class MapPeer:
     """One crypto-map entry of a host toward one peer address."""
 
     cmap: CryptoMap
@@ -39,43 +39,43 @@ class Pair:
 
     host: HostEvidence
     config: RunningConfig
-    tunnel: Tunnel
+    tunnel: MapPeer
     other: HostEvidence | None
     other_config: RunningConfig | None
-    back: Tunnel | None  # the other end's entry for one of our addresses (or its dynamic map)
+    back: MapPeer | None  # the other end's entry for one of our addresses (or its dynamic map)
 
 
 # id(config) -> (config, its tunnels): a hub's map is read once per run, not once per spoke.
 # The config is kept in the value, so its id cannot be reused while the entry lives.
-_TUNNELS: dict[int, tuple[RunningConfig, tuple[Tunnel, ...]]] = {}
-_TUNNELS_MAX = 4096
+_MAP_PEERS: dict[int, tuple[RunningConfig, tuple[MapPeer, ...]]] = {}
+_MAP_PEERS_MAX = 4096
 
 
-def tunnels(config: RunningConfig) -> tuple[Tunnel, ...]:
+def map_peers(config: RunningConfig) -> tuple[MapPeer, ...]:
     """Static crypto-map entries and their peers (dynamic maps have no peer)."""
-    hit = _TUNNELS.get(id(config))
+    hit = _MAP_PEERS.get(id(config))
     if hit is not None and hit[0] is config:
         return hit[1]
     found = tuple(
-        Tunnel(cmap, entry, peer)
+        MapPeer(cmap, entry, peer)
         for cmap in config.crypto_maps
         if not cmap.dynamic
         for entry in cmap.entries
         for peer in entry.peers
     )
-    if len(_TUNNELS) >= _TUNNELS_MAX:
-        _TUNNELS.clear()
-    _TUNNELS[id(config)] = (config, found)
+    if len(_MAP_PEERS) >= _MAP_PEERS_MAX:
+        _MAP_PEERS.clear()
+    _MAP_PEERS[id(config)] = (config, found)
     return found
 
 
-def _back(config: RunningConfig, addresses: frozenset[str]) -> Tunnel | None:
-    for t in tunnels(config):
+def _back(config: RunningConfig, addresses: frozenset[str]) -> MapPeer | None:
+    for t in map_peers(config):
         if t.peer in addresses:
             return t
     for cmap in config.crypto_maps:  # a dynamic map accepts any peer
         if cmap.dynamic and cmap.entries:
-            return Tunnel(cmap, cmap.entries[0], "")
+            return MapPeer(cmap, cmap.entries[0], "")
     return None
 
 
@@ -84,7 +84,7 @@ def pairs(host: HostEvidence, fleet: FleetEvidence) -> list[Pair]:
     if config is None:
         return []
     out = []
-    for t in tunnels(config):
+    for t in map_peers(config):
         other = other_end(fleet, host, t.peer)
         other_config = other.config if other else None
         back = _back(other_config, host.addresses) if other_config else None
@@ -96,8 +96,8 @@ def reports(pair: Pair) -> bool:
     """Symmetric findings go on one end only: the one with fewer peers, then by name."""
     if pair.other is None or pair.other_config is None:
         return True
-    mine = (len({t.peer for t in tunnels(pair.config)}), pair.host.host)
-    theirs = (len({t.peer for t in tunnels(pair.other_config)}), pair.other.host)
+    mine = (len({t.peer for t in map_peers(pair.config)}), pair.host.host)
+    theirs = (len({t.peer for t in map_peers(pair.other_config)}), pair.other.host)
     return mine <= theirs
 
 
@@ -266,13 +266,13 @@ def key_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     for other in fleet.hosts:
         if other.host == host.host or other.config is None:
             continue
-        for t in tunnels(other.config):
+        for t in map_peers(other.config):
             if t.peer not in host.addresses or not t.cmap.interfaces:
                 continue
             used, _ = used_addresses(other, t.cmap, t.peer)
             if used and used not in reported and not has_key_for(config, used):
                 reported.add(used)
-                pair = Pair(host, config, Tunnel(t.cmap, t.entry, used), other, other.config, t)
+                pair = Pair(host, config, MapPeer(t.cmap, t.entry, used), other, other.config, t)
                 yield _missing_key(host, pair, used, f"{other.host} sources IKE from {used}")
 
 
@@ -452,12 +452,14 @@ def peer_not_found(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
         for o in fleet.hosts
         if o.host != host.host
         and o.config
-        and any(t.peer in host.addresses for t in tunnels(o.config))
+        and any(t.peer in host.addresses for t in map_peers(o.config))
     ]
-    for t in tunnels(config):
+    for t in map_peers(config):
         if fleet.owner_of(t.peer) is not None:
             continue
-        unanswered = [o for o in callers if not any(x.peer in o.addresses for x in tunnels(config))]
+        unanswered = [
+            o for o in callers if not any(x.peer in o.addresses for x in map_peers(config))
+        ]
         if not unanswered:
             continue
         caller = unanswered[0]

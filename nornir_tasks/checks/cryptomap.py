@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nornir_tasks.checks.compat import tunnels
+from nornir_tasks.checks.compat import map_peers
 from nornir_tasks.checks.evidence import (
     CONFIG,
     CRYPTO_MAP,
@@ -118,7 +118,7 @@ def map_not_applied(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findin
                 config_lines(host, rf"^crypto map {cmap.name} \d+"),
                 Source.CONFIG,
             )
-    for t in tunnels(config):
+    for t in map_peers(config):
         route = egress(host, t.peer)
         if (
             t.cmap.name in named

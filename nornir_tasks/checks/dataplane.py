@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from nornir_tasks.checks.compat import acl_pairs, tunnels
+from nornir_tasks.checks.compat import acl_pairs, map_peers
 from nornir_tasks.checks.decaps import dropped_after_decaps
 from nornir_tasks.checks.evidence import CONFIG, IPSEC, LOGS, FleetEvidence, HostEvidence
 from nornir_tasks.checks.flows import Traffic, carries, has_sa, inbound_spis, remote_network
@@ -241,7 +241,7 @@ def _config_not_encrypting(host: HostEvidence) -> Iterator[Finding]:
     config = host.config
     if config is None:
         return
-    for tunnel in tunnels(config):
+    for tunnel in map_peers(config):
         if not tunnel.cmap.interfaces:
             continue
         for _, _, dst in sorted(acl_pairs(config, tunnel.entry.match_address) or ()):

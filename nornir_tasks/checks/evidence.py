@@ -21,6 +21,7 @@ from nornir_tasks.models.collection import CommandOutput, HostCollection, Output
 from nornir_tasks.models.config import RunningConfig
 from nornir_tasks.models.crypto_map import CryptoMapTable
 from nornir_tasks.models.crypto_session import CryptoSessionTable
+from nornir_tasks.models.findings import Finding
 from nornir_tasks.models.ikev2 import Ikev2SaTable
 from nornir_tasks.models.interfaces import InterfaceBriefTable
 from nornir_tasks.models.ipsec import IpsecFlow, IpsecSaTable
@@ -153,6 +154,8 @@ class FleetEvidence:
     """The hosts diagnosed together; peers are matched to hosts by address."""
 
     hosts: tuple[HostEvidence, ...]
+    cpu_percent: float | None = None  # the playbook's CPU limit (checks.thresholds)
+    findings: tuple[Finding, ...] = ()  # the first pass's, for checks that read findings
 
     @cached_property
     def _owners(self) -> dict[str, HostEvidence]:
@@ -312,7 +315,9 @@ def _learnt(host: HostEvidence, owners: Mapping[str, str]) -> set[str]:
     return found
 
 
-def fleet_evidence(hosts: Sequence[HostEvidence]) -> FleetEvidence:
+def fleet_evidence(
+    hosts: Sequence[HostEvidence], cpu_percent: float | None = None
+) -> FleetEvidence:
     """The fleet, each host's addresses completed from the others' (a ``dst src`` row names
     both ends: the one another host owns is the peer, so the other one is this host's)."""
     owners = {a: h.host for h in hosts for a in h.addresses}
@@ -320,4 +325,4 @@ def fleet_evidence(hosts: Sequence[HostEvidence]) -> FleetEvidence:
     for host in hosts:
         extra = _learnt(host, owners)
         completed.append(replace(host, addresses=host.addresses | extra) if extra else host)
-    return FleetEvidence(tuple(completed))
+    return FleetEvidence(tuple(completed), cpu_percent)

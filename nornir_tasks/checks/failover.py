@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from nornir_tasks.checks.compat import has_key_for, tunnels, used_addresses
+from nornir_tasks.checks.compat import has_key_for, map_peers, used_addresses
 from nornir_tasks.checks.evidence import CONFIG, LOGS, FleetEvidence, HostEvidence
 from nornir_tasks.checks.logview import PeerEvent, source_of
 from nornir_tasks.checks.peers import of_kind, other_end, rows
@@ -288,7 +288,7 @@ def _accepts(other_config: RunningConfig, address: str) -> list[str]:
     missing = []
     if not has_key_for(other_config, address):
         missing.append(f"no pre-shared key for {address}")
-    static = [t for t in tunnels(other_config) if t.peer == address]
+    static = [t for t in map_peers(other_config) if t.peer == address]
     if not static and not any(m.dynamic for m in other_config.crypto_maps):
         missing.append(f"no crypto map entry with set peer {address}")
     return missing
@@ -327,7 +327,7 @@ def peer_rejects_backup(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Fi
     config = host.config
     if config is None:
         return
-    for t in tunnels(config):
+    for t in map_peers(config):
         other = other_end(fleet, host, t.peer)
         if other is None or other.config is None:
             continue

@@ -574,7 +574,7 @@ def _am_initiator(
     their_events = [e for e in their_events if _aggressive([], [e])]
     used = next((r.local for r in their_rows if r.local), None)
     config = other.config
-    for t in compat.tunnels(config) if config else ():
+    for t in compat.map_peers(config) if config else ():
         if t.peer in host.addresses and config and aggressive.initiates_toward(config, t.peer):
             used = used or compat.used_addresses(other, t.cmap, t.peer)[0]
             return used, their_rows, their_events

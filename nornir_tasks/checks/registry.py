@@ -7,17 +7,21 @@ A check is a pure function registered under one finding code::
 
 ``needs`` lists canonical commands (globs allowed); the check runs on every host that has at
 least one of them and is skipped on the others. It yields findings of its own code only.
+
+Two kinds complete the others: an ``implied`` check runs whenever any check is selected (a
+playbook threshold), and one that ``reads_findings`` runs in a second pass with the first
+pass's findings in ``fleet.findings`` (a pointer to a cause found on the other end).
 """
 
 from __future__ import annotations
 
 import fnmatch
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
-from nornir_tasks.models.findings import Finding
+from nornir_tasks.models.findings import Finding, finding_order
 
 CheckFn = Callable[[HostEvidence, FleetEvidence], Iterable[Finding]]
 F = TypeVar("F", bound=CheckFn)
@@ -28,6 +32,16 @@ class Check:
     code: str
     needs: tuple[str, ...]
     fn: CheckFn
+    implied: bool = False  # runs whenever any check is selected
+    reads_findings: bool = False  # second pass: reads the other checks' findings
+
+    @property
+    def where(self) -> str:
+        """``module:function`` of the check, for listings."""
+        return f"{self.fn.__module__}:{self.fn.__name__}"
+
+    def wanted(self, select: Sequence[str]) -> bool:
+        return _selected(self.code, select) or (self.implied and bool(select))
 
     def applies_to(self, host: HostEvidence) -> bool:
         return any(host.has(need) for need in self.needs)
@@ -36,7 +50,9 @@ class Check:
 _REGISTRY: dict[str, Check] = {}
 
 
-def check(code: str, needs: Sequence[str]) -> Callable[[F], F]:
+def check(
+    code: str, needs: Sequence[str], implied: bool = False, reads_findings: bool = False
+) -> Callable[[F], F]:
     """Register ``fn`` as the check of ``code``; a second registration of a code raises."""
     if not needs:
         raise ValueError(f"check {code!r} needs at least one command")
@@ -44,7 +60,7 @@ def check(code: str, needs: Sequence[str]) -> Callable[[F], F]:
     def register(fn: F) -> F:
         if code in _REGISTRY:
             raise ValueError(f"check {code!r} is already registered")
-        _REGISTRY[code] = Check(code, tuple(needs), fn)
+        _REGISTRY[code] = Check(code, tuple(needs), fn, implied, reads_findings)
         return fn
 
     return register
@@ -72,20 +88,25 @@ def _run(chk: Check, host: HostEvidence, fleet: FleetEvidence) -> list[Finding]:
     return found
 
 
-def sort_key(finding: Finding) -> tuple[int, str, str, str]:
-    return (-finding.severity.rank, finding.host, finding.code, finding.peer or "")
-
-
-def diagnose(fleet: FleetEvidence, select: Sequence[str] = ("*",)) -> list[Finding]:
-    """Run the selected checks (codes or globs like ``IKE_*``) on every host of the fleet.
-
-    Findings come back sorted by severity (critical first), then host, code and peer.
-    """
+def _pass(fleet: FleetEvidence, checks: Sequence[Check]) -> list[Finding]:
     findings: list[Finding] = []
-    for chk in registered_checks():
-        if not _selected(chk.code, select):
-            continue
+    for chk in checks:
         for host in fleet.hosts:
             if chk.applies_to(host):
                 findings.extend(f for f in _run(chk, host, fleet) if f not in findings)
-    return sorted(findings, key=sort_key)
+    return findings
+
+
+def diagnose(
+    fleet: FleetEvidence, select: Sequence[str] = ("*",), second_pass: bool = False
+) -> list[Finding]:
+    """Run the selected checks (codes or globs like ``IKE_*``) on every host of the fleet;
+    with ``second_pass`` (the playbook runner), then those that read the others' findings.
+
+    Findings come back in the one finding order (``models.findings.finding_order``).
+    """
+    wanted = [c for c in registered_checks() if c.wanted(select)]
+    first = _pass(fleet, [c for c in wanted if not c.reads_findings])
+    later = [c for c in wanted if c.reads_findings] if second_pass else []
+    second = _pass(replace(fleet, findings=tuple(first)), later) if later else []
+    return sorted(first + second, key=finding_order)

@@ -12,26 +12,20 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 
 from nornir_tasks.checks.evidence import HostEvidence
 from nornir_tasks.checks.flows import has_sa, remote_network
 from nornir_tasks.models.crypto_map import CryptoMapTable
+from nornir_tasks.models.report import TunnelStatus
 
 # Route lookups are one command each; a hub with many sick spokes stays bounded.
 MAX_ROUTE_LOOKUPS = 32
 
 
-class TunnelState(StrEnum):
-    UP = "up"
-    NEGOTIATING = "negotiating"
-    DOWN = "down"
-
-
 @dataclass(frozen=True)
 class Tunnel:
     peer: str
-    state: TunnelState
+    state: TunnelStatus
     phase1: str | None  # the phase-1 state read (QM_IDLE, MM_NO_STATE, ...), None: no SA
     ipsec_sas: int  # flows with IPsec SAs towards the peer
 
@@ -65,24 +59,33 @@ def _phase1(host: HostEvidence, peer: str) -> str | None:
     return (up[0] if up else rows[-1]).state
 
 
+def tunnel_state(host: HostEvidence, peer: str) -> TunnelStatus:
+    """The one "tunnel up" rule (report, history and drift): up with phase 1 up *and* an
+    IPsec SA for the peer; negotiating with either alone (an ``MM_*`` exchange, or phase 1
+    up and no IPsec SA yet); down with nothing live for it."""
+    phase1 = _phase1(host, peer)  # None: no live phase-1 row for the peer
+    sas = any(f.current_peer == peer and has_sa(f) for f in host.flows)
+    if phase1 is not None and any(r.up for r in host.ike if r.peer == peer) and sas:
+        return TunnelStatus.UP
+    if phase1 is not None or sas:
+        return TunnelStatus.NEGOTIATING
+    return TunnelStatus.DOWN
+
+
 def tunnels(host: HostEvidence) -> tuple[Tunnel, ...]:
     """Every tunnel of ``host``, configured peers first, then dynamic ones."""
     peers = configured_peers(host)
     peers += [p for r in host.ike if (p := _valid(r.peer)) and not r.deleted]
     peers += [p for f in host.flows if (p := _valid(f.current_peer)) and has_sa(f)]
-    out = []
-    for peer in dict.fromkeys(peers):
-        phase1 = _phase1(host, peer)
-        sas = sum(1 for f in host.flows if f.current_peer == peer and has_sa(f))
-        up = phase1 is not None and any(r.up for r in host.ike if r.peer == peer)
-        if up and sas:
-            state = TunnelState.UP
-        elif phase1 is not None or sas:
-            state = TunnelState.NEGOTIATING
-        else:
-            state = TunnelState.DOWN
-        out.append(Tunnel(peer, state, phase1, sas))
-    return tuple(out)
+    return tuple(
+        Tunnel(
+            peer,
+            tunnel_state(host, peer),
+            _phase1(host, peer),
+            sum(1 for f in host.flows if f.current_peer == peer and has_sa(f)),
+        )
+        for peer in dict.fromkeys(peers)
+    )
 
 
 def _first_host(network: ipaddress.IPv4Network) -> str:
@@ -108,7 +111,7 @@ def follow_up_routes(host: HostEvidence) -> tuple[str, ...]:
     the route to the remote LAN of a flow whose counters do not move both ways (traffic that
     should enter the tunnel but leaves elsewhere).
     """
-    targets = [t.peer for t in tunnels(host) if t.state is not TunnelState.UP]
+    targets = [t.peer for t in tunnels(host) if t.state is not TunnelStatus.UP]
     targets += list(_idle_flows(host))
     unique = list(dict.fromkeys(targets))[:MAX_ROUTE_LOOKUPS]
     return tuple(f"show ip route {target}" for target in unique)
@@ -123,6 +126,6 @@ def tunnel_counts(
     if evidence is None or not evidence.has("show crypto ipsec sa*"):
         return 0, 0, 0
     found = [t for t in tunnels(evidence) if focus is None or t.peer in focus]
-    up = sum(1 for t in found if t.state is TunnelState.UP)
-    negotiating = sum(1 for t in found if t.state is TunnelState.NEGOTIATING)
+    up = sum(1 for t in found if t.state is TunnelStatus.UP)
+    negotiating = sum(1 for t in found if t.state is TunnelStatus.NEGOTIATING)
     return up, negotiating, len(found)

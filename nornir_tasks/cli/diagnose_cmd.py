@@ -13,7 +13,7 @@ from nornir_tasks.checks import diagnose
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.findings_view import findings_json, print_findings
 from nornir_tasks.diagnose import Capture, command_from_name, fleet_from_captures
-from nornir_tasks.models.findings import Finding, Severity
+from nornir_tasks.models.findings import Severity
 
 
 def _capture(path: Path, host: str | None = None) -> Capture:
@@ -59,10 +59,6 @@ def _captures(paths: tuple[str, ...]) -> list[Capture]:
     return out
 
 
-def _exit_code(findings: list[Finding], fail_on: Severity) -> int:
-    return exit_codes.FINDINGS if any(f.severity >= fail_on for f in findings) else exit_codes.OK
-
-
 @click.command(
     "diagnose",
     epilog="""\b
@@ -77,17 +73,11 @@ Examples:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice([s.value for s in Severity]),
-    default=Severity.CRITICAL.value,
-    show_default=True,
-    help="Exit 1 when a finding is at or above this severity.",
-)
+@exit_codes.fail_on_option(Severity.CRITICAL)
 @click.option("--select", multiple=True, default=("*",), help="Codes or globs (IKE_*), repeatable.")
 @click.option("--brief", is_flag=True, help="Table only, without cause, evidence and next steps.")
 def diagnose_cmd(
-    files: tuple[str, ...], fmt: str, fail_on: str, select: tuple[str, ...], brief: bool
+    files: tuple[str, ...], fmt: str, fail_on: Severity, select: tuple[str, ...], brief: bool
 ) -> None:
     """Diagnose saved show outputs, debug and syslog text (files, folders, or - for stdin).
 
@@ -106,4 +96,4 @@ def diagnose_cmd(
         click.echo(json.dumps(findings_json(findings), indent=2))
     else:
         print_findings(Console(), findings, details=not brief)
-    raise exit_codes.Exit(_exit_code(findings, Severity(fail_on)))
+    raise exit_codes.Exit(exit_codes.exit_code(findings, fail_on))

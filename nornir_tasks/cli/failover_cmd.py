@@ -13,7 +13,6 @@ from rich.markup import escape
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.findings_view import findings_json, print_findings
 from nornir_tasks.cli.validation import directory_problem
-from nornir_tasks.evidence import evidence_name
 from nornir_tasks.failover.lint import lint, lint_target
 from nornir_tasks.failover.push import (
     ApplyOptions,
@@ -30,6 +29,7 @@ from nornir_tasks.failover.spec import FailoverSpec, SpecError, load_spec_file, 
 from nornir_tasks.models.failure import HostFailure
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.parsers._secrets import mask_secrets
+from nornir_tasks.saved_evidence import evidence_name
 from nornir_tasks.tasks.hosts import (
     Hosts,
     InventoryError,
@@ -149,12 +149,8 @@ def _print_lint(findings: list[Finding], fmt: str) -> None:
         print_findings(Console(), findings)
 
 
-def _findings_exit(findings: Sequence[Finding]) -> int:
-    return (
-        exit_codes.FINDINGS
-        if any(f.severity is Severity.CRITICAL for f in findings)
-        else exit_codes.OK
-    )
+def _findings_exit(findings: Sequence[Finding], incomplete: bool = False) -> int:
+    return exit_codes.exit_code(findings, Severity.CRITICAL, incomplete=incomplete)
 
 
 def _saved_files(targets: Sequence[str]) -> list[Path]:
@@ -250,9 +246,8 @@ def plan_cmd(
     peers = _peer_configs(_open(inventory, (), (), ()), host_names(nr))
     plans, failed = plan_failover(nr, _specs(nr, spec_file), peers, template_dir)
     _print_plans(Console(), plans, failed)
-    if failed:
-        raise exit_codes.Exit(exit_codes.HOSTS_FAILED)
-    raise exit_codes.Exit(_findings_exit([f for p in plans for f in p.findings]))
+    found = [f for p in plans for f in p.findings]
+    raise exit_codes.Exit(_findings_exit(found, incomplete=bool(failed)))
 
 
 def _print_outcomes(console: Console, outcomes: Sequence[HostOutcome]) -> None:
@@ -326,6 +321,5 @@ def apply_cmd(
     outcomes = apply_failover(nr, plans, options)
     _print_outcomes(console, outcomes)
     bad = [o for o in outcomes if o.outcome not in (Outcome.APPLIED, Outcome.UNCHANGED)]
-    if failed or any(o.outcome is Outcome.FAILED for o in bad):
-        raise exit_codes.Exit(exit_codes.HOSTS_FAILED)
-    raise exit_codes.Exit(exit_codes.FINDINGS if bad else exit_codes.OK)
+    incomplete = bool(failed) or any(o.outcome is Outcome.FAILED for o in bad)
+    raise exit_codes.Exit(exit_codes.exit_code((), Severity.CRITICAL, incomplete, bool(bad)))

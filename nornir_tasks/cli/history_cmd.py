@@ -32,7 +32,7 @@ from nornir_tasks.history.schedule import (
 from nornir_tasks.history.snapshot import parse_time
 from nornir_tasks.history.store import HistoryError, HistoryStore
 from nornir_tasks.models.findings import Severity
-from nornir_tasks.models.report import TunnelState, TunnelStatus
+from nornir_tasks.models.report import TunnelPoint, TunnelStatus
 from nornir_tasks.reports.wording import tunnel_label
 
 _GLYPH = {
@@ -61,14 +61,14 @@ def _open(db: Path | None) -> HistoryStore:
 # -- history -------------------------------------------------------------------------------
 
 
-def _timelines(states: Sequence[TunnelState]) -> dict[tuple[str, str], list[TunnelState]]:
-    grouped: dict[tuple[str, str], list[TunnelState]] = {}
+def _timelines(states: Sequence[TunnelPoint]) -> dict[tuple[str, str], list[TunnelPoint]]:
+    grouped: dict[tuple[str, str], list[TunnelPoint]] = {}
     for state in states:
         grouped.setdefault((state.host, state.peer), []).append(state)
     return grouped
 
 
-def _since_change(points: Sequence[TunnelState]) -> str:
+def _since_change(points: Sequence[TunnelPoint]) -> str:
     """When the tunnel entered its current state (as far as the history reaches)."""
     at = points[-1].at
     for point in reversed(points):
@@ -78,7 +78,7 @@ def _since_change(points: Sequence[TunnelState]) -> str:
     return at
 
 
-def timeline_table(states: Sequence[TunnelState], width: int = 48) -> Table:
+def timeline_table(states: Sequence[TunnelPoint], width: int = 48) -> Table:
     table = Table(title="tunnel history (oldest run left)", title_justify="left")
     for column in ("host", "peer", "timeline", "now", "since"):
         table.add_column(column, no_wrap=column != "timeline")
@@ -94,7 +94,7 @@ def timeline_table(states: Sequence[TunnelState], width: int = 48) -> Table:
     return table
 
 
-def timelines_json(states: Sequence[TunnelState]) -> dict[str, Any]:
+def timelines_json(states: Sequence[TunnelPoint]) -> dict[str, Any]:
     return {
         "tunnels": [
             {"host": h, "peer": p, "states": [{"at": s.at, "state": s.state.value} for s in pts]}
@@ -232,17 +232,11 @@ def _drift_lines(found: Drift) -> list[tuple[str, list[str]]]:
 @click.command("diff")
 @click.option("--since", help="A run id, or a duration (24h): compare with the run before it.")
 @click.option("--run", "run_id", type=int, help="The later run [default: the latest].")
-@click.option(
-    "--fail-on",
-    type=click.Choice([s.value for s in Severity]),
-    default=Severity.CRITICAL.value,
-    show_default=True,
-    help="Exit 1 when a new finding is at or above this severity.",
-)
+@exit_codes.fail_on_option(Severity.CRITICAL, "a new finding")
 @_DB
 @_FORMAT
 def diff_cmd(
-    since: str | None, run_id: int | None, fail_on: str, db: Path | None, fmt: str
+    since: str | None, run_id: int | None, fail_on: Severity, db: Path | None, fmt: str
 ) -> None:
     """What changed since the previous run (or since RUN / DURATION)."""
     with _open(db) as store:
@@ -259,8 +253,7 @@ def diff_cmd(
         click.echo(json.dumps(drift_json(found), indent=2))
     else:
         print_drift(Console(), found)
-    new = found.new_at_or_above(Severity(fail_on))
-    raise exit_codes.Exit(exit_codes.FINDINGS if new else exit_codes.OK)
+    raise exit_codes.Exit(exit_codes.exit_code(found.new_at_or_above(fail_on), fail_on))
 
 
 # -- schedule ------------------------------------------------------------------------------

@@ -14,9 +14,10 @@ import click
 from nornir_tasks import __version__
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.audit_cmd import audit
+from nornir_tasks.cli.checks_cmd import checks_cmd
+from nornir_tasks.cli.demo_cmd import demo
 from nornir_tasks.cli.diagnose_cmd import diagnose_cmd
 from nornir_tasks.cli.failover_cmd import failover
-from nornir_tasks.cli.health import demo
 from nornir_tasks.cli.history_cmd import history_cmd, schedule
 from nornir_tasks.cli.lab_cmds import lab
 from nornir_tasks.cli.parse_cmd import parse_cmd
@@ -31,6 +32,7 @@ Examples:
   vpndiag triage BR07                          one tunnel, both ends, debug if needed
   vpndiag run failover_check --groups dual_isp a playbook by name or file
   vpndiag diagnose ticket.txt                  saved outputs, debug and syslog, offline
+  vpndiag checks                               every finding code and the check that makes it
   vpndiag audit diff --since 24h               what changed since yesterday
   vpndiag lab up --inventory-out out/lab       run the lab in the foreground
 \b
@@ -54,6 +56,7 @@ cli.add_command(audit)
 cli.add_command(parse_cmd)
 cli.add_command(smtp_test_cmd)
 cli.add_command(diagnose_cmd)
+cli.add_command(checks_cmd)
 cli.add_command(failover)
 cli.add_command(history_cmd)
 cli.add_command(schedule)

@@ -23,14 +23,14 @@ from nornir_tasks.cli.interrupt import INTERRUPTED, OrderlyInterrupt
 from nornir_tasks.cli.recording import Recording
 from nornir_tasks.cli.terminal import fleet_progress, print_checks, print_report
 from nornir_tasks.cli.validation import bad_history_db, bad_options
-from nornir_tasks.evidence import save_evidence
 from nornir_tasks.inventory import PASSWORD_VAR
 from nornir_tasks.models.findings import Severity
-from nornir_tasks.models.report import CheckOutcome, RunReport
+from nornir_tasks.models.report import RunReport
 from nornir_tasks.playbooks.loader import PlaybookError, load_playbook
 from nornir_tasks.playbooks.model import Playbook
 from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
 from nornir_tasks.reports import FORMATS, render, write_reports
+from nornir_tasks.saved_evidence import save_evidence
 from nornir_tasks.settings import Settings, SettingsError, load_settings
 from nornir_tasks.smtp.mailer import MailError, MailSettings, mail_report
 from nornir_tasks.tasks.hosts import (
@@ -104,11 +104,7 @@ def report_options(fn: FC) -> FC:
                 type=click.Path(path_type=Path),
                 help="A report file (.json/.xml/.md/.html) or a directory for all four.",
             ),
-            click.option(
-                "--fail-on",
-                type=click.Choice([s.value for s in Severity]),
-                help="Exit 1 at or above this severity (default: the playbook's).",
-            ),
+            exit_codes.fail_on_option(default=None),
             click.option("--timeout", type=float, help="Per command read timeout, seconds."),
             click.option("--poll-interval", type=float, help="Seconds between counter polls."),
             click.option(
@@ -184,7 +180,7 @@ class Selection:
 class Reporting:
     fmt: str = "table"
     output: Path | None = None
-    fail_on: str | None = None
+    fail_on: Severity | None = None
     timeout: float | None = None
     poll_interval: float | None = None
     save_evidence: Path | None = None
@@ -210,19 +206,6 @@ def load(name: str, allow_changes: bool = False) -> Playbook:
         # soft_wrap: one line per problem, file:line first, as compilers print them
         Console(stderr=True, soft_wrap=True).print(f"[red]error:[/] {exc}", highlight=False)
         raise exit_codes.Exit(exit_codes.USAGE) from exc
-
-
-def exit_code(report: RunReport, fail_on: Severity) -> int:
-    """2 when a host was not reached or a debug cleanup was not verified, else 1 on a finding
-    at ``fail_on`` or a failed check."""
-    if report.failed_hosts() or report.debug_left_on():
-        return exit_codes.HOSTS_FAILED
-    if report.findings_at_or_above(fail_on):
-        return exit_codes.FINDINGS
-    bad = (CheckOutcome.FAIL, CheckOutcome.ERROR)
-    if any(c.outcome in bad for c in report.unexplained_checks()):
-        return exit_codes.FINDINGS
-    return exit_codes.OK
 
 
 def write_output(report: RunReport, output: Path) -> dict[str, Path]:
@@ -297,7 +280,7 @@ def execute(
             print_checks(console, report)
     elif reporting.fmt != "table":
         click.echo(render(report, reporting.fmt))
-    code = INTERRUPTED if guard.interrupted else exit_code(report, fail_on)
+    code = INTERRUPTED if guard.interrupted else exit_codes.report_exit_code(report, fail_on)
     if recording is not None:
         recording.notify()
     if after is not None:

@@ -61,13 +61,7 @@ _VERDICT_STYLE = {Verdict.OK: "green", Verdict.FAIL: "red", Verdict.SKIPPED: "di
 )
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@click.option(
-    "--fail-on",
-    type=click.Choice([s.value for s in Severity]),
-    default=Severity.CRITICAL.value,
-    show_default=True,
-    help="Exit 1 when a finding is at or above this severity.",
-)
+@exit_codes.fail_on_option(Severity.CRITICAL)
 @click.option("--expect-relay", is_flag=True, help="This host is meant to relay through RELAY.")
 @click.option("--local-domain", multiple=True, help="A domain that is inside (repeatable).")
 @click.option(
@@ -91,7 +85,7 @@ def smtp_test_cmd(
     quit_after: str | None,
     timeout: float,
     fmt: str,
-    fail_on: str,
+    fail_on: Severity,
     expect_relay: bool,
     local_domain: tuple[str, ...],
     cert_days: int,
@@ -119,7 +113,7 @@ def smtp_test_cmd(
         click.echo(json.dumps(document, indent=2))
     else:
         print_smtp(Console(), result, findings)
-    raise exit_codes.Exit(exit_code(findings, Severity(fail_on)))
+    raise exit_codes.Exit(exit_codes.exit_code(findings, fail_on))
 
 
 def _check_usage(send: bool, quit_after: str | None, timeout: float, user: str | None) -> None:
@@ -129,11 +123,6 @@ def _check_usage(send: bool, quit_after: str | None, timeout: float, user: str |
         raise click.UsageError(str(exc)) from exc
     if user is not None and PASSWORD_ENV not in os.environ:
         raise click.UsageError(f"--auth {user}: set the password in ${PASSWORD_ENV}")
-
-
-def exit_code(findings: Sequence[Finding], fail_on: Severity) -> int:
-    failing = any(f.severity >= fail_on for f in findings)
-    return exit_codes.FINDINGS if failing else exit_codes.OK
 
 
 def steps_table(result: SmtpResult) -> Table:

@@ -43,7 +43,7 @@ def addresses_of(data: Mapping[str, Any]) -> set[str]:
     return found
 
 
-def other_end(nr: Hosts, host: str, peer: str | None) -> tuple[str | None, str | None]:
+def far_end(nr: Hosts, host: str, peer: str | None) -> tuple[str | None, str | None]:
     """(peer address, inventory host owning it); either may stay unknown."""
     names = host_names(nr)
     data = host_data(nr, host)
@@ -102,7 +102,7 @@ def triage_cmd(
     if host not in host_names(full):
         err.print(f"[red]error:[/] {host}: not in the inventory {inventory}", highlight=False)
         raise exit_codes.Exit(exit_codes.USAGE)
-    address, owner = other_end(full, host, peer)
+    address, owner = far_end(full, host, peer)
     if address is None:
         err.print(
             f"[red]error:[/] which tunnel of {host}? Give --peer ADDRESS (its inventory data "

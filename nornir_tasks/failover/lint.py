@@ -12,9 +12,8 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from nornir_tasks.checks.compat import has_key_for, tunnels
+from nornir_tasks.checks.compat import has_key_for, map_peers
 from nornir_tasks.checks.failover import schedule_problem
-from nornir_tasks.checks.registry import sort_key
 from nornir_tasks.failover.spec import FailoverSpec
 from nornir_tasks.models.config import (
     EemApplet,
@@ -24,7 +23,7 @@ from nornir_tasks.models.config import (
     StaticRoute,
 )
 from nornir_tasks.models.failover import TrackKind
-from nornir_tasks.models.findings import Finding, Severity, Source, Step
+from nornir_tasks.models.findings import Finding, Severity, Source, Step, finding_order
 from nornir_tasks.parsers._secrets import mask_secrets
 from nornir_tasks.parsers.addressing import address as ipv4
 from nornir_tasks.parsers.addressing import network
@@ -108,7 +107,7 @@ def lint(target: LintTarget, peers: Sequence[LintTarget] = ()) -> list[Finding]:
             if finding.code != code:
                 raise ValueError(f"lint rule {code} yielded a {finding.code} finding")
             found.append(finding)
-    return sorted(found, key=sort_key)
+    return sorted(found, key=finding_order)
 
 
 # -- reading the configuration ------------------------------------------------------------------
@@ -608,7 +607,7 @@ def _what_peer_lacks(peer: RunningConfig, backup: str) -> list[str]:
     missing = []
     if not has_key_for(peer, backup):
         missing.append(f"no pre-shared key for {backup}")
-    has_entry = any(t.peer == backup for t in tunnels(peer))
+    has_entry = any(t.peer == backup for t in map_peers(peer))
     if not has_entry and not any(m.dynamic for m in peer.crypto_maps):
         missing.append(f"no crypto map entry with 'set peer {backup}'")
     return missing
@@ -623,7 +622,7 @@ def peer_rejects_backup(ctx: LintContext) -> Iterator[Finding]:
     cmap = _map_of(config, wans.primary_if)
     if backup is None or cmap is None:
         return
-    for t in tunnels(config):
+    for t in map_peers(config):
         peer = _owner(ctx.peers, t.peer) if t.cmap.name == cmap else None
         missing = _what_peer_lacks(peer.config, backup) if peer else []
         if peer is None or not missing:

@@ -15,8 +15,8 @@ import json
 from dataclasses import dataclass
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
-from nornir_tasks.checks.flows import has_sa
 from nornir_tasks.checks.ike import IkeRow
+from nornir_tasks.checks.tunnels import tunnel_state
 from nornir_tasks.models.base import to_jsonable
 from nornir_tasks.models.collection import HostStatus
 from nornir_tasks.models.config import RunningConfig
@@ -148,15 +148,6 @@ def _phase1(rows: list[IkeRow]) -> str | None:
     return (up or live)[0].state if live else None
 
 
-def _state(rows: list[IkeRow], flows: list[IpsecFlow]) -> TunnelStatus:
-    """Up with IPsec SAs; negotiating while IKE is at it; down with nothing live."""
-    if any(has_sa(f) for f in flows):
-        return TunnelStatus.UP
-    if any(not r.deleted for r in rows):
-        return TunnelStatus.NEGOTIATING
-    return TunnelStatus.DOWN
-
-
 def _spis(flows: list[IpsecFlow], direction: SaDirection) -> tuple[str, ...]:
     spis = {sa.spi_value for f in flows for sa in f.sas if sa.direction is direction}
     return tuple(f"0x{spi:08X}" for spi in sorted(spis))
@@ -186,7 +177,7 @@ def tunnel_snapshot(evidence: HostEvidence, peer: str) -> TunnelSnapshot:
     return TunnelSnapshot(
         host=evidence.host,
         peer=peer,
-        state=_state(rows, flows),
+        state=tunnel_state(evidence, peer),  # the report's rule, so history agrees with it
         phase1=_phase1(rows),
         phase2_sas=sum(len(f.sas) for f in flows),
         encaps=sum(f.pkts_encaps or 0 for f in flows),

@@ -21,18 +21,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 
-from nornir_tasks.checks.evidence import FleetEvidence
 from nornir_tasks.history import schema
 from nornir_tasks.history.snapshot import (
     HostSnapshot,
     RunSnapshot,
     TunnelSnapshot,
     parse_time,
-    run_snapshots,
 )
 from nornir_tasks.models.collection import HostStatus
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
-from nornir_tasks.models.report import HostReport, RunReport, TunnelState, TunnelStatus
+from nornir_tasks.models.report import HostReport, RunReport, TunnelPoint, TunnelStatus
 from nornir_tasks.reports.redact import redact_report
 
 ENV = "VPNDIAG_HISTORY_DB"
@@ -257,7 +255,7 @@ class HistoryStore:
 
     def tunnel_history(
         self, host: str | None = None, peer: str | None = None, since_ts: float | None = None
-    ) -> tuple[TunnelState, ...]:
+    ) -> tuple[TunnelPoint, ...]:
         """Tunnel states over the complete runs, oldest first (the HTML report's chart)."""
         rows = self._conn.execute(
             """SELECT t.host, t.peer, t.state, r.started FROM tunnels t
@@ -267,7 +265,7 @@ class HistoryStore:
             ORDER BY t.host, t.peer, r.started_ts, r.id""",
             (host, host, peer, peer, float("-inf") if since_ts is None else since_ts),
         ).fetchall()
-        return tuple(TunnelState(h, p, TunnelStatus(s), at) for h, p, s, at in rows)
+        return tuple(TunnelPoint(h, p, TunnelStatus(s), at) for h, p, s, at in rows)
 
     def with_history(self, report: RunReport, since_ts: float | None = None) -> RunReport:
         """``report`` carrying the recorded states of its hosts' tunnels (the HTML chart)."""
@@ -290,14 +288,6 @@ class HistoryStore:
             HostSnapshot(h, HostStatus(s), e, c, f, tuple(tunnels.get(h, ())))
             for h, s, e, c, f in rows
         )
-
-
-def record_run(db: Path | str | None, report: RunReport, fleet: FleetEvidence) -> int:
-    """Record a finished run in one go; returns its id."""
-    with HistoryStore(db) as store:
-        run_id = store.begin_run(RunMeta.of(report))
-        store.finish_run(run_id, report, run_snapshots(report, fleet))
-    return run_id
 
 
 # -- rows ----------------------------------------------------------------------------------

@@ -73,3 +73,9 @@ class Finding:
     next_steps: tuple[str, ...]  # commands to run, configuration to compare
     step: Step
     source: Source
+
+
+def finding_order(finding: Finding) -> tuple[int, str, str, str]:
+    """The one order of findings everywhere (reports, diagnose, lint): most severe first,
+    then by host, peer (host-wide first) and code."""
+    return (-finding.severity.rank, finding.host, finding.peer or "", finding.code)

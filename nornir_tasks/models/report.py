@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from nornir_tasks.models.collection import HostStatus
 from nornir_tasks.models.debug import DebugRecord
-from nornir_tasks.models.findings import Finding, Severity
+from nornir_tasks.models.findings import Finding, Severity, finding_order
 
 # Reached hosts; every other status means nothing (or not enough) was collected.
 REACHED = frozenset({HostStatus.OK, HostStatus.PARTIAL})
@@ -27,7 +27,7 @@ def at_or_above(severity: Severity, threshold: Severity) -> bool:
 
 def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     """Most severe first, then by host, peer and code: the same order in every format."""
-    return tuple(sorted(findings, key=lambda f: (-f.severity.rank, f.host, f.peer or "", f.code)))
+    return tuple(sorted(findings, key=finding_order))
 
 
 class CheckOutcome(StrEnum):
@@ -56,7 +56,7 @@ class TunnelStatus(StrEnum):
 
 
 @dataclass(frozen=True)
-class TunnelState:
+class TunnelPoint:
     """The state of one tunnel (host, peer) at one time: a point of a history chart."""
 
     host: str
@@ -163,7 +163,7 @@ class RunReport:
     duration_s: float
     tool_version: str
     hosts: tuple[HostReport, ...]
-    history: tuple[TunnelState, ...] = ()
+    history: tuple[TunnelPoint, ...] = ()
     debug: tuple[DebugRecord, ...] = ()  # every debug this run started or finished
 
     def debug_left_on(self) -> tuple[DebugRecord, ...]:

@@ -13,10 +13,6 @@ from nornir_tasks.playbooks.model import Assertion
 _STEP = re.compile(r"([^.\[\]]+)|\[(\*|\d+)\]")
 
 
-class PathError(ValueError):
-    """A ``path`` that does not fit the parsed data."""
-
-
 def select(data: Any, path: str) -> list[Any]:
     """Values at ``path`` in JSON-ready data; ``[*]`` fans out over a list."""
     values = [data]

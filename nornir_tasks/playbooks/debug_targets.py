@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
-from nornir_tasks.checks.tunnels import TunnelState, tunnels
+from nornir_tasks.checks.tunnels import tunnels
 from nornir_tasks.models.findings import Finding, Severity
+from nornir_tasks.models.report import TunnelStatus
 
 MAX_TARGETS = 8
 
@@ -18,12 +19,12 @@ def _unexplained(fleet: FleetEvidence, findings: Sequence[Finding]) -> list[tupl
     out: list[tuple[int, str, str]] = []
     for host in fleet.hosts:
         for tunnel in tunnels(host):
-            if tunnel.state is TunnelState.UP or (host.host, tunnel.peer) in explained:
+            if tunnel.state is TunnelStatus.UP or (host.host, tunnel.peer) in explained:
                 continue
             owner = fleet.owner_of(tunnel.peer)
             if owner is not None and (owner.host, address_of(owner, host)) in explained:
                 continue
-            rank = 0 if tunnel.state is TunnelState.NEGOTIATING else 1
+            rank = 0 if tunnel.state is TunnelStatus.NEGOTIATING else 1
             out.append((rank, host.host, tunnel.peer))
     return [(h, p) for _, h, p in sorted(out, key=lambda t: t[0])]
 

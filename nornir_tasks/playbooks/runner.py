@@ -74,14 +74,14 @@ def run_playbook(nr: Hosts, playbook: Playbook, options: RunOptions | None = Non
     finished = finish_open_debugs(hosts, ledger, opts.progress)
     waited = _wait(hosts, plan, opts)
     collected = _collect(hosts, plan, opts)
-    fleet = steps.evidence(collected, (), _interval(plan))
+    fleet = steps.evidence(collected, plan)
     found = steps.findings(fleet, plan)
     captures = _debug(hosts, plan, opts, fleet, found)
     if captures:
-        fleet = steps.evidence(collected, captures, _interval(plan))
+        fleet = steps.evidence(collected, plan, captures)
         found = steps.findings(fleet, plan)
     debugged = debug_section(finished, captures)
-    found = steps.final_findings(fleet, plan, found, left_on_findings(debugged))
+    found += left_on_findings(debugged)
     collected = mark_left_on(collected, debugged)
     smtp_found, smtp_checks = _smtp(only(hosts, reached(collected)), plan, opts)
     found += smtp_found
@@ -90,10 +90,6 @@ def run_playbook(nr: Hosts, playbook: Playbook, options: RunOptions | None = Non
     report = _timed(report, started, time.monotonic() - clock_start)
     ordered = tuple(collected[h] for h in sorted(collected))
     return PlaybookRun(report, fleet, ordered, tuple(captures), tuple(found))
-
-
-def _interval(plan: RunPlan) -> float | None:
-    return plan.poll_interval if plan.poll_interval > 0 else None
 
 
 # -- device steps -------------------------------------------------------------------------------

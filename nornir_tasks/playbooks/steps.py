@@ -10,8 +10,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from nornir_tasks.checks import FleetEvidence, diagnose, fleet_evidence, from_collection
-from nornir_tasks.checks.other_end import explained_at_peer
-from nornir_tasks.checks.thresholds import threshold_findings
 from nornir_tasks.checks.tunnels import follow_up_routes
 from nornir_tasks.ledger import Ledger
 from nornir_tasks.models.collection import CommandOutput, HostCollection, HostStatus, OutputStatus
@@ -143,10 +141,12 @@ def polled(first: HostCollection, second: HostCollection | None) -> HostCollecti
 
 def evidence(
     collected: Mapping[str, HostCollection],
+    plan: RunPlan,
     captures: Sequence[DebugCapture] = (),
-    interval_s: float | None = None,
 ) -> FleetEvidence:
-    """The fleet's evidence: every host's outputs (and debug lines), parsed and keyed."""
+    """The fleet's evidence: every host's outputs (and debug lines), parsed and keyed, with
+    the playbook's limits."""
+    interval_s = plan.poll_interval if plan.poll_interval > 0 else None
     lines = {c.host: c.lines for c in captures if c.lines}
     hosts = []
     for name in collected:
@@ -157,24 +157,13 @@ def evidence(
             debug = CommandOutput(DEBUG_COMMAND, "\n".join(lines[name]), OutputStatus.OK)
             collection = replace(collection, outputs=(*collection.outputs, debug))
         hosts.append(from_collection(collection, interval_s=interval_s))
-    return fleet_evidence(hosts)
+    return fleet_evidence(hosts, plan.playbook.thresholds.cpu_percent)
 
 
 def findings(fleet: FleetEvidence, plan: RunPlan) -> list[Finding]:
-    """The selected checks over the fleet, kept to the focused peers in a triage."""
-    found = diagnose(fleet, plan.select) if plan.select else []
+    """The selected checks over the fleet (with the playbook's thresholds and the pointers
+    to causes on the other end), kept to the focused peers in a triage."""
+    found = diagnose(fleet, plan.select, second_pass=True) if plan.select else []
     if plan.focus is not None:
         found = [f for f in found if f.peer is None or f.peer in plan.focus]
-    return found
-
-
-def final_findings(
-    fleet: FleetEvidence, plan: RunPlan, found: list[Finding], debug: Sequence[Finding] = ()
-) -> list[Finding]:
-    """The checks' findings, the playbook's thresholds, debug left on, then the pointers to
-    causes on the other end."""
-    found = found + list(threshold_findings(fleet, plan.playbook.thresholds.cpu_percent))
-    found += debug
-    if plan.select:
-        found = [*found, *explained_at_peer(fleet, found)]
     return found

@@ -16,7 +16,7 @@ from nornir_tasks.models.report import (
     CheckResult,
     HostReport,
     RunReport,
-    TunnelState,
+    TunnelPoint,
     sorted_findings,
 )
 from nornir_tasks.reports.redact import redact_finding, redact_report
@@ -72,7 +72,7 @@ def _host(host: HostReport) -> dict[str, Any]:
     }
 
 
-def _tunnel_state(state: TunnelState) -> dict[str, Any]:
+def _tunnel_state(state: TunnelPoint) -> dict[str, Any]:
     return {"host": state.host, "peer": state.peer, "state": str(state.state), "at": state.at}
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape
 
-from nornir_tasks.models.report import HostReport, TunnelCounts, TunnelState, TunnelStatus
+from nornir_tasks.models.report import HostReport, TunnelCounts, TunnelPoint, TunnelStatus
 
 COLOURS = {
     TunnelStatus.UP: "#2e7d32",
@@ -91,7 +91,7 @@ def _seconds(at: str) -> float | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
-def _positions(history: Sequence[TunnelState]) -> dict[str, float]:
+def _positions(history: Sequence[TunnelPoint]) -> dict[str, float]:
     """Each sample time as seconds; if one cannot be read, the times' sort order instead."""
     times = sorted({s.at for s in history})
     seconds = {at: _seconds(at) for at in times}
@@ -121,7 +121,7 @@ def _axis(y: int, start: str, end: str, end_x: float) -> str:
     )
 
 
-def history_chart(history: Sequence[TunnelState]) -> str:
+def history_chart(history: Sequence[TunnelPoint]) -> str:
     """One strip per tunnel: its state from each sample until the next (time on the x axis).
 
     The last state of a tunnel lasts one mean sample interval past the last sample, so the
@@ -131,7 +131,7 @@ def history_chart(history: Sequence[TunnelState]) -> str:
     t0, t1 = min(pos.values()), max(pos.values())
     end = t1 + (t1 - t0) / max(len(pos) - 1, 1)
     span = (end - t0) or 1.0
-    tunnels: dict[tuple[str, str], list[TunnelState]] = {}
+    tunnels: dict[tuple[str, str], list[TunnelPoint]] = {}
     for sample in sorted(history, key=lambda s: pos[s.at]):
         tunnels.setdefault((sample.host, sample.peer), []).append(sample)
     body = [_legend(4)]

@@ -19,12 +19,6 @@ def finding_verdict(finding: Finding) -> str:
     return f"{str(finding.severity).upper()} {finding.code}: {finding.summary}"
 
 
-def worst_label(host: HostReport) -> str:
-    """``critical IKE_P1_RETURN_PATH``, ``-`` when the host has no finding."""
-    worst = host.worst_finding()
-    return f"{worst.severity} {worst.code}" if worst else "-"
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 

@@ -187,14 +187,14 @@ def test_renderer_prints_into_any_console() -> None:
 def test_reads_what_the_live_evidence_saver_writes(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """``nornir_tasks.evidence.save_evidence`` (the live side) -> ``vpndiag diagnose DIR``."""
-    from nornir_tasks.evidence import save_evidence
+    """``nornir_tasks.saved_evidence.save_evidence`` (the live side) -> ``vpndiag diagnose DIR``."""
     from nornir_tasks.models.collection import (
         CommandOutput,
         HostCollection,
         HostStatus,
         OutputStatus,
     )
+    from nornir_tasks.saved_evidence import save_evidence
 
     collections = []
     for capture in sorted((CAPTURES / "default").glob("*.txt")):

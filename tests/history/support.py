@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from pathlib import Path
 
 from nornir_tasks.checks import FleetEvidence, diagnose
-from nornir_tasks.history.snapshot import HostSnapshot, RunSnapshot, tunnel_snapshots
+from nornir_tasks.history.snapshot import (
+    HostSnapshot,
+    RunSnapshot,
+    run_snapshots,
+    tunnel_snapshots,
+)
+from nornir_tasks.history.store import HistoryStore, RunMeta
 from nornir_tasks.models.collection import HostStatus
 from nornir_tasks.models.findings import Finding
 from nornir_tasks.models.report import HostReport, RunReport, TunnelStatus
@@ -70,3 +77,11 @@ def with_tunnel(run: RunSnapshot, host: str, peer: str, **changes: object) -> Ru
         return dataclasses.replace(h, tunnels=tunnels)
 
     return dataclasses.replace(run, hosts=tuple(edit(h) for h in run.hosts))
+
+
+def record_run(db: Path | str, report: RunReport, fleet: FleetEvidence) -> int:
+    """Record a finished run as the CLI does (begin, then finish with its snapshots)."""
+    with HistoryStore(db) as store:
+        run_id = store.begin_run(RunMeta.of(report))
+        store.finish_run(run_id, report, run_snapshots(report, fleet))
+    return run_id

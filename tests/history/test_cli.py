@@ -12,8 +12,7 @@ import pytest
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.history_cmd import diff_cmd
 from nornir_tasks.cli.main import cli, main
-from nornir_tasks.history.store import record_run
-from tests.history.support import captured, lab_run
+from tests.history.support import captured, lab_run, record_run
 
 HQ = "198.51.100.2"
 

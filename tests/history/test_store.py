@@ -21,11 +21,10 @@ from nornir_tasks.history.store import (
     HistoryStore,
     RunMeta,
     default_path,
-    record_run,
 )
 from nornir_tasks.models.report import RunReport, TunnelStatus
 from nornir_tasks.reports.formats import render
-from tests.history.support import PSK, captured, lab_run
+from tests.history.support import PSK, captured, lab_run, record_run
 
 ROOT = Path(__file__).parents[2]
 
@@ -156,7 +155,7 @@ def test_a_process_killed_mid_write_leaves_the_database_consistent(tmp_path: Pat
 CONCURRENT_WRITER = """
 import sys, time
 from pathlib import Path
-from nornir_tasks.history.store import record_run
+from tests.history.support import record_run
 from tests.history.support import captured, lab_run
 
 report, fleet = lab_run(captured("default", "BR01"), captured("default", "HQ"))

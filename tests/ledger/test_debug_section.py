@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 from rich.console import Console
 
-from nornir_tasks.cli.run_cmd import exit_code
+from nornir_tasks.cli.exit_codes import report_exit_code as exit_code
 from nornir_tasks.cli.terminal import print_report
 from nornir_tasks.models.collection import HostCollection, HostStatus
 from nornir_tasks.models.debug import DebugCapture, DebugOrigin, DebugRecord

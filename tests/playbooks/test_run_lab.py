@@ -21,12 +21,12 @@ from lab.network import Fault, FaultKind
 from lab.scenario import load_scenario
 from nornir_tasks.checks import registered_codes
 from nornir_tasks.cli.main import main
-from nornir_tasks.evidence import save_evidence
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.models.report import CheckOutcome
 from nornir_tasks.playbooks.loader import load_playbook, parse_playbook
 from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
 from nornir_tasks.reports.schema import validate
+from nornir_tasks.saved_evidence import save_evidence
 from nornir_tasks.tasks.hosts import open_inventory
 from tests.smtp.servers import LoopbackController, RelayHandler
 

@@ -11,7 +11,7 @@ from nornir_tasks.models.report import (
     CheckResult,
     HostReport,
     RunReport,
-    TunnelState,
+    TunnelPoint,
     TunnelStatus,
     check_results,
 )
@@ -120,13 +120,13 @@ def fleet_report() -> RunReport:
         HostReport("spoke4", HostStatus.OK, None, 1, 1, (), _checks("spoke4", ())),
     )
     history = (
-        TunnelState("hub1", "198.51.100.2", TunnelStatus.UP, "2026-07-01T05:00:00Z"),
-        TunnelState("hub1", "198.51.100.2", TunnelStatus.UP, "2026-07-01T05:30:00Z"),
-        TunnelState("hub1", "198.51.100.2", TunnelStatus.NEGOTIATING, "2026-07-01T06:00:00Z"),
-        TunnelState("hub1", "198.51.100.4", TunnelStatus.UP, "2026-07-01T05:00:00Z"),
-        TunnelState("hub1", "198.51.100.4", TunnelStatus.UP, "2026-07-01T06:00:00Z"),
-        TunnelState("spoke2", "203.0.113.1", TunnelStatus.UP, "2026-07-01T05:00:00Z"),
-        TunnelState("spoke2", "203.0.113.1", TunnelStatus.DOWN, "2026-07-01T05:30:00Z"),
+        TunnelPoint("hub1", "198.51.100.2", TunnelStatus.UP, "2026-07-01T05:00:00Z"),
+        TunnelPoint("hub1", "198.51.100.2", TunnelStatus.UP, "2026-07-01T05:30:00Z"),
+        TunnelPoint("hub1", "198.51.100.2", TunnelStatus.NEGOTIATING, "2026-07-01T06:00:00Z"),
+        TunnelPoint("hub1", "198.51.100.4", TunnelStatus.UP, "2026-07-01T05:00:00Z"),
+        TunnelPoint("hub1", "198.51.100.4", TunnelStatus.UP, "2026-07-01T06:00:00Z"),
+        TunnelPoint("spoke2", "203.0.113.1", TunnelStatus.UP, "2026-07-01T05:00:00Z"),
+        TunnelPoint("spoke2", "203.0.113.1", TunnelStatus.DOWN, "2026-07-01T05:30:00Z"),
     )
     return RunReport(
         title="Fleet health check",

@@ -1,0 +1,69 @@
+"""A pointer on the end whose tunnel is explained by a finding on the other end.
+
+Cross-peer rules report a cause once, on the end that proves it (the return-path case on the
+responder, not on the initiator that only waits). The other end would then look clean in a
+fleet table although its tunnel is down or one-way; this note says where the cause is. It
+reads the other checks' findings, so it runs in the register's second pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nornir_tasks.checks.evidence import (
+    CONFIG,
+    CRYPTO_MAP,
+    IPSEC,
+    ISAKMP,
+    FleetEvidence,
+    HostEvidence,
+)
+from nornir_tasks.checks.registry import check
+from nornir_tasks.checks.tunnels import tunnels
+from nornir_tasks.models.findings import Finding, Severity, Source
+
+CODE = "EXPLAINED_AT_PEER"
+
+
+def _causes(fleet: FleetEvidence) -> list[Finding]:
+    # Only what the devices' state shows: a configuration finding (a missing key for a backup
+    # address) names what to change, not a tunnel that is broken now.
+    return [
+        f
+        for f in fleet.findings
+        if f.severity >= Severity.WARNING and f.peer and f.source is Source.STATE
+    ]
+
+
+@check(CODE, needs=ISAKMP + IPSEC + CRYPTO_MAP + CONFIG, implied=True, reads_findings=True)
+def explained_at_peer(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    """One info finding per tunnel of ``host`` whose cause another host's finding names."""
+    serious = _causes(fleet)
+    have = {(f.host, f.peer) for f in serious}
+    for cause in serious:
+        if cause.host == host.host or cause.peer not in host.addresses:
+            continue
+        other = fleet.host(cause.host)
+        mine = [t.peer for t in tunnels(host) if other and t.peer in other.addresses]
+        if not mine or any((host.host, p) in have for p in mine):
+            continue
+        have.add((host.host, mine[0]))
+        yield _note(host, mine[0], cause)
+
+
+def _note(host: HostEvidence, peer: str, cause: Finding) -> Finding:
+    return Finding(
+        code=CODE,
+        severity=Severity.INFO,
+        host=host.host,
+        peer=peer,
+        summary=f"the cause is on {cause.host}: {cause.code}",
+        cause=(
+            f"{host.host}'s tunnel to {peer} is affected by what {cause.host} shows: "
+            f"{cause.summary}. Read from both ends, the cause is reported once, on {cause.host}."
+        ),
+        evidence=(f"{cause.host}: {cause.code}: {cause.summary}",),
+        next_steps=(f"vpndiag triage {host.host} --peer {peer}",),
+        step=cause.step,
+        source=Source.STATE,
+    )
