@@ -238,3 +238,13 @@ def test_forum_paste_masked_addresses_and_collapsed_asa_block() -> None:
         0,
         True,
     )
+
+
+def test_echo_without_hostname_is_an_echo() -> None:
+    """A write-up that drops the hostname ('# show crypto isakmp sa') still echoes a command."""
+    from nornir_tasks.parsers.registry import parse_result
+
+    raw = (GOLDEN / "lab_asa_strongswan_isakmp_sa_initiator" / "raw.txt").read_text()
+    result = parse_result("show crypto isakmp sa", raw)
+    assert result.understood
+    assert [sa.state_text for sa in result.value.sas] == ["MM_ACTIVE"]
