@@ -111,10 +111,10 @@ def _finding(
 
 
 def _debug_steps(peer: str | None) -> tuple[str, ...]:
-    target = peer or "<peer>"
+    family = "ipv6" if peer and ":" in peer else "ipv4"
     return (
-        f"debug crypto condition peer ipv4 {target} ; debug crypto ikev2  (ASA: debug crypto "
-        "ikev2 protocol 127)",
+        f"debug crypto condition peer {family} {peer or '<peer>'} ; debug crypto ikev2  (ASA: "
+        "debug crypto ikev2 protocol 127)",
         "undebug all ; no debug crypto condition all  (always stop it)",
     )
 

@@ -23,8 +23,8 @@ _HAS_V4 = re.compile(_V4)
 _PEER_PORT = tuple(
     re.compile(p)
     for p in (
-        r"\[(?:To|From) ([0-9A-Fa-f:.]+?):\d+/",
-        r"\bRemote:([0-9A-Fa-f:.]+?):\d+\b",
+        r"\[(?:To|From) ([0-9A-Fa-f:.]{2,45}?):\d+/",
+        r"\bRemote:([0-9A-Fa-f:.]{2,45}?):\d+\b",
     )
 )
 # Where the remote address sits, most telling first: "IP = 1.2.3.4", "srcaddr=1.2.3.4",

@@ -41,7 +41,12 @@ _HEADER = rf"(?<![\w:.*%\-])(?:{_HEAD_TOKEN}\s*)+"
 SYSLOG_HEAD = r"%>?\s?[A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*?-[0-7]-[A-Z0-9_]+(?::|\s)"
 _DEBUG_HEAD = r"(?:ISAKMP|IPSEC\(|IPsec\(|IKEv2[:(-]|\[IKEv[12]|CRYPTO_|Group = |IP = )"
 # A message starts at a syslog head (its header optional) or at a header before a debug prefix.
-_START = re.compile(rf"(?:{_HEADER})?(?={SYSLOG_HEAD})|{_HEADER}(?={_DEBUG_HEAD})")
+# The heads are found first and the header is looked for only in a bounded window before each
+# (a header is never longer): one pass, no backtracking over a long line of digits and colons.
+_SYSLOG_AT = re.compile(SYSLOG_HEAD)
+_DEBUG_AT = re.compile(_DEBUG_HEAD)
+_HEADER_END = re.compile(rf"{_HEADER}$")
+_WINDOW = 120
 _TS_IN = re.compile(_TS)
 _SEQ_IN = re.compile(r"(?<![\w:.])(\d{1,12}):(?=\s)")
 # Residue of quoting and HTML copies before a message: "> ", "%>"
@@ -74,22 +79,37 @@ def normalise(line: str) -> str:
     return _PCT_GT.sub("%", _QUOTE.sub("", line.strip()))
 
 
+def _starts(text: str) -> list[tuple[int, int]]:
+    """(message start, header end) of every message in ``text``, in order."""
+    heads = sorted(
+        [(m.start(), True) for m in _SYSLOG_AT.finditer(text)]
+        + [(m.start(), False) for m in _DEBUG_AT.finditer(text) if m.start() > 0]
+    )
+    found: list[tuple[int, int]] = []
+    floor = 0
+    for at, syslog in heads:
+        if at < floor:
+            continue
+        header = _HEADER_END.search(text, max(floor, at - _WINDOW), at)
+        if header is None and not syslog:
+            continue  # a debug prefix inside a message, not after a time stamp
+        found.append((header.start() if header else at, at))
+        floor = at + 1
+    return found
+
+
 def split_messages(line: str) -> list[Piece]:
     """Every message in ``line``, in order; empty when the line holds none."""
     text = normalise(line)
-    starts: list[re.Match[str]] = []
-    for m in _START.finditer(text):
-        # After a header that ends at "%", the regex also matches empty at that "%": skip it.
-        if not (starts and m.start() == m.end() == starts[-1].end()):
-            starts.append(m)
+    starts = _starts(text)
     pieces = []
-    for index, m in enumerate(starts):
-        end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
-        time, seq = _header_of(text, m.start(), m.end())
-        pieces.append(Piece(text[m.start() : end].strip(), text[m.end() : end].strip(), time, seq))
+    for index, (start, body) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
+        time, seq = _header_of(text, start, body)
+        pieces.append(Piece(text[start:end].strip(), text[body:end].strip(), time, seq))
     return pieces
 
 
 def has_message(line: str) -> bool:
     """The line holds at least one syslog message or time-stamped debug line."""
-    return bool(_START.search(normalise(line)))
+    return bool(_starts(normalise(line)))

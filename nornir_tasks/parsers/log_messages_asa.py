@@ -155,7 +155,7 @@ ASA_MESSAGES: tuple[Message, ...] = (
         "received TS, failed to authenticate the IKE SA, AUTH message never received, ...).",
         ("IKEV2_TS_UNACCEPTABLE", "IKEV2_AUTH_FAILED", "IKEV2_NO_RESPONSE"),
         ASA_750K,
-        rf"Local:(?P<local>{ADDR}):(?P<local_port>\d+) Remote:(?P<peer>\S+?):(?P<port>\d+) "
+        rf"Local:(?P<local>{ADDR}):(?P<local_port>\d+) Remote:(?P<peer>\S{{1,64}}?):(?P<port>\d+) "
         r"Username:(?P<user>\S*)\s+IKEv2 Negotiation aborted due to ERROR: (?P<error>.+)$",
     ),
     asa(
@@ -164,7 +164,7 @@ ASA_MESSAGES: tuple[Message, ...] = (
         "IKEv2 SA up.",
         (),
         ASA_750K,
-        rf"Local:(?P<local>{ADDR}):(?P<local_port>\d+) Remote:(?P<peer>\S+?):(?P<port>\d+) "
+        rf"Local:(?P<local>{ADDR}):(?P<local_port>\d+) Remote:(?P<peer>\S{{1,64}}?):(?P<port>\d+) "
         r"Username:(?P<user>\S*)\s+IKEv2 SA UP\. Reason: (?P<reason>.+)$",
     ),
     asa(
@@ -173,7 +173,7 @@ ASA_MESSAGES: tuple[Message, ...] = (
         "IKEv2 SA down; the reason is in the message.",
         ("TUNNEL_FLAPPING",),
         ASA_750K,
-        rf"Local:(?P<local>{ADDR}):(?P<local_port>\d+) Remote:(?P<peer>\S+?):(?P<port>\d+) "
+        rf"Local:(?P<local>{ADDR}):(?P<local_port>\d+) Remote:(?P<peer>\S{{1,64}}?):(?P<port>\d+) "
         r"Username:(?P<user>\S*)\s+IKEv2 SA DOWN\. Reason: (?P<reason>.+)$",
     ),
 )

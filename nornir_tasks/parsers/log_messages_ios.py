@@ -148,7 +148,7 @@ IOS_MESSAGES: tuple[Message, ...] = (
         "Crypto session up or down (crypto logging session); two downs for one peer are a flap.",
         ("TUNNEL_FLAPPING",),
         FIELD_GUIDE,
-        r"Crypto tunnel (?P<tunnel>\S+) is (?P<state>UP|DOWN)\.\s+Peer (?P<peer>[0-9A-Fa-f:.]+?)"
+        r"Crypto tunnel (?P<tunnel>\S+) is (?P<state>UP|DOWN)\.\s+Peer (?P<peer>[0-9A-Fa-f:.]{2,45}?)"
         r":(?P<port>\d+)",
     ),
     # failover

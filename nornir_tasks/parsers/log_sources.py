@@ -41,7 +41,7 @@ class Message:
 
 
 V4 = r"\d{1,3}(?:\.\d{1,3}){3}"
-ADDR = r"[0-9A-Fa-f:.]+?"  # v4 or v6, ended by the ":port" that follows
+ADDR = r"[0-9A-Fa-f:.]{2,45}?"  # v4 or v6, ended by the ":port" that follows
 
 DOC_5409 = Source(
     "IPsec Troubleshooting: Understanding and Using debug Commands (Cisco Doc ID 5409)",

@@ -48,7 +48,7 @@ _PREFIX = re.compile(
 )
 # %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: ... / %ASA-5-713904: IP = 1.2.3.4, ... / %HA_EM-6-LOG: ...
 # / %FTD-4-750003 Local:... (FTD leaves the colon out)
-_SYSLOG = re.compile(r"%([A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*?)-([0-7])-([A-Z0-9_]+)(?::\s?|\s)(.*)$")
+_SYSLOG = re.compile(r"%([A-Z][A-Z0-9_]*(?:-[A-Z0-9_]+)*?)-([0-7])-([A-Z0-9_]+)(?::\s?|\s|$)(.*)$")
 # ISAKMP:(1001): / ISAKMP-PAK: (1003): / IPSEC(validate_proposal): / IKEv2:(SESSION ID = 1,...) /
 # [IKEv1 DEBUG]: / Group = G, IP = 1.2.3.4, / IP = 1.2.3.4, (not "IKEv2 IKE_AUTH Exchange
 # RESPONSE": that line belongs to the IKEv2 packet line above it)
@@ -342,9 +342,9 @@ def parse_log_stream(text: str) -> LogStream:
     if error is not None and all(d.kind is _K.TEXT for d in stream.drafts):
         raise ParseError(COMMAND, error, "the device rejected the command")
     if any(d.kind is not _K.TEXT for d in stream.drafts):
-        for draft in stream.drafts:  # kept as TEXT events, but not understood
-            if draft.kind is _K.TEXT:
-                skip(draft.line)
+        # kept as TEXT events, but not understood (a line once, however many pieces it held)
+        for line in dict.fromkeys(d.line for d in stream.drafts if d.kind is _K.TEXT):
+            skip(line)
     return LogStream(
         header=tuple(stream.header),
         buffer_bytes=stream.buffer_bytes,

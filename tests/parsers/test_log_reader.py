@@ -211,3 +211,23 @@ def test_an_unknown_message_is_kept_as_syslog() -> None:
 
 
 HEADERS_LINE_UNKNOWN = next(line for line in HEADERS if "302015" in line)
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        "00:00:00 " * 2000,
+        "1: " * 3000,
+        "Mar 1 00:00:00 h " * 1000,
+        "IP = " * 4000,
+        "%A-1-B " * 2000,
+    ],
+)
+def test_a_long_line_of_header_like_noise_is_read_in_linear_time(noise: str) -> None:
+    import time
+
+    started = time.perf_counter()
+    parse("show logging", noise)
+    # the header is looked for in a bounded window before each message head: no backtracking
+    # over the whole line (this took 12-22 s before)
+    assert time.perf_counter() - started < 3.0
