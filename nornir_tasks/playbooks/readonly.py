@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nornir_tasks.playbooks.model import Playbook, playbook_commands
+
 # Exec-mode keywords of IOS / IOS-XE / ASA (the first word of a command); why each one that
 # is not on the allow-list is refused, when there is more to say than "not read-only".
 _WHY = {
@@ -151,3 +153,17 @@ def _pipe_problem(command: str) -> str:
 
 def describe(r: Refusal) -> str:
     return f"{r.command!r} is refused: {r.why}"
+
+
+class NotReadOnlyError(ValueError):
+    """A playbook that sends changing commands without declaring ``changes: true``."""
+
+
+def require_read_only(playbook: Playbook) -> None:
+    """The last guard before device I/O, for playbooks built in code rather than loaded (the
+    loader already refused these with file and line, and asks for --allow-changes)."""
+    if playbook.changes:
+        return
+    refused = [describe(r) for _, c in playbook_commands(playbook) if (r := refusal(c))]
+    if refused:
+        raise NotReadOnlyError(f"playbook {playbook.name!r}: " + "; ".join(refused))

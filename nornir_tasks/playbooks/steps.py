@@ -18,6 +18,7 @@ from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.models.report import REACHED
 from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
 from nornir_tasks.playbooks.model import Playbook
+from nornir_tasks.playbooks.readonly import require_read_only
 
 POLLED = "show crypto ipsec sa"
 DEBUG_COMMAND = "debug crypto isakmp"
@@ -75,6 +76,7 @@ class RunPlan:
 
 
 def plan_run(playbook: Playbook, opts: RunOptions) -> RunPlan:
+    require_read_only(playbook)  # whoever built it: nothing changing unless it says so
     asked = [*playbook.collect.commands, *(a.command for a in playbook.assertions)]
     commands = tuple(dict.fromkeys(asked))
     interval = playbook.collect.poll_interval if opts.poll_interval is None else opts.poll_interval

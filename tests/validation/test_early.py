@@ -216,3 +216,19 @@ def test_failover_apply_backup_dir_under_a_file_is_exit_3_before_any_router(
     err = " ".join(capsys.readouterr().err.split())
     assert code == 3 and f"--backup-dir {backups}: {tmp_path / 'f'} is a file" in err
     assert _attempts(listener) == 0
+
+
+def test_a_playbook_built_in_code_cannot_send_changing_commands(
+    tmp_path: Path, listener: socket.socket
+) -> None:
+    """The loader refuses with file and line; run_playbook itself refuses what bypassed it."""
+    from nornir_tasks.playbooks.model import Collect, Playbook
+    from nornir_tasks.playbooks.readonly import NotReadOnlyError
+    from nornir_tasks.playbooks.runner import run_playbook
+    from nornir_tasks.tasks.hosts import open_inventory
+
+    nr = open_inventory(_inventory(tmp_path, {"R1": _host(listener)}))
+    playbook = Playbook(name="built", collect=Collect(commands=["show clock", "wr mem"]))
+    with pytest.raises(NotReadOnlyError, match="playbook 'built': 'wr mem' is refused: 'write'"):
+        run_playbook(nr, playbook)
+    assert _attempts(listener) == 0
