@@ -20,6 +20,7 @@ from rich.markup import escape
 from nornir_tasks.checks import registered_codes
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.interrupt import INTERRUPTED, OrderlyInterrupt
+from nornir_tasks.cli.ledger_notes import warn_pending_reverts
 from nornir_tasks.cli.recording import Recording
 from nornir_tasks.cli.terminal import fleet_progress, print_checks, print_report
 from nornir_tasks.cli.validation import bad_history_db, bad_options
@@ -280,6 +281,7 @@ def execute(
             print_checks(console, report)
     elif reporting.fmt != "table":
         click.echo(render(report, reporting.fmt))
+    warn_pending_reverts(err, host_names(nr))  # a change a dead run left live: say so
     code = INTERRUPTED if guard.interrupted else exit_codes.report_exit_code(report, fail_on)
     if recording is not None:
         recording.notify()

@@ -38,3 +38,13 @@ def finished_by_router(entry: RevertEntry, now: float) -> str:
         f"{entry.revert_in_s} s revert timer {when} at {_clock(entry.due_wall)}; IOS rolled "
         "the change back by itself when it fired, unless it was confirmed or reverted by hand"
     )
+
+
+def left_pending(entry: RevertEntry) -> str:
+    """For any later run on the router: a commit vpndiag made and never saw finished."""
+    return (
+        f"{entry.host}: {entry.owner.describe()} committed a change at "
+        f"{_clock(entry.committed_wall)} under a {entry.revert_in_s} s revert timer and never "
+        f"saw it confirmed or reverted: IOS rolls it back by itself at {_clock(entry.due_wall)} "
+        f"if it is still pending. 'vpndiag failover apply --hosts {entry.host}' finishes it."
+    )

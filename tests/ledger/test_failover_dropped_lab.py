@@ -17,6 +17,7 @@ from nornir.core.task import Result, Task
 
 from lab.fleet import Fleet
 from lab.scenario import Scenario
+from nornir_tasks.cli.main import main
 from nornir_tasks.failover.push import (
     ApplyOptions,
     HostPlan,
@@ -77,7 +78,7 @@ def test_dropped_after_commit_reconnects_and_reverts(
 
 
 def test_no_way_back_in_is_loud_and_the_ledger_keeps_the_timer(
-    fleet_factory: FleetFactory, tmp_path: Path
+    fleet_factory: FleetFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fleet = fleet_factory(scenario(hub_accepts_backup=True))
     before = running(fleet)
@@ -94,6 +95,13 @@ def test_no_way_back_in_is_loud_and_the_ledger_keeps_the_timer(
     assert Ledger().hosts(REVERT) == ["BR12"]
 
     fleet.call(lambda: setattr(fleet.device("BR12"), "refuse_until", 0.0))
+    # Any later run on BR12 says so, loudly.
+    config = tmp_path / "inv" / "config.yaml"
+    capsys.readouterr()
+    main(["health", "-i", str(config), "--hosts", "BR12", "-q", "--poll-interval", "0"])
+    err = capsys.readouterr().err
+    assert "warning: BR12: vpndiag (pid" in err and "300 s revert timer" in err
+    assert "IOS rolls it back by itself" in err
     fleet.advance(310)  # the timer fires: IOS restores the configuration itself
     assert not pending_revert(fleet)
 
