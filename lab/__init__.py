@@ -10,7 +10,7 @@ Layers, each importing only the ones below it (checked by import-linter, see pyp
    ``failover`` (IP SLA, tracks, EEM via ``eem`` and ``tracking``);
 4. ``network`` (the underlay), ``forwarding`` (a router's live routing table), ``device``
    (one router and its typed state: ``sadb``, ``failoverstate``, the running config);
-5. pure data: configuration readers (``cryptocfg``, ``failovercfg``, ``routing``,
+5. pure data: configuration readers (``cryptocfg``, ``ikev2cfg``, ``failovercfg``, ``routing``,
    ``configmode``, ``configtree``), ``faults``, ``scenario``, ``grammar``, ``clock``.
 
 Engines never import the CLI: EEM gets its sessions from a factory the fleet passes in, and

@@ -293,6 +293,9 @@ class CliSession:
                 self._leave_config()
             elif self.config.mode in ("ip-sla-echo", "ip-sla-tcp"):
                 self.config.mode = "ip-sla"
+            elif self.config.outer is not None:  # a keyring's peer block: back to the keyring
+                self.config.section, self.config.mode = self.config.outer, self.config.outer_mode
+                self.config.outer = self.config.outer_mode = None
             else:
                 self.config.section, self.config.mode = None, None
             return ""

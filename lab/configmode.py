@@ -50,6 +50,10 @@ MODES: dict[str, SubMode] = {
     "ikev2-proposal": _mode("config-ikev2-proposal", "encryption integrity group prf"),
     "ikev2-policy": _mode("config-ikev2-policy", "proposal match"),
     "ikev2-keyring": _mode("config-ikev2-keyring", "peer"),
+    # ``peer NAME`` inside an IKEv2 keyring opens a block of its own (a sub-mode's sub-mode).
+    "ikev2-keyring-peer": _mode(
+        "config-ikev2-keyring-peer", "address pre-shared-key identity hostname description"
+    ),
     "ikev2-profile": _mode(
         "config-ikev2-profile", "match identity authentication keyring dpd lifetime description"
     ),
@@ -192,12 +196,41 @@ def belongs_to(mode: SubMode, line: str) -> bool:
     return True
 
 
+# A sub-mode line that opens a nested block: (mode, first word) -> the nested mode.
+NESTED = {("ikev2-keyring", "peer"): "ikev2-keyring-peer"}
+
+
 @dataclass
 class ConfigContext:
-    """Where a configuration session stands: the open section and its sub-mode."""
+    """Where a configuration session stands: the open section and its sub-mode, and the
+    section and mode around it while a nested block (an IKEv2 keyring's peer) is open."""
 
     section: Node | None = None
     mode: str | None = None
+    outer: Node | None = None
+    outer_mode: str | None = None
+
+    def leave_nested(self, line: str) -> bool:
+        """A line the nested block does not take but its parent does: back to the parent."""
+        if self.outer is None or self.outer_mode is None:
+            return False
+        if not belongs_to(MODES[self.outer_mode], line):
+            return False
+        self.section, self.mode, self.outer, self.outer_mode = (
+            self.outer,
+            self.outer_mode,
+            None,
+            None,
+        )
+        return True
+
+    def accepts(self, line: str) -> bool:
+        """Does the open sub-mode (or the one around a nested block) take ``line``?"""
+        if self.mode is None or self.section is None:
+            return False
+        if belongs_to(MODES[self.mode], line):
+            return True
+        return self.outer_mode is not None and belongs_to(MODES[self.outer_mode], line)
 
     def prompt_suffix(self) -> str:
         return MODES[self.mode].prompt if self.mode else "config"
@@ -206,13 +239,14 @@ class ConfigContext:
 def apply_line(tree: ConfigTree, ctx: ConfigContext, line: str) -> bool:
     """Apply one configuration line; False if IOS would reject it as invalid input."""
     line = " ".join(line.split())
+    ctx.leave_nested(line)
     if ctx.mode is not None and ctx.section is not None and belongs_to(MODES[ctx.mode], line):
         _apply_child(tree, ctx, line)
         return True
     words = line.split()
     if words[0] not in GLOBAL_WORDS:
         return False
-    ctx.section, ctx.mode = None, None
+    ctx.section, ctx.mode, ctx.outer, ctx.outer_mode = None, None, None, None
     if words[0] == "no" and len(words) > 1:
         return tree.remove_global(" ".join(words[1:])) or True
     mode = section_mode(line)
@@ -229,6 +263,11 @@ def _apply_child(tree: ConfigTree, ctx: ConfigContext, line: str) -> None:
     if words[0] == "no":
         tree.remove_child(ctx.section, " ".join(words[1:]))
         return
+    nested = NESTED.get((ctx.mode or "", words[0]))
+    if nested is not None:
+        ctx.outer, ctx.outer_mode = ctx.section, ctx.mode
+        ctx.section, ctx.mode = _nested_block(tree, ctx.section, line), nested
+        return
     if ctx.mode == "ip-sla" and words[0] in ("icmp-echo", "udp-echo", "udp-jitter"):
         ctx.mode = "ip-sla-echo"
     elif ctx.mode == "ip-sla" and words[0] == "tcp-connect":
@@ -243,6 +282,16 @@ def _apply_child(tree: ConfigTree, ctx: ConfigContext, line: str) -> None:
         tree.version += 1
         return
     tree.set_child(ctx.section, line)
+
+
+def _nested_block(tree: ConfigTree, section: Node, line: str) -> Node:
+    """Find or create the nested block ``line`` (``peer R2``) under ``section``."""
+    found = section.find(line)
+    if found is None:
+        found = Node(line)
+        section.children.append(found)
+        tree.version += 1
+    return found
 
 
 _SKIP = re.compile(
@@ -272,11 +321,11 @@ def load_config(text: str, tree: ConfigTree | None = None) -> tuple[ConfigTree, 
     rejected: list[str] = []
     for indented, line in config_lines(text):
         if indented and ctx.section is not None and ctx.mode is not None:
-            if not belongs_to(MODES[ctx.mode], line):
+            if not ctx.accepts(line):
                 tree.set_child(ctx.section, line)
                 continue
         elif not indented and ctx.section is not None:
-            ctx.section, ctx.mode = None, None
+            ctx.section, ctx.mode, ctx.outer, ctx.outer_mode = None, None, None, None
         if not apply_line(tree, ctx, line):
             rejected.append(line)
     return tree, rejected
@@ -291,7 +340,7 @@ def incremental_diff(running: ConfigTree, text: str) -> list[str]:
     shown_header: str | None = None
     for indented, line in config_lines(text):
         if not indented:
-            ctx.section, ctx.mode = None, None
+            ctx.section, ctx.mode, ctx.outer, ctx.outer_mode = None, None, None, None
         if not apply_line(scratch, ctx, line):
             out.append(line)
             continue

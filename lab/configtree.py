@@ -36,7 +36,16 @@ _GLOBAL_SINGLE = (
     "boot-end-marker",
 )
 # Child lines that may repeat (ACEs, actions are keyed by label, peers, keyring entries ...).
-_CHILD_MULTI_FIRST = {"permit", "deny", "remark", "pre-shared-key", "set peer", "match identity"}
+_CHILD_MULTI_FIRST = {
+    "permit",
+    "deny",
+    "remark",
+    "pre-shared-key",
+    "set peer",
+    "match identity",
+    "proposal",  # an IKEv2 policy lists its proposals in order
+    "peer",  # IKEv2 keyring peer blocks
+}
 # Child keywords whose key is the first two words ("ip address", "set pfs", "tunnel source").
 _CHILD_TWO_WORD = {
     "ip",
