@@ -10,6 +10,7 @@ is reported once, on the end with fewer peers (the spoke), ties broken by name.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -285,7 +286,7 @@ def _missing_key(host: HostEvidence, pair: Pair, address: str, why: str) -> Find
         "as initiator it cannot start main mode ('No pre-shared key with ...'), as responder "
         "it drops the peer after MSG3 (the peer sits in MM_WAIT_MSG4 / MM_KEY_EXCH).",
         config_lines(host, r"^crypto isakmp key|^ *pre-shared-key|^ *set aggressive-mode password")
-        + config_lines(host, rf"^ *set peer {address}$"),
+        + config_lines(host, rf"^ *set peer {re.escape(address)}$"),
         (
             "show run | include crypto isakmp key",
             "show run | section crypto keyring",
@@ -422,9 +423,16 @@ def proxy_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
             f"{_pairs_text(theirs)}. Each end's crypto ACL must be the other's with source and "
             "destination swapped, or quick mode fails with 'proxy identities not supported' "
             "(IPSec policy invalidated proposal with error 32).",
-            config_lines(host, rf"^ip access-list extended {acl}$|^access-list {acl} ", True)
+            config_lines(
+                host,
+                rf"^ip access-list extended {re.escape(acl or '')}$|^access-list {re.escape(acl or '')} ",
+                True,
+            )
             + _other_lines(
-                pair, rf"^ip access-list extended {their_acl}$|^access-list {their_acl} ", True
+                pair,
+                rf"^ip access-list extended {re.escape(their_acl or '')}$"
+                rf"|^access-list {re.escape(their_acl or '')} ",
+                True,
             ),
             (
                 f"show access-lists {acl}  (and {their_acl} on {other})",
@@ -475,7 +483,7 @@ def peer_not_found(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
                 f"and {host.host} has none back to it: the peer address is probably wrong "
                 f"({caller.host} has {', '.join(sorted(caller.addresses)[:3])})."
             ),
-            evidence=unique(config_lines(host, rf"^ *set peer {t.peer}$")),
+            evidence=unique(config_lines(host, rf"^ *set peer {re.escape(t.peer)}$")),
             next_steps=(
                 "show crypto map",
                 f"set peer <{caller.host}'s address> in crypto map {t.cmap.name} {t.entry.seq}",

@@ -4,6 +4,7 @@ routes to the peer, and see traffic; else IKE never starts (field guide §4.2 ro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from nornir_tasks.checks.compat import map_peers
@@ -115,7 +116,7 @@ def map_not_applied(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findin
                 host,
                 cmap.name,
                 peer,
-                config_lines(host, rf"^crypto map {cmap.name} \d+"),
+                config_lines(host, rf"^crypto map {re.escape(cmap.name)} \d+"),
                 Source.CONFIG,
             )
     for t in map_peers(config):
@@ -142,7 +143,7 @@ def map_not_applied(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findin
                 "IKE from the peer arrives where no map listens."
             ),
             evidence=unique(
-                list(route.lines) + config_lines(host, rf"^ *crypto map {t.cmap.name}$")
+                list(route.lines) + config_lines(host, rf"^ *crypto map {re.escape(t.cmap.name)}$")
             ),
             next_steps=(
                 f"show ip route {t.peer}",
@@ -213,7 +214,9 @@ def map_incomplete(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
                     e.seq,
                     e.peers[0] if e.peers else None,
                     missing,
-                    config_lines(host, rf"^crypto map {cmap.name} {e.seq} ", children=True),
+                    config_lines(
+                        host, rf"^crypto map {re.escape(cmap.name)} {e.seq} ", children=True
+                    ),
                     Source.CONFIG,
                 )
 

@@ -268,7 +268,9 @@ def _config_not_encrypting(host: HostEvidence) -> Iterator[Finding]:
                 ),
                 evidence=unique(
                     list(route.lines)
-                    + config_lines(host, rf"^ *match address {tunnel.entry.match_address}$")
+                    + config_lines(
+                        host, rf"^ *match address {re.escape(tunnel.entry.match_address or '')}$"
+                    )
                 ),
                 next_steps=(
                     f"show ip route {probe}",

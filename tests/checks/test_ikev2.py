@@ -102,3 +102,18 @@ def test_messages_pasted_on_one_line_give_the_same_findings() -> None:
         (f.code, f.peer, f.evidence) for f in separate
     ]
     assert {f.code for f in joined} == {"IKE_P2_PROXY_MISMATCH"}
+
+
+def test_a_config_name_with_regex_characters_does_not_crash_the_diagnosis() -> None:
+    # bench/fuzz.py --seed 7 found it (case 1545): a mutated "set peer" address reached
+    # re.compile unescaped when the finding quoted its configuration line
+    import random
+
+    from tests import fuzzing
+
+    pool = fuzzing.samples()
+    rng = random.Random("7:1545")
+    sample = pool[rng.randrange(len(pool))]
+    text = fuzzing.mutate(rng, sample.text)
+    other = rng.choice(pool) if rng.random() < 0.3 else None
+    fuzzing.run_diagnose(sample, text, other)
