@@ -119,10 +119,8 @@ def capture_debug(
     peers = (peer,) if isinstance(peer, str) else tuple(peer)
     host, conn = task.host, _session(task)
     refused = _refusal(conn, cpu_limit, stop)
-    if refused is not None:
-        capture = DebugCapture(
-            host.name, peers[0], (), (), refused=refused, cleanup_verified=True, peers=peers
-        )
+    if refused is not None:  # nothing was turned on: clean by definition
+        capture = DebugCapture(host.name, peers[0], (), (), refused, None, True, peers)
         return Result(host=host, result=capture, failed=False)
     before = _log_lines(conn)
     ledger = ledger or Ledger()
