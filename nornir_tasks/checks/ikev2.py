@@ -122,9 +122,19 @@ def _debug_steps(peer: str | None) -> tuple[str, ...]:
 # -- IKEV2_PROPOSAL_MISMATCH -----------------------------------------------------------------
 
 
+def _auth_sent(conv: Conversation) -> bool:
+    return any(_field(e, "exchange") in _CHILD_EXCHANGES for e in conv.events)
+
+
 def _init_refusals(conv: Conversation) -> list[PeerEvent]:
-    """NO_PROPOSAL_CHOSEN in an IKE_SA_INIT packet (either way)."""
-    return [e for e in conv.of(K.IKEV2_NO_PROPOSAL) if _field(e, "exchange") == "IKE_SA_INIT"]
+    """NO_PROPOSAL_CHOSEN in an IKE_SA_INIT packet (either way), or a notify whose exchange the
+    line does not name (ASA 'Received no proposal chosen notify') before any IKE_AUTH."""
+    return [
+        e
+        for e in conv.of(K.IKEV2_NO_PROPOSAL)
+        if _field(e, "exchange") == "IKE_SA_INIT"
+        or (_field(e, "exchange") is None and not _auth_sent(conv))
+    ]
 
 
 def _policy_dumps(conv: Conversation) -> list[PeerEvent]:
@@ -162,7 +172,12 @@ def proposal_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Find
 
 
 def _child_refusals(conv: Conversation) -> list[PeerEvent]:
-    return [e for e in conv.of(K.IKEV2_NO_PROPOSAL) if _field(e, "exchange") in _CHILD_EXCHANGES]
+    return [
+        e
+        for e in conv.of(K.IKEV2_NO_PROPOSAL)
+        if _field(e, "exchange") in _CHILD_EXCHANGES
+        or (_field(e, "exchange") is None and _auth_sent(conv))
+    ]
 
 
 @check("IKEV2_CHILD_PROPOSAL_MISMATCH", needs=LOGS)
@@ -202,6 +217,12 @@ def _auth_cause(conv: Conversation, identity: bool) -> str:
             f"IKE_AUTH with {conv.name} fails on the peer's identity: it is not the one its "
             "certificate carries (ASA peer-id-validate looks for it in the certificate's subject "
             "alternative names) or not the type this end expects (address vs. DN/FQDN)."
+        )
+    if any("computed authentication value" in e.text for e in conv.events):
+        return (
+            f"IKE_AUTH with {conv.name} fails: the AUTH value {conv.name} sent differs from the "
+            "one computed with the local pre-shared key - the keys differ (re-enter them on "
+            "both ends; a trailing space or a type-7 copy is a classic)."
         )
     return (
         f"IKE_AUTH with {conv.name} fails: the AUTH payload does not verify. With pre-shared "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nornir_tasks.parsers.log_sources import (
     ASA_402116_BLOG,
+    ASA_IKEV2_ANALYSER,
     ASA_IKEV2_BLOG,
     DOC_117337,
     FIELD_GUIDE,
@@ -59,6 +60,48 @@ IKEV2_TEXTS: tuple[DebugText, ...] = (
         "IOS: no IKEv2 profile matches the peer's certificate identity.",
         ("IKEV2_NO_PROFILE",),
         DOC_117337,
+    ),
+    text(
+        "computed authentication value for peer differs",
+        K.IKEV2_AUTH_FAILED,
+        "ASA: the peer's AUTH payload does not verify with the local key: pre-shared key mismatch.",
+        ("IKEV2_AUTH_FAILED",),
+        ASA_IKEV2_ANALYSER,
+    ),
+    text(
+        "authentication method configured is mismatching",
+        K.IKEV2_AUTH_FAILED,
+        "ASA: the peer authenticates with another method (PSK vs certificate) than configured.",
+        ("IKEV2_AUTH_FAILED",),
+        ASA_IKEV2_ANALYSER,
+    ),
+    text(
+        "sending authentication failure notify",
+        K.IKEV2_AUTH_FAILED,
+        "ASA: this end refused the peer's AUTH and tells it so.",
+        ("IKEV2_AUTH_FAILED",),
+        ASA_IKEV2_ANALYSER,
+    ),
+    text(
+        "failed to set p1 auth to build policy",
+        K.IKEV2_AUTH_FAILED,
+        "ASA: the tunnel group has no key (or certificate) for IKEv2 with this peer.",
+        ("IKEV2_AUTH_FAILED",),
+        ASA_IKEV2_ANALYSER,
+    ),
+    text(
+        "can't find tunnel group for peer",
+        K.IKEV2_NO_PROFILE,
+        "ASA: no tunnel group matches the peer (the ASA's form of 'no IKEv2 profile').",
+        ("IKEV2_NO_PROFILE",),
+        ASA_IKEV2_ANALYSER,
+    ),
+    text(
+        "received no proposal chosen notify",
+        K.IKEV2_NO_PROPOSAL,
+        "ASA: the peer answered NO_PROPOSAL_CHOSEN (IKE SA unless IKE_AUTH was under way).",
+        ("IKEV2_PROPOSAL_MISMATCH", "IKEV2_CHILD_PROPOSAL_MISMATCH"),
+        ASA_IKEV2_ANALYSER,
     ),
     text(
         "failed to locate an item in the database",

@@ -174,6 +174,11 @@ STACKEXCHANGE_67085 = Source(
     "IKEv2 tunnel between ASA and Mikrotik (Network Engineering Stack Exchange question 67085)",
     "https://networkengineering.stackexchange.com/questions/67085",
 )
+ASA_IKEV2_ANALYSER = Source(
+    "ASA IKEv2 debug analyser (Python, GitHub; code index file id 31304400721): the ASA debug "
+    "strings it matches and the cause it gives for each",
+    "code index file id 31304400721",
+)
 ASA_402116_BLOG = Source(
     "recv errors Cisco ASA VPN tunnel (TunnelsUP, 2015-01-22)",
     "tests/golden/tunnelsup_asa_ipsec_sa_peer_recv_errors_402116/provenance.yaml",

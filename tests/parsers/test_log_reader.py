@@ -205,6 +205,23 @@ def test_ip_sla_reactions_are_read() -> None:
     )
 
 
+def test_asa_ikev2_debug_strings_name_their_event() -> None:
+    # strings an ASA IKEv2 debug analyser matches (code index file 31304400721)
+    kinds = {
+        "Computed authentication value for peer differs from what peer sent": K.IKEV2_AUTH_FAILED,
+        "Peer authentication method configured is mismatching with the method proposed by "
+        "peer": K.IKEV2_AUTH_FAILED,
+        "Sending authentication failure notify": K.IKEV2_AUTH_FAILED,
+        "Can't find tunnel group for peer 10.0.0.2": K.IKEV2_NO_PROFILE,
+        "Received no proposal chosen notify": K.IKEV2_NO_PROPOSAL,
+        "Failed SA init exchange": K.IKEV2_INIT_FAILED,
+        "Failed to receive the AUTH msg before the timer expired": K.IKEV2_AUTH_TIMEOUT,
+    }
+    for text, kind in kinds.items():
+        entry = text_entry(text)
+        assert entry is not None and entry.kind is kind, text
+
+
 def test_an_unknown_message_is_kept_as_syslog() -> None:
     (event,) = _events(HEADERS_LINE_UNKNOWN)
     assert (event.kind, event.facility, event.mnemonic) == (K.SYSLOG, "ASA", "302015")
