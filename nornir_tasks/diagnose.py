@@ -14,6 +14,7 @@ Pure: text in, blocks and fleet evidence out (the CLI reads the files).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -130,7 +131,8 @@ def _segments(text: str, host: str, command: str | None) -> list[_Open]:
     """Cut the text at prompt lines; a prompt with a known command opens a block of it."""
     segments = [_Open(host, command)]
     for line in text.replace("\r", "").split("\n"):
-        m = _PROMPT.match(line)
+        # only a line with "#" or ">" can be a prompt: most lines skip the regex
+        m = _PROMPT.match(line) if ("#" in line or ">" in line) else None
         if m and not is_log_line(line):
             cmd = m["cmd"].strip()
             segments.append(_Open(m["host"], cmd if cmd and known(cmd) else None))
@@ -139,8 +141,20 @@ def _segments(text: str, host: str, command: str | None) -> list[_Open]:
     return [s for s in segments if any(line.strip() for line in s.lines) or s.command]
 
 
+# Any of the header patterns above, in one regex: most lines are none, and one failed match
+# is far cheaper than thirty (a 50 MB paste has a million lines).
+_ANY_HEADER = re.compile(
+    "|".join(
+        f"(?:{p.pattern})"
+        for p in (*(h for h, _ in _HEADERS), _IPSEC_INTERFACE, _ROUTE_ENTRY, _ROUTE_MISSING)
+    )
+)
+
+
 def _header(lines: list[str], index: int) -> str | None:
     line = lines[index].lstrip()
+    if not _ANY_HEADER.match(line):
+        return None
     for pattern, command in _HEADERS:
         if pattern.match(line):
             return command
@@ -155,6 +169,7 @@ def _header(lines: list[str], index: int) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
 def _is_log(command: str | None) -> bool:
     return command is not None and (
         command.split()[:2] == ["show", "logging"] or command.startswith("deb")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -12,17 +11,15 @@ from rich.console import Console
 from nornir_tasks.checks import diagnose
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.findings_view import findings_json, print_findings
+from nornir_tasks.cli.input_files import max_input_option, read_input
 from nornir_tasks.diagnose import Capture, command_from_name, fleet_from_captures
 from nornir_tasks.models.findings import Severity
 
 
-def _capture(path: Path, host: str | None = None) -> Capture:
+def _capture(path: Path, max_mb: int, host: str | None = None) -> Capture:
     """A file: its host is the folder's (saved evidence) or its own name; a command-named file
     (``show_crypto_isakmp_sa.txt``) is that command's output."""
-    try:
-        text = path.read_text(errors="replace")
-    except OSError as exc:
-        raise click.BadParameter(f"{path}: {exc.strerror}") from exc
+    text = read_input(str(path), max_mb)
     if host is None:
         return Capture(path.stem, text)
     return Capture(host, text, command_from_name(path.stem), host_known=True)
@@ -46,16 +43,16 @@ def _files(paths: tuple[str, ...]) -> list[tuple[Path, str | None]]:
     return out
 
 
-def _captures(paths: tuple[str, ...]) -> list[Capture]:
-    out = [Capture("stdin", sys.stdin.read())] if "-" in paths else []
+def _captures(paths: tuple[str, ...], max_mb: int) -> list[Capture]:
+    out = [Capture("stdin", read_input("-", max_mb))] if "-" in paths else []
     files = _files(tuple(p for p in paths if p != "-"))
     stems = [f.stem for f, host in files if host is None]
     for path, host in files:
         if host is None and stems.count(path.stem) > 1:  # raw.txt in many folders: say which
             host = f"{path.parent.name}/{path.stem}"
-            out.append(Capture(host, _capture(path).text))
+            out.append(Capture(host, _capture(path, max_mb).text))
         else:
-            out.append(_capture(path, host))
+            out.append(_capture(path, max_mb, host))
     return out
 
 
@@ -76,15 +73,21 @@ Examples:
 @exit_codes.fail_on_option(Severity.CRITICAL)
 @click.option("--select", multiple=True, default=("*",), help="Codes or globs (IKE_*), repeatable.")
 @click.option("--brief", is_flag=True, help="Table only, without cause, evidence and next steps.")
+@max_input_option
 def diagnose_cmd(
-    files: tuple[str, ...], fmt: str, fail_on: Severity, select: tuple[str, ...], brief: bool
+    files: tuple[str, ...],
+    fmt: str,
+    fail_on: Severity,
+    select: tuple[str, ...],
+    brief: bool,
+    max_input_mb: int,
 ) -> None:
     """Diagnose saved show outputs, debug and syslog text (files, folders, or - for stdin).
 
     Any mix of outputs, with or without prompts; a folder is read file by file, and
     DIR/<host>/<command>.txt (saved evidence) names host and command.
     """
-    fleet, problems = fleet_from_captures(_captures(files))
+    fleet, problems = fleet_from_captures(_captures(files, max_input_mb))
     err = Console(stderr=True)
     for problem in problems:
         err.print(f"[yellow]warning:[/] not read: {problem}", highlight=False)

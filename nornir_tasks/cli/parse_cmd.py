@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.pretty import Pretty
 
 from nornir_tasks.cli import exit_codes
+from nornir_tasks.cli.input_files import max_input_option, read_input
+from nornir_tasks.cli.json_stream import write_json
 from nornir_tasks.models import to_jsonable
 from nornir_tasks.parsers import ParseError, ParseResult, UnknownCommandError, parse_result
 
@@ -31,20 +31,21 @@ the JSON on standard output holds what was recognised.
 @click.argument("file", type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json")
 @click.option("--strict", is_flag=True, help="Exit 3 on the first line not understood.")
-def parse_cmd(command: str, file: str, fmt: str, strict: bool) -> None:
+@max_input_option
+def parse_cmd(command: str, file: str, fmt: str, strict: bool, max_input_mb: int) -> None:
     """Parse FILE (or - for standard input) as the output of COMMAND."""
-    text = sys.stdin.read() if file == "-" else _read(file)
+    text = read_input(file, max_input_mb)
     try:
         result = parse_result(command, text, strict=strict)
     except (ParseError, UnknownCommandError) as exc:
         click.echo(f"error: {exc}", err=True)
         raise exit_codes.Exit(exit_codes.USAGE) from exc
+    del text  # the model is all that is needed now
     _report_unparsed(result)
-    data = to_jsonable(result.value)
     if fmt == "json":
-        click.echo(json.dumps(data, indent=2))
+        write_json(result.value, sys.stdout)
     else:
-        Console().print(Pretty(data))
+        Console().print(Pretty(to_jsonable(result.value)))
 
 
 def _report_unparsed(result: ParseResult[object]) -> None:
@@ -60,10 +61,3 @@ def _report_unparsed(result: ParseResult[object]) -> None:
         click.echo(f"  line {number}: {line}", err=True)
     if result.unparsed_count > len(result.unparsed):
         click.echo(f"  ... and {result.unparsed_count - len(result.unparsed)} more", err=True)
-
-
-def _read(file: str) -> str:
-    try:
-        return Path(file).read_text(errors="replace")
-    except OSError as exc:
-        raise click.BadParameter(f"{file}: {exc.strerror}") from exc

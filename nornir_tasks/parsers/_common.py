@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from nornir_tasks.parsers._text import clean_lines
-from nornir_tasks.parsers._unparsed import skip
+from nornir_tasks.parsers._unparsed import note_read, skip
 from nornir_tasks.parsers.registry import ParseError
 
 # Terminals wrap at 511 columns at most; a longer "line" is not device output (and keeps
@@ -58,14 +58,24 @@ def is_echo(line: str) -> bool:
     return bool(_ECHO.match(line))
 
 
-def readable(lines: list[str]) -> list[str]:
-    """``lines`` without those no device prints (too long, or a number past 64 bits): those
-    are reported with ``skip``. One search of the whole text when nothing is wrong."""
-    if max(map(len, lines), default=0) <= MAX_LINE and not _HUGE_NUMBER.search("\n".join(lines)):
+def has_huge_number(text: str) -> bool:
+    """One search of the whole text: then only its lines need the per-line search."""
+    return bool(_HUGE_NUMBER.search(text))
+
+
+def unreadable(line: str, huge: bool) -> bool:
+    """A line no device prints: too long, or (``huge``: the text has one) a number past 64 bits."""
+    return len(line) > MAX_LINE or (huge and bool(_HUGE_NUMBER.search(line)))
+
+
+def readable(lines: list[str], text: str) -> list[str]:
+    """``lines`` (of ``text``) without the unreadable ones, which are reported with ``skip``."""
+    huge = has_huge_number(text)
+    if not huge and max(map(len, lines), default=0) <= MAX_LINE:
         return lines
     out: list[str] = []
     for line in lines:
-        if len(line) > MAX_LINE or _HUGE_NUMBER.search(line):
+        if unreadable(line, huge):
             skip(line)
         else:
             out.append(line)
@@ -76,7 +86,9 @@ def table_lines(command: str, text: str) -> list[str]:
     """Cleaned lines of a show command: no blanks, echoes or exec timestamps; CLI errors raise."""
     lines = clean_lines(text)
     raise_on_cli_error(command, lines)
-    return readable([s for s in lines if s.strip() and not is_exec_timestamp(s) and not is_echo(s)])
+    significant = [s for s in lines if s.strip() and not is_exec_timestamp(s) and not is_echo(s)]
+    note_read(len(significant))
+    return readable(significant, text)
 
 
 def to_int(text: str | None) -> int | None:

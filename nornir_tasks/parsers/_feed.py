@@ -12,56 +12,75 @@ output are passed over, and every line the scanner does not know is reported wit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
 
 from nornir_tasks.parsers._common import (
+    cli_error,
+    has_huge_number,
     is_echo,
     is_exec_timestamp,
-    raise_on_cli_error,
-    readable,
+    unreadable,
 )
 from nornir_tasks.parsers._text import clean_lines
-from nornir_tasks.parsers._unparsed import skip
+from nornir_tasks.parsers._unparsed import note_read, skip
+from nornir_tasks.parsers.registry import ParseError
 
 
-def clean_lines_fast(text: str) -> list[str]:
-    """The lines ``clean_lines(text)`` returns, several times faster on clean output.
+def _line_batches(text: str, size: int = 1 << 20) -> Iterator[list[str]]:
+    """The lines of ``text``, about ``size`` characters at a time: a 50 MB paste is never
+    held as one list of a million line strings beside the list the parser keeps."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + size)
+        end = len(text) if end < 0 else end
+        yield text[start:end].split("\n")
+        start = end + 1
 
-    Only a line that starts with a hostname character and contains ``#`` or ``>`` can be an
-    echoed command or a bare prompt, so only those go through ``clean_lines``' patterns.
+
+def _significant(text: str) -> Iterator[str]:
+    """Non-blank lines of ``text``, stripped, without echoed commands or bare prompts.
+
+    The lines ``clean_lines`` keeps, several times faster on clean output: only a line that
+    starts with a hostname character and contains ``#`` or ``>`` can be an echoed command or
+    a bare prompt, so only those go through ``clean_lines``' patterns.
     """
     if "\r" in text or "--More--" in text:
-        return clean_lines(text)
-    out: list[str] = []
-    append = out.append
-    for raw in text.split("\n"):
-        line = raw.rstrip()
-        maybe_prompt = line and line[0] not in " \t#" and ("#" in line or ">" in line)
-        if maybe_prompt and not clean_lines(line):
-            continue
-        append(line)
-    while out and not out[-1]:
-        out.pop()
-    start = 0
-    while start < len(out) and not out[start]:
-        start += 1
-    return out[start:] if start else out
+        yield from (s for s in map(str.strip, clean_lines(text)) if s)
+        return
+    for batch in _line_batches(text):
+        for raw in batch:
+            maybe_prompt = raw[:1] not in ("", " ", "\t", "#") and ("#" in raw or ">" in raw)
+            if maybe_prompt and not clean_lines(raw.rstrip()):
+                continue
+            line = raw.strip()
+            if line:
+                yield line
+
+
+def significant_lines(text: str) -> list[str]:
+    """``_significant`` as a list (for tests and callers that need every line at once)."""
+    return list(_significant(text))
 
 
 def feed_lines(command: str, text: str, handle: Callable[[str], bool]) -> None:
-    """Pass every non-blank, stripped line of ``text`` to ``handle`` (True = recognised).
+    """Pass every non-blank, stripped line of ``text`` to ``handle`` (True = recognised),
+    streaming: no list of the lines is built.
 
-    Raises ParseError on a CLI error reply. A line ``handle`` does not recognise, or one longer
-    than any terminal prints, is reported with ``skip`` (see ``registry.parse_result``).
+    Raises ParseError on a CLI error reply. A line ``handle`` does not recognise, or one no
+    device prints (see ``_common.unreadable``), is reported with ``skip``.
     """
-    lines = clean_lines_fast(text)
-    raise_on_cli_error(command, lines)
-    stripped = [s for s in map(str.strip, lines) if s]
-    start = 0
-    while start < len(stripped) and (
-        is_echo(stripped[start]) or is_exec_timestamp(stripped[start])
-    ):
-        start += 1
-    for s in readable(stripped[start:]):
-        if not handle(s):
+    huge = has_huge_number(text)
+    lines = _significant(text)
+    read = 0
+    for s in lines:  # echoed commands and exec timestamps before the output are passed over
+        if not (is_echo(s) or is_exec_timestamp(s)):
+            lines = itertools.chain((s,), lines)
+            break
+    for s in lines:
+        if "%" in s and cli_error((s,)) is not None:
+            raise ParseError(command, s, "the device rejected the command")
+        read += 1
+        if unreadable(s, huge) or not handle(s):
             skip(s)
+    note_read(read)

@@ -22,6 +22,15 @@ class Skipped:
 
     lines: list[str] = field(default_factory=list)
     count: int = 0
+    read: int | None = None  # lines handed to the parser's line reader, when it says
+
+
+def note_read(count: int) -> None:
+    """Record that ``count`` lines were handed to the parser's line reader (so "no line was
+    recognised" is ``skipped.count >= read``, without counting the text again)."""
+    skipped = _CURRENT.get()
+    if skipped is not None:
+        skipped.read = (skipped.read or 0) + count
 
 
 _CURRENT: ContextVar[Skipped | None] = ContextVar("vpndiag_unparsed", default=None)

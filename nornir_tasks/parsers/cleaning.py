@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import re
 
-# Anything that makes the slow path necessary: control characters other than TAB/LF, ESC/CSI,
-# and pager prompts.
-_NOISE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]|--More--|<--- More --->")
+# Control characters other than TAB/LF (ESC, BS, CR, NUL, ...) and the C1 CSI.
+_CONTROL_ANY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x9b]")
+# What clean ASCII text holds: printable characters, TAB and LF.
+_PLAIN = bytes(range(0x20, 0x7F)) + b"\n\t"
+_CHUNK = 1 << 20
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), two-character escapes, 8-bit CSI.
 _ANSI = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]|\x9b[0-?]*[ -/]*[@-~]"
@@ -38,7 +40,7 @@ _CR_NEWLINES = re.compile(r"\r+\n?")
 
 def clean_device_text(text: str) -> str:
     """``text`` without ANSI escapes, pager prompts, overstrikes, CRs or control characters."""
-    if not _NOISE.search(text):
+    if not _noisy(text):
         return text
     text = text.replace("\r\n", "\n")
     text = _PAGER.sub("", _ANSI.sub("", text))
@@ -47,6 +49,19 @@ def clean_device_text(text: str) -> str:
     lines = [_replay(line) if "\b" in line or "\r" in line else line for line in text.split("\n")]
     text = "\n".join(lines)
     return _CONTROL.sub("", text)
+
+
+def _noisy(text: str) -> bool:
+    """True when the text needs cleaning. ASCII text (the usual case) is checked a megabyte
+    at a time with ``bytes.translate``, several times faster than a regex search."""
+    if "--More--" in text or "<--- More --->" in text:
+        return True
+    if not text.isascii():
+        return bool(_CONTROL_ANY.search(text))
+    return any(
+        text[i : i + _CHUNK].encode("ascii").translate(None, _PLAIN)
+        for i in range(0, len(text), _CHUNK)
+    )
 
 
 def _replay(line: str) -> str:

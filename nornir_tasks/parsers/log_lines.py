@@ -110,6 +110,13 @@ def split_messages(line: str) -> list[Piece]:
     return pieces
 
 
+# Literal text every message start contains (a syslog head has "%", a debug head one of the
+# others): a line with none of them is answered without the regex search (a 50 MB paste).
+_NEEDLES = ("%", "ISAKMP", "IPSEC(", "IPsec(", "IKEv", "CRYPTO_", "Group = ", "IP = ")
+
+
 def has_message(line: str) -> bool:
     """The line holds at least one syslog message or time-stamped debug line."""
+    if not any(needle in line for needle in _NEEDLES):
+        return False
     return bool(_starts(normalise(line)))

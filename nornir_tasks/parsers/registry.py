@@ -164,7 +164,8 @@ def parse_result(command: str, text: str, strict: bool = False) -> ParseResult[A
         return ParseResult(pattern, value)
     lines = cleaned.split("\n")
     unparsed = _numbered(lines, skipped.lines)
-    if strict or skipped.count >= _significant(cleaned):
+    read = skipped.read if skipped.read is not None else _significant(cleaned)
+    if strict or skipped.count >= read:
         reason = "not a line of this command's output"
         if not strict:
             reason = "no line of this command's output"
