@@ -322,18 +322,21 @@ def no_interesting_traffic(host: HostEvidence, fleet: FleetEvidence) -> Iterator
         )
 
 
+def _hitting(host: HostEvidence, peer: str) -> bool:
+    """Traffic for ``peer`` is dropped for lack of an SA; send errors alone prove the SA is
+    missing, not that IKE is: they count only with the IKE table in the evidence."""
+    return any(
+        (t.no_sa_send is not None and t.no_sa_send.moving)
+        or (ike_state_read(host) and hit_without_sa(t))
+        for t in traffic_to(host, peer)
+    )
+
+
 @check("IKE_NO_SA", needs=IPSEC + LOGS + ISAKMP)
 def ike_no_sa(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """Traffic hits the crypto map but IKE never starts, or the peer talks to a deleted IKE SA."""
     for peer, lines in _idle_peers(host, fleet):
-        # send errors alone prove the SA is missing, not that IKE is: only with the IKE table
-        hitting = [
-            t
-            for t in traffic_to(host, peer)
-            if (t.no_sa_send is not None and t.no_sa_send.moving)
-            or (ike_state_read(host) and hit_without_sa(t))
-        ]
-        if hitting:
+        if _hitting(host, peer):
             yield Finding(
                 code="IKE_NO_SA",
                 severity=Severity.CRITICAL,

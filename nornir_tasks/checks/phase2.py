@@ -290,6 +290,15 @@ def p2_not_established(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Fin
         yield _not_established(host, fleet, peer, missing, bool(idle), bool(dropping))
 
 
+def _phase1_sentence(host: HostEvidence, peer: str) -> str:
+    if phase1_up(host, peer):
+        return f"IKE phase 1 with {peer} is complete (QM_IDLE / UP-IDLE) but"
+    return (
+        f"Traffic to {peer} matches the crypto ACL and is dropped ('#send errors' on a flow "
+        "with no SA: the errors are that traffic), so"
+    )
+
+
 def _not_established(
     host: HostEvidence,
     fleet: FleetEvidence,
@@ -302,12 +311,6 @@ def _not_established(
     lines = ike_lines(host, [r for r in rows(host, peer) if r.up])
     lines += [s for t in missing for s in flow_lines(host, t.flow, ("ident", "spi", "errors"))]
     lines += ["Session status: UP-IDLE"] if idle else []
-    phase1 = (
-        f"IKE phase 1 with {peer} is complete (QM_IDLE / UP-IDLE) but"
-        if phase1_up(host, peer)
-        else f"Traffic to {peer} matches the crypto ACL and is dropped ('#send errors' on a flow "
-        "with no SA: the errors are that traffic), so"
-    )
     return Finding(
         code="IPSEC_P2_NOT_ESTABLISHED",
         severity=Severity.CRITICAL if lasting or idle else Severity.WARNING,
@@ -315,7 +318,7 @@ def _not_established(
         peer=peer,
         summary=f"no IPsec SA with {label(fleet, host, peer)}: phase 2 never came up",
         cause=(
-            f"{phase1} quick mode never produced IPsec SAs: the transform set, PFS group or "
+            f"{_phase1_sentence(host, peer)} quick mode never produced IPsec SAs: the transform set, PFS group or "
             "crypto ACL (proxy identities) differ between the ends, or the peer's crypto map "
             "has no entry for this pair. Its debug says which."
             + ("" if phase1_up(host, peer) else " Phase 1's state is not in the evidence.")
