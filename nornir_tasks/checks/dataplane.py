@@ -90,14 +90,21 @@ def _basis(t: Traffic, host: HostEvidence) -> str:
 
 
 def sends_only(t: Traffic) -> bool:
-    return carries(t.flow) and t.encaps.moving and not t.decaps.moving
+    # A counter line the capture does not hold (cut, trimmed) is unknown, not zero.
+    known = t.flow.pkts_decaps is not None
+    return known and carries(t.flow) and t.encaps.moving and not t.decaps.moving
 
 
 def receives_only(t: Traffic) -> bool:
-    """Decaps moving, encaps not; not when every packet received is dropped after
+    """Decaps moving, encaps not (and printed); not when every packet received is dropped after
     decapsulation (then nothing reaches the host: IPSEC_INNER_PACKET_MISMATCH)."""
+    known = t.flow.pkts_encaps is not None
     return (
-        carries(t.flow) and t.decaps.moving and not t.encaps.moving and not dropped_after_decaps(t)
+        known
+        and carries(t.flow)
+        and t.decaps.moving
+        and not t.encaps.moving
+        and not (dropped_after_decaps(t))
     )
 
 
