@@ -1,11 +1,21 @@
 # Two entry points (see README): `make demo` and `make test`. Both bootstrap .venv from the
-# pinned constraints on a machine that has nothing but python3.
+# pinned constraints on a machine that has nothing but python3. `make check` is the quick loop
+# while editing: lint, types, import contracts and the tests that need no lab (docs/performance.md).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench clean
+# The lab tests mostly wait on SSH sessions, so more workers than cores pay off; each worker
+# also costs its own start, so not many more (measured in docs/performance.md).
+TEST_WORKERS  ?= 4
+CHECK_WORKERS ?= 2
+
+# Compiled bytecode (and pytest's rewritten test modules) cached in __pycache__ saves each
+# xdist worker a few seconds of compiling, even where the environment turned caching off.
+unexport PYTHONDONTWRITEBYTECODE
+
+.PHONY: demo test check lint bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +33,10 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
+
+check: lint
+	$(BIN)/pytest -q -n $(CHECK_WORKERS) -m "not lab"
 
 bench: $(STAMP)
 	$(BIN)/python bench/fleet_collect.py

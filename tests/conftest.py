@@ -1,4 +1,12 @@
-"""Shared fixtures: lab fleets run in-process on 127.0.0.1 and always torn down."""
+"""Shared fixtures: lab fleets run in-process on 127.0.0.1 and always torn down.
+
+The suite runs under pytest-xdist (``make test``): each worker is its own process, so nothing
+here may be shared between tests through a fixed port or path. Fleets listen on ports the OS
+picks, and the host key, the history database and every report folder live under the
+worker's own temporary directory. ``make check`` runs ``-m "not lab"``: a test that starts a
+fleet must carry the ``lab`` mark (given automatically to users of the fixtures below), and one
+that does not is stopped with a message saying so.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +18,27 @@ import pytest
 
 from lab.fleet import Fleet
 from lab.scenario import Scenario, load_scenario
+
+# Using one of these fixtures makes a test a lab test.
+LAB_FIXTURES = frozenset({"lab", "fresh_lab", "fleet_factory", "host_key"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if LAB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.lab)
+
+
+@pytest.fixture(autouse=True)
+def _lab_needs_the_mark(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fleet started by a test without the ``lab`` mark fails it: ``make check`` skips lab tests."""
+    if request.node.get_closest_marker("lab") is not None:
+        return
+
+    def refuse(*_: object, **__: object) -> None:
+        raise RuntimeError(f"{request.node.nodeid} starts a lab fleet: mark it pytest.mark.lab")
+
+    monkeypatch.setattr(Fleet, "start_async", refuse)
 
 
 @pytest.fixture(scope="session")

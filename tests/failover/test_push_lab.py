@@ -168,7 +168,9 @@ def test_full_failover_after_apply_isp1_fault_and_recovery(
     try:
         assert seen().tunnels == {"198.51.100.2": "203.0.113.50"}
         fleet.add_fault(ISP1_DOWN)
-        fleet.advance(20)
+        # The first probe to time out runs up to one frequency (5 s) after the fault, then
+        # 1 s timeout and the 15 s down delay: 21 s in the worst phase.
+        fleet.advance(25)
         now = seen()
         assert (now.track, now.default_via, now.sla_codes) == ("Down", "192.0.2.1", {10: "Timeout"})
         history = parse_eem_history(str(conn.send_command("show event manager history events")))

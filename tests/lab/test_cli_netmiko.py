@@ -147,15 +147,12 @@ def test_paging_when_length_is_not_zero(lab: Fleet) -> None:
     conn.enable()
     show(conn, "terminal length 10")
     conn.write_channel("show running-config\n")
-    time.sleep(0.5)
-    first = conn.read_channel()
-    assert first.count("\n") <= 12 and " --More-- " in first
+    first = conn.read_until_pattern(pattern=r" --More-- ")
+    assert first.count("\n") <= 12
     conn.write_channel(" ")
-    time.sleep(0.3)
-    assert " --More-- " in conn.read_channel()
+    assert conn.read_until_pattern(pattern=r" --More-- ").count("\n") <= 11
     conn.write_channel("q")
-    time.sleep(0.3)
-    assert conn.read_channel().rstrip().endswith("BR04#")
+    assert conn.read_until_pattern(pattern=r"BR04#").rstrip().endswith("BR04#")
     show(conn, "terminal length 0")
     assert "--More--" not in show(conn, "show running-config")
     conn.disconnect()

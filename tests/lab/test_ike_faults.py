@@ -165,6 +165,16 @@ def _variant(mutate: Callable[[Scenario], None], faults: list[FaultSpec] | None 
     return scenario
 
 
+def _only(*names: str) -> Callable[[Scenario], None]:
+    """Keep just the routers ``names`` (and their links) in the scenario."""
+
+    def keep(scenario: Scenario) -> None:
+        scenario.routers = [r for r in scenario.routers if r.name in names]
+        scenario.links = [k for k in scenario.links if {k.a, k.b} <= set(names)]
+
+    return keep
+
+
 def _router(scenario: Scenario, name: str) -> int:
     return next(i for i, r in enumerate(scenario.routers) if r.name == name)
 
@@ -255,7 +265,8 @@ def test_debug_commands_and_show_debugging(faulty: Fleet) -> None:
 def test_healthy_pair_stays_healthy_across_rekeys(
     fleet_factory: Callable[[Scenario], Fleet],
 ) -> None:
-    fleet = fleet_factory(_variant(lambda s: None))
+    # The pair alone: three lab hours of all 13 routers cost several seconds of CPU.
+    fleet = fleet_factory(_variant(_only("HQ", "BR01")))
     fleet.advance(30)
     spi_before = re.findall(
         r"current outbound spi: (\S+)", one(fleet, "BR01", "show crypto ipsec sa")

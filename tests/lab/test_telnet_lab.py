@@ -65,22 +65,32 @@ def br12(lab: Fleet) -> Iterator[BaseConnection]:
     conn.disconnect()
 
 
-def timing(conn: BaseConnection, text: str) -> str:
-    out = conn.send_command_timing(text, strip_prompt=False)
+PROMPT = r"BR12#"
+
+
+def until(conn: BaseConnection, text: str, pattern: str = PROMPT) -> str:
+    """Type ``text`` and read until ``pattern``: what the terminal shows, prompt included.
+
+    Reading to a pattern rather than to 2 s of silence (``send_command_timing``) keeps each
+    step as fast as the lab answers.
+    """
+    out = conn.send_command(
+        text, expect_string=pattern, cmd_verify=False, strip_prompt=False, read_timeout=20
+    )
     assert isinstance(out, str)
     return out
 
 
 def test_smtp_banner_ehlo_and_quit(br12: BaseConnection, smtp_port: int) -> None:
-    out = timing(br12, f"telnet 127.0.0.1 {smtp_port} {SOURCE}")
+    out = until(br12, f"telnet 127.0.0.1 {smtp_port} {SOURCE}", r"220 relay\.lab\.test.*\n")
     assert f"Trying 127.0.0.1, {smtp_port} ... Open" in out
-    assert "220 relay.lab.test" in out
-    assert not out.rstrip().endswith("BR12#")  # the terminal belongs to the SMTP peer now
+    assert "BR12#" not in out.split("Open", 1)[1]
 
-    ehlo = timing(br12, "EHLO br12.lab.vpndiag.test")
+    # The terminal belongs to the SMTP peer now: the router's CLI would refuse EHLO.
+    ehlo = until(br12, "EHLO br12.lab.vpndiag.test", r"250 HELP")
     assert "250-relay.lab.test" in ehlo and "250 HELP" in ehlo
 
-    bye = timing(br12, "QUIT")
+    bye = until(br12, "QUIT")
     assert "221 Bye" in bye
     assert "[Connection to 127.0.0.1 closed by foreign host]" in bye
     assert bye.rstrip().endswith("BR12#")
@@ -89,13 +99,13 @@ def test_smtp_banner_ehlo_and_quit(br12: BaseConnection, smtp_port: int) -> None
 
 def test_a_closed_port_is_refused(br12: BaseConnection) -> None:
     port = closed_port()
-    out = timing(br12, f"telnet 127.0.0.1 {port}")
+    out = until(br12, f"telnet 127.0.0.1 {port}")
     assert f"Trying 127.0.0.1, {port} ... \n% Connection refused by remote host" in out
     assert out.rstrip().endswith("BR12#")
 
 
 def test_a_lab_router_refuses_telnet(br12: BaseConnection) -> None:
-    out = timing(br12, "telnet 198.51.100.2")
+    out = until(br12, "telnet 198.51.100.2")
     assert "Trying 198.51.100.2 ... \n% Connection refused by remote host" in out
 
 
@@ -118,7 +128,7 @@ def test_a_blackholed_path_times_out_and_no_route_is_unreachable(
                 "no ip route 0.0.0.0 0.0.0.0 192.0.2.1 250",
             ]
         )
-        out = timing(conn, f"telnet 127.0.0.1 {smtp_port}")
+        out = until(conn, f"telnet 127.0.0.1 {smtp_port}")
         assert "% Destination unreachable; gateway or host down" in out
     finally:
         conn.disconnect()
@@ -127,9 +137,11 @@ def test_a_blackholed_path_times_out_and_no_route_is_unreachable(
 def test_the_connection_ends_with_the_ssh_session(lab: Fleet, smtp_port: int) -> None:
     conn = ConnectHandler(**lab.connection("BR12"))
     conn.enable()
-    assert "220 relay.lab.test" in timing(conn, f"telnet 127.0.0.1 {smtp_port}")
+    assert "220 relay.lab.test" in until(conn, f"telnet 127.0.0.1 {smtp_port}", r"220 .*\n")
     assert lab.call(cmd_telnet.open_connections) == 1
-    conn.disconnect()
+    # End the SSH session as a dropped client would. (netmiko's disconnect() first looks for
+    # the router prompt, which the SMTP peer never sends, and waits 10 s for it.)
+    conn.paramiko_cleanup()
     deadline = time.monotonic() + 5  # the SSH teardown happens on the lab's loop, in real time
     while lab.call(cmd_telnet.open_connections) and time.monotonic() < deadline:
         time.sleep(0.05)
