@@ -11,6 +11,7 @@ from lab import (  # noqa: F401  (imported to register their commands)
     cmd_debug,
     cmd_failover,
     cmd_files,
+    cmd_ikev2,
     cmd_ip,
     cmd_ping,
     cmd_system,

@@ -7,13 +7,16 @@ import zlib
 
 from lab.commands import Session, command
 from lab.device import Device
-from lab.forwarding import device_rib, link_up
+from lab.forwarding import device_rib, link_up, tunnel_up
+from lab.ikev2show import tunnel_lines
 from lab.routing import Route, interfaces, lookup
 
 
 def _status(device: Device, name: str, shutdown: bool) -> tuple[str, str]:
     if shutdown:
         return "administratively down", "down"
+    if name.startswith("Tunnel") and not tunnel_up(device, name):
+        return "up", "down"  # protected tunnel without its SA pair: line protocol down
     return ("up", "up") if link_up(device, name) else ("down", "down")
 
 
@@ -68,13 +71,18 @@ def show_interfaces(s: Session, args: tuple[str, ...]) -> str:
         status, proto = _status(s.device, itf.name, itf.shutdown)
         mac = f"5254.00{i:02x}.{zlib.crc32(s.device.name.encode()) % 0xFFFF:04x}"
         lines = [f"{itf.name} is {status}, line protocol is {proto} "]
+        tunnel = tunnel_lines(s.device, itf.name)
         hw = "Loopback" if itf.name.startswith("Loopback") else "vNIC"
-        lines.append(f"  Hardware is {hw}, address is {mac} (bia {mac})")
+        lines.append(
+            "  Hardware is Tunnel"
+            if tunnel
+            else f"  Hardware is {hw}, address is {mac} (bia {mac})"
+        )
         if itf.description:
             lines.append(f"  Description: {itf.description}")
         if itf.address and itf.network:
             lines.append(f"  Internet address is {itf.address}/{itf.network.prefixlen}")
-        lines += _COUNTERS
+        lines += tunnel if tunnel is not None else _COUNTERS
         out.append("\n".join(lines))
     if wanted and not out:
         return "                  ^\n% Invalid input detected at '^' marker.\n\n"

@@ -8,15 +8,28 @@ from __future__ import annotations
 
 from lab.device import Device
 from lab.faults import FaultKind
+from lab.ikev2cfg import read_ikev2_config
 from lab.routing import Interface, Route, build_rib, interfaces
 
 
 def link_up(device: Device, name: str) -> bool:
-    """False while a ``link_down`` fault holds the interface down."""
+    """False while a ``link_down`` fault holds the interface down; a protected tunnel
+    interface's line protocol follows its IPsec SA pair (up only while it has one)."""
+    if name.startswith("Tunnel") and not tunnel_up(device, name):
+        return False
     return not any(
         f.kind is FaultKind.LINK_DOWN and f.router == device.name and f.interface == name
         for f in device.faults
     )
+
+
+def tunnel_up(device: Device, name: str) -> bool:
+    """A tunnel with ``tunnel protection`` is up while its ``TunnelN-head-0`` SA pair exists."""
+    cfg = device.memo("ikev2", None, lambda: read_ikev2_config(device.running))
+    vti = next((t for t in cfg.tunnels if t.name == name), None)
+    if vti is None or vti.protection is None:
+        return True
+    return f"{vti.head} 1" in device.crypto.ipsec
 
 
 def track_up(device: Device, track_id: int) -> bool:
@@ -25,7 +38,8 @@ def track_up(device: Device, track_id: int) -> bool:
 
 def device_rib(device: Device) -> list[Route]:
     """The routing table, rebuilt only when config, tracks or faults change."""
-    key = (tuple(device.faults), tuple(sorted(device.tracks.items())))
+    tunnels = tuple(sorted(k for k in device.crypto.ipsec if k.startswith("Tunnel")))
+    key = (tuple(device.faults), tuple(sorted(device.tracks.items())), tunnels)
     return device.memo(
         "rib",
         key,

@@ -14,6 +14,7 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from lab.configtree import ConfigTree, Node
+from lab.cryptocfg import CryptoConfig, MapEntry
 
 IPv4Net = ipaddress.IPv4Network
 
@@ -118,6 +119,17 @@ class Ikev2Config:
     def vtis(self) -> tuple[TunnelInterface, ...]:
         """Tunnels in ``tunnel mode ipsec ipv4`` protected by an IPsec profile."""
         return tuple(t for t in self.tunnels if t.mode == "ipsec ipv4" and t.protection)
+
+
+def vti_entry(vti: TunnelInterface, ikev2: Ikev2Config, crypto: CryptoConfig) -> MapEntry:
+    """The crypto map IOS builds for a protected tunnel (``Tunnel21-head-0``): the peer is the
+    tunnel destination, the transform sets those of the IPsec profile (else the smart default
+    ``default`` transform set: esp-aes esp-sha-hmac), the traffic selectors any/any."""
+    prof = ikev2.ipsec_profiles.get(vti.protection or "")
+    tsets = tuple(t for t in (prof.transform_sets if prof else ()) if t in crypto.transform_sets)
+    peers = (vti.destination,) if vti.destination else ()
+    pfs = prof.pfs if prof else None
+    return MapEntry(vti.head, 1, peers, None, tsets or ("default",), pfs, 3600, 4608000, "")
 
 
 def _net(words: list[str]) -> IPv4Net | None:

@@ -47,6 +47,43 @@ class IkeSa:
     psk: str | None = None  # aggressive mode: the key this end's hashes are computed with
 
 
+class V2Status(StrEnum):
+    """An IKEv2 SA's status as ``show crypto ikev2 sa`` prints it."""
+
+    IN_NEG = "IN-NEG"  # IKE_SA_INIT or IKE_AUTH under way
+    READY = "READY"  # authenticated, the first child SA installed
+    DELETE = "DELETE"  # being torn down
+
+
+@dataclass
+class Ikev2Sa:
+    """An IKEv2 SA as ``show crypto ikev2 sa`` lists it, with its exchange state."""
+
+    peer: str
+    local: str
+    role: str  # "I" or "R"
+    entry: str  # the VTI's entry key ("Tunnel21-head-0 1")
+    tunnel_id: int
+    session_id: int
+    spi_i: str  # 16 hex digits
+    spi_r: str = "0000000000000000"
+    status: V2Status = V2Status.IN_NEG
+    exchange: str = "IKE_SA_INIT"  # the exchange waiting for its response
+    created: float = 0.0
+    ready_at: float = 0.0
+    retransmits: int = 0
+    timer: Timer | None = None
+    chosen: tuple[str, str, int] = ("", "", 0)  # encryption, integrity, DH group
+    profile: str | None = None
+    lifetime: int = 86400
+    dpd: tuple[int, int] | None = None
+    dpd_misses: int = 0
+    last_dpd: float = 0.0
+    deleted: bool = False
+    msg_id: int = 0  # the next request's message id
+    child_spi: int = 0  # the initiator's inbound ESP SPI, offered in IKE_AUTH
+
+
 @dataclass
 class IpsecSa:
     """One negotiated SA pair for a crypto map entry, with its data-plane counters."""
@@ -85,16 +122,23 @@ class FlowCounters:
 @dataclass
 class CryptoState:
     isakmp: list[IkeSa] = field(default_factory=list)
+    ikev2: list[Ikev2Sa] = field(default_factory=list)
     ipsec: dict[str, IpsecSa] = field(default_factory=dict)  # entry key -> SA pair
     counters: dict[str, FlowCounters] = field(default_factory=dict)
     next_conn: int = 1001
     next_ipsec_conn: int = 2001
+    next_ikev2: int = 1  # IKEv2 tunnel ids and session ids count from 1 on IOS-XE
     last_log: dict[str, float] = field(default_factory=dict)
     qm_attempts: dict[str, int] = field(default_factory=dict)
+    v2_attempts: dict[str, float] = field(default_factory=dict)  # VTI entry -> last IKE_SA_INIT
 
     def find_sa(self, peer: str) -> IkeSa | None:
         """The live (not deleted) IKE SA with ``peer``."""
         return next((s for s in self.isakmp if s.peer == peer and not s.deleted), None)
+
+    def find_v2(self, peer: str) -> Ikev2Sa | None:
+        """The live IKEv2 SA with ``peer``."""
+        return next((s for s in self.ikev2 if s.peer == peer and not s.deleted), None)
 
     def counters_of(self, entry: str) -> FlowCounters:
         return self.counters.setdefault(entry, FlowCounters())

@@ -16,6 +16,7 @@ from lab.crypto.context import CryptoContext, host_in
 from lab.crypto.dpd import DeadPeerDetection
 from lab.crypto.esp import DataPlane
 from lab.crypto.ikev1 import Ikev1
+from lab.crypto.ikev2 import Ikev2
 from lab.crypto.versions import IkeVersion, version_for
 from lab.device import Device
 from lab.network import FaultKind, Network
@@ -32,7 +33,11 @@ class CryptoEngine:
     ) -> None:
         self.ctx = CryptoContext(clock, network, seed)
         self.ikev1 = Ikev1(self.ctx)
-        self.versions: dict[str, IkeVersion] = {self.ikev1.name: self.ikev1}
+        self.ikev2 = Ikev2(self.ctx)
+        self.versions: dict[str, IkeVersion] = {
+            self.ikev1.name: self.ikev1,
+            self.ikev2.name: self.ikev2,
+        }
         self.dataplane = DataPlane(self.ctx, traffic_sources)
         self.dpd = DeadPeerDetection(self.ctx, self.clear_peer)
         self.actions = OperatorActions(self.ctx, self.dataplane, self.versions, self.drive)
@@ -65,6 +70,7 @@ class CryptoEngine:
             if device is not None:
                 self.drive(device, now)
         for device in self.ctx.devices.values():
+            self.drive_tunnels(device, now)
             self.dataplane.expire(device, now)
             for version in self.versions.values():
                 version.expire(device, now)
@@ -81,6 +87,12 @@ class CryptoEngine:
                 continue
             version = self.versions[version_for(cfg, entry)]
             version.bring_up(device, entry, entry.peers[0], now)
+
+    def drive_tunnels(self, device: Device, now: float) -> None:
+        """A protected VTI negotiates by itself, without traffic (IKEv2 in this lab)."""
+        for entry in self.ikev2.auth.entries(device):
+            if entry.peers and entry.key not in device.crypto.ipsec:
+                self.ikev2.bring_up(device, entry, entry.peers[0], now)
 
     # -- CryptoControl (what exec commands use) --------------------------------------------
     def sync(self) -> None:

@@ -6,11 +6,10 @@ lets each version ``expire`` its IKE SAs; ``clear crypto session`` asks each to 
 The SA pair a version installs (``Device.crypto.ipsec``) is the same for every version, so
 the ESP data plane, clear and ping work unchanged.
 
-IKEv2 goes beside ``lab.crypto.ikev1`` as ``lab.crypto.ikev2`` (IKE_SA_INIT, IKE_AUTH with
-its first child SA, CREATE_CHILD_SA), keeps its SAs in its own table of the SA database
-(``show crypto ikev2 sa`` reads them) and is registered in ``CryptoEngine.versions`` under
-"IKEv2"; ``version_for`` then returns "IKEv2" for an entry that names an IKEv2 profile
-(``set ikev2-profile``, to be read by ``lab.cryptocfg``).
+IKEv2 (``lab.crypto.ikev2``) is registered under "IKEv2" and keeps its SAs in their own table
+(``CryptoState.ikev2``); today it serves protected tunnel interfaces, whose entries the engine
+drives itself. ``version_for`` returns "IKEv1" for every crypto map entry until IKEv2 on
+crypto maps (``set ikev2-profile`` in a map entry) is read.
 """
 
 from __future__ import annotations

@@ -1,0 +1,156 @@
+"""IKEv2 messages on the wire: what both exchanges share (the IKEv2 form of ``phase1``).
+
+A request is sent with a retransmission timer; IOS-XE doubles the interval (here 1, 2, 4, 8,
+16 s, then 32 s more: a lab approximation, no capture gives the timing) and gives up after the
+fifth resend with ``Initial exchange failed`` (the initial
+exchanges are IKE_SA_INIT and IKE_AUTH, RFC 7296 §1.2). Debug lines follow the IOS-XE 16.7
+capture ``tests/golden/repo_iosxe_debug_ikev2_sa_init_no_response`` and
+``repo_iosxe_debug_ikev2_child_no_proposal_chosen``: ``IKEv2:(SESSION ID = n,SA ID = 1):``
+then the text, a packet as ``Sending Packet [To P:500/From L:500/VRF i0:f0]`` with the SPIs,
+the exchange and the payloads on the lines under it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from lab.crypto.context import CryptoContext
+from lab.device import Device
+from lab.ikev2cfg import Ikev2Proposal
+from lab.sadb import Ikev2Sa, V2Status
+
+RETRANSMIT_S = 1.0
+MAX_RETRANSMITS = 5
+PURGE_DELETED_S = 2.0  # IOS-XE lists a failed SA as DELETE only briefly
+
+# Payloads as the captures list them (the IKE_AUTH ones as the debug prints them decrypted).
+SA_INIT = (
+    " SA KE N VID VID VID VID NOTIFY(NAT_DETECTION_SOURCE_IP) NOTIFY(NAT_DETECTION_DESTINATION_IP) "
+)
+AUTH_REQUEST = (
+    " VID IDi AUTH SA TSi TSr NOTIFY(INITIAL_CONTACT) NOTIFY(SET_WINDOW_SIZE) "
+    "NOTIFY(ESP_TFC_NO_SUPPORT) NOTIFY(NON_FIRST_FRAGS) "
+)
+AUTH_RESPONSE = (
+    " VID IDr AUTH SA TSi TSr NOTIFY(SET_WINDOW_SIZE) NOTIFY(ESP_TFC_NO_SUPPORT) "
+    "NOTIFY(NON_FIRST_FRAGS) "
+)
+
+
+@dataclass(frozen=True)
+class V2Message:
+    """One IKEv2 message as its receiver gets it."""
+
+    exchange: str  # IKE_SA_INIT, IKE_AUTH, INFORMATIONAL
+    response: bool
+    src: str
+    dst: str
+    spi_i: str
+    spi_r: str
+    msg_id: int
+    payload: str  # what the debug prints under "Payload contents:"
+    sender: Device
+    proposals: tuple[Ikev2Proposal, ...] = ()
+    key: str | None = None  # IKE_AUTH: the key the sender's AUTH payload is computed with
+    esp: tuple[tuple[str, ...], ...] = ()  # IKE_AUTH request: the child SA's ESP proposals
+    spi: int = 0  # IKE_AUTH: the sender's inbound ESP SPI
+
+    @property
+    def notify(self) -> str | None:
+        """NO_PROPOSAL_CHOSEN / AUTHENTICATION_FAILED when the payload is that notify."""
+        if "NOTIFY(NO_PROPOSAL_CHOSEN)" in self.payload:
+            return "NO_PROPOSAL_CHOSEN"
+        if "NOTIFY(AUTHENTICATION_FAILED)" in self.payload:
+            return "AUTHENTICATION_FAILED"
+        return None
+
+
+Receive = Callable[[Device, V2Message], None]
+
+
+class V2Wire:
+    """Sending, retransmitting, logging and deleting IKEv2 SAs for every router."""
+
+    def __init__(self, ctx: CryptoContext, receive: Receive) -> None:
+        self.ctx = ctx
+        self.receive = receive
+
+    # -- debug -----------------------------------------------------------------------------
+    def log(self, device: Device, sa: Ikev2Sa | None, text: str, peer: str | None = None) -> None:
+        """``IKEv2:(SESSION ID = n,SA ID = 1):text``; a leading ``!`` makes it IKEv2-ERROR."""
+        head = "IKEv2-ERROR:" if text.startswith("!") else "IKEv2:"
+        ids = f"(SESSION ID = {sa.session_id},SA ID = 1):" if sa else ""
+        self.ctx.debug(
+            device, "ikev2", peer or (sa.peer if sa else None), head + ids + text.lstrip("!")
+        )
+
+    def packet(self, device: Device, sa: Ikev2Sa | None, m: V2Message, sent: bool) -> None:
+        where = (
+            f"Sending Packet [To {m.dst}:500/From {m.src}:500/VRF i0:f0] "
+            if sent
+            else f"Received Packet [From {m.src}:500/To {m.dst}:500/VRF i0:f0] "
+        )
+        kind = "RESPONSE" if m.response else "REQUEST"
+        peer = m.dst if sent else m.src
+        self.log(
+            device,
+            sa,
+            f"{where}\nInitiator SPI : {m.spi_i} - Responder SPI : {m.spi_r} Message id: "
+            f"{m.msg_id}\nIKEv2 {m.exchange} Exchange {kind} \nPayload contents: \n{m.payload}\n",
+            peer,
+        )
+
+    # -- sending ---------------------------------------------------------------------------
+    def send(self, device: Device, sa: Ikev2Sa | None, m: V2Message) -> bool:
+        """Send ``m``; a request arms the retransmission timer of ``sa``."""
+        self.packet(device, sa, m, True)
+        if sa is not None and not m.response:
+            sa.exchange = m.exchange
+            self._arm(device, sa, m, RETRANSMIT_S)
+        return self.ctx.send(device, m.src, m.dst, lambda r: self.receive(r, m))
+
+    def _arm(self, device: Device, sa: Ikev2Sa, m: V2Message, delay: float) -> None:
+        cancel(sa)
+        sa.timer = self.ctx.clock.call_later(delay, lambda: self._retransmit(device, sa, m, delay))
+
+    def _retransmit(self, device: Device, sa: Ikev2Sa, m: V2Message, delay: float) -> None:
+        if sa.deleted or sa.exchange != m.exchange or sa.status is not V2Status.IN_NEG:
+            return
+        sa.retransmits += 1
+        if sa.retransmits > MAX_RETRANSMITS:
+            self.log(device, sa, "!Initial exchange failed: Initial exchange failed")
+            self.delete(device, sa)
+            return
+        self.log(device, sa, "Retransmitting packet \n")
+        self.packet(device, sa, m, True)
+        self._arm(device, sa, m, delay * 2)
+        self.ctx.send(device, m.src, m.dst, lambda r: self.receive(r, m))
+
+    def reply(self, device: Device, sa: Ikev2Sa | None, m: V2Message, payload: str) -> bool:
+        """The response to request ``m``, from ``device``."""
+        answer = replace(
+            m, response=True, src=m.dst, dst=m.src, payload=payload, sender=device, key=None
+        )
+        if sa is not None:
+            answer = replace(answer, spi_r=sa.spi_r)
+        return self.send(device, sa, answer)
+
+    # -- the end of an SA ------------------------------------------------------------------
+    def delete(self, device: Device, sa: Ikev2Sa) -> None:
+        cancel(sa)
+        self.log(device, sa, "Deleting SA")
+        sa.deleted, sa.status = True, V2Status.DELETE
+        device.crypto.ipsec.pop(sa.entry, None)
+        self.ctx.clock.call_later(PURGE_DELETED_S, lambda: _purge(device, sa))
+
+
+def cancel(sa: Ikev2Sa) -> None:
+    if sa.timer is not None:
+        sa.timer.cancelled = True
+        sa.timer = None
+
+
+def _purge(device: Device, sa: Ikev2Sa) -> None:
+    if sa in device.crypto.ikev2:
+        device.crypto.ikev2.remove(sa)

@@ -1,0 +1,125 @@
+"""IKEv2 static VTIs in the lab, read over SSH: the ``flexvpn`` scenario's healthy spoke and
+its three faults, as an engineer reads them on both ends."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lab.fleet import Fleet, fault_from_spec
+from lab.scenario import FaultSpec, load_scenario
+from tests.lab.labcli import cli, one
+
+pytestmark = pytest.mark.lab
+
+HUB = "198.51.100.66"
+
+
+def wan(n: int) -> str:
+    return f"203.0.113.{64 + 4 * n + 2}"
+
+
+def v2_rows(text: str) -> dict[tuple[str, str], str]:
+    """{(local, remote): status} from ``show crypto ikev2 sa``."""
+    found = re.findall(r"^\d+\s+(\S+)/500\s+(\S+)/500\s+\S+\s+(\S+)", text, re.M)
+    return {(local, remote): status for local, remote, status in found}
+
+
+@pytest.fixture(scope="module")
+def flex(host_key: Path) -> Iterator[Fleet]:
+    fleet = Fleet(load_scenario("flexvpn"))
+    fleet.start(key_path=host_key)
+
+    def debug_everywhere() -> None:
+        for device in fleet.devices.values():
+            device.debugs.add("ikev2")
+
+    fleet.call(debug_everywhere)
+    fleet.advance(30)
+    yield fleet
+    fleet.stop()
+
+
+def test_healthy_svti_is_ready_and_the_tunnel_is_up(flex: Fleet) -> None:
+    sa, detail, brief, itf = cli(
+        flex,
+        "V01",
+        "show crypto ikev2 sa",
+        "show crypto ikev2 sa detailed",
+        "show ip interface brief",
+        "show interfaces Tunnel0",
+    )
+    assert v2_rows(sa) == {(wan(1), HUB): "READY"}
+    assert "Encr: AES-CBC, keysize: 256, PRF: SHA256, Hash: SHA256, DH Grp:14" in sa
+    assert "DPD configured for 10 seconds, retry 3" in detail
+    assert "Initiator of SA : No" in detail  # the hub came first
+    assert re.search(r"^Tunnel0\s+172\.31\.1\.2\s+YES manual up\s+up", brief, re.M)
+    assert "Tunnel0 is up, line protocol is up" in itf
+    assert f"Tunnel source {wan(1)}, destination {HUB}" in itf
+    assert 'Tunnel protection via IPSec (profile "VTI")' in itf
+    ipsec, session = cli(flex, "HUB2", "show crypto ipsec sa", "show crypto session detail")
+    block = ipsec.split("interface: Tunnel1\n")[1].split("interface:")[0]
+    assert "Crypto map tag: Tunnel1-head-0, local addr 198.51.100.66" in block
+    assert "remote ident (addr/mask/prot/port): (0.0.0.0/0.0.0.0/0/0)" in block
+    assert "Status: ACTIVE(ACTIVE)" in block
+    hub_v01 = session.split("Interface: Tunnel1\n")[1].split("Interface:")[0]
+    assert "Session status: UP-ACTIVE" in hub_v01
+    assert f"IKEv2 SA: local {HUB}/500 remote {wan(1)}/500 Active" in hub_v01
+
+
+def test_proposal_mismatch_no_proposal_chosen(flex: Fleet) -> None:
+    hub_log = one(flex, "HUB2", "show logging")
+    assert "Received Policies: : Failed to find a matching policyProposal 1:" in hub_log
+    assert "DH GROUP: DH_GROUP_256_ECP/Group 19" in hub_log
+    v02_sa, v02_log, brief = cli(
+        flex, "V02", "show crypto ikev2 sa", "show logging", "show ip interface brief"
+    )
+    assert v2_rows(v02_sa).get((wan(2), HUB)) != "READY"
+    assert " NOTIFY(NO_PROPOSAL_CHOSEN) " in v02_log
+    assert re.search(r"^Tunnel0\s+172\.31\.2\.2\s+YES manual up\s+down", brief, re.M)
+
+
+def test_psk_mismatch_authentication_failed(flex: Fleet) -> None:
+    for router in ("HUB2", "V03"):
+        log = one(flex, router, "show logging")
+        assert "IKEv2-ERROR:" in log and ": Failed to authenticate the IKE SA" in log
+    assert "NOTIFY(AUTHENTICATION_FAILED)" in one(flex, "V03", "show logging")
+    assert "Session status: DOWN" in one(flex, "V03", "show crypto session")
+
+
+def test_no_response_retransmits_then_gives_up(flex: Fleet) -> None:
+    rows = v2_rows(one(flex, "V04", "show crypto ikev2 sa"))
+    assert rows[(wan(4), HUB)] == "IN-NEG"
+    flex.advance(60)
+    log = one(flex, "V04", "show logging")
+    assert "Retransmitting packet" in log
+    assert re.search(r"IKEv2-ERROR:\(SESSION ID = \d+,SA ID = 1\):Initial exchange failed", log)
+    # the requests reach the hub (its debug has them): the answers are lost on the way back
+    hub = one(flex, "HUB2", "show logging")
+    assert f"Received Packet [From {wan(4)}:500/To {HUB}:500/VRF i0:f0]" in hub
+
+
+def test_clear_deletes_both_ends_and_the_vti_comes_back(flex: Fleet) -> None:
+    one(flex, "V01", "clear crypto session")
+    assert "Sending DELETE INFO message for IKEv2 SA" in one(flex, "V01", "show logging")
+    assert (wan(1), HUB) not in {
+        k for k, v in v2_rows(one(flex, "HUB2", "show crypto ikev2 sa")).items() if v == "READY"
+    }
+    flex.advance(20)
+    assert v2_rows(one(flex, "V01", "show crypto ikev2 sa")).get((wan(1), HUB)) == "READY"
+
+
+def test_dpd_clears_a_dead_peer_then_the_tunnel_returns(flex: Fleet) -> None:
+    """Run last: it changes the fleet's faults. IKE from the hub to V01 is lost: V01's
+    liveness checks go unanswered and DPD deletes its SAs; the tunnel goes down."""
+    flex.add_fault(fault_from_spec(FaultSpec(kind="drop", src="HUB2", dst="V01", protocol="ike")))
+    flex.advance(50)
+    log, brief = cli(flex, "V01", "show logging", "show ip interface brief")
+    assert "Peer is dead (DPD)" in log
+    assert re.search(r"^Tunnel0\s+172\.31\.1\.2\s+YES manual up\s+down", brief, re.M)
+    flex.clear_faults()
+    flex.advance(20)
+    assert v2_rows(one(flex, "V01", "show crypto ikev2 sa")).get((wan(1), HUB)) == "READY"
