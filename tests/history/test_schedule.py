@@ -8,8 +8,6 @@ import shlex
 import shutil
 import subprocess
 import threading
-import time
-from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -169,18 +167,47 @@ def test_systemd_analyze_verifies_the_units(tmp_path: Path, system: bool) -> Non
     assert result.stderr.strip() == "", result.stderr
 
 
-def test_run_every_keeps_to_the_interval_until_stopped() -> None:
-    stop = threading.Event()
-    times: list[float] = []
+class _SimulatedStop(threading.Event):
+    """A stop event whose waits advance a simulated clock instead of the wall clock."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = 100.0
+
+    def clock(self) -> float:
+        return self.now
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.now += timeout or 0.0
+        return self.is_set()
+
+
+def test_run_every_keeps_start_times_on_the_interval_grid_until_stopped() -> None:
+    stop = _SimulatedStop()
+    starts: list[float] = []
 
     def tick() -> None:
-        times.append(time.monotonic())
-        if len(times) == 4:
+        starts.append(stop.now)
+        stop.now += 0.01  # each run takes a fifth of the interval
+        if len(starts) == 4:
             stop.set()
 
-    assert run_every(0.05, tick, stop) == 4
-    gaps = [b - a for a, b in pairwise(times)]
-    assert all(0.04 <= g <= 0.2 for g in gaps), gaps
+    assert run_every(0.05, tick, stop, clock=stop.clock) == 4
+    assert [round(t - 100.0, 6) for t in starts] == [0.0, 0.05, 0.1, 0.15]
+
+
+def test_run_every_skips_the_ticks_an_overrunning_run_missed() -> None:
+    stop = _SimulatedStop()
+    starts: list[float] = []
+
+    def tick() -> None:
+        starts.append(stop.now)
+        stop.now += 0.12 if len(starts) == 1 else 0.01  # the first run overruns two ticks
+        if len(starts) == 3:
+            stop.set()
+
+    assert run_every(0.05, tick, stop, clock=stop.clock) == 3
+    assert [round(t - 100.0, 6) for t in starts] == [0.0, 0.15, 0.2]
 
 
 def test_run_every_survives_a_failing_run_when_told_to() -> None:
