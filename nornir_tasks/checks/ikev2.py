@@ -65,13 +65,18 @@ def lines_of(events: list[PeerEvent], limit: int = 8) -> list[str]:
     """Each event's line and, for IKEv2 packets and policy dumps, the lines printed under it
     that say what it carried (exchange, notify, proposals)."""
     out: list[str] = []
+    seen: set[str] = set()
     for e in events:
+        key = " ".join([e.event.message or e.event.line, *e.event.detail])
+        if key in seen or len(seen) >= limit:
+            continue  # a retransmitted or retried message adds nothing
+        seen.add(key)
         out.append(e.event.line.strip())
         if "packet" in dict(e.event.fields):  # only what the packet carried, not its SPIs
             out += [d for d in e.event.detail if "Exchange" in d or "NOTIFY(" in d]
         else:  # a wrapped line, a proposal or policy dump, an SM trace
             out += list(e.event.detail[:8])
-    return list(unique(out, limit * 3))
+    return list(unique(out, 100))
 
 
 def _field(e: PeerEvent, name: str) -> str | None:
@@ -158,7 +163,9 @@ def proposal_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Find
             "proposals (encryption, integrity, PRF, DH group) matches one of the responder's "
             "('Failed to find a matching policy' / NO_PROPOSAL_CHOSEN). The IKE SA never forms. "
             "The received and expected policies, when printed, show the difference.",
-            lines_of(refused + notified + _policy_dumps(conv))
+            lines_of(refused, 2)
+            + lines_of(notified, 1)
+            + lines_of(_policy_dumps(conv), 2)
             + theirs(conv, fleet, K.IKEV2_NO_POLICY),
             (
                 "show crypto ikev2 proposal ; show crypto ikev2 policy  (IOS, both ends)",
@@ -246,7 +253,7 @@ def auth_failed(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
             f"IKEv2 authentication with {conv.name} failed"
             + (" (peer identity)" if identity else ""),
             _auth_cause(conv, identity),
-            lines_of(conv.of(K.IKEV2_PEER_ID_FAILED) + found + failed)
+            lines_of(conv.of(K.IKEV2_PEER_ID_FAILED) + found + failed, 4)
             + theirs(conv, fleet, K.IKEV2_AUTH_FAILED),
             (
                 "show crypto ikev2 profile ; show run | section crypto ikev2 keyring  (IOS)",
