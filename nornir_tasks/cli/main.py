@@ -6,6 +6,7 @@ Exit codes: 0 healthy, 1 findings at or above --fail-on, 2 hosts unreachable or 
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 
@@ -13,17 +14,100 @@ import click
 
 from nornir_tasks import __version__
 from nornir_tasks.cli import exit_codes
-from nornir_tasks.cli.audit_cmd import audit
-from nornir_tasks.cli.checks_cmd import checks_cmd
-from nornir_tasks.cli.demo_cmd import demo
-from nornir_tasks.cli.diagnose_cmd import diagnose_cmd
-from nornir_tasks.cli.failover_cmd import failover
-from nornir_tasks.cli.history_cmd import history_cmd, schedule
-from nornir_tasks.cli.lab_cmds import lab
-from nornir_tasks.cli.parse_cmd import parse_cmd
-from nornir_tasks.cli.run_cmd import health, run_cmd
-from nornir_tasks.cli.smtp_cmd import smtp_test_cmd
-from nornir_tasks.cli.triage_cmd import triage_cmd
+
+# Each command's module is imported only when that command runs (or shows its own help):
+# importing them all pulls in Nornir, netmiko, paramiko, rich, jinja2 and pydantic models,
+# about half a second that `vpndiag parse`, `diagnose` and `--help` never need
+# (docs/performance.md). name: (module in nornir_tasks.cli, attribute, the short help
+# `vpndiag --help` shows; tests/test_cli_startup.py checks it against the command's own).
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "audit": (
+        "audit_cmd",
+        "audit",
+        "Audit crypto and failover configuration across the fleet (recorded in the history).",
+    ),
+    "checks": (
+        "checks_cmd",
+        "checks_cmd",
+        "List every finding code, the register it belongs to and the function that makes it.",
+    ),
+    "demo": (
+        "demo_cmd",
+        "demo",
+        "Start the lab fleet in this process, health-check it over SSH, print the report.",
+    ),
+    "diagnose": (
+        "diagnose_cmd",
+        "diagnose_cmd",
+        "Diagnose saved show outputs, debug and syslog text (files, folders, or - for stdin).",
+    ),
+    "failover": (
+        "failover_cmd",
+        "failover",
+        "Dual-ISP failover (IP SLA + track + EEM): render, lint, plan, apply.",
+    ),
+    "health": (
+        "run_cmd",
+        "health",
+        "Health-check every tunnel of the fleet (the health_check playbook).",
+    ),
+    "history": (
+        "history_cmd",
+        "history_cmd",
+        "Tunnel states over the recorded runs: one timeline per tunnel.",
+    ),
+    "lab": ("lab_cmds", "lab", "The lab: simulated IOS-XE routers over real SSH on 127.0.0.1."),
+    "parse": (
+        "parse_cmd",
+        "parse_cmd",
+        "Parse FILE (or - for standard input) as the output of COMMAND.",
+    ),
+    "run": (
+        "run_cmd",
+        "run_cmd",
+        "Run PLAYBOOK (a file, or a shipped playbook's name) across the fleet.",
+    ),
+    "schedule": (
+        "history_cmd",
+        "schedule",
+        "Run a playbook on a schedule (cron or systemd timers).",
+    ),
+    "smtp-test": (
+        "smtp_cmd",
+        "smtp_test_cmd",
+        "Test the SMTP relay RELAY from this host: reply codes, relay verdict, TLS.",
+    ),
+    "triage": ("triage_cmd", "triage_cmd", "Triage one tunnel of HOST from both ends."),
+}
+
+
+def short_help(name: str, limit: int) -> str:
+    """``name``'s line in ``vpndiag --help``, shortened as click shortens a command's help."""
+    return click.Command(name, help=COMMANDS[name][2]).get_short_help_str(limit)
+
+
+class LazyGroup(click.Group):
+    """A command group that imports a command's module when the command is looked up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute, _ = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(f"nornir_tasks.cli.{module}"), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help``, as click writes it, without importing a command."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = [(n, short_help(n, limit)) for n in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
 
 EPILOG = """\b
 Examples:
@@ -41,25 +125,10 @@ failed, 3 usage or input error.
 """
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vpndiag")
 def cli() -> None:
     """vpndiag: IPsec VPN diagnostics for Cisco IOS / IOS-XE / ASA fleets."""
-
-
-cli.add_command(lab)
-cli.add_command(demo)
-cli.add_command(health)
-cli.add_command(run_cmd)
-cli.add_command(triage_cmd)
-cli.add_command(audit)
-cli.add_command(parse_cmd)
-cli.add_command(smtp_test_cmd)
-cli.add_command(diagnose_cmd)
-cli.add_command(checks_cmd)
-cli.add_command(failover)
-cli.add_command(history_cmd)
-cli.add_command(schedule)
 
 
 def main(argv: list[str] | None = None) -> int:

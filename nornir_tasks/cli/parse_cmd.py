@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 
 import click
-from rich.console import Console
-from rich.pretty import Pretty
 
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.input_files import max_input_option, read_input
@@ -45,6 +43,9 @@ def parse_cmd(command: str, file: str, fmt: str, strict: bool, max_input_mb: int
     if fmt == "json":
         write_json(result.value, sys.stdout)
     else:
+        from rich.console import Console  # only here: rich costs ~0.1 s of startup
+        from rich.pretty import Pretty
+
         Console().print(Pretty(to_jsonable(result.value)))
 
 
