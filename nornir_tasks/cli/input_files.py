@@ -26,9 +26,11 @@ max_input_option = click.option(
 )
 
 
-def _too_big(name: str, size: int, max_mb: int) -> exit_codes.Exit:
+def _too_big(name: str, size: int | None, max_mb: int) -> exit_codes.Exit:
+    """``size`` None: standard input, read only up to the limit (its size is not known)."""
+    what = f"is {size / 2**20:.1f} MB, over" if size is not None else "is over"
     click.echo(
-        f"error: {name} is {size / 2**20:.1f} MB, over the {max_mb} MB input limit "
+        f"error: {name} {what} the {max_mb} MB input limit "
         "(--max-input-mb raises it; vpndiag holds a parsed output in memory, several times "
         "its size)",
         err=True,
@@ -42,7 +44,7 @@ def read_input(name: str, max_mb: int) -> str:
     if name == "-":
         text = sys.stdin.read(limit + 1)
         if len(text) > limit:
-            raise _too_big("standard input", len(text), max_mb)
+            raise _too_big("standard input", None, max_mb)
         return text
     path = Path(name)
     try:
