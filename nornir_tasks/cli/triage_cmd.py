@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
@@ -93,40 +93,14 @@ def triage_cmd(
     """
     if force_debug and no_debug:
         raise click.UsageError("--debug and --no-debug contradict each other: give one")
-    err = Console(stderr=True)
-    try:
-        full = open_inventory(inventory)
-    except InventoryError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False)
-        raise exit_codes.Exit(exit_codes.USAGE) from exc
-    if host not in host_names(full):
-        err.print(f"[red]error:[/] {host}: not in the inventory {inventory}", highlight=False)
-        raise exit_codes.Exit(exit_codes.USAGE)
-    address, owner = far_end(full, host, peer)
-    if address is None:
-        err.print(
-            f"[red]error:[/] which tunnel of {host}? Give --peer ADDRESS (its inventory data "
-            "has no 'hub' to default to)",
-            highlight=False,
-        )
-        raise exit_codes.Exit(exit_codes.USAGE)
-    owner = peer_host or owner
-    if owner is not None and owner not in host_names(full):
-        err.print(f"[red]error:[/] --peer-host {owner}: not in the inventory", highlight=False)
-        raise exit_codes.Exit(exit_codes.USAGE)
-    ends = [host] + ([owner] if owner and owner != host else [])
-    if owner is None:
-        err.print(
-            f"[yellow]note:[/] the other end of {host}'s tunnel"
-            f"{' to ' + address if address else ''} is not in the inventory: one end only",
-            highlight=False,
-        )
+    full = _inventory(inventory)
+    address, owner = _ends(full, inventory, host, peer, peer_host)
     playbook = load("tunnel_triage")
+    ends = [host] + ([owner] if owner and owner != host else [])
     playbook = playbook.model_copy(update={"hosts": HostSelection(names=ends)})
     peers = {address} if address else set()
     if owner is not None:
         peers |= addresses_of(host_data(full, host))
-
     selection = Selection(inventory, tuple(ends), (), (), 4)
     reporting = Reporting.of(kwargs)
     options = RunOptions(
@@ -137,3 +111,39 @@ def triage_cmd(
         focus=frozenset(peers) if peers else None,
     )
     raise exit_codes.Exit(execute(playbook, selection, reporting, options))
+
+
+def _usage_error(message: str) -> NoReturn:
+    Console(stderr=True).print(f"[red]error:[/] {message}", highlight=False)
+    raise exit_codes.Exit(exit_codes.USAGE)
+
+
+def _inventory(inventory: Path) -> Hosts:
+    try:
+        return open_inventory(inventory)
+    except InventoryError as exc:
+        _usage_error(str(exc))
+
+
+def _ends(
+    full: Hosts, inventory: Path, host: str, peer: str | None, peer_host: str | None
+) -> tuple[str | None, str | None]:
+    """(the tunnel's peer address, the inventory host at the other end, if any)."""
+    if host not in host_names(full):
+        _usage_error(f"{host}: not in the inventory {inventory}")
+    address, owner = far_end(full, host, peer)
+    if address is None:
+        _usage_error(
+            f"which tunnel of {host}? Give --peer ADDRESS (its inventory data has no 'hub' "
+            "to default to)"
+        )
+    owner = peer_host or owner
+    if owner is not None and owner not in host_names(full):
+        _usage_error(f"--peer-host {owner}: not in the inventory")
+    if owner is None:
+        Console(stderr=True).print(
+            f"[yellow]note:[/] the other end of {host}'s tunnel to {address} is not in the "
+            "inventory: one end only",
+            highlight=False,
+        )
+    return address, owner
