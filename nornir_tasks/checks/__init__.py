@@ -32,6 +32,8 @@ from nornir_tasks.checks.registry import (
 
 RULE_MODULES = (
     "phase1",
+    "phase1_keys",
+    "phase1_policy",
     "phase2",
     "dataplane",
     "cryptomap",

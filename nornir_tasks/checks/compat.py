@@ -9,8 +9,6 @@ is reported once, on the end with fewer peers (the spoke), ties broken by name.
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -19,10 +17,10 @@ from nornir_tasks.checks.peers import other_end
 from nornir_tasks.checks.quote import config_lines, tag, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.routes import config_egress, egress
-from nornir_tasks.models.config import CryptoMap, CryptoMapEntry, RunningConfig, TransformSet
+from nornir_tasks.models.config import CryptoMap, CryptoMapEntry, RunningConfig
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.parsers.addressing import address as ipv4
-from nornir_tasks.parsers.addressing import network, wildcard_network
+from nornir_tasks.parsers.addressing import network
 
 
 @dataclass(frozen=True)
@@ -102,7 +100,7 @@ def reports(pair: Pair) -> bool:
     return mine <= theirs
 
 
-def _finding(
+def pair_finding(
     pair: Pair,
     code: str,
     summary: str,
@@ -126,7 +124,7 @@ def _finding(
     )
 
 
-def _other_lines(pair: Pair, pattern: str, children: bool = False) -> list[str]:
+def other_lines(pair: Pair, pattern: str, children: bool = False) -> list[str]:
     if pair.other is None:
         return []
     return list(tag(config_lines(pair.other, pattern, children), pair.other, pair.host.host))
@@ -168,7 +166,7 @@ def policy_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findin
         if mine is None or theirs is None or mine & theirs:
             continue
         other = pair.other.host if pair.other else pair.tunnel.peer
-        yield _finding(
+        yield pair_finding(
             pair,
             "IKE_P1_POLICY_MISMATCH",
             f"no ISAKMP policy of {host.host} matches one of {other}'s",
@@ -177,7 +175,7 @@ def policy_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findin
             "with none in common the responder answers 'no offers accepted' and the tunnel "
             "never comes up.",
             config_lines(host, r"^crypto isakmp policy", children=True)
-            + _other_lines(pair, r"^crypto isakmp policy", children=True),
+            + other_lines(pair, r"^crypto isakmp policy", children=True),
             (
                 "show crypto isakmp policy  (on both ends)",
                 "add a policy with the same encryption/hash/group/authentication on both ends",
@@ -278,7 +276,7 @@ def key_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
 
 
 def _missing_key(host: HostEvidence, pair: Pair, address: str, why: str) -> Finding:
-    return _finding(
+    return pair_finding(
         pair,
         "IKE_P1_PSK_MISSING",
         f"{host.host} has no pre-shared key for {address}",
@@ -286,7 +284,7 @@ def _missing_key(host: HostEvidence, pair: Pair, address: str, why: str) -> Find
         "as initiator it cannot start main mode ('No pre-shared key with ...'), as responder "
         "it drops the peer after MSG3 (the peer sits in MM_WAIT_MSG4 / MM_KEY_EXCH).",
         config_lines(host, r"^crypto isakmp key|^ *pre-shared-key|^ *set aggressive-mode password")
-        + config_lines(host, rf"^ *set peer {re.escape(address)}$"),
+        + config_lines(host, rf"^ *set peer {address}$"),
         (
             "show run | include crypto isakmp key",
             "show run | section crypto keyring",
@@ -294,156 +292,6 @@ def _missing_key(host: HostEvidence, pair: Pair, address: str, why: str) -> Find
         ),
         Step.IKE_PHASE1,
     )
-
-
-# -- phase 2: transform sets, PFS, crypto ACLs --------------------------------------------------
-
-Proposal = tuple[frozenset[str], str]
-
-
-def _proposal(ts: TransformSet) -> Proposal:
-    parts: list[str] = []
-    for token in ts.transforms:
-        if token.isdigit() and parts:
-            parts[-1] = f"{parts[-1]} {token}"
-        else:
-            parts.append(token.lower())
-    parts = ["esp-aes 128" if p == "esp-aes" else p for p in parts]
-    return frozenset(parts), (ts.mode or "tunnel").lower()
-
-
-def proposals(config: RunningConfig, entry: CryptoMapEntry) -> dict[str, Proposal]:
-    defined = {ts.name: ts for ts in config.transform_sets}
-    return {n: _proposal(defined[n]) for n in entry.transform_sets if n in defined}
-
-
-def _pfs(entry: CryptoMapEntry) -> str | None:
-    return entry.pfs.lower() if entry.pfs else None
-
-
-def proposal_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
-    for pair in pairs(host, fleet):
-        if pair.other_config is None or pair.back is None or not reports(pair):
-            continue
-        other = pair.other.host if pair.other else pair.tunnel.peer
-        mine = proposals(pair.config, pair.tunnel.entry)
-        theirs = proposals(pair.other_config, pair.back.entry)
-        if mine and theirs and not set(mine.values()) & set(theirs.values()):
-            ts_lines = config_lines(host, r"^crypto ipsec transform-set", True) + _other_lines(
-                pair, r"^crypto ipsec transform-set", True
-            )
-            yield _finding(
-                pair,
-                "IKE_P2_PROPOSAL_MISMATCH",
-                f"no transform set of {host.host} matches {other}'s",
-                f"{host.host} proposes {_ts_text(mine)}; {other} accepts {_ts_text(theirs)}. "
-                "Quick mode needs one transform set equal on ESP cipher, integrity and mode; the "
-                "responder answers 'transform proposal not supported' / PROPOSAL_NOT_CHOSEN.",
-                ts_lines,
-                (
-                    "show crypto ipsec transform-set  (on both ends)",
-                    "show crypto map  (the transform sets each entry uses)",
-                ),
-                Step.IKE_PHASE2,
-            )
-        a, b = _pfs(pair.tunnel.entry), _pfs(pair.back.entry)
-        if a != b:
-            yield _finding(
-                pair,
-                "IKE_P2_PROPOSAL_MISMATCH",
-                f"PFS differs: {host.host} {a or 'none'}, {other} {b or 'none'}",
-                f"{host.host} sets PFS {a or 'off'} and {other} {b or 'off'}. An end with PFS "
-                "refuses a quick mode without the same DH group (PROPOSAL_NOT_CHOSEN); the "
-                "debug misleadingly adds 'peer does not do paranoid keepalives'."
-                + (
-                    ""
-                    if a and b
-                    else " It can work when the PFS end initiates, and fails otherwise."
-                ),
-                config_lines(host, r"^ *set pfs") + _other_lines(pair, r"^ *set pfs"),
-                (
-                    "show crypto map  (PFS (Y/N) and DH group on both ends)",
-                    "set pfs <group> on both ends, or on neither",
-                ),
-                Step.IKE_PHASE2,
-                Severity.CRITICAL if a and b else Severity.WARNING,
-            )
-
-
-def _ts_text(found: dict[str, Proposal]) -> str:
-    return "; ".join(f"{n} {{{' '.join(sorted(p))}}} {mode}" for n, (p, mode) in found.items())
-
-
-@functools.lru_cache(maxsize=8192)
-def _acl_net(spec: str | None) -> str:
-    words = (spec or "any").split()
-    if words[0] == "any":
-        return "0.0.0.0/0"
-    if words[0] == "host" and len(words) > 1:
-        return f"{words[1]}/32"
-    net = wildcard_network(words[0], words[1]) if len(words) == 2 else network(words[0])
-    # Not a network (a non-contiguous wildcard, garbage): compared as printed, never parsed.
-    return str(net) if net is not None else " ".join(words)
-
-
-AclPair = tuple[str, str, str]
-
-
-def acl_pairs(config: RunningConfig, name: str | None) -> frozenset[AclPair] | None:
-    acl = config.acls.get(name or "")
-    if acl is None:
-        return None
-    return frozenset(
-        ((e.protocol or "ip").lower(), _acl_net(e.source), _acl_net(e.destination))
-        for e in acl.entries
-        if e.action == "permit"
-    )
-
-
-def proxy_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
-    for pair in pairs(host, fleet):
-        if (
-            pair.other_config is None
-            or pair.back is None
-            or not pair.back.peer
-            or not reports(pair)
-        ):
-            continue
-        mine = acl_pairs(pair.config, pair.tunnel.entry.match_address)
-        theirs = acl_pairs(pair.other_config, pair.back.entry.match_address)
-        if not mine or not theirs or mine == {(p, d, s) for p, s, d in theirs}:
-            continue
-        other = pair.other.host if pair.other else pair.tunnel.peer
-        acl, their_acl = pair.tunnel.entry.match_address, pair.back.entry.match_address
-        yield _finding(
-            pair,
-            "IKE_P2_PROXY_MISMATCH",
-            f"crypto ACL {acl} of {host.host} is not the mirror of {other}'s {their_acl}",
-            f"{host.host} protects {_pairs_text(mine)}; {other} protects "
-            f"{_pairs_text(theirs)}. Each end's crypto ACL must be the other's with source and "
-            "destination swapped, or quick mode fails with 'proxy identities not supported' "
-            "(IPSec policy invalidated proposal with error 32).",
-            config_lines(
-                host,
-                rf"^ip access-list extended {re.escape(acl or '')}$|^access-list {re.escape(acl or '')} ",
-                True,
-            )
-            + _other_lines(
-                pair,
-                rf"^ip access-list extended {re.escape(their_acl or '')}$"
-                rf"|^access-list {re.escape(their_acl or '')} ",
-                True,
-            ),
-            (
-                f"show access-lists {acl}  (and {their_acl} on {other})",
-                "make each ACL the exact mirror of the other (same subnets, same masks)",
-            ),
-            Step.IKE_PHASE2,
-        )
-
-
-def _pairs_text(found: frozenset[AclPair]) -> str:
-    return ", ".join(f"{p} {s} -> {d}" for p, s, d in sorted(found))
 
 
 # -- CRYPTO_PEER_NOT_FOUND -----------------------------------------------------------------------
@@ -483,7 +331,7 @@ def peer_not_found(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
                 f"and {host.host} has none back to it: the peer address is probably wrong "
                 f"({caller.host} has {', '.join(sorted(caller.addresses)[:3])})."
             ),
-            evidence=unique(config_lines(host, rf"^ *set peer {re.escape(t.peer)}$")),
+            evidence=unique(config_lines(host, rf"^ *set peer {t.peer}$")),
             next_steps=(
                 "show crypto map",
                 f"set peer <{caller.host}'s address> in crypto map {t.cmap.name} {t.entry.seq}",

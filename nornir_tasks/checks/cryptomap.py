@@ -4,10 +4,9 @@ routes to the peer, and see traffic; else IKE never starts (field guide §4.2 ro
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from nornir_tasks.checks.compat import map_peers
+from nornir_tasks.checks.compat import MapPeer, map_peers
 from nornir_tasks.checks.evidence import (
     CONFIG,
     CRYPTO_MAP,
@@ -19,7 +18,7 @@ from nornir_tasks.checks.evidence import (
     HostEvidence,
 )
 from nornir_tasks.checks.flows import carries, has_sa, hit_without_sa
-from nornir_tasks.checks.logview import source_of
+from nornir_tasks.checks.logview import PeerEvent, source_of
 from nornir_tasks.checks.peers import (
     crypto_interface,
     ike_state_read,
@@ -32,7 +31,8 @@ from nornir_tasks.checks.peers import (
 )
 from nornir_tasks.checks.quote import config_lines, event_lines, flow_lines, unique
 from nornir_tasks.checks.registry import check
-from nornir_tasks.checks.routes import egress
+from nornir_tasks.checks.routes import Egress, egress
+from nornir_tasks.models.config import CryptoMapEntry as ConfigMapEntry
 from nornir_tasks.models.config import RunningConfig
 from nornir_tasks.models.crypto_map import CryptoMapEntry, CryptoMapTable
 from nornir_tasks.models.crypto_session import SessionStatus
@@ -107,51 +107,42 @@ def map_not_applied(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findin
         return
     named = set(found)
     for cmap in config.crypto_maps:
-        if cmap.dynamic or cmap.name in named:
+        if cmap.dynamic or cmap.name in named or cmap.interfaces:
             continue
-        if not cmap.interfaces:
-            named.add(cmap.name)
-            peer = next((p for e in cmap.entries for p in e.peers), None)
-            yield _unapplied(
-                host,
-                cmap.name,
-                peer,
-                config_lines(host, rf"^crypto map {re.escape(cmap.name)} \d+"),
-                Source.CONFIG,
-            )
+        named.add(cmap.name)
+        peer = next((p for e in cmap.entries for p in e.peers), None)
+        lines = config_lines(host, rf"^crypto map {cmap.name} \d+")
+        yield _unapplied(host, cmap.name, peer, lines, Source.CONFIG)
     for t in map_peers(config):
         route = egress(host, t.peer)
-        if (
-            t.cmap.name in named
-            or not t.cmap.interfaces
-            or route is None
-            or route.interface is None
-        ):
+        if t.cmap.name in named or not t.cmap.interfaces or route is None:
             continue
-        if route.interface.lower().startswith("null") or _serves(config, route.interface, t.peer):
+        if route.interface is None or route.interface.lower().startswith("null"):
             continue
-        yield Finding(
-            code="CRYPTO_MAP_NOT_APPLIED",
-            severity=Severity.CRITICAL,
-            host=host.host,
-            peer=t.peer,
-            summary=f"no crypto map for {t.peer} on {route.interface}, the way to {t.peer}",
-            cause=(
-                f"Traffic to {t.peer} leaves through {route.interface}, but crypto map "
-                f"{t.cmap.name} (its entry for {t.peer}) is applied to "
-                f"{', '.join(t.cmap.interfaces)}: packets for the tunnel never meet the map and "
-                "IKE from the peer arrives where no map listens."
-            ),
-            evidence=unique(
-                list(route.lines) + config_lines(host, rf"^ *crypto map {re.escape(t.cmap.name)}$")
-            ),
-            next_steps=(
-                f"show ip route {t.peer}",
-                f"apply crypto map {t.cmap.name} to {route.interface}",
-            ),
-            step=Step.INTERESTING_TRAFFIC,
-            source=Source.STATE if route.source.startswith("show ") else Source.CONFIG,
-        )
+        if not _serves(config, route.interface, t.peer):
+            yield _wrong_interface(host, t, route)
+
+
+def _wrong_interface(host: HostEvidence, t: MapPeer, route: Egress) -> Finding:
+    """The map entry for a peer sits on another interface than the one routing to it."""
+    interface = route.interface or ""
+    return Finding(
+        code="CRYPTO_MAP_NOT_APPLIED",
+        severity=Severity.CRITICAL,
+        host=host.host,
+        peer=t.peer,
+        summary=f"no crypto map for {t.peer} on {interface}, the way to {t.peer}",
+        cause=(
+            f"Traffic to {t.peer} leaves through {interface}, but crypto map "
+            f"{t.cmap.name} (its entry for {t.peer}) is applied to "
+            f"{', '.join(t.cmap.interfaces)}: packets for the tunnel never meet the map and "
+            "IKE from the peer arrives where no map listens."
+        ),
+        evidence=unique(list(route.lines) + config_lines(host, rf"^ *crypto map {t.cmap.name}$")),
+        next_steps=(f"show ip route {t.peer}", f"apply crypto map {t.cmap.name} to {interface}"),
+        step=Step.INTERESTING_TRAFFIC,
+        source=Source.STATE if route.source.startswith("show ") else Source.CONFIG,
+    )
 
 
 def _serves(config: RunningConfig, interface: str, peer: str) -> bool:
@@ -187,26 +178,11 @@ def map_incomplete(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
     config = host.config
     if config is None:
         return
-    defined_ts = {ts.name for ts in config.transform_sets}
     for cmap in config.crypto_maps:
         for e in cmap.entries:
             if (cmap.name, e.seq) in flagged or cmap.dynamic or e.dynamic_map:
                 continue
-            missing = [
-                *(["set peer"] if not e.peers else []),
-                *(["match address"] if not e.match_address else []),
-                *(
-                    [f"access-list {e.match_address} (not defined)"]
-                    if e.match_address and e.match_address not in config.acls
-                    else []
-                ),
-                *(["set transform-set"] if not e.transform_sets else []),
-                *[
-                    f"transform-set {n} (not defined)"
-                    for n in e.transform_sets
-                    if n not in defined_ts
-                ],
-            ]
+            missing = _missing_config(config, e)
             if missing:
                 yield _incomplete(
                     host,
@@ -214,11 +190,25 @@ def map_incomplete(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
                     e.seq,
                     e.peers[0] if e.peers else None,
                     missing,
-                    config_lines(
-                        host, rf"^crypto map {re.escape(cmap.name)} {e.seq} ", children=True
-                    ),
+                    config_lines(host, rf"^crypto map {cmap.name} {e.seq} ", children=True),
                     Source.CONFIG,
                 )
+
+
+def _missing_config(config: RunningConfig, e: ConfigMapEntry) -> list[str]:
+    """What a configured map entry lacks: peer, ACL (or its definition), transform sets."""
+    defined_ts = {ts.name for ts in config.transform_sets}
+    return [
+        *(["set peer"] if not e.peers else []),
+        *(["match address"] if not e.match_address else []),
+        *(
+            [f"access-list {e.match_address} (not defined)"]
+            if e.match_address and e.match_address not in config.acls
+            else []
+        ),
+        *(["set transform-set"] if not e.transform_sets else []),
+        *[f"transform-set {n} (not defined)" for n in e.transform_sets if n not in defined_ts],
+    ]
 
 
 def _missing_state(entry: CryptoMapEntry) -> list[str]:
@@ -361,24 +351,28 @@ def ike_no_sa(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
             )
     stale = of_kind(list(host.events), EventKind.NO_SA)
     for peer in dict.fromkeys(e.peer for e in stale if e.peer):
-        events = [e for e in stale if e.peer == peer]
-        yield Finding(
-            code="IKE_NO_SA",
-            severity=Severity.WARNING,
-            host=host.host,
-            peer=peer,
-            summary=f"{peer} sends IKE messages for an SA {host.host} no longer has",
-            cause=(
-                f"{peer} still uses an IKE SA that {host.host} has deleted (one end was cleared or "
-                "rebooted): its messages are dropped until it starts a new main mode. Without DPD "
-                "the stale end can black-hole traffic for the SA lifetime."
-            ),
-            evidence=unique(event_lines(events, 4)),
-            next_steps=(
-                f"on {peer}: clear crypto isakmp / clear crypto session remote <{host.host}'s address>",
-                "crypto isakmp keepalive 10 3 periodic  (both ends)",
-                "crypto isakmp invalid-spi-recovery",
-            ),
-            step=Step.TERMINATION,
-            source=source_of(events),
-        )
+        yield _stale_sa(host, peer, [e for e in stale if e.peer == peer])
+
+
+def _stale_sa(host: HostEvidence, peer: str, events: list[PeerEvent]) -> Finding:
+    """The peer talks to an IKE SA this host deleted."""
+    return Finding(
+        code="IKE_NO_SA",
+        severity=Severity.WARNING,
+        host=host.host,
+        peer=peer,
+        summary=f"{peer} sends IKE messages for an SA {host.host} no longer has",
+        cause=(
+            f"{peer} still uses an IKE SA that {host.host} has deleted (one end was cleared or "
+            "rebooted): its messages are dropped until it starts a new main mode. Without DPD "
+            "the stale end can black-hole traffic for the SA lifetime."
+        ),
+        evidence=unique(event_lines(events, 4)),
+        next_steps=(
+            f"on {peer}: clear crypto isakmp / clear crypto session remote <{host.host}'s address>",
+            "crypto isakmp keepalive 10 3 periodic  (both ends)",
+            "crypto isakmp invalid-spi-recovery",
+        ),
+        step=Step.TERMINATION,
+        source=source_of(events),
+    )

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from nornir_tasks.checks.compat import acl_pairs, map_peers
+from nornir_tasks.checks.compat import map_peers
+from nornir_tasks.checks.compat_phase2 import acl_pairs
 from nornir_tasks.checks.decaps import dropped_after_decaps
 from nornir_tasks.checks.evidence import CONFIG, IPSEC, LOGS, FleetEvidence, HostEvidence
 from nornir_tasks.checks.flows import Traffic, carries, has_sa, inbound_spis, remote_network

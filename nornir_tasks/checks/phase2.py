@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nornir_tasks.checks import compat
+from nornir_tasks.checks import compat_phase2
 from nornir_tasks.checks.evidence import CONFIG, IPSEC, LOGS, SESSION, FleetEvidence, HostEvidence
 from nornir_tasks.checks.flows import Traffic, has_sa, hit_without_sa, mirrors
 from nornir_tasks.checks.logview import PeerEvent, source_of
@@ -185,7 +185,7 @@ def proxy_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
                 lines,
                 Source.STATE,
             )
-    yield from compat.proxy_findings(host, fleet)
+    yield from compat_phase2.proxy_findings(host, fleet)
 
 
 def _reporter(host: HostEvidence, other: HostEvidence) -> HostEvidence:
@@ -247,7 +247,7 @@ def proposal_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Find
             step=Step.IKE_PHASE2,
             source=source_of(proposal or rejected),
         )
-    yield from compat.proposal_findings(host, fleet)
+    yield from compat_phase2.proposal_findings(host, fleet)
 
 
 # -- IPSEC_P2_NOT_ESTABLISHED --------------------------------------------------------------------
