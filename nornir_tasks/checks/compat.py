@@ -318,24 +318,28 @@ def peer_not_found(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
         ]
         if not unanswered:
             continue
-        caller = unanswered[0]
-        yield Finding(
-            code="CRYPTO_PEER_NOT_FOUND",
-            severity=Severity.CRITICAL,
-            host=host.host,
-            peer=t.peer,
-            summary=f"set peer {t.peer} is no host of the fleet; {caller.host} expects {host.host}",
-            cause=(
-                f"{host.host}'s crypto map {t.cmap.name} {t.entry.seq} points at {t.peer}, which "
-                f"no host in the evidence owns, while {caller.host} has a tunnel to {host.host} "
-                f"and {host.host} has none back to it: the peer address is probably wrong "
-                f"({caller.host} has {', '.join(sorted(caller.addresses)[:3])})."
-            ),
-            evidence=unique(config_lines(host, rf"^ *set peer {t.peer}$")),
-            next_steps=(
-                "show crypto map",
-                f"set peer <{caller.host}'s address> in crypto map {t.cmap.name} {t.entry.seq}",
-            ),
-            step=Step.IKE_PHASE1,
-            source=Source.CONFIG,
-        )
+        yield _wrong_peer(host, t, unanswered[0])
+
+
+def _wrong_peer(host: HostEvidence, t: MapPeer, caller: HostEvidence) -> Finding:
+    """``set peer`` names an address nobody owns while ``caller`` points its tunnel at us."""
+    return Finding(
+        code="CRYPTO_PEER_NOT_FOUND",
+        severity=Severity.CRITICAL,
+        host=host.host,
+        peer=t.peer,
+        summary=f"set peer {t.peer} is no host of the fleet; {caller.host} expects {host.host}",
+        cause=(
+            f"{host.host}'s crypto map {t.cmap.name} {t.entry.seq} points at {t.peer}, which "
+            f"no host in the evidence owns, while {caller.host} has a tunnel to {host.host} "
+            f"and {host.host} has none back to it: the peer address is probably wrong "
+            f"({caller.host} has {', '.join(sorted(caller.addresses)[:3])})."
+        ),
+        evidence=unique(config_lines(host, rf"^ *set peer {t.peer}$")),
+        next_steps=(
+            "show crypto map",
+            f"set peer <{caller.host}'s address> in crypto map {t.cmap.name} {t.entry.seq}",
+        ),
+        step=Step.IKE_PHASE1,
+        source=Source.CONFIG,
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from nornir_tasks.checks.compat import other_lines, pair_finding, pairs, reports
+from nornir_tasks.checks.compat import Pair, other_lines, pair_finding, pairs, reports
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
 from nornir_tasks.checks.quote import config_lines
 from nornir_tasks.models.config import CryptoMapEntry, RunningConfig, TransformSet
@@ -44,45 +44,55 @@ def proposal_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Find
         mine = proposals(pair.config, pair.tunnel.entry)
         theirs = proposals(pair.other_config, pair.back.entry)
         if mine and theirs and not set(mine.values()) & set(theirs.values()):
-            ts_lines = config_lines(host, r"^crypto ipsec transform-set", True) + other_lines(
-                pair, r"^crypto ipsec transform-set", True
-            )
-            yield pair_finding(
-                pair,
-                "IKE_P2_PROPOSAL_MISMATCH",
-                f"no transform set of {host.host} matches {other}'s",
-                f"{host.host} proposes {_ts_text(mine)}; {other} accepts {_ts_text(theirs)}. "
-                "Quick mode needs one transform set equal on ESP cipher, integrity and mode; the "
-                "responder answers 'transform proposal not supported' / PROPOSAL_NOT_CHOSEN.",
-                ts_lines,
-                (
-                    "show crypto ipsec transform-set  (on both ends)",
-                    "show crypto map  (the transform sets each entry uses)",
-                ),
-                Step.IKE_PHASE2,
-            )
+            yield _no_common_transform(host, pair, other, mine, theirs)
         a, b = _pfs(pair.tunnel.entry), _pfs(pair.back.entry)
         if a != b:
-            yield pair_finding(
-                pair,
-                "IKE_P2_PROPOSAL_MISMATCH",
-                f"PFS differs: {host.host} {a or 'none'}, {other} {b or 'none'}",
-                f"{host.host} sets PFS {a or 'off'} and {other} {b or 'off'}. An end with PFS "
-                "refuses a quick mode without the same DH group (PROPOSAL_NOT_CHOSEN); the "
-                "debug misleadingly adds 'peer does not do paranoid keepalives'."
-                + (
-                    ""
-                    if a and b
-                    else " It can work when the PFS end initiates, and fails otherwise."
-                ),
-                config_lines(host, r"^ *set pfs") + other_lines(pair, r"^ *set pfs"),
-                (
-                    "show crypto map  (PFS (Y/N) and DH group on both ends)",
-                    "set pfs <group> on both ends, or on neither",
-                ),
-                Step.IKE_PHASE2,
-                Severity.CRITICAL if a and b else Severity.WARNING,
-            )
+            yield _pfs_differs(host, pair, other, a, b)
+
+
+def _no_common_transform(
+    host: HostEvidence,
+    pair: Pair,
+    other: str,
+    mine: dict[str, Proposal],
+    theirs: dict[str, Proposal],
+) -> Finding:
+    pattern = r"^crypto ipsec transform-set"
+    return pair_finding(
+        pair,
+        "IKE_P2_PROPOSAL_MISMATCH",
+        f"no transform set of {host.host} matches {other}'s",
+        f"{host.host} proposes {_ts_text(mine)}; {other} accepts {_ts_text(theirs)}. "
+        "Quick mode needs one transform set equal on ESP cipher, integrity and mode; the "
+        "responder answers 'transform proposal not supported' / PROPOSAL_NOT_CHOSEN.",
+        config_lines(host, pattern, True) + other_lines(pair, pattern, True),
+        (
+            "show crypto ipsec transform-set  (on both ends)",
+            "show crypto map  (the transform sets each entry uses)",
+        ),
+        Step.IKE_PHASE2,
+    )
+
+
+def _pfs_differs(
+    host: HostEvidence, pair: Pair, other: str, a: str | None, b: str | None
+) -> Finding:
+    one_sided = "" if a and b else " It can work when the PFS end initiates, and fails otherwise."
+    return pair_finding(
+        pair,
+        "IKE_P2_PROPOSAL_MISMATCH",
+        f"PFS differs: {host.host} {a or 'none'}, {other} {b or 'none'}",
+        f"{host.host} sets PFS {a or 'off'} and {other} {b or 'off'}. An end with PFS "
+        "refuses a quick mode without the same DH group (PROPOSAL_NOT_CHOSEN); the "
+        "debug misleadingly adds 'peer does not do paranoid keepalives'." + one_sided,
+        config_lines(host, r"^ *set pfs") + other_lines(pair, r"^ *set pfs"),
+        (
+            "show crypto map  (PFS (Y/N) and DH group on both ends)",
+            "set pfs <group> on both ends, or on neither",
+        ),
+        Step.IKE_PHASE2,
+        Severity.CRITICAL if a and b else Severity.WARNING,
+    )
 
 
 def _ts_text(found: dict[str, Proposal]) -> str:

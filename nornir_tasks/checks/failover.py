@@ -267,7 +267,7 @@ def probe_not_pinned(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findi
                 "succeeds, brings the track back up and the routes flap."
             ),
             evidence=unique(
-                config_lines(host, rf"^ip sla {re.escape(str(sla_id))}$", children=True)
+                config_lines(host, rf"^ip sla {sla_id}$", children=True)
                 + [r.line for r in defaults]
             ),
             next_steps=(
@@ -341,11 +341,7 @@ def peer_rejects_backup(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Fi
             backup_itf = next(
                 (i.name for i in config.interfaces.values() if i.ip_address == backup), "?"
             )
-            lines = config_lines(host, rf"^interface {re.escape(backup_itf)}$", children=True)
-            lines = [s for s in lines if s.startswith(("interface", "ip address", "crypto map"))]
-            addr = re.escape(primary or "-")
-            known = rf"^crypto isakmp key .* address {addr}\b|^ *pre-shared-key address {addr}\b|^ *set peer {addr}$"
-            lines += list(tag(config_lines(other, known), other, host.host))
+            lines = _backup_evidence(host, other, backup_itf, primary)
             yield Finding(
                 code="FAILOVER_PEER_REJECTS_BACKUP",
                 severity=Severity.CRITICAL if active else Severity.WARNING,
@@ -357,19 +353,33 @@ def peer_rejects_backup(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Fi
                     f"it sources IKE from {primary} normally and from {backup} after failover. "
                     f"{other.host} ({t.peer}) has {' and '.join(missing)}, so once the primary ISP "
                     f"fails the tunnel stays down (MM_NO_STATE / 'No pre-shared key' on {other.host})."
-                    + (
-                        " The backup is in use now."
-                        if active
-                        else " Latent until the primary fails."
-                    )
+                    + _WHEN[active]
                 ),
                 evidence=unique(lines, 14),
-                next_steps=(
-                    f"on {other.host}: crypto isakmp key <key> address {backup}",
-                    f"on {other.host}: set peer {backup} in the crypto map entry for {host.host} "
-                    "(or a dynamic map)",
-                    f"on {host.host}: show crypto isakmp sa ; show track",
-                ),
+                next_steps=_backup_steps(host, other, backup),
                 step=Step.FAILOVER,
                 source=Source.CONFIG,
             )
+
+
+def _backup_evidence(
+    host: HostEvidence, other: HostEvidence, backup_itf: str, primary: str | None
+) -> list[str]:
+    """The backup interface's lines, and the peer's lines that know only the primary."""
+    lines = config_lines(host, rf"^interface {backup_itf}$", children=True)
+    lines = [s for s in lines if s.startswith(("interface", "ip address", "crypto map"))]
+    addr = re.escape(primary or "-")
+    known = rf"^crypto isakmp key .* address {addr}\b|^ *pre-shared-key address {addr}\b|^ *set peer {addr}$"
+    return lines + list(tag(config_lines(other, known), other, host.host))
+
+
+_WHEN = {True: " The backup is in use now.", False: " Latent until the primary fails."}
+
+
+def _backup_steps(host: HostEvidence, other: HostEvidence, backup: str) -> tuple[str, ...]:
+    return (
+        f"on {other.host}: crypto isakmp key <key> address {backup}",
+        f"on {other.host}: set peer {backup} in the crypto map entry for {host.host} "
+        "(or a dynamic map)",
+        f"on {host.host}: show crypto isakmp sa ; show track",
+    )

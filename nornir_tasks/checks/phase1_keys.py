@@ -45,10 +45,8 @@ from nornir_tasks.models.findings import Finding, Severity, Source, Step
 @check("IKE_P1_PSK_MISMATCH", needs=ISAKMP + LOGS)
 def psk_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """Stuck after the key exchange (MM_KEY_EXCH, MM_WAIT_MSG5/6) or MSG5 unreadable."""
-    peers = stuck_peers(host, KEY_EXCHANGE) + [
-        e.peer for e in key_failures(list(host.events)) if e.peer
-    ]
-    for peer in dict.fromkeys(peers):
+    failed = [e.peer for e in key_failures(list(host.events)) if e.peer]
+    for peer in dict.fromkeys(stuck_peers(host, KEY_EXCHANGE) + failed):
         found = rows(host, peer, KEY_EXCHANGE)
         events = key_failures(list(host.events_for(peer)))
         other = other_end(fleet, host, peer)
@@ -75,17 +73,21 @@ def psk_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
                 "NAT-T on one end only, or a middlebox altering UDP/500."
             ),
             evidence=unique(evidence),
-            next_steps=(
-                "show run | section crypto isakmp key  (on both ends)",
-                "show run | section crypto keyring",
-                "re-enter the key on both ends (type 6/7 keys cannot be compared as shown)",
-                f"in the debug: 'found peer pre-shared key matching {peer}' shows which key was used",
-                *debug_steps(peer),
-            ),
+            next_steps=_key_steps(peer),
             step=Step.IKE_PHASE1,
             source=Source.STATE if found else source_of(events),
         )
     yield from _aggressive_psk_mismatch(host, fleet)
+
+
+def _key_steps(peer: str) -> tuple[str, ...]:
+    return (
+        "show run | section crypto isakmp key  (on both ends)",
+        "show run | section crypto keyring",
+        "re-enter the key on both ends (type 6/7 keys cannot be compared as shown)",
+        f"in the debug: 'found peer pre-shared key matching {peer}' shows which key was used",
+        *debug_steps(peer),
+    )
 
 
 def _aggressive_psk_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:

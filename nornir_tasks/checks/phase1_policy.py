@@ -70,10 +70,7 @@ def policy_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findin
         pending = unresolved_mismatches(events)
         if not refused and not pending:
             continue
-        attrs = sorted(
-            {e.kind.value.replace("_mismatch", "") for e in pending if e.kind in _P1_MISMATCH}
-        )
-        which = f" (refused on: {', '.join(attrs)})" if attrs else ""
+        which = _refused_on(pending)
         yield Finding(
             code="IKE_P1_POLICY_MISMATCH",
             severity=Severity.CRITICAL if refused else Severity.WARNING,
@@ -87,16 +84,28 @@ def policy_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findin
                 + ("." if refused else " before the capture ends.")
             ),
             evidence=unique(event_lines(pending, 4) + event_lines(refused, 4)),
-            next_steps=(
-                "show crypto isakmp policy  (on both ends)",
-                "show crypto isakmp default policy",
-                "align encryption / hash / group / authentication of one policy on both ends",
-                *debug_steps(peer),
-            ),
+            next_steps=_policy_steps(peer),
             step=Step.IKE_PHASE1,
             source=source_of(refused or pending),
         )
     yield from compat.policy_findings(host, fleet)
+
+
+def _refused_on(pending: list[PeerEvent]) -> str:
+    """`` (refused on: encryption, hash)``: the attributes the debug named, if any."""
+    attrs = sorted(
+        {e.kind.value.replace("_mismatch", "") for e in pending if e.kind in _P1_MISMATCH}
+    )
+    return f" (refused on: {', '.join(attrs)})" if attrs else ""
+
+
+def _policy_steps(peer: str) -> tuple[str, ...]:
+    return (
+        "show crypto isakmp policy  (on both ends)",
+        "show crypto isakmp default policy",
+        "align encryption / hash / group / authentication of one policy on both ends",
+        *debug_steps(peer),
+    )
 
 
 # -- IKE_P1_AGGRESSIVE_REFUSED -------------------------------------------------------------------
@@ -172,15 +181,7 @@ def aggressive_refused(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Fin
         if peer is None:
             continue
         named.add(peer)
-        evidence = mine + list(
-            tag(ike_lines(other, their_rows) + event_lines(their_events, 2), other, host.host)
-        )
-        if not their_rows and not their_events and other.config:
-            evidence += tag(
-                config_lines(other, r"^ *initiate mode aggressive|^ *set aggressive-mode client"),
-                other,
-                host.host,
-            )
+        evidence = mine + _initiator_lines(host, other, their_rows, their_events)
         source = (
             Source.STATE if their_rows else (source_of(refusals) if refusals else Source.CONFIG)
         )
@@ -200,3 +201,14 @@ def aggressive_refused(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Fin
             yield _refused(host, peer, peer, mine, source_of(refusals))
     if refusals and not named and not peers:
         yield _refused(host, None, "a peer", mine, source_of(refusals))
+
+
+def _initiator_lines(
+    host: HostEvidence, other: HostEvidence, their_rows: list[IkeRow], their_events: list[PeerEvent]
+) -> list[str]:
+    """The initiator's side, quoted: its AG_* rows and events, else its aggressive config."""
+    lines = list(tag(ike_lines(other, their_rows) + event_lines(their_events, 2), other, host.host))
+    if not their_rows and not their_events and other.config:
+        pattern = r"^ *initiate mode aggressive|^ *set aggressive-mode client"
+        lines += tag(config_lines(other, pattern), other, host.host)
+    return lines
