@@ -9,6 +9,7 @@ is reported once, on the end with fewer peers (the spoke), ties broken by name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -284,7 +285,7 @@ def _missing_key(host: HostEvidence, pair: Pair, address: str, why: str) -> Find
         "as initiator it cannot start main mode ('No pre-shared key with ...'), as responder "
         "it drops the peer after MSG3 (the peer sits in MM_WAIT_MSG4 / MM_KEY_EXCH).",
         config_lines(host, r"^crypto isakmp key|^ *pre-shared-key|^ *set aggressive-mode password")
-        + config_lines(host, rf"^ *set peer {address}$"),
+        + config_lines(host, rf"^ *set peer {re.escape(address)}$"),
         (
             "show run | include crypto isakmp key",
             "show run | section crypto keyring",
@@ -335,7 +336,7 @@ def _wrong_peer(host: HostEvidence, t: MapPeer, caller: HostEvidence) -> Finding
             f"and {host.host} has none back to it: the peer address is probably wrong "
             f"({caller.host} has {', '.join(sorted(caller.addresses)[:3])})."
         ),
-        evidence=unique(config_lines(host, rf"^ *set peer {t.peer}$")),
+        evidence=unique(config_lines(host, rf"^ *set peer {re.escape(t.peer)}$")),
         next_steps=(
             "show crypto map",
             f"set peer <{caller.host}'s address> in crypto map {t.cmap.name} {t.entry.seq}",

@@ -4,6 +4,7 @@ and PFS that intersect, crypto ACLs that mirror each other (pairing as in ``comp
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 
 from nornir_tasks.checks.compat import Pair, other_lines, pair_finding, pairs, reports
@@ -148,9 +149,16 @@ def proxy_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
             f"{_pairs_text(theirs)}. Each end's crypto ACL must be the other's with source and "
             "destination swapped, or quick mode fails with 'proxy identities not supported' "
             "(IPSec policy invalidated proposal with error 32).",
-            config_lines(host, rf"^ip access-list extended {acl}$|^access-list {acl} ", True)
+            config_lines(
+                host,
+                rf"^ip access-list extended {re.escape(acl or '')}$|^access-list {re.escape(acl or '')} ",
+                True,
+            )
             + other_lines(
-                pair, rf"^ip access-list extended {their_acl}$|^access-list {their_acl} ", True
+                pair,
+                rf"^ip access-list extended {re.escape(their_acl or '')}$"
+                rf"|^access-list {re.escape(their_acl or '')} ",
+                True,
             ),
             (
                 f"show access-lists {acl}  (and {their_acl} on {other})",

@@ -4,6 +4,7 @@ routes to the peer, and see traffic; else IKE never starts (field guide §4.2 ro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from nornir_tasks.checks.compat import MapPeer, map_peers
@@ -111,7 +112,7 @@ def map_not_applied(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findin
             continue
         named.add(cmap.name)
         peer = next((p for e in cmap.entries for p in e.peers), None)
-        lines = config_lines(host, rf"^crypto map {cmap.name} \d+")
+        lines = config_lines(host, rf"^crypto map {re.escape(cmap.name)} \d+")
         yield _unapplied(host, cmap.name, peer, lines, Source.CONFIG)
     for t in map_peers(config):
         route = egress(host, t.peer)
@@ -138,7 +139,9 @@ def _wrong_interface(host: HostEvidence, t: MapPeer, route: Egress) -> Finding:
             f"{', '.join(t.cmap.interfaces)}: packets for the tunnel never meet the map and "
             "IKE from the peer arrives where no map listens."
         ),
-        evidence=unique(list(route.lines) + config_lines(host, rf"^ *crypto map {t.cmap.name}$")),
+        evidence=unique(
+            list(route.lines) + config_lines(host, rf"^ *crypto map {re.escape(t.cmap.name)}$")
+        ),
         next_steps=(f"show ip route {t.peer}", f"apply crypto map {t.cmap.name} to {interface}"),
         step=Step.INTERESTING_TRAFFIC,
         source=Source.STATE if route.source.startswith("show ") else Source.CONFIG,
@@ -190,7 +193,9 @@ def map_incomplete(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
                     e.seq,
                     e.peers[0] if e.peers else None,
                     missing,
-                    config_lines(host, rf"^crypto map {cmap.name} {e.seq} ", children=True),
+                    config_lines(
+                        host, rf"^crypto map {re.escape(cmap.name)} {e.seq} ", children=True
+                    ),
                     Source.CONFIG,
                 )
 

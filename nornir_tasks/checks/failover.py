@@ -267,7 +267,7 @@ def probe_not_pinned(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findi
                 "succeeds, brings the track back up and the routes flap."
             ),
             evidence=unique(
-                config_lines(host, rf"^ip sla {sla_id}$", children=True)
+                config_lines(host, rf"^ip sla {re.escape(str(sla_id))}$", children=True)
                 + [r.line for r in defaults]
             ),
             next_steps=(
@@ -366,7 +366,7 @@ def _backup_evidence(
     host: HostEvidence, other: HostEvidence, backup_itf: str, primary: str | None
 ) -> list[str]:
     """The backup interface's lines, and the peer's lines that know only the primary."""
-    lines = config_lines(host, rf"^interface {backup_itf}$", children=True)
+    lines = config_lines(host, rf"^interface {re.escape(backup_itf)}$", children=True)
     lines = [s for s in lines if s.startswith(("interface", "ip address", "crypto map"))]
     addr = re.escape(primary or "-")
     known = rf"^crypto isakmp key .* address {addr}\b|^ *pre-shared-key address {addr}\b|^ *set peer {addr}$"
