@@ -92,6 +92,11 @@ def ssh_stub(behaviour: Behaviour) -> Iterator[int]:
         async def stop() -> None:
             acceptor.close()
             await acceptor.wait_closed()
+            # Sessions still stalled or waiting for input end with the server.
+            others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in others:
+                task.cancel()
+            await asyncio.gather(*others, return_exceptions=True)
 
         asyncio.run_coroutine_threadsafe(stop(), loop).result(timeout=30)
         loop.call_soon_threadsafe(loop.stop)
