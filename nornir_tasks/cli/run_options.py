@@ -19,7 +19,13 @@ from nornir_tasks.tasks.hosts import Hosts, open_inventory
 
 FC = TypeVar("FC", bound=Callable[..., Any])
 DEFAULT_INVENTORY = Path("inventory/lab/config.yaml")
-SUFFIXES = {".json": "json", ".xml": "junit", ".md": "markdown", ".html": "html"}
+SUFFIXES = {
+    ".json": "json",
+    ".xml": "junit",
+    ".md": "markdown",
+    ".html": "html",
+    ".prom": "prometheus",
+}
 
 
 def selection_options(fn: FC) -> FC:

@@ -66,6 +66,21 @@ class TunnelPoint:
 
 
 @dataclass(frozen=True)
+class TunnelDetail:
+    """One tunnel of a host as this run read it: its state by the one "tunnel up" rule, its
+    phases, and its packet counters (None: not read); the metrics export reads these."""
+
+    peer: str
+    state: TunnelStatus
+    phase1_up: bool
+    ipsec_sas: int  # flows with IPsec SAs towards the peer (phase 2 up when > 0)
+    encaps: int | None = None  # lifetime totals summed over the peer's flows
+    decaps: int | None = None
+    encaps_delta: int | None = None  # between the run's two polls; None with one poll
+    decaps_delta: int | None = None
+
+
+@dataclass(frozen=True)
 class TunnelCounts:
     """Tunnels of one host by state: a bar of the fleet chart."""
 
@@ -107,6 +122,7 @@ class HostReport:
     findings: tuple[Finding, ...] = ()
     checks: tuple[CheckResult, ...] = ()
     tunnels_negotiating: int = 0  # neither up nor down: IKE in progress (MM_*, DOWN-NEGOTIATING)
+    tunnels: tuple[TunnelDetail, ...] = ()  # each tunnel counted above, in the same order
 
     def __post_init__(self) -> None:
         if min(self.tunnels_up, self.tunnels_negotiating) < 0 or (

@@ -7,6 +7,7 @@ import fnmatch
 from collections.abc import Mapping, Sequence
 
 from nornir_tasks.checks import HostEvidence, registered_checks
+from nornir_tasks.checks.tunnel_details import tunnel_details
 from nornir_tasks.checks.tunnels import tunnel_counts
 from nornir_tasks.models.collection import CommandOutput, HostCollection, HostStatus, OutputStatus
 from nornir_tasks.models.findings import Finding, Severity
@@ -90,6 +91,7 @@ def host_report(
         findings=mine,
         checks=results + tuple(checks),
         tunnels_negotiating=negotiating,
+        tunnels=tunnel_details(evidence, focus),
     )
 
 

@@ -11,6 +11,7 @@ from nornir_tasks.reports.html import render_html
 from nornir_tasks.reports.json_report import render_json
 from nornir_tasks.reports.junit import render_junit
 from nornir_tasks.reports.markdown import render_markdown
+from nornir_tasks.reports.prometheus import render_prometheus
 
 Renderer = Callable[[RunReport], str]
 
@@ -29,8 +30,14 @@ FORMATS: Mapping[str, ReportFormat] = {
         ReportFormat("junit", ".junit.xml", render_junit),
         ReportFormat("markdown", ".md", render_markdown),
         ReportFormat("html", ".html", render_html),
+        ReportFormat("prometheus", ".prom", render_prometheus),
     )
 }
+
+
+# What a directory ``-o`` receives: the documents. Metrics go to a ``.prom`` file named on its
+# own, since node_exporter's textfile collector reads every ``*.prom`` of a directory it owns.
+DIRECTORY_FORMATS = ("json", "junit", "markdown", "html")
 
 
 def report_format(name: str) -> ReportFormat:
@@ -58,7 +65,7 @@ def _write(path: Path, text: str) -> Path:
 def write_reports(
     report: RunReport,
     target: Path | Mapping[str, Path],
-    formats: Iterable[str] = tuple(FORMATS),
+    formats: Iterable[str] = DIRECTORY_FORMATS,
     stem: str = "report",
 ) -> dict[str, Path]:
     """Write ``report`` in each format; return the written path of each format.

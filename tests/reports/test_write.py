@@ -47,4 +47,4 @@ def test_unknown_format_writes_nothing(tmp_path: Path) -> None:
     ):
         write_reports(fleet_report(), tmp_path, formats=["json", "pdf"])
     assert list(tmp_path.iterdir()) == []
-    assert list(FORMATS) == ["json", "junit", "markdown", "html"]
+    assert list(FORMATS) == ["json", "junit", "markdown", "html", "prometheus"]
