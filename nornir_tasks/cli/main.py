@@ -41,6 +41,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "diagnose_cmd",
         "Diagnose saved show outputs, debug and syslog text (files, folders, or - for stdin).",
     ),
+    "exporter": (
+        "exporter_cmd",
+        "exporter",
+        "Run a playbook on a schedule and serve the latest run as Prometheus metrics.",
+    ),
     "failover": (
         "failover_cmd",
         "failover",
