@@ -69,3 +69,22 @@ def test_top_level_help_lists_every_command() -> None:
     listed = out.split("Commands:")[1].split("Examples:")[0]
     assert [line.split()[0] for line in listed.strip().splitlines()] == sorted(COMMANDS)
     assert CliRunner().invoke(cli, ["nope"]).exit_code == 2
+
+
+NO_NAPALM = """
+import sys
+from pathlib import Path
+from nornir_tasks.tasks.hosts import open_inventory
+nr = open_inventory(Path("inventory/lab/config.yaml"))
+assert nr.inventory.hosts, "no hosts"
+print(sorted({m.split(".")[0] for m in sys.modules} & {"napalm", "nornir_napalm"}))
+"""
+
+
+def test_opening_an_inventory_imports_no_napalm() -> None:
+    """Only a configuration session (failover apply) needs napalm (tasks.config_session)."""
+    done = subprocess.run(
+        [sys.executable, "-c", NO_NAPALM], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from nornir.core.plugins.connections import ConnectionPluginRegister
 from nornir.core.task import Task
 
 from nornir_tasks.models.failure import HostFailure
@@ -109,6 +110,11 @@ def run_config_work(
     done: HostDone | None = None,
 ) -> dict[str, T | HostFailure]:
     """``work(host, session)`` on every host of ``hosts``; host -> value, or why it failed."""
+
+    # napalm is imported here, not at start (see tasks.hosts.init_nornir).
+    from nornir_napalm.plugins.connections import Napalm
+
+    ConnectionPluginRegister.register(CONFIG, Napalm)
 
     def task(t: Task) -> T:
         driver = t.host.get_connection(CONFIG, t.nornir.config)
