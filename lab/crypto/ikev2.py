@@ -35,7 +35,7 @@ _GROUPS = {
     21: "DH_GROUP_521_ECP",
     24: "DH_GROUP_2048_MODP_256_PRIME",
 }
-RETRY_S = 15.0  # a VTI whose negotiation failed tries again this much later
+RETRY_S = 10.0  # a VTI whose negotiation failed tries again this much later
 _INTEG = {"sha1": "SHA96", "md5": "MD596"}
 
 

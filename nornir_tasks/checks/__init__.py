@@ -45,6 +45,7 @@ RULE_MODULES = (
     "coverage",
     "ikev2",
     "ikev2_path",
+    "vti",
     "decaps",
     "thresholds",
     "pointers",  # reads the others' findings: second pass

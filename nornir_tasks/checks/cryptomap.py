@@ -33,6 +33,7 @@ from nornir_tasks.checks.peers import (
 from nornir_tasks.checks.quote import config_lines, event_lines, flow_lines, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.routes import Egress, egress
+from nornir_tasks.checks.tunnels import vti_peers
 from nornir_tasks.models.config import CryptoMapEntry as ConfigMapEntry
 from nornir_tasks.models.config import RunningConfig
 from nornir_tasks.models.crypto_map import CryptoMapEntry, CryptoMapTable
@@ -276,8 +277,8 @@ def _idle_peers(host: HostEvidence, fleet: FleetEvidence) -> Iterator[tuple[str,
             continue
         flows = traffic_to(host, peer)
         down = [s for s in sessions(host, peer) if s.status is SessionStatus.DOWN]
-        if rows(host, peer, live=False) or host.events_for(peer):
-            continue
+        if rows(host, peer, live=False) or host.events_for(peer) or peer in vti_peers(host):
+            continue  # a VTI needs no traffic to come up: IKEV2_VTI_DOWN reads it
         if any(has_sa(t.flow) or t.encaps.ever for t in flows):
             continue
         if not flows and not down:

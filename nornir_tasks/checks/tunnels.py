@@ -1,7 +1,9 @@
 """The tunnels of one host and their state, and the follow-up commands a sick tunnel needs.
 
-A tunnel is a peer: one named by a crypto map entry (configured), or one that has a phase-1
-or IPsec SA (dynamic peers of a hub). It is *up* when phase 1 is up and an IPsec SA exists
+A tunnel is a peer: one named by a crypto map entry or a protected tunnel interface (its
+``TunnelN-head-0`` map in ``show crypto ipsec sa``: configured), or one that has a phase-1 or
+IPsec SA (dynamic peers of a hub). Phase 1 is IKEv1's ``show crypto isakmp sa`` row or IKEv2's
+``show crypto ikev2 sa`` row (``READY`` is up). It is *up* when phase 1 is up and an IPsec SA exists
 for the peer, *negotiating* when an exchange is under way (an ``MM_*`` state, or phase 1 up
 without an IPsec SA yet), and *down* when nothing exists for it. Data-plane trouble on an up
 tunnel (counters that stop) is for the findings to explain, not for the state.
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from nornir_tasks.checks.evidence import HostEvidence
 from nornir_tasks.checks.flows import has_sa, remote_network
 from nornir_tasks.models.crypto_map import CryptoMapTable
+from nornir_tasks.models.ikev2 import Ikev2SaTable, Ikev2Status
 from nornir_tasks.models.report import TunnelStatus
 
 # Route lookups are one command each; a hub with many sick spokes stays bounded.
@@ -48,7 +51,26 @@ def configured_peers(host: HostEvidence) -> list[str]:
     config = host.config
     if not found and config is not None:
         found += [p for m in config.crypto_maps for e in m.entries for p in e.peers]
+    found += vti_peers(host)
     return list(dict.fromkeys(p for p in found if _valid(p)))
+
+
+def vti_peers(host: HostEvidence) -> list[str]:
+    """Destinations of protected tunnel interfaces: IOS names their crypto map
+    ``TunnelN-head-0`` and lists it with its peer even while no SA exists."""
+    return [
+        f.current_peer
+        for f in host.flows
+        if f.current_peer and (f.crypto_map_tag or "").endswith("-head-0")
+    ]
+
+
+def ikev2_state(host: HostEvidence, peer: str) -> str | None:
+    """The IKEv2 SA's status with ``peer`` (READY first), None: no row."""
+    rows = [sa for t in host.models(Ikev2SaTable) for sa in t.sas if sa.remote == peer]
+    ready = [sa for sa in rows if sa.status is Ikev2Status.READY]
+    found = ready or rows
+    return (found[0].status_text or str(found[0].status)) if found else None
 
 
 def _phase1(host: HostEvidence, peer: str) -> str | None:
@@ -63,9 +85,10 @@ def tunnel_state(host: HostEvidence, peer: str) -> TunnelStatus:
     """The one "tunnel up" rule (report, history and drift): up with phase 1 up *and* an
     IPsec SA for the peer; negotiating with either alone (an ``MM_*`` exchange, or phase 1
     up and no IPsec SA yet); down with nothing live for it."""
-    phase1 = _phase1(host, peer)  # None: no live phase-1 row for the peer
+    phase1 = _phase1(host, peer) or ikev2_state(host, peer)  # None: no live phase-1 row
     sas = any(f.current_peer == peer and has_sa(f) for f in host.flows)
-    if phase1 is not None and any(r.up for r in host.ike if r.peer == peer) and sas:
+    up = any(r.up for r in host.ike if r.peer == peer) or phase1 == Ikev2Status.READY
+    if phase1 is not None and up and sas:
         return TunnelStatus.UP
     if phase1 is not None or sas:
         return TunnelStatus.NEGOTIATING
@@ -81,7 +104,7 @@ def tunnels(host: HostEvidence) -> tuple[Tunnel, ...]:
         Tunnel(
             peer,
             tunnel_state(host, peer),
-            _phase1(host, peer),
+            _phase1(host, peer) or ikev2_state(host, peer),
             sum(1 for f in host.flows if f.current_peer == peer and has_sa(f)),
         )
         for peer in dict.fromkeys(peers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
-from nornir_tasks.checks.tunnels import tunnels
+from nornir_tasks.checks.tunnels import ikev2_state, tunnels, vti_peers
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.models.report import TunnelStatus
 
@@ -69,3 +69,19 @@ def peers_by_host(pairs: Iterable[tuple[str, str]], hosts: Iterable[str]) -> dic
         if host in known:
             grouped.setdefault(host, []).append(peer)
     return grouped
+
+
+IKEV1_KINDS = ("isakmp", "ipsec")
+
+
+def debug_kinds(fleet: FleetEvidence, peers: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    """Per host, what to debug: ``isakmp`` and ``ipsec``, and ``ikev2`` when one of its peers
+    speaks IKEv2 (an IKEv2 SA row, or a protected tunnel interface toward it)."""
+    kinds: dict[str, tuple[str, ...]] = {}
+    for name, addresses in peers.items():
+        host = fleet.host(name)
+        v2 = host is not None and any(
+            ikev2_state(host, a) is not None or a in vti_peers(host) for a in addresses
+        )
+        kinds[name] = (*IKEV1_KINDS, "ikev2") if v2 else IKEV1_KINDS
+    return kinds

@@ -33,7 +33,7 @@ from nornir_tasks.playbooks.debug_ledger import (
     left_on_findings,
     mark_left_on,
 )
-from nornir_tasks.playbooks.debug_targets import debug_targets, peers_by_host
+from nornir_tasks.playbooks.debug_targets import debug_kinds, debug_targets, peers_by_host
 from nornir_tasks.playbooks.model import Playbook, SmtpSection, WaitUntil
 from nornir_tasks.playbooks.reporting import (
     applies,
@@ -177,7 +177,7 @@ def _debug(
         ledger=opts.ledger,
         run=opts.title or "",
     )
-    values = debug_hosts(hosts, peers, window, done)
+    values = debug_hosts(hosts, peers, window, done, debug_kinds(fleet, peers))
     return [v for v in values.values() if isinstance(v, DebugCapture)]
 
 

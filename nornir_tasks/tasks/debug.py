@@ -12,6 +12,7 @@ it stays for the next run, which ``finish_open_debug`` serves.
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -64,16 +65,28 @@ def _refusal(conn: Any, limit: int, stop: threading.Event | None) -> str | None:
     return _cpu_refusal(conn, limit)
 
 
+# *Nov 18 11:11:58.193: ... / Nov 30 22:49:14.464: ... (``service timestamps ... msec``)
+_STAMPED = re.compile(r"^\*?[A-Z][a-z]{2}\s+\d+\s+\d\d:\d\d:\d\d")
+
+
 def _log_lines(conn: Any) -> list[str]:
     return send(conn, "show logging", read_timeout=60).splitlines()
 
 
 def _new_lines(before: list[str], after: list[str]) -> list[str]:
-    """Lines of ``after`` past the last buffer line ``before`` had (the buffer may wrap)."""
-    tail = next((ln for ln in reversed(before) if ln.strip()), None)
-    if tail is not None and tail in after:
-        idx = len(after) - 1 - after[::-1].index(tail)
-        return after[idx + 1 :]
+    """Lines of ``after`` past the last buffer line ``before`` had (the buffer may wrap). The
+    anchor is the last time-stamped line, and the lines ``before`` had under it are skipped:
+    the lines printed under an IKEv2 packet (``Payload contents:`` ...) repeat word for word
+    and would anchor on a later packet."""
+    stamped = [i for i, ln in enumerate(before) if _STAMPED.match(ln)]
+    at = (
+        stamped[-1]
+        if stamped
+        else next((i for i in range(len(before) - 1, -1, -1) if before[i].strip()), None)
+    )
+    if at is not None and before[at] in after:
+        idx = len(after) - 1 - after[::-1].index(before[at])
+        return after[idx + 1 + (len(before) - 1 - at) :]
     known = set(before)
     return [ln for ln in after if ln not in known]
 

@@ -39,9 +39,11 @@ def debug_hosts(
     peers: Mapping[str, Sequence[str]],
     window: DebugWindow,
     done: HostDone | None = None,
+    kinds: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, DebugCapture | HostFailure]:
     """A bounded, conditional debug on each host named in ``peers`` for its peers (one wait
-    for all); the cleanup and the ledger are ``capture_debug``'s."""
+    for all), of ``kinds[host]`` (default: isakmp and ipsec); the cleanup and the ledger are
+    ``capture_debug``'s."""
 
     def work(task: Task) -> DebugCapture:
         open_cli(task)  # login and enable failures are named before any debug starts
@@ -49,6 +51,7 @@ def debug_hosts(
             task,
             list(peers[task.host.name]),
             seconds=window.seconds,
+            kinds=(kinds or {}).get(task.host.name, ("isakmp", "ipsec")),
             cpu_limit=window.cpu_limit,
             wait=window.wait,
             stop=window.stop,
