@@ -138,7 +138,20 @@ def _segments(text: str, host: str, command: str | None) -> list[_Open]:
             segments.append(_Open(m["host"], cmd if cmd and known(cmd) else None))
             continue
         segments[-1].lines.append(line)
-    return [s for s in segments if any(line.strip() for line in s.lines) or s.command]
+    kept = [s for s in segments if any(line.strip() for line in s.lines) or s.command]
+    return _owned_by_the_only_prompt(kept, segments[0])
+
+
+def _owned_by_the_only_prompt(segments: list[_Open], before: _Open) -> list[_Open]:
+    """Text before the first prompt (``before``) belongs to the router whose prompts the
+    capture shows, when it shows exactly one: a debug pasted above ``R4#undebug all`` is R4's,
+    not a second host named after the file. With several routers its owner stays unknown."""
+    if not segments or segments[0] is not before:
+        return segments
+    prompts = {s.host for s in segments[1:]}
+    if len(prompts) != 1:
+        return segments
+    return [replace(before, host=prompts.pop()), *segments[1:]]
 
 
 # Any of the header patterns above, in one regex: most lines are none, and one failed match

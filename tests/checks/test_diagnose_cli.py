@@ -255,3 +255,17 @@ def test_an_output_only_partly_understood_is_said_so_and_still_diagnosed(
     assert partly["severity"] == "info"
     assert partly["evidence"] == ["line 2: Widget frobnication: high"]
     assert "show crypto ipsec sa" in partly["summary"]
+
+
+def test_text_before_the_first_prompt_belongs_to_the_only_router_the_paste_shows() -> None:
+    # A debug pasted above the engineer's "XE-R4#undebug all" is XE-R4's: one host, one finding.
+    raw = GOLDEN / "repo_iosxe_debug_ikev2_sa_init_no_response" / "raw.txt"
+    (fleet, _) = fleet_from_captures([Capture("raw", raw.read_text())])
+    assert [h.host for h in fleet.hosts] == ["XE-R4"]
+
+
+def test_text_before_the_first_prompt_stays_unowned_when_the_paste_shows_two_routers() -> None:
+    text = "*Mar  1 00:00:01.123: %CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet\n"
+    text += "R1#show crypto isakmp sa\nIPv4 Crypto ISAKMP SA\n"
+    text += "R2#show crypto isakmp sa\nIPv4 Crypto ISAKMP SA\n"
+    assert sorted({host for host, _ in commands(text, "ticket")}) == ["R1", "R2", "ticket"]
