@@ -16,6 +16,7 @@ import pytest
 
 from lab.fleet import Fleet
 from lab.inventory import write_inventory
+from tests.monitoring.dashboard import load, metric_names, queries
 from tests.monitoring.promtext import Samples, by, parse, value
 
 pytestmark = pytest.mark.lab
@@ -41,7 +42,7 @@ def test_exporter_serves_the_latest_run_and_stops_on_sigterm(
     config = write_inventory(fresh_lab, tmp_path / "inv")
     command = [
         sys.executable, "-m", "nornir_tasks.cli.main", "exporter", "--listen", "127.0.0.1:0",
-        "--every", "1h", "-i", str(config), "--hosts", "BR05,HQ", "-q", "--poll-interval", "0",
+        "--every", "1h", "-i", str(config), "--hosts", "BR05,HQ", "-q", "--poll-interval", "1",
         "--db", str(tmp_path / "history.db"),
     ]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith("VPNDIAG_")}
@@ -69,6 +70,8 @@ def test_exporter_serves_the_latest_run_and_stops_on_sigterm(
     assert sum(samples["vpndiag_tunnel_up"].values()) > 0  # HQ's other tunnels are up
     codes = {dict(k)["code"] for k in samples["vpndiag_findings"] if ("host", "BR05") in k}
     assert "IKE_P2_PROPOSAL_MISMATCH" in codes
+    for expr in queries(load()):  # the dashboard asks only for what a real scrape holds
+        assert metric_names(expr) <= set(samples), expr
     port = int(url.rsplit(":", 1)[1].split("/")[0])
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
         pass  # the server is closed
