@@ -139,6 +139,13 @@ def state_proxy_mismatch(host: HostEvidence, other: HostEvidence, peer: str) -> 
 @check("IKE_P2_PROXY_MISMATCH", needs=LOGS + IPSEC + CONFIG)
 def proxy_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """Quick mode refused on proxy identities (debug), or flows not mirrored (both ends' state)."""
+    yield from _proxy_from_logs(host, fleet)
+    yield from _proxy_from_state(host, fleet)
+    yield from compat_phase2.proxy_findings(host, fleet)
+
+
+def _proxy_from_logs(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    """Refused on proxy identities, by this end (its debug) or by the other (both debugs)."""
     for peer in dict.fromkeys(e.peer for e in host.events if e.peer):
         if peer is None:
             continue
@@ -170,6 +177,10 @@ def proxy_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
                 event_lines(rejected, 3) + list(tag(event_lines(their_proxy, 4), other, host.host)),
                 source_of(rejected),
             )
+
+
+def _proxy_from_state(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    """No debug needed: phase 1 up, no SA on either end, no flow mirrored (one end reports)."""
     for peer in known_peers(host):
         other = other_end(fleet, host, peer)
         if other is None or _reporter(host, other) is not host:
@@ -185,7 +196,6 @@ def proxy_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
                 lines,
                 Source.STATE,
             )
-    yield from compat_phase2.proxy_findings(host, fleet)
 
 
 def _reporter(host: HostEvidence, other: HostEvidence) -> HostEvidence:
@@ -202,52 +212,71 @@ def proposal_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Find
     for peer in dict.fromkeys(e.peer for e in host.events if e.peer):
         if peer is None:
             continue
-        events = list(host.events_for(peer))
-        proxy, proposal = refusals(events)
-        other = other_end(fleet, host, peer)
-        their_proxy, their_proposal = _theirs(other, host)
-        rejected = rejected_by_peer(events)
-        if proposal and not proxy:
-            cause = (
-                f"{host.host} refuses {peer}'s quick-mode proposal: no transform set (ESP cipher, "
-                "integrity, mode) or PFS group of its crypto map entry for this peer matches "
-                "('transform proposal not supported', error 256)."
-            )
-            lines = event_lines(proposal, 6)
-        elif rejected and not proxy and not their_proxy:
-            name = other.host if other else peer
-            why = (
-                " " + name + " says it does not support the transform set / PFS."
-                if their_proposal
-                else " The peer's debug says which: transform set, PFS group or proxy identities."
-            )
-            cause = (
-                f"Phase 1 with {peer} completes, then {name} refuses {host.host}'s quick mode "
-                f"(PROPOSAL_NOT_CHOSEN).{why} 'peer does not do paranoid keepalives' that follows "
-                "is misleading: the usual cause is a transform-set or PFS mismatch."
-            )
-            lines = event_lines(rejected, 3) + event_lines(_misleading(events), 1)
-            if other is not None:
-                lines += tag(event_lines(their_proposal, 4), other, host.host)
-        else:
-            continue
-        yield Finding(
-            code="IKE_P2_PROPOSAL_MISMATCH",
-            severity=Severity.CRITICAL,
-            host=host.host,
-            peer=peer,
-            summary=f"quick mode with {label(fleet, host, peer)} refused: transform set / PFS do not match",
-            cause=cause,
-            evidence=unique(lines),
-            next_steps=(
-                "show crypto ipsec transform-set  (on both ends)",
-                "show crypto map  (PFS (Y/N), DH group, transform sets of the entry)",
-                *debug_steps(peer),
-            ),
-            step=Step.IKE_PHASE2,
-            source=source_of(proposal or rejected),
-        )
+        refused = _proposal_refused(host, fleet, peer)
+        if refused is not None:
+            yield _proposal_finding(host, fleet, peer, *refused)
     yield from compat_phase2.proposal_findings(host, fleet)
+
+
+def _proposal_refused(
+    host: HostEvidence, fleet: FleetEvidence, peer: str
+) -> tuple[str, list[str], list[PeerEvent]] | None:
+    """Cause, evidence and the events it rests on, or None if quick mode was not refused so."""
+    events = list(host.events_for(peer))
+    proxy, proposal = refusals(events)
+    other = other_end(fleet, host, peer)
+    their_proxy, their_proposal = _theirs(other, host)
+    rejected = rejected_by_peer(events)
+    if proposal and not proxy:
+        cause = (
+            f"{host.host} refuses {peer}'s quick-mode proposal: no transform set (ESP cipher, "
+            "integrity, mode) or PFS group of its crypto map entry for this peer matches "
+            "('transform proposal not supported', error 256)."
+        )
+        return cause, event_lines(proposal, 6), proposal
+    if not (rejected and not proxy and not their_proxy):
+        return None
+    name = other.host if other else peer
+    why = (
+        " " + name + " says it does not support the transform set / PFS."
+        if their_proposal
+        else " The peer's debug says which: transform set, PFS group or proxy identities."
+    )
+    cause = (
+        f"Phase 1 with {peer} completes, then {name} refuses {host.host}'s quick mode "
+        f"(PROPOSAL_NOT_CHOSEN).{why} 'peer does not do paranoid keepalives' that follows "
+        "is misleading: the usual cause is a transform-set or PFS mismatch."
+    )
+    lines = event_lines(rejected, 3) + event_lines(_misleading(events), 1)
+    if other is not None:
+        lines += tag(event_lines(their_proposal, 4), other, host.host)
+    return cause, lines, proposal or rejected
+
+
+def _proposal_finding(
+    host: HostEvidence,
+    fleet: FleetEvidence,
+    peer: str,
+    cause: str,
+    lines: list[str],
+    source_events: list[PeerEvent],
+) -> Finding:
+    return Finding(
+        code="IKE_P2_PROPOSAL_MISMATCH",
+        severity=Severity.CRITICAL,
+        host=host.host,
+        peer=peer,
+        summary=f"quick mode with {label(fleet, host, peer)} refused: transform set / PFS do not match",
+        cause=cause,
+        evidence=unique(lines),
+        next_steps=(
+            "show crypto ipsec transform-set  (on both ends)",
+            "show crypto map  (PFS (Y/N), DH group, transform sets of the entry)",
+            *debug_steps(peer),
+        ),
+        step=Step.IKE_PHASE2,
+        source=source_of(source_events),
+    )
 
 
 # -- IPSEC_P2_NOT_ESTABLISHED --------------------------------------------------------------------
