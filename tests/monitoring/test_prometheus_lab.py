@@ -101,3 +101,27 @@ def test_cli_prints_metrics_and_writes_a_prom_file(
     written = parse(prom.read_text())
     assert value(written, "vpndiag_hosts") == 2
     assert set(written["vpndiag_tunnel_up"]) == set(printed["vpndiag_tunnel_up"])
+
+
+def test_ikev2_vti_tunnels_have_their_phases(
+    host_key: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On the flexvpn scenario phase 1 is an IKEv2 SA: an up VTI shows phase 1 up too."""
+    fleet = Fleet(load_scenario("flexvpn"))
+    fleet.start(key_path=host_key)
+    try:
+        fleet.advance(30)
+        nr = open_inventory(write_inventory(fleet, tmp_path_factory.mktemp("inv")))
+        try:
+            playbook = load_playbook("health_check", registered_codes())
+            options = RunOptions(sleep=fleet.advance, clock=fleet.clock.now, poll_interval=0)
+            flex = run_playbook(nr, playbook, options).report
+        finally:
+            nr.close_connections()
+    finally:
+        fleet.stop()
+    samples = parse(render_prometheus(flex))
+    up = {k for k, v in samples["vpndiag_tunnel_up"].items() if v == 1}
+    assert up  # the healthy VTIs
+    assert all(samples["vpndiag_tunnel_phase1_up"][k] == 1 for k in up)
+    assert all(samples["vpndiag_tunnel_phase2_up"][k] == 1 for k in up)
