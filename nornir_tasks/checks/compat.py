@@ -10,6 +10,7 @@ is reported once, on the end with fewer peers (the spoke), ties broken by name.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -45,16 +46,18 @@ class Pair:
     back: MapPeer | None  # the other end's entry for one of our addresses (or its dynamic map)
 
 
-# id(config) -> (config, its tunnels): a hub's map is read once per run, not once per spoke.
-# The config is kept in the value, so its id cannot be reused while the entry lives.
-_MAP_PEERS: dict[int, tuple[RunningConfig, tuple[MapPeer, ...]]] = {}
-_MAP_PEERS_MAX = 4096
+# id(config) -> (weak reference to the config, its tunnels): a hub's map is read once per
+# run, not once per spoke. The entry goes when the config is collected, so its id is never
+# reused while the entry lives, and no size cap is needed: a cap (4,096) below the fleet size
+# emptied the cache over and over in every scan of the fleet at 10,000 hosts.
+_MAP_PEERS: dict[int, tuple[weakref.ref[RunningConfig], tuple[MapPeer, ...]]] = {}
 
 
 def map_peers(config: RunningConfig) -> tuple[MapPeer, ...]:
     """Static crypto-map entries and their peers (dynamic maps have no peer)."""
-    hit = _MAP_PEERS.get(id(config))
-    if hit is not None and hit[0] is config:
+    key = id(config)
+    hit = _MAP_PEERS.get(key)
+    if hit is not None and hit[0]() is config:
         return hit[1]
     found = tuple(
         MapPeer(cmap, entry, peer)
@@ -63,10 +66,24 @@ def map_peers(config: RunningConfig) -> tuple[MapPeer, ...]:
         for entry in cmap.entries
         for peer in entry.peers
     )
-    if len(_MAP_PEERS) >= _MAP_PEERS_MAX:
-        _MAP_PEERS.clear()
-    _MAP_PEERS[id(config)] = (config, found)
+    _MAP_PEERS[key] = (weakref.ref(config, lambda _: _MAP_PEERS.pop(key, None)), found)
     return found
+
+
+def _callers_index(fleet: FleetEvidence) -> dict[str, list[tuple[int, int, HostEvidence, MapPeer]]]:
+    index: dict[str, list[tuple[int, int, HostEvidence, MapPeer]]] = {}
+    for position, other in enumerate(fleet.hosts):
+        for order, t in enumerate(map_peers(other.config) if other.config else ()):
+            index.setdefault(t.peer, []).append((position, order, other, t))
+    return index
+
+
+def map_callers(host: HostEvidence, fleet: FleetEvidence) -> list[tuple[HostEvidence, MapPeer]]:
+    """The other fleet hosts' crypto-map entries whose peer is one of ``host``'s addresses,
+    in fleet order: from an index built once per fleet, not a scan of every host per host."""
+    index = fleet.memo("compat.map_callers", lambda: _callers_index(fleet))
+    found = sorted((e for a in host.addresses for e in index.get(a, ())), key=lambda e: e[:2])
+    return [(other, t) for _, _, other, t in found if other.host != host.host]
 
 
 def _back(config: RunningConfig, addresses: frozenset[str]) -> MapPeer | None:
@@ -263,17 +280,14 @@ def key_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
         if pair.tunnel.cmap.interfaces and not has_key_for(config, peer) and peer not in reported:
             reported.add(peer)
             yield _missing_key(host, pair, peer, f"set peer {peer}")
-    for other in fleet.hosts:
-        if other.host == host.host or other.config is None:
+    for other, t in map_callers(host, fleet):
+        if not t.cmap.interfaces:
             continue
-        for t in map_peers(other.config):
-            if t.peer not in host.addresses or not t.cmap.interfaces:
-                continue
-            used, _ = used_addresses(other, t.cmap, t.peer)
-            if used and used not in reported and not has_key_for(config, used):
-                reported.add(used)
-                pair = Pair(host, config, MapPeer(t.cmap, t.entry, used), other, other.config, t)
-                yield _missing_key(host, pair, used, f"{other.host} sources IKE from {used}")
+        used, _ = used_addresses(other, t.cmap, t.peer)
+        if used and used not in reported and not has_key_for(config, used):
+            reported.add(used)
+            pair = Pair(host, config, MapPeer(t.cmap, t.entry, used), other, other.config, t)
+            yield _missing_key(host, pair, used, f"{other.host} sources IKE from {used}")
 
 
 def _missing_key(host: HostEvidence, pair: Pair, address: str, why: str) -> Finding:
@@ -304,13 +318,7 @@ def peer_not_found(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
     config = host.config
     if config is None:
         return
-    callers = [
-        o
-        for o in fleet.hosts
-        if o.host != host.host
-        and o.config
-        and any(t.peer in host.addresses for t in map_peers(o.config))
-    ]
+    callers = list({id(o): o for o, _ in map_callers(host, fleet)}.values())
     for t in map_peers(config):
         if fleet.owner_of(t.peer) is not None:
             continue

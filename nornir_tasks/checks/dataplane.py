@@ -321,14 +321,25 @@ def _stale_senders(
     host: HostEvidence, fleet: FleetEvidence
 ) -> Iterator[tuple[HostEvidence, Traffic]]:
     """Fleet hosts that encrypt towards us on an SA we do not have."""
-    for other in fleet.hosts:
+    senders = fleet.memo("dataplane.senders", lambda: _senders_index(fleet))
+    found = sorted((s for a in host.addresses for s in senders.get(a, ())), key=lambda s: s[:2])
+    for _, _, other, t in found:
         if other.host == host.host:
             continue
-        for t in other.traffic:
-            if t.flow.current_peer in host.addresses and sends_only(t):
-                way = one_way(other, t, fleet)
-                if way.verdict is Verdict.DESYNC and way.other is host:
-                    yield other, t
+        way = one_way(other, t, fleet)
+        if way.verdict is Verdict.DESYNC and way.other is host:
+            yield other, t
+
+
+def _senders_index(fleet: FleetEvidence) -> dict[str, list[tuple[int, int, HostEvidence, Traffic]]]:
+    """Peer address -> the fleet's flows that only send to it, in fleet order (built once per
+    fleet: a scan of every host's traffic for every host was quadratic)."""
+    index: dict[str, list[tuple[int, int, HostEvidence, Traffic]]] = {}
+    for position, other in enumerate(fleet.hosts):
+        for order, t in enumerate(other.traffic):
+            if t.flow.current_peer and sends_only(t):
+                index.setdefault(t.flow.current_peer, []).append((position, order, other, t))
+    return index
 
 
 def _spis(events: list[PeerEvent]) -> set[int]:

@@ -9,7 +9,7 @@ in (``sh cry isa sa`` -> ``show crypto isakmp sa``, ``sh ip ro 10.4.0.1`` -> ``s
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, TypeVar, cast
@@ -161,12 +161,28 @@ class FleetEvidence:
     def _owners(self) -> dict[str, HostEvidence]:
         return {a: h for h in self.hosts for a in h.addresses}
 
+    @cached_property
+    def _by_name(self) -> dict[str, HostEvidence]:
+        # The first of a name wins, as the linear search it replaces did.
+        return {h.host: h for h in reversed(self.hosts)}
+
+    @cached_property
+    def _memos(self) -> dict[str, Any]:
+        return {}
+
     def owner_of(self, address: str | None) -> HostEvidence | None:
         """The host that owns ``address`` (one of its interface addresses), if in the fleet."""
         return self._owners.get(address) if address else None
 
     def host(self, name: str) -> HostEvidence | None:
-        return next((h for h in self.hosts if h.host == name), None)
+        return self._by_name.get(name)
+
+    def memo(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()``, once per fleet: an index a check would otherwise rebuild for every
+        host (checks that look at every other host made diagnosis quadratic in the fleet)."""
+        if name not in self._memos:
+            self._memos[name] = compute()
+        return cast("T", self._memos[name])
 
 
 # -- building ------------------------------------------------------------------------------

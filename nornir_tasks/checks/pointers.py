@@ -9,6 +9,7 @@ reads the other checks' findings, so it runs in the register's second pass.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from nornir_tasks.checks.evidence import (
     CONFIG,
@@ -25,30 +26,47 @@ from nornir_tasks.models.findings import Finding, Severity, Source
 CODE = "EXPLAINED_AT_PEER"
 
 
-def _causes(fleet: FleetEvidence) -> list[Finding]:
+@dataclass(frozen=True)
+class _Causes:
+    """The fleet's serious findings, by the peer they name; built once per fleet."""
+
+    by_peer: dict[str, list[tuple[int, Finding]]]
+    have: frozenset[tuple[str, str | None]]  # (host, peer) of every serious finding
+
+
+def _causes(fleet: FleetEvidence) -> _Causes:
     # Only what the devices' state shows: a configuration finding (a missing key for a backup
     # address) names what to change, not a tunnel that is broken now.
-    return [
+    serious = [
         f
         for f in fleet.findings
         if f.severity >= Severity.WARNING and f.peer and f.source is Source.STATE
     ]
+    by_peer: dict[str, list[tuple[int, Finding]]] = {}
+    for order, f in enumerate(serious):
+        by_peer.setdefault(f.peer or "", []).append((order, f))
+    return _Causes(by_peer, frozenset((f.host, f.peer) for f in serious))
 
 
 @check(CODE, needs=ISAKMP + IPSEC + CRYPTO_MAP + CONFIG, implied=True, reads_findings=True)
 def explained_at_peer(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """One info finding per tunnel of ``host`` whose cause another host's finding names."""
-    serious = _causes(fleet)
-    have = {(f.host, f.peer) for f in serious}
-    for cause in serious:
-        if cause.host == host.host or cause.peer not in host.addresses:
+    causes = fleet.memo("pointers.causes", lambda: _causes(fleet))
+    noted: set[tuple[str, str | None]] = set()  # this host's notes so far (causes.have is shared)
+    found = sorted((c for a in host.addresses for c in causes.by_peer.get(a, ())), key=_first)
+    for _, cause in found:
+        if cause.host == host.host:
             continue
         other = fleet.host(cause.host)
         mine = [t.peer for t in tunnels(host) if other and t.peer in other.addresses]
-        if not mine or any((host.host, p) in have for p in mine):
+        if not mine or any((host.host, p) in causes.have or (host.host, p) in noted for p in mine):
             continue
-        have.add((host.host, mine[0]))
+        noted.add((host.host, mine[0]))
         yield _note(host, mine[0], cause)
+
+
+def _first(item: tuple[int, Finding]) -> int:
+    return item[0]
 
 
 def _note(host: HostEvidence, peer: str, cause: Finding) -> Finding:

@@ -90,10 +90,15 @@ def _run(chk: Check, host: HostEvidence, fleet: FleetEvidence) -> list[Finding]:
 
 def _pass(fleet: FleetEvidence, checks: Sequence[Check]) -> list[Finding]:
     findings: list[Finding] = []
+    seen: set[Finding] = set()  # a list look-up per finding was quadratic in the fleet
     for chk in checks:
         for host in fleet.hosts:
-            if chk.applies_to(host):
-                findings.extend(f for f in _run(chk, host, fleet) if f not in findings)
+            if not chk.applies_to(host):
+                continue
+            for f in _run(chk, host, fleet):
+                if f not in seen:
+                    seen.add(f)
+                    findings.append(f)
     return findings
 
 

@@ -41,6 +41,10 @@ class _Entry:
 
 
 _REGISTRY: dict[str, _Entry] = {}
+# command -> resolve()'s answer: a fleet sends the same few commands to every host, and the
+# scan of every pattern cost more than a small parse (34,000 look-ups at 2,000 hosts: 12 s).
+_RESOLVED: dict[str, tuple[str, ParserFn] | UnknownCommandError] = {}
+_RESOLVED_MAX = 4096
 
 
 def parser(pattern: str) -> Callable[[F], F]:
@@ -53,6 +57,7 @@ def parser(pattern: str) -> Callable[[F], F]:
         words = tuple(key.split())
         open_ended = words[-1] == "..."
         _REGISTRY[key] = _Entry(words[:-1] if open_ended else words, open_ended, fn)
+        _RESOLVED.clear()
         return fn
 
     return register
@@ -75,6 +80,21 @@ def _matches(entry: _Entry, typed: list[str]) -> bool:
 
 def resolve(command: str) -> tuple[str, ParserFn]:
     """Find the parser for ``command`` (abbreviations allowed, ``| filters`` ignored)."""
+    known = _RESOLVED.get(command)
+    if known is None:
+        try:
+            known = _resolve(command)
+        except UnknownCommandError as exc:
+            known = exc
+        if len(_RESOLVED) >= _RESOLVED_MAX:  # pasted text can name any number of commands
+            _RESOLVED.clear()
+        _RESOLVED[command] = known
+    if isinstance(known, UnknownCommandError):
+        raise UnknownCommandError(str(known))
+    return known
+
+
+def _resolve(command: str) -> tuple[str, ParserFn]:
     typed = command.split("|", 1)[0].lower().split()
     hits = [(k, e) for k, e in _REGISTRY.items() if _matches(e, typed)]
     if not hits:

@@ -232,13 +232,16 @@ def _report(
 ) -> RunReport:
     tool_checks = smtp_checks.pop(TOOL_SOURCE, None)
     rows = [tool_report(found, tool_checks, TOOL_SOURCE)] if tool_checks is not None else []
+    by_host: dict[str, list[Finding]] = {}  # grouped once: a scan of all per host is quadratic
+    for finding in found:
+        by_host.setdefault(finding.host, []).append(finding)
     for name in sorted(collected):
         collection = collected[name]
         asserted = {name: assertion_results(plan.playbook, collection, host_groups(hosts, name))}
         extra = extra_checks(waited, asserted, smtp_checks).get(name, [])
-        evidence = fleet.host(name)
+        evidence, mine = fleet.host(name), by_host.get(name, [])
         rows.append(
-            host_report(collection, evidence, found, extra, plan.select, plan.fail_on, plan.focus)
+            host_report(collection, evidence, mine, extra, plan.select, plan.fail_on, plan.focus)
         )
     return RunReport(
         title=opts.title or f"vpndiag {plan.playbook.name}",
