@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
 from nornir_tasks.checks.ike import IkeRow
@@ -94,8 +95,13 @@ class RunSnapshot:
     findings: tuple[Finding, ...]
     complete: bool = True
 
+    @cached_property
+    def _by_name(self) -> dict[str, HostSnapshot]:
+        # First of a name wins; a dict, because drift looks up every host of the other run.
+        return {h.host: h for h in reversed(self.hosts)}
+
     def host(self, name: str) -> HostSnapshot | None:
-        return next((h for h in self.hosts if h.host == name), None)
+        return self._by_name.get(name)
 
 
 def parse_time(text: str) -> dt.datetime:
