@@ -51,6 +51,8 @@ code{font:12px ui-monospace,Consolas,monospace}
 svg{max-width:100%;height:auto}
 footer{margin-top:2em;color:#777;font-size:.85em}
 @media print{.tunnel{break-inside:avoid}}
+/* phones: a wide table scrolls within itself, the page never sideways */
+@media (max-width:700px){body{padding:.5em .7em}table{display:block;overflow-x:auto}}
 """
 
 
