@@ -36,6 +36,8 @@ RULE_MODULES = (
     "phase1_policy",
     "phase2",
     "dataplane",
+    "invalid_spi",
+    "replay",
     "cryptomap",
     "compat",
     "hygiene",

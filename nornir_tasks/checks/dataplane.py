@@ -1,4 +1,5 @@
-"""Data transfer: one-way ESP, not encrypting back, invalid SPI, anti-replay drops.
+"""Data transfer: one-way ESP and not encrypting back (invalid SPI and anti-replay drops:
+invalid_spi.py, replay.py).
 
 Encaps/decaps on both ends tell the causes apart (field guide §4.2, lab faults 8-11):
 
@@ -18,23 +19,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from nornir_tasks.checks.compat import map_peers
+from nornir_tasks.checks.compat import MapPeer, map_peers
 from nornir_tasks.checks.compat_phase2 import acl_pairs
 from nornir_tasks.checks.decaps import dropped_after_decaps
-from nornir_tasks.checks.evidence import CONFIG, IPSEC, LOGS, FleetEvidence, HostEvidence
+from nornir_tasks.checks.evidence import CONFIG, IPSEC, FleetEvidence, HostEvidence
 from nornir_tasks.checks.flows import Traffic, carries, has_sa, inbound_spis, remote_network
-from nornir_tasks.checks.logview import PeerEvent, source_of
-from nornir_tasks.checks.peers import label, mirror_traffic, of_kind, other_end, phase1_up
+from nornir_tasks.checks.peers import label, mirror_traffic, other_end
 from nornir_tasks.checks.quote import (
     config_lines,
     counter_lines,
-    event_lines,
-    flow_lines,
     tag,
     unique,
 )
 from nornir_tasks.checks.registry import check
-from nornir_tasks.checks.routes import egress, looked_up_in
+from nornir_tasks.checks.routes import Egress, egress, looked_up_in
 from nornir_tasks.models.config import RunningConfig
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.logs import EventKind
@@ -211,14 +209,7 @@ def not_encrypting(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
         other = other_end(fleet, host, peer)
         lines = counter_lines(host, t.flow, t.by_delta) + route_lines
         if other is not None:
-            theirs = [
-                o for o in other.traffic if o.flow.current_peer in host.addresses and sends_only(o)
-            ]
-            lines += tag(
-                [s for o in theirs for s in counter_lines(other, o.flow, o.by_delta)],
-                other,
-                host.host,
-            )
+            lines += _senders_towards(other, host)
         yield Finding(
             code="IPSEC_NOT_ENCRYPTING",
             severity=Severity.CRITICAL,
@@ -244,6 +235,13 @@ def not_encrypting(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
     yield from _config_not_encrypting(host)
 
 
+def _senders_towards(other: HostEvidence, host: HostEvidence) -> tuple[str, ...]:
+    """The other end's counter lines for its flows that encrypt towards ``host``, tagged."""
+    theirs = [o for o in other.traffic if o.flow.current_peer in host.addresses and sends_only(o)]
+    lines = [s for o in theirs for s in counter_lines(other, o.flow, o.by_delta)]
+    return tag(lines, other, host.host)
+
+
 def _config_not_encrypting(host: HostEvidence) -> Iterator[Finding]:
     """A crypto ACL destination routed out of another interface than the map's (config)."""
     config = host.config
@@ -256,37 +254,45 @@ def _config_not_encrypting(host: HostEvidence) -> Iterator[Finding]:
             net = network(dst)
             if net is None:
                 continue  # not a network (e.g. a non-contiguous wildcard): nothing to route
-            address, probe = dst.split("/")[0], first_host(net)
+            probe = first_host(net)
             route = egress(host, probe)
             if route is None or route.interface is None or _covered(config, route.interface, dst):
                 continue
             if route.source.startswith("show ip route"):
                 continue  # state is read by the rule above
-            yield Finding(
-                code="IPSEC_NOT_ENCRYPTING",
-                severity=Severity.CRITICAL,
-                host=host.host,
-                peer=tunnel.peer,
-                summary=f"{host.host} routes {dst} out of {route.interface}, not into the tunnel",
-                cause=(
-                    f"The crypto ACL {tunnel.entry.match_address} protects traffic to {dst}, but "
-                    f"{host.host}'s route for it leaves through {route.interface}, while crypto "
-                    f"map {tunnel.cmap.name} is on {', '.join(tunnel.cmap.interfaces)}: traffic to "
-                    f"{address} never meets the crypto map and is not encrypted."
-                ),
-                evidence=unique(
-                    list(route.lines)
-                    + config_lines(
-                        host, rf"^ *match address {re.escape(tunnel.entry.match_address or '')}$"
-                    )
-                ),
-                next_steps=(
-                    f"show ip route {probe}",
-                    f"remove or fix the route so {dst} leaves via {tunnel.cmap.interfaces[0]}",
-                ),
-                step=Step.DATA_TRANSFER,
-                source=Source.CONFIG,
+            yield _route_bypass(host, tunnel, dst, route, probe)
+
+
+def _route_bypass(
+    host: HostEvidence, tunnel: MapPeer, dst: str, route: Egress, probe: str
+) -> Finding:
+    """A crypto ACL destination whose route leaves by another interface than the map's."""
+    address = dst.split("/")[0]
+    return Finding(
+        code="IPSEC_NOT_ENCRYPTING",
+        severity=Severity.CRITICAL,
+        host=host.host,
+        peer=tunnel.peer,
+        summary=f"{host.host} routes {dst} out of {route.interface}, not into the tunnel",
+        cause=(
+            f"The crypto ACL {tunnel.entry.match_address} protects traffic to {dst}, but "
+            f"{host.host}'s route for it leaves through {route.interface}, while crypto "
+            f"map {tunnel.cmap.name} is on {', '.join(tunnel.cmap.interfaces)}: traffic to "
+            f"{address} never meets the crypto map and is not encrypted."
+        ),
+        evidence=unique(
+            list(route.lines)
+            + config_lines(
+                host, rf"^ *match address {re.escape(tunnel.entry.match_address or '')}$"
             )
+        ),
+        next_steps=(
+            f"show ip route {probe}",
+            f"remove or fix the route so {dst} leaves via {tunnel.cmap.interfaces[0]}",
+        ),
+        step=Step.DATA_TRANSFER,
+        source=Source.CONFIG,
+    )
 
 
 def _covered(config: RunningConfig, interface: str, dst: str) -> bool:
@@ -310,168 +316,3 @@ def _probe(host: HostEvidence, t: Traffic) -> str:
     if net is None:
         return "<remote LAN host>"
     return looked_up_in(host, net) or first_host(net)
-
-
-# -- IPSEC_INVALID_SPI ---------------------------------------------------------------------------
-
-_SPI = re.compile(r"spi=(0x[0-9a-f]+)", re.I)
-
-
-def _stale_senders(
-    host: HostEvidence, fleet: FleetEvidence
-) -> Iterator[tuple[HostEvidence, Traffic]]:
-    """Fleet hosts that encrypt towards us on an SA we do not have."""
-    senders = fleet.memo("dataplane.senders", lambda: _senders_index(fleet))
-    found = sorted((s for a in host.addresses for s in senders.get(a, ())), key=lambda s: s[:2])
-    for _, _, other, t in found:
-        if other.host == host.host:
-            continue
-        way = one_way(other, t, fleet)
-        if way.verdict is Verdict.DESYNC and way.other is host:
-            yield other, t
-
-
-def _senders_index(fleet: FleetEvidence) -> dict[str, list[tuple[int, int, HostEvidence, Traffic]]]:
-    """Peer address -> the fleet's flows that only send to it, in fleet order (built once per
-    fleet: a scan of every host's traffic for every host was quadratic)."""
-    index: dict[str, list[tuple[int, int, HostEvidence, Traffic]]] = {}
-    for position, other in enumerate(fleet.hosts):
-        for order, t in enumerate(other.traffic):
-            if t.flow.current_peer and sends_only(t):
-                index.setdefault(t.flow.current_peer, []).append((position, order, other, t))
-    return index
-
-
-def _spis(events: list[PeerEvent]) -> set[int]:
-    return {int(m[1], 16) for e in events if (m := _SPI.search(e.event.line))}
-
-
-def _still_sending(other: HostEvidence | None, host: HostEvidence, spis: set[int]) -> list[Traffic]:
-    """The other end's flows towards us still encrypting on one of the refused SPIs."""
-    if other is None:
-        return []
-    return [
-        t
-        for t in other.traffic
-        if t.flow.current_peer in host.addresses and t.flow.current_outbound_spi_value in spis
-    ]
-
-
-@check("IPSEC_INVALID_SPI", needs=LOGS + IPSEC)
-def invalid_spi(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
-    """ESP arrives on an SPI this host does not know: the SAs are out of sync."""
-    events = of_kind(list(host.events), K.INVALID_SPI)
-    stale = {
-        (t.flow.local_crypto_endpt or t.flow.local_addr): (o, t)
-        for o, t in _stale_senders(host, fleet)
-    }
-    peers = [e.peer for e in events if e.peer] + [p for p in stale if p]
-    for peer in dict.fromkeys(peers):
-        if peer is None:
-            continue
-        mine = [e for e in events if e.peer == peer]
-        other = other_end(fleet, host, peer)
-        senders = _still_sending(other, host, _spis(mine)) + (
-            [stale[peer][1]] if peer in stale else []
-        )
-        lost = [t for t in host.traffic if t.flow.current_peer == peer and not has_sa(t.flow)]
-        confirmed = bool(senders) or (bool(mine) and bool(lost) and phase1_up(host, peer))
-        lines = event_lines(mine, 3)
-        if other is not None:
-            flows = [
-                s for t in senders for s in flow_lines(other, t.flow, ("peer", "counters", "spi"))
-            ]
-            lines += tag(flows, other, host.host)
-        spis = ", ".join(f"0x{v:X}" for v in sorted(_spis(mine))) or "an SA"
-        yield Finding(
-            code="IPSEC_INVALID_SPI",
-            severity=Severity.CRITICAL
-            if confirmed or len({e.event.time for e in mine}) > 1
-            else Severity.WARNING,
-            host=host.host,
-            peer=peer,
-            summary=f"ESP from {label(fleet, host, peer)} arrives on an SPI {host.host} does not "
-            "have (SAs out of sync)",
-            cause=(
-                f"{other.host if other else peer} keeps sending ESP on {spis} that {host.host} no "
-                "longer has: the SAs are out of sync (one end cleared or rebooted, or lost its SAs, "
-                "without the delete reaching the other). One direction is a black hole until the "
-                "stale SA expires."
-                + ("" if confirmed else " A single message right after a clear is normal.")
-            ),
-            evidence=unique(lines),
-            next_steps=(
-                f"show crypto ipsec sa peer {peer}  (compare the SPIs on both ends)",
-                f"on {other.host if other else peer}: clear crypto sa peer <{host.host}'s address>",
-                "crypto isakmp invalid-spi-recovery  (both ends)",
-                "crypto isakmp keepalive 10 3 periodic  (DPD, both ends)",
-            ),
-            step=Step.DATA_TRANSFER,
-            source=source_of(mine) if mine else Source.STATE,
-        )
-
-
-# -- IPSEC_REPLAY_DROPS --------------------------------------------------------------------------
-
-
-@check("IPSEC_REPLAY_DROPS", needs=IPSEC + LOGS)
-def replay_drops(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
-    """Packets dropped by the anti-replay check: ESP reordered or duplicated on the path."""
-    events = of_kind(list(host.events), K.REPLAY_ERROR)
-    reported: set[str] = set()
-    for t in host.traffic:
-        peer = t.flow.current_peer or "?"
-        logged = [e for e in events if e.peer == peer]
-        dropped = t.replay_failed.recent if t.replay_failed else 0
-        if not dropped and logged and t.recv_errors.moving:
-            dropped = t.recv_errors.recent  # without ``detail``, replay drops are recv errors
-        if not dropped and not logged:
-            continue
-        received = t.decaps.recent + dropped
-        reported.add(peer)
-        yield _replay_finding(
-            host, peer, t, dropped, dropped / received if received else 0.0, logged
-        )
-    for other in dict.fromkeys(e.peer for e in events if e.peer and e.peer not in reported):
-        if other is not None:
-            yield _replay_finding(host, other, None, 0, 0.0, [e for e in events if e.peer == other])
-
-
-def _replay_severity(share: float, logged: bool) -> Severity:
-    """>= 5 % of the received packets: an outage for applications; < 0.1 %: noise."""
-    if share >= 0.05:
-        return Severity.CRITICAL
-    return Severity.WARNING if share >= 0.001 or logged else Severity.INFO
-
-
-def _replay_finding(
-    host: HostEvidence,
-    peer: str,
-    t: Traffic | None,
-    dropped: int,
-    share: float,
-    logged: list[PeerEvent],
-) -> Finding:
-    lines = flow_lines(host, t.flow, ("peer", "replay", "counters")) if t else []
-    lines += event_lines(logged, 3)
-    rate = f" ({dropped} packets, {share:.1%} of what arrived)" if dropped else ""
-    return Finding(
-        code="IPSEC_REPLAY_DROPS",
-        severity=_replay_severity(share, bool(logged)),
-        host=host.host,
-        peer=peer,
-        summary=f"anti-replay drops on the tunnel from {peer}{rate}",
-        cause=(
-            f"{host.host} drops ESP from {peer} that falls outside the anti-replay window{rate}: "
-            "packets are reordered (QoS queues on the sender, per-packet load sharing or "
-            "multipath on the path) or duplicated. Applications see it as loss."
-        ),
-        evidence=unique(lines),
-        next_steps=(
-            f"show crypto ipsec sa peer {peer} detail | include replay",
-            "crypto ipsec security-association replay window-size 1024",
-            "check QoS on the sender's crypto interface (qos pre-classify) and load sharing on the path",
-        ),
-        step=Step.DATA_TRANSFER,
-        source=Source.STATE if t else source_of(logged),
-    )
