@@ -15,7 +15,7 @@ CHECK_WORKERS ?= 2
 # xdist worker a few seconds of compiling, even where the environment turned caching off.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: demo test check lint bench clean
+.PHONY: demo test check lint browser bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,14 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+# The HTML report test opens reports in headless Chromium (Debian's package, about 400 MB):
+# installed here when missing and we are root with apt-get; otherwise that test says what to do.
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	     --no-install-recommends chromium >/dev/null; } || true
+
+test: lint browser
 	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 check: lint
