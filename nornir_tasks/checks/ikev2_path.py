@@ -118,8 +118,11 @@ def _no_response(conv: Conversation, fleet: FleetEvidence) -> Finding | None:
 
 @check("IKEV2_NO_RESPONSE", needs=LOGS)
 def no_response(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
-    """IKE_SA_INIT (or IKE_AUTH) retransmitted without an answer."""
-    for conv in conversations(host):
-        found = _no_response(conv, fleet)
-        if found is not None:
-            yield found
+    """IKE_SA_INIT (or IKE_AUTH) retransmitted without an answer.
+
+    Lines that name no peer (``Initial exchange failed`` logged alone, its request sent before
+    the capture began) are reported for an unknown peer only when no named peer explains them:
+    otherwise they are most likely that negotiation's end, not a second failing tunnel."""
+    found = [f for conv in conversations(host) if (f := _no_response(conv, fleet)) is not None]
+    named = any(f.peer is not None for f in found)
+    yield from (f for f in found if f.peer is not None or not named)

@@ -31,11 +31,27 @@ def test_child_sa_refused_in_ike_auth_is_not_an_ike_sa_or_ikev1_finding() -> Non
 
 def test_ike_sa_init_without_answer_is_no_response() -> None:
     findings = _diagnose("repo_iosxe_debug_ikev2_sa_init_no_response")
-    assert {f.code for f in findings} == {"IKEV2_NO_RESPONSE"}
-    for f in findings:  # the paste holds two prompts' worth: both parts say the same
-        assert f.peer == "FC00:123:123:123::1" and f.severity is Severity.CRITICAL
-        assert "IKEv2 IKE_SA_INIT Exchange REQUEST" in f.evidence
-    assert any("Initial exchange failed" in line for f in findings for line in f.evidence)
+    # the debug above the engineer's "XE-R4#undebug all" is XE-R4's: one router, one finding
+    f = _only(findings, "IKEV2_NO_RESPONSE")
+    assert (f.host, f.peer, f.severity) == ("XE-R4", "FC00:123:123:123::1", Severity.CRITICAL)
+    assert "IKEv2 IKE_SA_INIT Exchange REQUEST" in f.evidence
+    assert any("Initial exchange failed" in line for line in f.evidence)
+
+
+_GAVE_UP = "IKEv2-ERROR:(SESSION ID = 7,SA ID = 1):Initial exchange failed: Initial exchange failed"
+
+
+def test_a_failure_line_with_no_peer_is_not_a_second_tunnel_beside_a_named_one() -> None:
+    # session 7's requests were sent before the capture began: its end names no peer
+    raw = (GOLDEN / "repo_iosxe_debug_ikev2_sa_init_no_response" / "raw.txt").read_text()
+    pasted = raw.split("XE-R4")[0] + _GAVE_UP + "\n"
+    f = _only(run(fleet(("R", pasted))), "IKEV2_NO_RESPONSE")
+    assert f.peer == "FC00:123:123:123::1"
+
+
+def test_a_failure_line_alone_is_reported_for_an_unknown_peer() -> None:
+    f = _only(run(fleet(("R", _GAVE_UP + "\n"))), "IKEV2_NO_RESPONSE")
+    assert f.peer is None and any("Initial exchange failed" in line for line in f.evidence)
 
 
 def test_asa_responder_without_a_matching_policy_quotes_both_policy_lists() -> None:
