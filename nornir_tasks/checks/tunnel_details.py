@@ -7,8 +7,7 @@ from collections.abc import Iterable
 
 from nornir_tasks.checks.evidence import HostEvidence
 from nornir_tasks.checks.flows import Count, Traffic
-from nornir_tasks.checks.tunnels import ikev2_state, tunnels
-from nornir_tasks.models.ikev2 import Ikev2Status
+from nornir_tasks.checks.tunnels import tunnels
 from nornir_tasks.models.report import TunnelDetail
 
 
@@ -35,12 +34,6 @@ def _detail(peer_traffic: list[Traffic], detail: TunnelDetail) -> TunnelDetail:
     )
 
 
-def _phase1_up(host: HostEvidence, peer: str) -> bool:
-    """An IKEv1 phase-1 row up, or an IKEv2 SA READY (as ``tunnel_state`` reads them)."""
-    ikev1 = any(r.up for r in host.ike if r.peer == peer and not r.deleted)
-    return ikev1 or ikev2_state(host, peer) == Ikev2Status.READY
-
-
 def tunnel_details(
     evidence: HostEvidence | None, focus: frozenset[str] | None = None
 ) -> tuple[TunnelDetail, ...]:
@@ -51,8 +44,7 @@ def tunnel_details(
     for tunnel in tunnels(evidence):
         if focus is not None and tunnel.peer not in focus:
             continue
-        phase1_up = _phase1_up(evidence, tunnel.peer)
-        bare = TunnelDetail(tunnel.peer, tunnel.state, phase1_up, tunnel.ipsec_sas)
+        bare = TunnelDetail(tunnel.peer, tunnel.state, tunnel.phase1_up, tunnel.ipsec_sas)
         mine = [t for t in evidence.traffic if t.flow.current_peer == tunnel.peer]
         out.append(_detail(mine, bare))
     return tuple(out)

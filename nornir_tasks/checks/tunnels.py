@@ -31,6 +31,7 @@ class Tunnel:
     state: TunnelStatus
     phase1: str | None  # the phase-1 state read (QM_IDLE, MM_NO_STATE, ...), None: no SA
     ipsec_sas: int  # flows with IPsec SAs towards the peer
+    phase1_up: bool  # an IKEv1 row up or the IKEv2 SA READY
 
 
 def _valid(address: str | None) -> str | None:
@@ -81,18 +82,25 @@ def _phase1(host: HostEvidence, peer: str) -> str | None:
     return (up[0] if up else rows[-1]).state
 
 
-def tunnel_state(host: HostEvidence, peer: str) -> TunnelStatus:
+def _tunnel(host: HostEvidence, peer: str) -> Tunnel:
     """The one "tunnel up" rule (report, history and drift): up with phase 1 up *and* an
     IPsec SA for the peer; negotiating with either alone (an ``MM_*`` exchange, or phase 1
     up and no IPsec SA yet); down with nothing live for it."""
     phase1 = _phase1(host, peer) or ikev2_state(host, peer)  # None: no live phase-1 row
-    sas = any(f.current_peer == peer and has_sa(f) for f in host.flows)
+    sas = sum(1 for f in host.flows if f.current_peer == peer and has_sa(f))
     up = any(r.up for r in host.ike if r.peer == peer) or phase1 == Ikev2Status.READY
     if phase1 is not None and up and sas:
-        return TunnelStatus.UP
-    if phase1 is not None or sas:
-        return TunnelStatus.NEGOTIATING
-    return TunnelStatus.DOWN
+        state = TunnelStatus.UP
+    elif phase1 is not None or sas:
+        state = TunnelStatus.NEGOTIATING
+    else:
+        state = TunnelStatus.DOWN
+    return Tunnel(peer, state, phase1, sas, up)
+
+
+def tunnel_state(host: HostEvidence, peer: str) -> TunnelStatus:
+    """The state of the tunnel to ``peer`` by the one "tunnel up" rule (``_tunnel``)."""
+    return _tunnel(host, peer).state
 
 
 def tunnels(host: HostEvidence) -> tuple[Tunnel, ...]:
@@ -100,15 +108,7 @@ def tunnels(host: HostEvidence) -> tuple[Tunnel, ...]:
     peers = configured_peers(host)
     peers += [p for r in host.ike if (p := _valid(r.peer)) and not r.deleted]
     peers += [p for f in host.flows if (p := _valid(f.current_peer)) and has_sa(f)]
-    return tuple(
-        Tunnel(
-            peer,
-            tunnel_state(host, peer),
-            _phase1(host, peer) or ikev2_state(host, peer),
-            sum(1 for f in host.flows if f.current_peer == peer and has_sa(f)),
-        )
-        for peer in dict.fromkeys(peers)
-    )
+    return tuple(_tunnel(host, peer) for peer in dict.fromkeys(peers))
 
 
 def _first_host(network: ipaddress.IPv4Network) -> str:

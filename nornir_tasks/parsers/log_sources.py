@@ -132,9 +132,7 @@ def asa(
     source: Source,
     pattern: str | None = None,
 ) -> Message:
-    return Message(
-        "ASA", number, kind, meaning, findings, source, compiled(pattern) if pattern else None
-    )
+    return ios("ASA", number, kind, meaning, findings, source, pattern)
 
 
 # -- the table --------------------------------------------------------------------------------
