@@ -17,6 +17,7 @@ import hypothesis  # noqa: F401  (imported before lab threads start: CPython 3.1
 import pytest
 
 from lab.fleet import Fleet
+from lab.inventory import write_inventory
 from lab.scenario import Scenario, load_scenario
 
 # Using one of these fixtures makes a test a lab test.
@@ -59,6 +60,21 @@ def _run(scenario: Scenario, host_key: Path) -> Iterator[Fleet]:
 def lab(host_key: Path) -> Iterator[Fleet]:
     """The default scenario, shared by the tests of one module."""
     yield from _run(load_scenario("default"), host_key)
+
+
+@pytest.fixture(scope="module")
+def settled(
+    host_key: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Fleet, Path]]:
+    """The default scenario after 90 lab seconds (tunnels up, faults showing; BR07 <-> HQ stays
+    broken with MSG2 lost), with a Nornir inventory for it; shared by one module's tests."""
+    fleet = Fleet(load_scenario("default"))
+    fleet.start(key_path=host_key)
+    try:
+        fleet.advance(90)
+        yield fleet, write_inventory(fleet, tmp_path_factory.mktemp("inv"))
+    finally:
+        fleet.stop()
 
 
 @pytest.fixture()

@@ -17,8 +17,6 @@ from pathlib import Path
 import pytest
 
 from lab.fleet import Fleet
-from lab.inventory import write_inventory
-from lab.scenario import load_scenario
 from nornir_tasks.cli.main import main
 from nornir_tasks.ledger import DEBUG, Ledger
 from nornir_tasks.tasks.debug import debugging_is_clean
@@ -28,19 +26,6 @@ pytestmark = pytest.mark.lab
 
 ENDS = ("BR07", "HQ")
 FAST = ["--poll-interval", "0", "--no-history"]
-
-
-@pytest.fixture(scope="module")
-def settled(
-    host_key: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Fleet, Path]]:
-    fleet = Fleet(load_scenario("default"))
-    fleet.start(key_path=host_key)
-    try:
-        fleet.advance(90)  # BR07 <-> HQ stays broken (MSG2 lost): triage --debug debugs both
-        yield fleet, write_inventory(fleet, tmp_path_factory.mktemp("inv"))
-    finally:
-        fleet.stop()
 
 
 @pytest.fixture()

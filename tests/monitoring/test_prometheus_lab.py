@@ -4,7 +4,6 @@ counters and their deltas come from the two polls, and the CLI writes stdout and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,19 +21,6 @@ from nornir_tasks.tasks.hosts import open_inventory
 from tests.monitoring.promtext import ALLOWED_LABELS, by, parse, value
 
 pytestmark = pytest.mark.lab
-
-
-@pytest.fixture(scope="module")
-def settled(
-    host_key: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Fleet, Path]]:
-    fleet = Fleet(load_scenario("default"))
-    fleet.start(key_path=host_key)
-    try:
-        fleet.advance(90)
-        yield fleet, write_inventory(fleet, tmp_path_factory.mktemp("inv"))
-    finally:
-        fleet.stop()
 
 
 @pytest.fixture(scope="module")

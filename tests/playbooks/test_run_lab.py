@@ -39,20 +39,6 @@ def wan(n: int) -> str:
     return f"203.0.113.{4 * n + 2}"
 
 
-@pytest.fixture(scope="module")
-def settled(
-    host_key: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Fleet, Path]]:
-    fleet = Fleet(load_scenario("default"))
-    fleet.start(key_path=host_key)
-    try:
-        fleet.advance(90)
-        config = write_inventory(fleet, tmp_path_factory.mktemp("inv"))
-        yield fleet, config
-    finally:
-        fleet.stop()
-
-
 def run(settled: tuple[Fleet, Path], name: str, **options: object) -> PlaybookRun:
     fleet, config = settled
     playbook = load_playbook(name, registered_codes())
