@@ -89,7 +89,10 @@ class RecordingProxy:
                     pass
 
     def page_requests(self) -> list[str]:
-        return [r for r in self.requests if request_host(r) not in BROWSER_OWN]
+        # A connection that sent nothing is Chromium preconnecting a spare socket to its proxy
+        # (it does so on some machines, not others); a fetch always writes a request line.
+        sent = [r for r in self.requests if r]
+        return [r for r in sent if request_host(r) not in BROWSER_OWN]
 
     def close(self) -> None:
         self._sock.close()
