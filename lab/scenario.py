@@ -69,6 +69,10 @@ class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     description: str = ""
+    # Regions kept in their own files (``flexvpn``, ``asa``...) joined into one fleet: their
+    # routers, links and faults are added after this file's own, each router keeping the
+    # credentials its file gave it.
+    include: list[str] = []
     credentials: Credentials = Credentials()
     routers: list[Router]
     links: list[Link] = []
@@ -86,13 +90,42 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         return scaled_scenario(int(name[len("scaled-") :]))
     if name.startswith("hub-") and name[len("hub-") :].isdigit():
         return hub_scenario(int(name[len("hub-") :]))
+    return _load(_scenario_path(name_or_path), ())
+
+
+def _scenario_path(name_or_path: str | Path) -> Path:
     path = Path(name_or_path)
     if not path.suffix:
         path = SCENARIO_DIR / f"{name_or_path}.yaml"
     if not path.exists():
         known = ", ".join(sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml")))
         raise ScenarioError(f"{path}: no such scenario (shipped scenarios: {known})")
-    return parse_scenario(path.read_text(), str(path))
+    return path
+
+
+def _load(path: Path, seen: tuple[Path, ...]) -> Scenario:
+    """The file at ``path`` with the routers, links and faults of every scenario it includes
+    (after its own; each router keeps the credentials its own file gave it)."""
+    if path.resolve() in seen:
+        raise ScenarioError(f"{seen[-1]}: including {path} makes a loop")
+    scenario = parse_scenario(path.read_text(), str(path))
+    if not scenario.include:
+        return scenario
+    routers, links, faults = list(scenario.routers), list(scenario.links), list(scenario.faults)
+    for name in scenario.include:
+        part = _load(_scenario_path(name), (*seen, path.resolve()))
+        creds = part.credentials
+        routers += [
+            r.model_copy(update={"credentials": r.credentials or creds}) for r in part.routers
+        ]
+        links += part.links
+        faults += part.faults
+    names = [r.name for r in routers]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ScenarioError(f"{path}: its includes repeat router names: {', '.join(dupes)}")
+    update = {"routers": routers, "links": links, "faults": faults, "include": []}
+    return scenario.model_copy(update=update)
 
 
 def parse_scenario(text: str, filename: str) -> Scenario:

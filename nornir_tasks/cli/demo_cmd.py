@@ -17,7 +17,12 @@ SETTLE_S = 90.0
 
 
 @click.command()
-@click.option("--scenario", default="default", show_default=True, help="A lab scenario name.")
+@click.option(
+    "--scenario",
+    default="mixed",
+    show_default=True,
+    help="A lab scenario name (mixed: every region; default: the IKEv1 crypto-map region).",
+)
 @click.option(
     "-o",
     "--output",

@@ -65,3 +65,28 @@ def test_a_platform_the_lab_does_not_simulate_is_an_error() -> None:
         ScenarioError, match=r"x.yaml:4: routers.0.platform: Input should be 'ios-xe'"
     ):
         parse_scenario(text, "x.yaml")
+
+
+def test_mixed_includes_every_region_with_its_credentials_and_faults() -> None:
+    mixed = load_scenario("mixed")
+    parts = [load_scenario("default"), load_scenario("flexvpn")]
+    assert [r.name for r in mixed.routers] == [r.name for p in parts for r in p.routers]
+    assert len(mixed.faults) == sum(len(p.faults) for p in parts)
+    for part in parts:
+        for router in part.routers:
+            joined = next(r for r in mixed.routers if r.name == router.name)
+            assert mixed.credentials_of(joined) == part.credentials_of(router)
+
+
+def test_include_loops_and_repeated_routers_are_errors(tmp_path: object) -> None:
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    loop = tmp_path / "loop.yaml"
+    loop.write_text(f"name: loop\ninclude: [{loop}]\nrouters: []\n")
+    with pytest.raises(ScenarioError, match="loop"):
+        load_scenario(loop)
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("name: twice\ninclude: [default, default]\nrouters: []\n")
+    with pytest.raises(ScenarioError, match="repeat router names: BR01"):
+        load_scenario(twice)
