@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib
 
-from nornir_tasks.checks import registry
 from nornir_tasks.checks.evidence import (
     FleetEvidence,
     HostEvidence,
@@ -67,5 +66,4 @@ __all__ = [
     "host_evidence",
     "registered_checks",
     "registered_codes",
-    "registry",
 ]

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+__all__ = ["CommandOutput", "HostCollection", "HostStatus", "OutputStatus"]
+
 
 class OutputStatus(StrEnum):
     OK = "ok"

@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from nornir_tasks.models.logs import LogEvent
 
+__all__ = ["DebugCapture", "DebugOrigin", "DebugRecord"]
+
 
 @dataclass(frozen=True)
 class DebugCapture:

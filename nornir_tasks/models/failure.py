@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from nornir_tasks.models.collection import HostStatus
 
+__all__ = ["FailureKind", "HostFailure"]
+
 
 class FailureKind(StrEnum):
     AUTHENTICATION = "authentication"  # the SSH login was refused

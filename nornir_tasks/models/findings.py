@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+__all__ = ["Finding", "Severity", "Source", "Step", "finding_order"]
+
 
 class Severity(StrEnum):
     """How bad a finding is; ordered ``info < warning < critical``."""

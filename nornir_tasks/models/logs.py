@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+__all__ = ["EventKind", "LogEvent", "LogStream"]
+
 
 class EventKind(StrEnum):
     """What a log line says, as far as VPN and failover diagnosis cares."""

@@ -18,6 +18,8 @@ from nornir_tasks.tasks.hosts import Hosts
 from nornir_tasks.tasks.platforms import plan_commands
 from nornir_tasks.tasks.session import open_cli, send
 
+__all__ = ["HEALTH_COMMANDS", "collect", "collect_crypto_state"]
+
 HEALTH_COMMANDS: tuple[str, ...] = (
     "show crypto isakmp sa",
     "show crypto ipsec sa",

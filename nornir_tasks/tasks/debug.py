@@ -32,6 +32,8 @@ from nornir_tasks.tasks.failures import status_and_reason as classify
 from nornir_tasks.tasks.hosts import only
 from nornir_tasks.tasks.session import send
 
+__all__ = ["CLEANUP", "capture_debug", "debugging_is_clean"]
+
 CLEANUP = ("undebug all", "no debug crypto condition all")
 DEFAULT_CPU_LIMIT = 60
 # Reconnects for the cleanup after the session died: waits before each new try, seconds.
