@@ -119,8 +119,9 @@ def _load_for(typed: list[str]) -> None:
     """Import the modules ``typed`` could need: with them all registered, the lookup (ties
     and ambiguity included) is what importing every module gives."""
     for module in modules_for(typed):
-        if module not in sys.modules:
-            importlib.import_module(module)
+        # Not a ``sys.modules`` test: a module another thread is importing is there half
+        # registered; ``import_module`` waits for it to finish.
+        importlib.import_module(module)
 
 
 def registered_commands() -> list[str]:

@@ -79,3 +79,35 @@ def test_a_lookup_imports_every_module_whose_patterns_could_match() -> None:
         typed = command.split("|", 1)[0].lower().split()
         eager = {e.module for _, e in registry._hits(typed) if e.module.startswith(PACKAGE)}
         assert eager <= registry.modules_for(typed), command
+
+
+THREADS = """
+import sys, threading
+from nornir_tasks.parsers import resolve
+commands = sys.argv[1:] * 8
+found, errors = {}, []
+def look(command):
+    try:
+        found[command] = resolve(command)[0]
+    except Exception as exc:
+        errors.append(repr(exc))
+threads = [threading.Thread(target=look, args=(c,)) for c in commands]
+for t in threads: t.start()
+for t in threads: t.join()
+print(len(found), errors)
+"""
+
+
+def test_first_lookups_from_many_threads_at_once_all_resolve() -> None:
+    """Nornir's threads parse their first outputs together: a module half imported by one
+    thread must not make another's lookup miss."""
+    commands = ["show crypto isakmp sa", "sh cry ipsec sa", "show crypto map", "show logging"]
+    done = subprocess.run(
+        [sys.executable, "-c", THREADS, *commands],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == f"{len(commands)} []"
