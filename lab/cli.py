@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable
 
 from lab import (  # noqa: F401  (imported to register their commands)
+    cmd_asa,
+    cmd_asa_crypto,
     cmd_config,
     cmd_crypto,
     cmd_debug,
@@ -18,7 +20,7 @@ from lab import (  # noqa: F401  (imported to register their commands)
     cmd_telnet,
     quirks,
 )
-from lab.configmode import ConfigContext, apply_line
+from lab.configmode import ConfigContext
 from lab.device import Device
 from lab.grammar import Ambiguous, Incomplete, Invalid, Match
 from lab.platform import PLATFORMS
@@ -64,7 +66,7 @@ class CliSession:
 
     # -- session plumbing ----------------------------------------------------------------
     def start(self) -> None:
-        self._emit("\n" + self.prompt())
+        self._emit(self.platform.banner + "\n" + self.prompt())
         self._flush()
 
     def prompt(self) -> str:
@@ -201,7 +203,8 @@ class CliSession:
 
     def _more_key(self, ch: str) -> None:
         more = self.platform.more
-        self._emit("\x08" * len(more) + " " * len(more) + "\x08" * len(more))
+        erase = "\x08" * len(more) + " " * len(more) + "\x08" * len(more)
+        self._emit(self.platform.more_erase or erase)
         if ch == " ":
             self._show_page()
         elif ch in "\r\n":
@@ -268,7 +271,7 @@ class CliSession:
         return self.platform.ambiguous.format(line=line)
 
     def enter_config(self) -> None:
-        self.config = ConfigContext()
+        self.config = self.platform.new_config()
 
     def _leave_config(self) -> None:
         self.config = None
@@ -300,9 +303,13 @@ class CliSession:
             else:
                 self.config.section, self.config.mode = None, None
             return ""
-        if not apply_line(self.device.running, self.config, line):
-            return self._error(line, Invalid(len(line) - len(line.lstrip())))
-        return ""
+        if self.platform.apply_config(self.device.running, self.config, line):
+            return ""
+        if self.platform.exec_in_config:  # the ASA: "show run" typed at "asa(config)# "
+            found = self.platform.commands(True).match(line)
+            if not isinstance(found, Invalid):
+                return self.run_exec(line)
+        return self._error(line, Invalid(len(line) - len(line.lstrip())))
 
 
 class EemCli(CliSession):

@@ -1,4 +1,4 @@
-"""The exec-command register shared by every command module of the simulator."""
+"""The exec-command registers of the simulator: one pair of tables (user, privileged) per platform."""
 
 from __future__ import annotations
 
@@ -49,6 +49,22 @@ def command(pattern: str, user: bool = False) -> Callable[[Handler], Handler]:
         PRIV.add(pattern, handler)
         if user:
             USER.add(pattern, handler)
+        return handler
+
+    return register
+
+
+ASA_USER: Grammar[Handler] = Grammar()  # an ASA's commands at "asa>"
+ASA_PRIV: Grammar[Handler] = Grammar()  # an ASA's commands at "asa#" (and in its config mode)
+
+
+def asa_command(pattern: str, user: bool = False) -> Callable[[Handler], Handler]:
+    """Register an ASA exec command; the ASA's tables share nothing with the IOS ones."""
+
+    def register(handler: Handler) -> Handler:
+        ASA_PRIV.add(pattern, handler)
+        if user:
+            ASA_USER.add(pattern, handler)
         return handler
 
     return register

@@ -7,7 +7,8 @@ as a global command, which leaves the sub-mode (``interface Gi1`` then ``ip rout
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from lab.configtree import ConfigTree, Node
 
@@ -209,12 +210,13 @@ class ConfigContext:
     mode: str | None = None
     outer: Node | None = None
     outer_mode: str | None = None
+    modes: Mapping[str, SubMode] = field(default_factory=lambda: MODES)  # the platform's
 
     def leave_nested(self, line: str) -> bool:
         """A line the nested block does not take but its parent does: back to the parent."""
         if self.outer is None or self.outer_mode is None:
             return False
-        if not belongs_to(MODES[self.outer_mode], line):
+        if not belongs_to(self.modes[self.outer_mode], line):
             return False
         self.section, self.mode, self.outer, self.outer_mode = (
             self.outer,
@@ -228,12 +230,12 @@ class ConfigContext:
         """Does the open sub-mode (or the one around a nested block) take ``line``?"""
         if self.mode is None or self.section is None:
             return False
-        if belongs_to(MODES[self.mode], line):
+        if belongs_to(self.modes[self.mode], line):
             return True
-        return self.outer_mode is not None and belongs_to(MODES[self.outer_mode], line)
+        return self.outer_mode is not None and belongs_to(self.modes[self.outer_mode], line)
 
     def prompt_suffix(self) -> str:
-        return MODES[self.mode].prompt if self.mode else "config"
+        return self.modes[self.mode].prompt if self.mode else "config"
 
 
 def apply_line(tree: ConfigTree, ctx: ConfigContext, line: str) -> bool:

@@ -102,6 +102,13 @@ class CryptoConfig:
     keyrings: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> peer -> key
     aggressive_peers: dict[str, AggressivePeer] = field(default_factory=dict)
     aggressive_disabled: bool = False
+    # (source, destination) of traffic NAT rewrites before the crypto map sees it (an ASA
+    # without a NAT exemption): it matches no crypto ACL, so nothing of it is encrypted.
+    translated: tuple[Ace, ...] = ()
+
+    def nat_translates(self, src: str, dst: str) -> bool:
+        s, d = ipaddress.IPv4Address(src), ipaddress.IPv4Address(dst)
+        return any(s in a.src and d in a.dst for a in self.translated)
 
     def key_for(self, peer: str) -> str | None:
         found = self.keys.get(peer) or self.keys.get("0.0.0.0")

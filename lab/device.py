@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from lab.asacfg import load_asa_config
 from lab.clock import DAYS, MONTHS, SimClock
 from lab.configmode import load_config
+from lab.configtree import ConfigTree
 from lab.failoverstate import FailoverState
 from lab.faults import Delivery, Fault, Proto
 from lab.sadb import CryptoState
@@ -95,10 +97,16 @@ class Device:
 
     def __post_init__(self) -> None:
         self.flash_dir.mkdir(parents=True, exist_ok=True)
-        self.running = load_config(self.startup_config)[0]
+        self.running = self.load(self.startup_config)
         self.booted_at = self.clock.now()
         self.last_change = self.timestamp(long=True)
         self.save_startup()
+
+    def load(self, text: str) -> ConfigTree:
+        """A configuration file as this router's platform reads it."""
+        if self.platform == "asa":
+            return load_asa_config(text)
+        return load_config(text)[0]
 
     # -- time ----------------------------------------------------------------------------
     def timestamp(self, long: bool = False) -> str:
@@ -145,6 +153,8 @@ class Device:
 
     def log(self, message: str) -> None:
         """A syslog (``%FAC-SEV-MNEMONIC: text``) or debug line: buffer and monitors."""
+        if self.platform == "asa" and message.startswith("%") and not message.startswith("%ASA-"):
+            return  # the engines' IOS messages: an ASA words its own (``%ASA-n-NNNNNN``)
         line = f"{self.timestamp()}: {message}"
         self.log_buffer.append(line)
         del self.log_buffer[:-5000]
@@ -153,7 +163,8 @@ class Device:
 
     def config_changed(self, by: str, source: str) -> None:
         self.last_change = self.timestamp(long=True)
-        self.log(f"%SYS-5-CONFIG_I: Configured from {source} by {by}")
+        if self.platform != "asa":  # no capture of the ASA's message for it: none is made up
+            self.log(f"%SYS-5-CONFIG_I: Configured from {source} by {by}")
 
     # -- storage -------------------------------------------------------------------------
     def save_startup(self) -> None:

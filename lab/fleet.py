@@ -25,6 +25,9 @@ from lab.server import LoopThread, listen, load_host_key, tick
 
 T = TypeVar("T")
 
+# A lab platform as netmiko and Nornir inventories name it.
+NETMIKO_TYPES = {"ios-xe": "cisco_ios", "asa": "cisco_asa"}
+
 
 class Subsystem(Protocol):
     """A simulated protocol family of the fleet (IKE/IPsec, IP SLA/track/EEM ...)."""
@@ -45,6 +48,10 @@ def fault_from_spec(spec: FaultSpec) -> Fault:
         peer=spec.peer,
         percent=spec.percent,
     )
+
+
+def _sends_traffic(router: Router) -> bool:
+    return router.role != "hub" if router.sends_traffic is None else router.sends_traffic
 
 
 class Fleet:
@@ -80,7 +87,7 @@ class Fleet:
             device.underlay, device.faults = self.network, self.network.faults
         self.subsystems: list[Subsystem] = []
         # Branch LANs send traffic to the far LAN; hubs answer it.
-        sources = {r.name for r in scenario.routers if r.role != "hub"}
+        sources = {r.name for r in scenario.routers if _sends_traffic(r)}
         self.attach(CryptoEngine(self.clock, self.network, scenario.seed, sources))
         self.attach(FailoverEngine(self.clock, self.network, eem_session))
 
@@ -96,6 +103,7 @@ class Fleet:
             clock=self.clock,
             legacy_ssh=router.legacy_ssh,
             platform=router.platform,
+            model="ASAv" if router.platform == "asa" else "C8000V",
             serial=f"9{zlib.crc32(router.name.encode()):010X}",
         )
         device.quirks = copy.deepcopy(router.quirks)
@@ -197,7 +205,7 @@ class Fleet:
         """netmiko ``ConnectHandler`` arguments for router ``name``."""
         d = self.devices[name]
         return {
-            "device_type": "cisco_ios",
+            "device_type": NETMIKO_TYPES[d.platform],
             "host": self.host,
             "port": self.ports[name],
             "username": d.username,

@@ -6,10 +6,11 @@ read the same table without importing one another.
 
 from __future__ import annotations
 
+from lab.asacfg import asa_interfaces, asa_routes
 from lab.device import Device
 from lab.faults import FaultKind
 from lab.ikev2cfg import read_ikev2_config
-from lab.routing import Interface, Route, build_rib, interfaces
+from lab.routing import Interface, Route, build_rib, interfaces, rib_from
 
 
 def link_up(device: Device, name: str) -> bool:
@@ -40,14 +41,17 @@ def device_rib(device: Device) -> list[Route]:
     """The routing table, rebuilt only when config, tracks or faults change."""
     tunnels = tuple(sorted(k for k in device.crypto.ipsec if k.startswith("Tunnel")))
     key = (tuple(device.faults), tuple(sorted(device.tracks.items())), tunnels)
-    return device.memo(
-        "rib",
-        key,
-        lambda: build_rib(
-            device.running, lambda n: link_up(device, n), lambda t: track_up(device, t)
-        ),
-    )
+    return device.memo("rib", key, lambda: _rib(device))
+
+
+def _rib(device: Device) -> list[Route]:
+    up = lambda n: link_up(device, n)  # noqa: E731
+    tracked = lambda t: track_up(device, t)  # noqa: E731
+    if device.platform == "asa":  # interfaces by nameif, "route outside ..."
+        return rib_from(device_interfaces(device), asa_routes(device.running), up, tracked)
+    return build_rib(device.running, up, tracked)
 
 
 def device_interfaces(device: Device) -> list[Interface]:
-    return device.memo("interfaces", None, lambda: interfaces(device.running))
+    read = asa_interfaces if device.platform == "asa" else interfaces
+    return device.memo("interfaces", None, lambda: read(device.running))

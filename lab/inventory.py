@@ -30,7 +30,8 @@ def inventory_data(fleet: Fleet, with_credentials: bool) -> dict[str, dict[str, 
         entry: dict[str, Any] = {
             "hostname": fleet.host,
             "port": fleet.ports[router.name],
-            "platform": "ios",
+            # "ios" as the inventories always said; an ASA is "cisco_asa" (netmiko's name).
+            "platform": "cisco_asa" if router.platform == "asa" else "ios",
             "groups": ["lab", *router.groups],
             "data": {"role": router.role, **router.data},
         }

@@ -1,19 +1,24 @@
 """What one Cisco OS family's command line looks like, as data: prompts, error wording, commands.
 
 ``lab.cli.CliSession`` runs any ``Platform``; a router picks its own by name
-(``Device.platform``). IOS-XE is the only one today. ASA plugs in as a second entry of
-``PLATFORMS``: prompts ``host>`` / ``host#`` / ``host(config)#`` like IOS, its own error
-wording (``ERROR: % Invalid input detected at '^' marker.``) and its own command tables
-(``Grammar`` objects like ``lab.commands.USER`` / ``PRIV``), filled by ASA command modules
-(``show vpn-sessiondb``, ``show crypto ikev1 sa``, ...) beside the IOS ones.
+(``Device.platform``): IOS-XE, or ASA with prompts ``asa> `` / ``asa# `` / ``asa(config)# ``
+(a space after the sign), its own error wording, pager and command tables (``ASA_USER`` /
+``ASA_PRIV``, filled by the ``cmd_asa*`` modules) and its own configuration mode
+(``lab.asacfg``), in which exec commands run without ``do``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from lab.commands import PRIV, USER, Handler
+from lab.asacfg import apply_asa_line, asa_context
+from lab.commands import ASA_PRIV, ASA_USER, PRIV, USER, Handler
+from lab.configmode import ConfigContext, apply_line
+from lab.configtree import ConfigTree
 from lab.grammar import Grammar
+
+ApplyLine = Callable[[ConfigTree, ConfigContext, str], bool]
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,11 @@ class Platform:
     more: str  # the pager's prompt
     user_commands: Grammar[Handler]  # exec commands at the user prompt
     enable_commands: Grammar[Handler]  # exec commands once enabled
+    apply_config: ApplyLine = apply_line  # one line typed in configuration mode
+    new_config: Callable[[], ConfigContext] = ConfigContext
+    exec_in_config: bool = False  # the ASA runs "show ..." in config mode without "do"
+    more_erase: str = ""  # what wipes the pager prompt (default: backspaces over it)
+    banner: str = ""  # printed once, before the first prompt of a session
 
     def prompt(self, host: str, privileged: bool, config_mode: str | None) -> str:
         if config_mode is not None:
@@ -53,4 +63,29 @@ IOS_XE = Platform(
     enable_commands=PRIV,
 )
 
-PLATFORMS: dict[str, Platform] = {IOS_XE.name: IOS_XE}
+# Wording from real ASA sessions: "ERROR: % Invalid input detected at '^' marker." and
+# "ERROR: % Incomplete command" (a CML lab write-up, code index file 20666743554: "ASA1# sh cry
+# ipsec"), the pager "<--- More --->" wiped by a carriage return and 14 spaces (ASA 7+ configs
+# saved with it, code index file 47624498131). No capture of the ambiguous-command message was
+# found: the IOS wording with the ASA's "ERROR: " in front.
+ASA = Platform(
+    name="asa",
+    user_prompt="{host}> ",
+    enable_prompt="{host}# ",
+    config_prompt="{host}({mode})# ",
+    config_host_width=63,
+    invalid="ERROR: % Invalid input detected at '^' marker.\n",
+    incomplete="ERROR: % Incomplete command\n",
+    ambiguous='ERROR: % Ambiguous command:  "{line}"\n',
+    more="<--- More --->",
+    user_commands=ASA_USER,
+    enable_commands=ASA_PRIV,
+    apply_config=apply_asa_line,
+    new_config=asa_context,
+    exec_in_config=True,
+    more_erase="\r" + " " * 14 + "\r",
+    # An ASA's SSH login, before the first prompt (code index file 30252610154, OVHcloud docs).
+    banner="Type help or '?' for a list of available commands.\n",
+)
+
+PLATFORMS: dict[str, Platform] = {IOS_XE.name: IOS_XE, ASA.name: ASA}

@@ -106,8 +106,18 @@ def build_rib(
     track_up: Callable[[int], bool],
 ) -> list[Route]:
     """Installed routes, best per prefix, sorted by prefix."""
+    return rib_from(interfaces(tree), static_routes(tree), link_up, track_up)
+
+
+def rib_from(
+    itfs: list[Interface],
+    statics: list[Route],
+    link_up: Callable[[str], bool],
+    track_up: Callable[[int], bool],
+) -> list[Route]:
+    """The routing table of these interfaces and static routes (any platform's reading)."""
     rib: list[Route] = []
-    for itf in interfaces(tree):
+    for itf in itfs:
         if itf.network is None or itf.address is None or itf.shutdown or not link_up(itf.name):
             continue
         rib.append(Route(itf.network, "C", 0, None, itf.name))
@@ -115,7 +125,7 @@ def build_rib(
             rib.append(Route(IPv4Net(f"{itf.address}/32"), "L", 0, None, itf.name))
     connected = list(rib)
     best: dict[IPv4Net, Route] = {}
-    for route in static_routes(tree):
+    for route in statics:
         if route.track is not None and not track_up(route.track):
             continue
         if not _resolvable(route, connected):

@@ -32,11 +32,14 @@ class Router(BaseModel):
     role: str = "router"
     groups: list[str] = []
     legacy_ssh: bool = False
-    # The CLI it speaks (a ``lab.platform.PLATFORMS`` key); ASA joins the list with its platform.
-    platform: Literal["ios-xe"] = "ios-xe"
+    # The CLI it speaks (a ``lab.platform.PLATFORMS`` key).
+    platform: Literal["ios-xe", "asa"] = "ios-xe"
     credentials: Credentials | None = None
     data: dict[str, Any] = {}
     quirks: dict[str, Any] = {}  # robustness tests: see lab/quirks.py
+    # Does its LAN send traffic to the far LANs (and so start IKE)? Unset: every router but
+    # a hub. An ASA region's hub sets it, so the ASAs also answer as IKE responders.
+    sends_traffic: bool | None = None
     config: str
 
 

@@ -14,8 +14,8 @@ from lab.crypto.context import CryptoContext
 from lab.crypto.esp import DataPlane
 from lab.crypto.versions import IkeVersion
 from lab.device import Device
+from lab.forwarding import device_interfaces
 from lab.network import Proto
-from lab.routing import interfaces
 
 Drive = Callable[[Device, float], None]
 
@@ -62,7 +62,7 @@ class OperatorActions:
     def desync(self, device: Device, peer_router: str) -> None:
         """Lose the IPsec SAs with ``peer_router`` without telling it (a reboot, a lost delete)."""
         peer_dev = self.ctx.devices.get(peer_router)
-        addresses = {str(i.address) for i in interfaces(peer_dev.running)} if peer_dev else set()
+        addresses = {str(i.address) for i in device_interfaces(peer_dev)} if peer_dev else set()
         state = device.crypto
         for key, sa in list(state.ipsec.items()):
             if sa.peer in addresses:

@@ -11,6 +11,7 @@ import ipaddress
 import random
 from collections.abc import Callable
 
+from lab.asacrypto import read_asa_crypto
 from lab.clock import SimClock
 from lab.cryptocfg import CryptoConfig, read_crypto_config
 from lab.device import Device
@@ -34,7 +35,8 @@ class CryptoContext:
         self.rng = random.Random(seed)  # SPIs and message IDs, reproducible per scenario
 
     def config(self, device: Device) -> CryptoConfig:
-        return device.memo("crypto", None, lambda: read_crypto_config(device.running))
+        read = read_asa_crypto if device.platform == "asa" else read_crypto_config
+        return device.memo("crypto", None, lambda: read(device.running))
 
     # -- debug and syslog ------------------------------------------------------------------
     def debug(self, device: Device, kind: str, peer: str | None, text: str) -> None:
@@ -84,12 +86,16 @@ class CryptoContext:
                 return (itf.name, str(itf.address)) if applied else None
         return None
 
-    def interesting(self, device: Device, dst: str, map_name: str) -> bool:
-        """Is traffic to ``dst`` routed out of an interface carrying crypto map ``map_name``?"""
+    def interesting(self, device: Device, dst: str, map_name: str, src: str | None = None) -> bool:
+        """Is traffic (from ``src``) to ``dst`` routed out of an interface carrying crypto map
+        ``map_name``, and not rewritten by NAT on the way (an ASA without a NAT exemption)?"""
         hop = resolve(device_rib(device), ipaddress.IPv4Address(dst))
         if hop is None:
             return False
-        return hop[0] in self.config(device).map_interfaces.get(map_name, ())
+        cfg = self.config(device)
+        if src is not None and cfg.nat_translates(src, dst):
+            return False
+        return hop[0] in cfg.map_interfaces.get(map_name, ())
 
     def device_at(self, address: str) -> Device | None:
         owner = self.network.owner(address)

@@ -83,7 +83,8 @@ class CryptoEngine:
             aces = cfg.permits(entry.acl)
             if not aces or not entry.peers or entry.key in device.crypto.ipsec:
                 continue
-            if not self.ctx.interesting(device, host_in(aces[0].dst), entry.map_name):
+            src, dst = host_in(aces[0].src), host_in(aces[0].dst)
+            if not self.ctx.interesting(device, dst, entry.map_name, src):
                 continue
             version = self.versions[version_for(cfg, entry)]
             version.bring_up(device, entry, entry.peers[0], now)

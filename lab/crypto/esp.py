@@ -69,7 +69,10 @@ class DataPlane:
         for entry in cfg.entries:
             aces = cfg.permits(entry.acl)
             sa = state.ipsec.get(entry.key)
-            if not aces or not self.ctx.interesting(device, host_in(aces[0].dst), entry.map_name):
+            if not aces:
+                continue
+            src, dst = host_in(aces[0].src), host_in(aces[0].dst)
+            if not self.ctx.interesting(device, dst, entry.map_name, src):
                 continue
             counters = state.counters_of(entry.key)
             sent = TRAFFIC_PPS * dt
@@ -88,7 +91,8 @@ class DataPlane:
         peer_dev, psa = got.device, got.sa
         # The far end answers only if its route back to our LAN leads into the tunnel.
         map_name = psa.entry.split()[0]
-        if got.packets <= 0 or not self.ctx.interesting(peer_dev, host_in(ace.src), map_name):
+        back_src, back_dst = host_in(ace.dst), host_in(ace.src)
+        if got.packets <= 0 or not self.ctx.interesting(peer_dev, back_dst, map_name, back_src):
             return 0.0
         psa.encaps += got.packets
         peer_dev.crypto.counters_of(psa.entry).encaps += got.packets

@@ -60,9 +60,9 @@ def test_unknown_scenario_lists_the_shipped_ones() -> None:
 
 
 def test_a_platform_the_lab_does_not_simulate_is_an_error() -> None:
-    text = "name: x\nrouters:\n  - name: FW1\n    platform: asa\n    config: hostname FW1\n"
+    text = "name: x\nrouters:\n  - name: FW1\n    platform: pix\n    config: hostname FW1\n"
     with pytest.raises(
-        ScenarioError, match=r"x.yaml:4: routers.0.platform: Input should be 'ios-xe'"
+        ScenarioError, match=r"x.yaml:4: routers.0.platform: Input should be 'ios-xe' or 'asa'"
     ):
         parse_scenario(text, "x.yaml")
 

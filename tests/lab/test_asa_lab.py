@@ -1,0 +1,133 @@
+"""The ASA sites of the lab (lab/scenarios/asa.yaml) as unmodified netmiko ``cisco_asa`` sees
+them over real SSH: prompts, enable, pager, configuration, and the live crypto state each
+fault leaves on the ASA and on its IOS-XE hub."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from netmiko import BaseConnection, ConnectHandler
+
+from lab.fleet import Fleet
+from lab.scenario import load_scenario
+
+pytestmark = pytest.mark.lab
+
+
+@pytest.fixture(scope="module")
+def asa_lab(host_key: Path) -> Iterator[Fleet]:
+    """The ASA region after 60 lab seconds: tunnels up, faults showing."""
+    fleet = Fleet(load_scenario("asa"))
+    fleet.start(key_path=host_key)
+    try:
+        fleet.advance(60)
+        yield fleet
+    finally:
+        fleet.stop()
+
+
+def _asa(fleet: Fleet, name: str) -> BaseConnection:
+    params = fleet.connection(name)
+    assert params["device_type"] == "cisco_asa"
+    return ConnectHandler(**params)  # the driver enables and sends "terminal pager 0" itself
+
+
+def _show(conn: BaseConnection, command: str) -> str:
+    out = conn.send_command(command)
+    assert isinstance(out, str)
+    return out
+
+
+def test_netmiko_cisco_asa_reads_version_and_crypto_state(asa_lab: Fleet) -> None:
+    conn = _asa(asa_lab, "ASA1")
+    try:
+        assert conn.find_prompt() == "ASA1#"
+        version = _show(conn, "show version")
+        assert "Cisco Adaptive Security Appliance Software Version 9.15(1)1" in version
+        assert "ASA1 up " in version and "Hardware:   ASAv" in version
+        ike = _show(conn, "show crypto ikev1 sa")
+        assert "IKE Peer: 198.51.100.130" in ike
+        assert "State   : MM_ACTIVE" in ike
+        assert "Type    : L2L" in ike
+        assert "Current privilege level : 15" in _show(conn, "show curpriv")
+    finally:
+        conn.disconnect()
+
+
+def test_running_config_masks_keys_and_sections(asa_lab: Fleet) -> None:
+    conn = _asa(asa_lab, "ASA1")
+    try:
+        full = _show(conn, "show running-config")
+        assert full.startswith(": Saved")
+        assert "ASA Version 9.15(1)1" in full and full.rstrip().endswith(": end")
+        assert "ASA1-Psk-7x" not in full
+        assert " ikev1 pre-shared-key *****" in full
+        crypto = _show(conn, "show running-config crypto").splitlines()
+        assert "crypto map outside_map interface outside" in crypto
+        assert all(line.startswith(("crypto", " ")) for line in crypto)
+        tg = _show(conn, "show run tunnel-group")
+        assert tg.splitlines()[0] == "tunnel-group 198.51.100.130 type ipsec-l2l"
+        assert "ASA1-Psk-7x" not in tg
+    finally:
+        conn.disconnect()
+
+
+def test_configuration_mode_and_write_memory(asa_lab: Fleet) -> None:
+    conn = _asa(asa_lab, "ASA3")
+    try:
+        out = conn.send_config_set(["object network TEST-OBJ", "subnet 192.0.2.0 255.255.255.0"])
+        assert "ASA3(config-network-object)#" in out
+        assert "object network TEST-OBJ\n subnet 192.0.2.0 255.255.255.0" in _show(
+            conn, "show running-config object"
+        )
+        saved = _show(conn, "write memory")
+        assert saved.startswith("Building configuration...\nCryptochecksum: ")
+        assert saved.rstrip().endswith("[OK]")
+        bad = _show(conn, "show crypto nonsense")
+        assert bad.splitlines()[-1] == "ERROR: % Invalid input detected at '^' marker."
+    finally:
+        conn.disconnect()
+
+
+def _states(fleet: Fleet, name: str) -> tuple[str, str]:
+    conn = _asa(fleet, name)
+    try:
+        return _show(conn, "show crypto ikev1 sa"), _show(conn, "show crypto ipsec sa")
+    finally:
+        conn.disconnect()
+
+
+def _counter(text: str, label: str) -> int:
+    line = next(ln for ln in text.splitlines() if f"#pkts {label}:" in ln)
+    return int(line.split(f"#pkts {label}:")[1].split(",")[0])
+
+
+def test_each_fault_leaves_its_state_on_the_asa(asa_lab: Fleet) -> None:
+    ike, ipsec = _states(asa_lab, "ASA1")  # healthy: traffic both ways
+    assert _counter(ipsec, "encaps") > 0 and _counter(ipsec, "decaps") > 0
+    ike, ipsec = _states(asa_lab, "ASA2")  # no NAT exemption: replies leave translated
+    assert _counter(ipsec, "decaps") > 0 and _counter(ipsec, "encaps") == 0
+    for name in ("ASA3", "ASA4"):  # no key for the hub / IKEv1 off: phase 1 never forms
+        ike, ipsec = _states(asa_lab, name)
+        assert "There are no IKEv1 SAs" in ike and "There are no ipsec sas" in ipsec
+    for name in ("ASA5", "ASA6", "ASA7"):  # no map / PFS / proxies: phase 2 refused
+        ike, ipsec = _states(asa_lab, name)
+        assert "MM_ACTIVE" in ike and "There are no ipsec sas" in ipsec
+
+
+def test_the_hub_sees_the_asa_faults_from_its_end(asa_lab: Fleet) -> None:
+    conn = ConnectHandler(**asa_lab.connection("AHUB"))
+    try:
+        conn.enable()
+        isakmp = _show(conn, "show crypto isakmp sa")
+    finally:
+        conn.disconnect()
+    rows = {}  # peer -> state, whichever end started phase 1
+    for line in isakmp.splitlines():
+        w = line.split()
+        if len(w) > 2 and w[0].count(".") == 3:
+            rows[w[1] if w[0] == "198.51.100.130" else w[0]] = w[2]
+    assert rows["203.0.113.130"] == "QM_IDLE"
+    assert rows["203.0.113.138"] == rows["203.0.113.142"] == "MM_NO_STATE"
