@@ -1,9 +1,10 @@
-"""Pure parsers: device text in, frozen dataclasses out. ``parse(command, text)`` is the entry."""
+"""Pure parsers: device text in, frozen dataclasses out. ``parse(command, text)`` is the entry.
+
+The parser modules register themselves when imported; ``parse`` and ``resolve`` import the
+ones a command needs (``registry``), so importing this package is cheap.
+"""
 
 from __future__ import annotations
-
-import importlib
-import pkgutil
 
 from nornir_tasks.parsers.cleaning import clean_device_text
 from nornir_tasks.parsers.registry import (
@@ -16,11 +17,6 @@ from nornir_tasks.parsers.registry import (
     registered_commands,
     resolve,
 )
-
-# Every module of this package registers its parsers on import.
-for _module in pkgutil.iter_modules(__path__):
-    if not _module.name.startswith("_") and _module.name != "registry":
-        importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = [
     "ParseError",

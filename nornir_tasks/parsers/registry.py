@@ -3,14 +3,25 @@
 A pattern is the full IOS command in words. ``*`` matches one argument word (an address, a
 number) and a trailing ``...`` accepts any further words. Lookup accepts IOS abbreviations:
 each typed word must be a prefix of the pattern word (``sh cry isa sa``).
+
+Parser modules are imported on demand: ``_index.PARSERS_BY_MODULE`` names the patterns each
+module registers, and a lookup first imports the modules of every indexed pattern the command
+could match (importing all of them cost ``parse`` and ``diagnose`` ≈ 0.1 s of start). A
+command no indexed pattern matches imports every module before it is called unknown, so a
+module missing from the index is slow, not lost; a test keeps the index equal to what the
+modules register.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from nornir_tasks.parsers._index import PARSERS_BY_MODULE
 from nornir_tasks.parsers._unparsed import collecting
 from nornir_tasks.parsers.cleaning import clean_device_text
 
@@ -38,6 +49,7 @@ class _Entry:
     words: tuple[str, ...]
     open_ended: bool
     fn: ParserFn
+    module: str = ""  # the module that registered it (``_index`` maps patterns to these)
 
 
 _REGISTRY: dict[str, _Entry] = {}
@@ -50,21 +62,71 @@ _RESOLVED_MAX = 4096
 def parser(pattern: str) -> Callable[[F], F]:
     """Register ``fn`` as the parser of ``pattern``; a second registration raises."""
 
+    module = str(sys._getframe(1).f_globals.get("__name__", ""))
+
     def register(fn: F) -> F:
         key = " ".join(pattern.split())
         if key in _REGISTRY:
             raise ValueError(f"parser for {key!r} is already registered")
-        words = tuple(key.split())
-        open_ended = words[-1] == "..."
-        _REGISTRY[key] = _Entry(words[:-1] if open_ended else words, open_ended, fn)
+        words, open_ended = _words(key)
+        _REGISTRY[key] = _Entry(words, open_ended, fn, module)
         _RESOLVED.clear()
         return fn
 
     return register
 
 
+def _words(pattern: str) -> tuple[tuple[str, ...], bool]:
+    words = tuple(pattern.split())
+    open_ended = words[-1] == "..."
+    return (words[:-1] if open_ended else words), open_ended
+
+
+def load_all() -> None:
+    """Import every parser module of the package (what on-demand lookups avoid)."""
+    import nornir_tasks.parsers as package  # this module is imported by the package
+
+    for found in pkgutil.iter_modules(package.__path__):
+        if not found.name.startswith("_") and found.name != "registry":
+            importlib.import_module(f"{package.__name__}.{found.name}")
+
+
+def _index() -> tuple[tuple[_Entry, str], ...]:
+    """Each indexed pattern (as an entry that is never called) and its module."""
+    global _INDEX
+    if _INDEX is None:
+        _INDEX = tuple(
+            (_Entry(*_words(pattern), _no_parser), f"nornir_tasks.parsers.{module}")
+            for module, patterns in PARSERS_BY_MODULE.items()
+            for pattern in patterns
+        )
+    return _INDEX
+
+
+_INDEX: tuple[tuple[_Entry, str], ...] | None = None
+
+
+def _no_parser(text: str) -> None:
+    raise AssertionError("an index entry is never called")
+
+
+def modules_for(typed: list[str]) -> set[str]:
+    """The modules of every indexed pattern the typed words could match."""
+    return {module for entry, module in _index() if _matches(entry, typed)}
+
+
+def _load_for(typed: list[str]) -> None:
+    """Import the modules ``typed`` could need: with them all registered, the lookup (ties
+    and ambiguity included) is what importing every module gives."""
+    for module in modules_for(typed):
+        # Not a ``sys.modules`` test: a module another thread is importing is there half
+        # registered; ``import_module`` waits for it to finish.
+        importlib.import_module(module)
+
+
 def registered_commands() -> list[str]:
-    """All registered patterns, sorted."""
+    """All registered patterns, sorted (every parser module imported first)."""
+    load_all()
     return sorted(_REGISTRY)
 
 
@@ -94,9 +156,18 @@ def resolve(command: str) -> tuple[str, ParserFn]:
     return known
 
 
+def _hits(typed: list[str]) -> list[tuple[str, _Entry]]:
+    # A snapshot: another thread's lookup may be importing a module that registers more.
+    return [(k, e) for k, e in tuple(_REGISTRY.items()) if _matches(e, typed)]
+
+
 def _resolve(command: str) -> tuple[str, ParserFn]:
     typed = command.split("|", 1)[0].lower().split()
-    hits = [(k, e) for k, e in _REGISTRY.items() if _matches(e, typed)]
+    _load_for(typed)
+    hits = _hits(typed)
+    if not hits:
+        load_all()  # a module the index does not know yet (the index test names it)
+        hits = _hits(typed)
     if not hits:
         raise UnknownCommandError(f"no parser for {command!r}")
     # Prefer exact word counts over open-ended patterns, then the most specific pattern.

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from nornir_tasks.playbooks.features import feature_names
 from nornir_tasks.tasks.collect import HEALTH_COMMANDS
 
 _TESTS = ("contains", "not_contains", "regex", "equal", "gt", "lt")
@@ -61,8 +62,21 @@ class WaitUntil(Assertion):
 
 class Collect(_Strict):
     commands: list[str] = list(HEALTH_COMMANDS)
+    # feature -> commands, read only on routers whose configuration shows the feature
+    # (nornir_tasks.playbooks.features); after ``commands``, on the same session.
+    when: dict[str, list[str]] = {}
     poll_interval: float = Field(10.0, ge=0, description="seconds between two counter polls")
     read_timeout: float = Field(30.0, gt=0)
+
+    @model_validator(mode="after")
+    def _known_features(self) -> Collect:
+        unknown = sorted(set(self.when) - set(feature_names()))
+        if unknown:
+            raise ValueError(
+                f"collect.when: unknown feature {', '.join(unknown)} "
+                f"(known: {', '.join(feature_names())})"
+            )
+        return self
 
 
 class DebugPolicy(_Strict):
@@ -122,6 +136,8 @@ def playbook_commands(playbook: Playbook) -> list[tuple[tuple[str | int, ...], s
     found: list[tuple[tuple[str | int, ...], str]] = [
         (("collect", "commands", i), c) for i, c in enumerate(playbook.collect.commands)
     ]
+    for name, commands in playbook.collect.when.items():
+        found += [(("collect", "when", name, i), c) for i, c in enumerate(commands)]
     for key, tests in (("assertions", playbook.assertions), ("wait_until", playbook.wait_until)):
         found += [((key, i, "command"), t.command) for i, t in enumerate(tests)]
     return found

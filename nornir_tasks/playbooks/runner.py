@@ -141,16 +141,17 @@ def _collect(hosts: Hosts, plan: RunPlan, opts: RunOptions) -> dict[str, HostCol
     counters again after ``poll_interval`` (on the lab's clock in tests)."""
     timeout = plan.read_timeout
     done = opts.progress("collect", len(host_names(hosts)))
-    collected = collect(hosts, plan.commands, timeout, done=done)
+    by_feature = steps.feature_commands(plan)
+    collected = collect(hosts, plan.commands, timeout, done=done, more=by_feature)
     wanted = steps.follow_ups(collected) if plan.commands else {}
     if wanted:
         more = collect(only(hosts, list(wanted)), wanted, timeout, name="follow-up", follow_up=True)
         collected = {h: steps.extended(c, more.get(h)) for h, c in collected.items()}
-    up = reached(collected)
-    if plan.poll_interval > 0 and plan.polled and up:
+    again = steps.polled_commands(collected, plan, reached(collected))
+    if plan.poll_interval > 0 and again:
         opts.sleep(plan.poll_interval)
-        done = opts.progress("poll", len(up))
-        second = collect(only(hosts, up), plan.polled, timeout, name="poll", done=done)
+        done = opts.progress("poll", len(again))
+        second = collect(only(hosts, list(again)), again, timeout, name="poll", done=done)
         collected = {h: steps.polled(c, second.get(h)) for h, c in collected.items()}
     return collected
 

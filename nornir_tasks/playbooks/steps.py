@@ -17,8 +17,10 @@ from nornir_tasks.models.debug import DebugCapture
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.models.report import REACHED
 from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
+from nornir_tasks.playbooks.features import commands_for
 from nornir_tasks.playbooks.model import Playbook
 from nornir_tasks.playbooks.readonly import require_read_only
+from nornir_tasks.tasks.platforms import is_asa
 
 POLLED = "show crypto ipsec sa"
 DEBUG_COMMAND = "debug crypto isakmp"
@@ -61,6 +63,7 @@ class RunPlan:
 
     playbook: Playbook
     commands: tuple[str, ...]  # the playbook's, and those its assertions read
+    when: Mapping[str, tuple[str, ...]]  # feature -> commands (``collect.when``)
     polled: tuple[str, ...]  # read again after ``poll_interval`` (counter deltas)
     read_timeout: float
     poll_interval: float
@@ -79,12 +82,15 @@ def plan_run(playbook: Playbook, opts: RunOptions) -> RunPlan:
     require_read_only(playbook)  # whoever built it: nothing changing unless it says so
     asked = [*playbook.collect.commands, *(a.command for a in playbook.assertions)]
     commands = tuple(dict.fromkeys(asked))
+    when = {name: tuple(c) for name, c in playbook.collect.when.items()}
+    every = (*commands, *(c for cs in when.values() for c in cs))
     interval = playbook.collect.poll_interval if opts.poll_interval is None else opts.poll_interval
     escalate = playbook.debug.escalate if opts.escalate is None else opts.escalate
     return RunPlan(
         playbook=playbook,
         commands=commands,
-        polled=tuple(c for c in commands if c.startswith(POLLED)),
+        when=when,
+        polled=tuple(dict.fromkeys(c for c in every if c.startswith(POLLED))),
         read_timeout=opts.read_timeout or playbook.collect.read_timeout,
         poll_interval=interval,
         fail_on=opts.fail_on or Severity(playbook.fail_on),
@@ -93,6 +99,36 @@ def plan_run(playbook: Playbook, opts: RunOptions) -> RunPlan:
         focus=opts.focus,
         debug_always=opts.debug_always,
     )
+
+
+def feature_commands(
+    plan: RunPlan,
+) -> Callable[[str | None, Sequence[CommandOutput]], Sequence[str]] | None:
+    """What to read next on a router, from what its first outputs show it runs (None: the
+    playbook has no ``collect.when``). An ASA's configuration is not read for features yet:
+    it gets them all, less what the platform lacks."""
+    if not plan.when:
+        return None
+
+    def more(platform: str | None, outputs: Sequence[CommandOutput]) -> Sequence[str]:
+        if is_asa(platform):
+            return tuple(dict.fromkeys(c for cs in plan.when.values() for c in cs))
+        return commands_for(plan.when, outputs)
+
+    return more
+
+
+def polled_commands(
+    collected: Mapping[str, HostCollection], plan: RunPlan, hosts: Sequence[str]
+) -> dict[str, tuple[str, ...]]:
+    """Per host, the polled commands it read the first time (a conditional one may not be)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for host in hosts:
+        read = {o.command for o in collected[host].outputs}
+        mine = tuple(c for c in plan.polled if c in read)
+        if mine:
+            out[host] = mine
+    return out
 
 
 def parsed(command: str, raw: str) -> Any:

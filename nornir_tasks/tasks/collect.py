@@ -4,7 +4,8 @@ and parsed. ``collect`` runs it across a selection through the executor."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from netmiko import BaseConnection
 from nornir.core.task import Result, Task
@@ -15,7 +16,7 @@ from nornir_tasks.parsers import ParseError, UnknownCommandError, parse_result
 from nornir_tasks.tasks.executor import HostDone, run_on_hosts
 from nornir_tasks.tasks.failures import classify
 from nornir_tasks.tasks.hosts import Hosts
-from nornir_tasks.tasks.platforms import plan_commands
+from nornir_tasks.tasks.platforms import CommandPlan, plan_commands
 from nornir_tasks.tasks.session import open_cli, send
 
 __all__ = ["HEALTH_COMMANDS", "collect", "collect_crypto_state"]
@@ -27,6 +28,9 @@ HEALTH_COMMANDS: tuple[str, ...] = (
     "show crypto map",
     "show processes cpu | include CPU",
 )
+
+# (platform, outputs read so far) -> commands to read next on the same session
+MoreCommands = Callable[[str | None, Sequence[CommandOutput]], Sequence[str]]
 
 # "% Invalid input detected at '^' marker." — the image does not know the command
 _UNSUPPORTED = re.compile(r"^\s*% ?(Invalid input|Unrecognized command)", re.M)
@@ -68,14 +72,21 @@ def _collect_on(
     retries: int,
     outputs: list[CommandOutput],
     follow_up: bool = False,
+    more: MoreCommands | None = None,
 ) -> HostCollection:
-    """Read ``commands`` on the host of ``task`` into ``outputs`` (kept if the session dies)."""
-    plan = plan_commands(task.host.platform, commands)
+    """Read ``commands`` on the host of ``task`` into ``outputs`` (kept if the session dies),
+    then what ``more`` asks for once it has seen them."""
+    platform = task.host.platform
+    plan = plan_commands(platform, commands)
     if follow_up and not plan.follow_up:  # no route lookups on this platform
         return HostCollection(task.host.name, HostStatus.OK, (), None, dict(task.host.data))
     conn = open_cli(task, read_timeout)
     for command in plan.run:
         outputs.append(read_output(conn, command, read_timeout, retries))
+    if more is not None:
+        wanted = more(platform, outputs)
+        lacked = _read_more(conn, plan_commands(platform, wanted), outputs, read_timeout, retries)
+        plan = replace(plan, skipped=plan.skipped + lacked)
     bad = [o for o in outputs if o.status is not OutputStatus.OK]
     skipped = [
         CommandOutput(c, "", OutputStatus.SKIPPED, None, f"not on {task.host.platform}")
@@ -84,6 +95,20 @@ def _collect_on(
     status = HostStatus.PARTIAL if bad else HostStatus.OK
     host = task.host.name
     return HostCollection(host, status, (*outputs, *skipped), None, dict(task.host.data))
+
+
+def _read_more(
+    conn: BaseConnection,
+    extra: CommandPlan,
+    outputs: list[CommandOutput],
+    read_timeout: float,
+    retries: int,
+) -> tuple[str, ...]:
+    """Read what ``outputs`` does not hold yet of ``extra``; what the platform lacks."""
+    read = {o.command for o in outputs}
+    for command in (c for c in extra.run if c not in read):
+        outputs.append(read_output(conn, command, read_timeout, retries))
+    return tuple(c for c in extra.skipped if c not in read)
 
 
 def failed_collection(
@@ -101,17 +126,20 @@ def collect(
     name: str = "collect",
     done: HostDone | None = None,
     follow_up: bool = False,
+    more: MoreCommands | None = None,
 ) -> dict[str, HostCollection]:
     """Read ``commands`` (the same for all, or per host) on every host, one session each.
 
     ``follow_up``: the commands are route lookups, sent only where the platform has them.
+    ``more``: what to read next on each host's session, from what it has read (the features
+    its running configuration shows, ``playbooks.features``).
     """
     read: dict[str, list[CommandOutput]] = {}
 
     def work(task: Task) -> HostCollection:
         mine = commands.get(task.host.name, ()) if isinstance(commands, Mapping) else commands
         outputs = read.setdefault(task.host.name, [])
-        return _collect_on(task, mine, read_timeout, retries, outputs, follow_up)
+        return _collect_on(task, mine, read_timeout, retries, outputs, follow_up, more)
 
     values = run_on_hosts(hosts, work, name, done)
     return {

@@ -33,12 +33,16 @@ def unruly(fleet_factory: Callable[[Scenario], Fleet], tmp_path: Path) -> Path:
     scenario = scaled_scenario(6)
     quirks: dict[str, dict[str, Any]] = {
         "R0003": {"no_crypto": True},
-        "R0004": {"slow": {"crypto ipsec": 5}},
+        # slow on a command every health run asks (these routers run no crypto: the health
+        # playbook asks them no crypto command)
+        "R0004": {"slow": {"crypto ipsec": 5, "running-config": 5}},
         "R0005": {"truncate": {"processes cpu": {"bytes": 30, "times": 99}}},
         "R0006": {"truncate": {"processes cpu": {"bytes": 30, "times": 1}}},
     }
     for router in scenario.routers:
         router.quirks = quirks.get(router.name, {})
+        if router.name == "R0003":  # configured for IKEv2, on an image without crypto commands
+            router.config += "crypto ikev2 proposal P\n encryption aes-cbc-256\n"
     fleet = fleet_factory(scenario)
     config = write_inventory(fleet, tmp_path / "inv")
     hosts_file = tmp_path / "inv" / "hosts.yaml"

@@ -68,6 +68,9 @@ def test_health_reads_ikev2_state_of_every_vti(flex: tuple[Fleet, Path]) -> None
     assert ("V02", HUB) in down and ("HUB2", wan(2)) in down and ("V01", HUB) not in down
     assert not [f for f in result.report.findings if f.code == "NO_INTERESTING_TRAFFIC"]
     assert all(f.severity <= Severity.INFO for f in result.report.findings)  # triage debugs
+    read = {c.host: {o.command for o in c.outputs} for c in result.collections}
+    assert "show crypto ikev2 sa" in read["V01"] and "show crypto isakmp sa" not in read["V01"]
+    assert "show crypto map" not in read["HUB2"]  # no crypto map: not asked
 
 
 # (spoke, code, the router(s) where the cause is named, a line its evidence must quote)

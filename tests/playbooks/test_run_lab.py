@@ -106,6 +106,15 @@ def test_health_check_reads_counters_over_two_polls(health: PlaybookRun) -> None
     assert "Routing entry for 10.4.0.0/24" in not_encrypting.evidence  # the follow-up lookup
 
 
+def test_health_check_asks_each_router_what_it_runs(health: PlaybookRun) -> None:
+    """The default fleet is IKEv1 crypto maps only: no router is asked an IKEv2 command."""
+    read = {c.host: [o.command for o in c.outputs] for c in health.collections}
+    for host, commands in read.items():
+        assert not [c for c in commands if "ikev2" in c], host
+    assert {"show crypto isakmp sa", "show crypto map", "show crypto session"} <= set(read["HQ"])
+    assert read["BR01"][0] == "show running-config"  # what it runs is read first
+
+
 def test_audit_reads_config_only(settled: tuple[Fleet, Path]) -> None:
     report = run(settled, "audit").report
     codes = {(f.host, f.code) for f in report.findings}

@@ -1,0 +1,126 @@
+"""What a router runs, read from its running configuration, and so what to ask it.
+
+A playbook names commands for every router (``collect.commands``) and commands per feature
+(``collect.when``)::
+
+    collect:
+      commands: [show running-config, show logging]
+      when:
+        crypto_map: [show crypto isakmp sa, show crypto map]
+        ikev2: [show crypto ikev2 sa]
+
+The runner reads ``collect.commands`` first (the running configuration among them), then on the
+same session the ``when`` commands of every feature the configuration shows. A mixed hub (crypto
+maps and IKEv2 tunnel interfaces) gets both families; an IKEv1-only branch is never asked an
+IKEv2 command. A feature is a registered pure function of ``RunningConfig``; a new one is::
+
+    @feature("dmvpn")
+    def _dmvpn(config: RunningConfig) -> bool: ...
+
+When the configuration could not be read (not collected, cut off, an unparsed platform) every
+``when`` command is sent: a complete reading is worth more than the saved round trips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from nornir_tasks.models.collection import CommandOutput, OutputStatus
+from nornir_tasks.models.config import RunningConfig
+
+CONFIG_COMMAND = "show running-config"
+Detector = Callable[[RunningConfig], bool]
+_FEATURES: dict[str, Detector] = {}
+
+
+def feature(name: str) -> Callable[[Detector], Detector]:
+    """Register ``fn`` as the detector of feature ``name``; a second registration raises."""
+
+    def register(fn: Detector) -> Detector:
+        if name in _FEATURES:
+            raise ValueError(f"feature {name!r} is already registered")
+        _FEATURES[name] = fn
+        return fn
+
+    return register
+
+
+def feature_names() -> list[str]:
+    return sorted(_FEATURES)
+
+
+def features_of(config: RunningConfig) -> frozenset[str]:
+    """Every registered feature the configuration shows."""
+    return frozenset(name for name, fn in _FEATURES.items() if fn(config))
+
+
+def _config(outputs: Sequence[CommandOutput]) -> RunningConfig | None:
+    for o in outputs:
+        ok = o.command == CONFIG_COMMAND and o.status is OutputStatus.OK
+        if ok and isinstance(o.parsed, RunningConfig) and o.parsed.complete:
+            return o.parsed
+    return None
+
+
+def commands_for(
+    when: Mapping[str, Sequence[str]], outputs: Sequence[CommandOutput]
+) -> tuple[str, ...]:
+    """The ``when`` commands for the router whose outputs are ``outputs``, in the playbook's
+    order, each once; all of them when its configuration is not among the outputs."""
+    config = _config(outputs)
+    shown = features_of(config) if config is not None else frozenset(when)
+    wanted = [c for name, commands in when.items() if name in shown for c in commands]
+    return tuple(dict.fromkeys(wanted))
+
+
+# -- the features --------------------------------------------------------------------------------
+
+
+def _tunnels(config: RunningConfig) -> list[str]:
+    return [n for n in config.interfaces if n.lower().startswith("tunnel")]
+
+
+@feature("crypto_map")
+def _crypto_map(config: RunningConfig) -> bool:
+    """Crypto maps (static or dynamic): IKEv1 or IKEv2 policy-based tunnels."""
+    return bool(config.crypto_maps)
+
+
+@feature("ikev1")
+def _ikev1(config: RunningConfig) -> bool:
+    """ISAKMP policies, keys, keyrings or profiles."""
+    return bool(
+        config.isakmp_policies or config.isakmp_keys or config.keyrings or config.isakmp_profiles
+    )
+
+
+@feature("ikev2")
+def _ikev2(config: RunningConfig) -> bool:
+    """An IKEv2 profile, keyring, proposal or policy."""
+    return bool(
+        config.ikev2_profiles
+        or config.ikev2_keyrings
+        or config.ikev2_proposals
+        or config.ikev2_policies
+    )
+
+
+@feature("tunnel")
+def _tunnel(config: RunningConfig) -> bool:
+    """Any ``interface TunnelN`` (GRE, IPsec VTI, mGRE)."""
+    return bool(_tunnels(config))
+
+
+@feature("tunnel_protection")
+def _tunnel_protection(config: RunningConfig) -> bool:
+    """A tunnel interface protected by an IPsec profile (sVTI, GRE over IPsec, DMVPN)."""
+    return any(config.interfaces[n].tunnel_protection for n in _tunnels(config))
+
+
+@feature("dmvpn")
+def _dmvpn(config: RunningConfig) -> bool:
+    """A multipoint GRE tunnel (``tunnel mode gre multipoint``): DMVPN."""
+    return any(
+        (config.interfaces[n].tunnel_mode or "").startswith("gre multipoint")
+        for n in _tunnels(config)
+    )
