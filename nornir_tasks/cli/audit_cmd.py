@@ -21,6 +21,7 @@ from nornir_tasks.cli.run_cmd import (
     Selection,
     execute,
     load,
+    processes_option,
     report_options,
     selection_options,
 )
@@ -39,6 +40,7 @@ Examples:
 @click.option("--playbook", default="audit", show_default=True, help="The playbook to run.")
 @click.option("--schedule", "every", help='Run on a schedule until stopped: "every 15m".')
 @selection_options
+@processes_option
 @report_options
 @click.pass_context
 def audit(ctx: click.Context, /, playbook: str, every: str | None, **kwargs: Any) -> None:

@@ -28,6 +28,7 @@ from nornir_tasks.cli.run_options import (
     SUFFIXES,
     Reporting,
     Selection,
+    processes_option,
     report_options,
     selection_options,
 )
@@ -40,6 +41,7 @@ from nornir_tasks.playbooks.model import Playbook
 from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
 from nornir_tasks.reports import render, write_reports
 from nornir_tasks.saved_evidence import save_evidence
+from nornir_tasks.scale.processes import ProcessCollector
 from nornir_tasks.settings import Settings, SettingsError, load_settings
 from nornir_tasks.smtp.mailer import MailError, MailSettings, mail_report
 from nornir_tasks.tasks.hosts import (
@@ -100,7 +102,22 @@ def _ready(
         err.print(f"[red]error:[/] {exc}", highlight=False)
         return None
     fail_on = Severity(reporting.fail_on or playbook.fail_on)
-    return _Ready(nr, settings, _overridden(options or RunOptions(), reporting, fail_on), fail_on)
+    options = _overridden(options or RunOptions(), reporting, fail_on)
+    if options.collector is None:
+        options = replace(options, collector=_sharded(playbook, selection, reporting))
+    return _Ready(nr, settings, options, fail_on)
+
+
+def _sharded(playbook: Playbook, selection: Selection, reporting: Reporting) -> ProcessCollector:
+    """The collection over ``--processes`` (one process below the default's threshold)."""
+    return ProcessCollector(
+        selection.inventory,
+        selection.processes,
+        selection.workers,
+        reporting.timeout,
+        selection.known_hosts,
+        playbook.name,
+    )
 
 
 def _overridden(options: RunOptions, reporting: Reporting, fail_on: Severity) -> RunOptions:
@@ -254,6 +271,7 @@ Exit codes: 0 healthy, 1 findings at or above --fail-on (or a failed assertion),
     help="Send a playbook's commands that change the router (it must say 'changes: true').",
 )
 @selection_options
+@processes_option
 @report_options
 def run_cmd(playbook: str, allow_changes: bool, **kwargs: Any) -> None:
     """Run PLAYBOOK (a file, or a shipped playbook's name) across the fleet.
@@ -266,6 +284,7 @@ def run_cmd(playbook: str, allow_changes: bool, **kwargs: Any) -> None:
 
 @click.command("health", epilog=RUN_EPILOG.replace("run health_check", "health"))
 @selection_options
+@processes_option
 @report_options
 def health(**kwargs: Any) -> None:
     """Health-check every tunnel of the fleet (the health_check playbook)."""
@@ -280,6 +299,7 @@ __all__ = [
     "execute",
     "health",
     "load",
+    "processes_option",
     "report_options",
     "run_cmd",
     "selection_options",

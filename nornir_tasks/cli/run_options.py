@@ -67,6 +67,17 @@ def selection_options(fn: FC) -> FC:
     return fn
 
 
+def processes_option(fn: FC) -> FC:
+    """``--processes N`` (run, health, audit): the collection sharded over N processes."""
+    return click.option(
+        "--processes",
+        type=click.IntRange(1, 256),
+        default=None,
+        help="Collect in N processes, each with --workers sessions [default: one per core "
+        "above 300 hosts, else 1].",
+    )(fn)
+
+
 # Output, thresholds and evidence (--fail-on is the one of every command, cli.exit_codes).
 _OUTPUT_OPTIONS = (
     click.option(
@@ -136,6 +147,7 @@ class Selection:
     filters: tuple[str, ...]
     workers: int
     known_hosts: Path | None = None  # set: strict host key checking against this file
+    processes: int | None = None  # --processes; None: one per core for a large selection
 
     @classmethod
     def of(cls, kwargs: dict[str, Any]) -> Selection:
@@ -154,6 +166,7 @@ class Selection:
             kwargs.pop("filters"),
             kwargs.pop("workers"),
             known_hosts if strict else None,
+            kwargs.pop("processes", None),
         )
 
     def open(self) -> Hosts:

@@ -27,6 +27,7 @@ from nornir_tasks.models.report import CheckOutcome, CheckResult, RunReport
 from nornir_tasks.models.smtp import TOOL_SOURCE, SmtpResult
 from nornir_tasks.playbooks import smtp_phase, steps
 from nornir_tasks.playbooks.assertions import evaluate
+from nornir_tasks.playbooks.collecting import collect_phases
 from nornir_tasks.playbooks.debug_ledger import (
     debug_section,
     finish_open_debugs,
@@ -43,7 +44,6 @@ from nornir_tasks.playbooks.reporting import (
     tool_report,
 )
 from nornir_tasks.playbooks.steps import RunOptions, RunPlan, plan_run, reached
-from nornir_tasks.tasks.collect import collect
 from nornir_tasks.tasks.escalation import DebugWindow, debug_hosts
 from nornir_tasks.tasks.hosts import Hosts, host_groups, host_names, narrow, only
 from nornir_tasks.tasks.wait import Clock, Waited, wait_until
@@ -137,23 +137,16 @@ def _wait_results(
 
 
 def _collect(hosts: Hosts, plan: RunPlan, opts: RunOptions) -> dict[str, HostCollection]:
-    """The playbook's commands, then route lookups for what looks unhealthy, then the
-    counters again after ``poll_interval`` (on the lab's clock in tests)."""
-    timeout = plan.read_timeout
-    done = opts.progress("collect", len(host_names(hosts)))
-    by_feature = steps.feature_commands(plan)
-    collected = collect(hosts, plan.commands, timeout, done=done, more=by_feature)
-    wanted = steps.follow_ups(collected) if plan.commands else {}
-    if wanted:
-        more = collect(only(hosts, list(wanted)), wanted, timeout, name="follow-up", follow_up=True)
-        collected = {h: steps.extended(c, more.get(h)) for h, c in collected.items()}
-    again = steps.polled_commands(collected, plan, reached(collected))
-    if plan.poll_interval > 0 and again:
+    """Collection (``collecting.collect_phases``, or the caller's sharded collector), the
+    pause between the two polls on the run's clock, and the hosts back in selection order:
+    the evidence, and so the order of findings, follows it."""
+
+    def pause(reached: int) -> None:
         opts.sleep(plan.poll_interval)
-        done = opts.progress("poll", len(again))
-        second = collect(only(hosts, list(again)), again, timeout, name="poll", done=done)
-        collected = {h: steps.polled(c, second.get(h)) for h, c in collected.items()}
-    return collected
+
+    collector = opts.collector or collect_phases
+    collected = collector(hosts, plan.reads, opts.progress, pause)
+    return {h: collected[h] for h in host_names(hosts) if h in collected}
 
 
 def _debug(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nornir_tasks.checks import FleetEvidence, diagnose, fleet_evidence, from_collection
@@ -20,6 +20,7 @@ from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
 from nornir_tasks.playbooks.features import commands_for
 from nornir_tasks.playbooks.model import Playbook
 from nornir_tasks.playbooks.readonly import require_read_only
+from nornir_tasks.tasks.hosts import Hosts
 from nornir_tasks.tasks.platforms import is_asa
 
 POLLED = "show crypto ipsec sa"
@@ -27,6 +28,24 @@ DEBUG_COMMAND = "debug crypto isakmp"
 
 HostDone = Callable[[str, bool], None]
 PhaseStart = Callable[[str, int], HostDone]  # (phase, hosts) -> on_host_done(host, ok)
+# Called with the number of reached hosts before the second poll; returns when it may start.
+PollPause = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class CollectPlan:
+    """What the collection reads: commands, the ones polled twice, timeouts, interval."""
+
+    commands: tuple[str, ...]
+    polled: tuple[str, ...] = ()
+    read_timeout: float = 30.0
+    poll_interval: float = 0.0
+    when: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # ``collect.when``
+
+
+# How a run collects its hosts: in this process (``collecting.collect_phases``, the default)
+# or sharded over processes (``nornir_tasks.scale``); host -> collection, in any order.
+Collector = Callable[[Hosts, CollectPlan, PhaseStart, PollPause], dict[str, HostCollection]]
 
 
 def _no_progress(phase: str, total: int) -> HostDone:
@@ -51,6 +70,7 @@ class RunOptions:
     debug_always: bool = False  # debug the tunnels not up even when a finding explains them
     stop: threading.Event | None = None  # set (Ctrl-C): the debug wait ends, cleanup starts
     ledger: Ledger | None = None  # default: the user's (``$VPNDIAG_STATE_DIR``)
+    collector: Collector | None = None  # default: collected in this process
 
     @property
     def stopped(self) -> bool:
@@ -77,6 +97,12 @@ class RunPlan:
     def select(self) -> tuple[str, ...]:
         return tuple(self.playbook.checks)
 
+    @property
+    def reads(self) -> CollectPlan:
+        return CollectPlan(
+            self.commands, self.polled, self.read_timeout, self.poll_interval, dict(self.when)
+        )
+
 
 def plan_run(playbook: Playbook, opts: RunOptions) -> RunPlan:
     require_read_only(playbook)  # whoever built it: nothing changing unless it says so
@@ -102,7 +128,7 @@ def plan_run(playbook: Playbook, opts: RunOptions) -> RunPlan:
 
 
 def feature_commands(
-    plan: RunPlan,
+    plan: CollectPlan,
 ) -> Callable[[str | None, Sequence[CommandOutput]], Sequence[str]] | None:
     """What to read next on a router, from what its first outputs show it runs (None: the
     playbook has no ``collect.when``). An ASA's configuration is not read for features yet:
@@ -119,7 +145,7 @@ def feature_commands(
 
 
 def polled_commands(
-    collected: Mapping[str, HostCollection], plan: RunPlan, hosts: Sequence[str]
+    collected: Mapping[str, HostCollection], plan: CollectPlan, hosts: Sequence[str]
 ) -> dict[str, tuple[str, ...]]:
     """Per host, the polled commands it read the first time (a conditional one may not be)."""
     out: dict[str, tuple[str, ...]] = {}

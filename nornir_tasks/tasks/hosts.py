@@ -65,7 +65,7 @@ def open_inventory(
     except Exception as exc:
         raise InventoryError(f"{config}: cannot load the inventory: {exc}") from exc
     if hosts:
-        nr = nr.filter(F(name__any=list(hosts)))
+        nr = only(nr, hosts)  # a set: F(name__any=...) scans the list for every host
     if groups:
         nr = nr.filter(F(groups__any=list(groups)))
     for item in filters:
