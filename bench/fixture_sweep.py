@@ -289,6 +289,25 @@ def _totals(sweeps: list[Sweep]) -> list[str]:
     ]
 
 
+def _by_parser(sweeps: list[Sweep]) -> list[str]:
+    """One row per registered pattern: the same parser's fixtures added up."""
+    groups: dict[str, list[Sweep]] = {}
+    for s in sweeps:
+        groups.setdefault(resolve(s.fixture.command)[0], []).append(s)
+    rows = [
+        "| parser | fixtures | refused | lines unparsed | expected values found |",
+        "|---|---|---|---|---|",
+    ]
+    for pattern, group in sorted(groups.items()):
+        lines, unparsed = sum(s.lines for s in group), sum(s.unparsed for s in group)
+        found, total = sum(s.found for s in group), sum(s.total for s in group)
+        rows.append(
+            f"| `{pattern}` | {len(group)} | {sum(bool(s.refused) for s in group)} "
+            f"| {unparsed}/{lines} | {found}/{total} ({found / max(total, 1):.0%}) |"
+        )
+    return rows
+
+
 def _commit(root: Path) -> str:
     run = subprocess.run(
         ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
@@ -320,7 +339,7 @@ def main() -> None:
     ]
     for s in sweeps:
         table += _row(s, opts.verbose)
-    print("\n".join([*header, "", *table, "", *_totals(sweeps)]))
+    print("\n".join([*header, "", *table, "", *_by_parser(sweeps), "", *_totals(sweeps)]))
 
 
 if __name__ == "__main__":
