@@ -171,8 +171,11 @@ _LEGEND = re.compile(r"^(?:Codes:|\S{1,3} - \S|[A-Za-z0-9*+%&]{1,3} - )")
 #      1.0.0.0/32 is subnetted, 1 subnets / 10.0.0.0/8 is variably subnetted, 5 subnets, 3 masks
 _SUBNETTED = re.compile(r"^(\d+\.\d+\.\d+\.\d+)/(\d+) is (variably )?subnetted")
 # S*    0.0.0.0/0 [1/0] via 203.0.113.1 / O E2    4.4.0.0 [110/20] via 194.0.0.2, 00:02:00, Fa0/0
+# S   %    10.34.0.1 [1/0] via 192.168.16.1 / C   p    10.34.0.2 is directly connected, Lo0
+# (IOS-XE 16+: a flag column after the code: + replicated, % next hop override, p PfR,
+# & replicated local route overrides by connected)
 _ROUTE = re.compile(
-    r"^([A-Za-z][A-Za-z0-9]?\*?(?: ?[A-Z][A-Z0-9]?)?\*?)\s+"
+    r"^([A-Za-z][A-Za-z0-9]?\*?(?: ?[A-Z][A-Z0-9]?)?\*?)(?:\s+([+%p&]))?\s+"
     r"(\d+\.\d+\.\d+\.\d+)(?:/(\d+))?(.*)$"
 )
 #            [110/11] via 192.168.11.204, 23:31:02, GigabitEthernet1.11
@@ -185,9 +188,14 @@ _AGE = re.compile(r"^\d+[:wdhmy]")
 _STAMP = re.compile(r"^[A-Z][a-z]{2} [A-Z][a-z]{2}\s+\d{1,2} \d\d:\d\d:\d\d")
 
 
+# 10.144.0.1 (red): a next hop in another VRF (a replicated route)
+_HOP_VRF = re.compile(r"\s*\([\w.:-]+\)$")
+
+
 def _via(text: str) -> RouteHop:
     """``212.0.0.1, 00:02:00, FastEthernet0/0`` -> hop with address, age and interface."""
     parts = [p.strip() for p in text.split(",")]
+    parts[0] = _HOP_VRF.sub("", parts[0])
     age = next((p for p in parts[1:] if _AGE.match(p)), None)
     interface = next((p for p in parts[1:] if p and not _AGE.match(p)), None)
     return RouteHop(parts[0] or None, interface, True, None, age, None, None)
@@ -203,18 +211,18 @@ class _Table:
 
 
 def _route(table: _Table, m: re.Match[str]) -> None:
-    code = m[1]
-    rest = _ROUTE_REST.match(m[4].strip())
-    length = m[3] or table.mask or "32"
+    code = f"{m[1]} {m[2]}" if m[2] else m[1]  # the flag stays in the code, as printed
+    rest = _ROUTE_REST.match(m[5].strip())
+    length = m[4] or table.mask or "32"
     hops: tuple[RouteHop, ...] = ()
     distance = metric = None
     if rest and rest[3] is not None:
         distance, metric, hops = to_int(rest[1]), to_int(rest[2]), (_via(rest[3]),)
     elif rest and rest[4] is not None:
         hops = (RouteHop(None, rest[4], True, None, None, None, None),)
-    table.dangling = not m[4].strip()
+    table.dangling = not m[5].strip()
     table.routes.append(
-        Route(code, code[0], "*" in code, f"{m[2]}/{length}", distance, metric, hops)
+        Route(code, code[0], "*" in code, f"{m[3]}/{length}", distance, metric, hops)
     )
 
 
