@@ -151,6 +151,9 @@ class SlaConfiguration:
     ageout: str | None
     recurring: bool | None
     status: str | None  # "Active", "notInService"
+    # Every other "Key: value" line of the entry, as printed: "Verify data": "No",
+    # "Number of history Buckets kept": "15" (IOS-XE prints history and distribution settings)
+    other: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

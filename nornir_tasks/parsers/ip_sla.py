@@ -62,8 +62,14 @@ _ACTIVITY = {"*": SlaActivity.ACTIVE, "^": SlaActivity.INACTIVE, "~": SlaActivit
 # All Stats are in milliseconds. ... / ID   Type   Destination ... / Code   Run / ------
 # (ms)        Code        Run   (the second header line of IOS 15.x)
 _SUMMARY_HEADER = re.compile(
-    r"^(?:IPSLAs? Latest|Codes:|All Stats|ID\s+Type\s|(?:\(ms\)\s+)?Code\s+Run$|-{10,})"
+    r"^(?:IPSLAs? Latest|Codes:|All Stats|ID\s+Type\s|(?:\(ms\)\s+)?Code\s+Run$|-{10,}"
+    r"|-{3,}(?:\s+-{3,})+$)"  # ---      ----      -----------  -----   (one dash run per column)
 )
+# ID       Type      Destination  State   Stats(ms)  ReturnCode  LastRun  (a State column)
+_STATE_HEADER = re.compile(r"^ID\s+Type\s+Destination\s+State\s")
+# 100   icmp-jitter   192.0.2.2    Active   100      OK       22:49:53 PST Tue May 3 2011
+_STATE_ROW = re.compile(r"^(\d+)\s+(\S+)\s+(\S+)\s+([A-Za-z]+)\s+(\S+)\s+(\S+)\s*(.*)$")
+_STATES = {"active": SlaActivity.ACTIVE, "inactive": SlaActivity.INACTIVE}
 #                                                                    o     (the rest of a
 # "Last Run" cut at the terminal width: "14 seconds ag" + "o")
 _WRAPPED = re.compile(r"^\s{40,}(\S{1,12})\s*$")
@@ -96,15 +102,33 @@ def _summary_row(m: re.Match[str]) -> SlaSummaryEntry:
     )
 
 
+def _state_row(m: re.Match[str]) -> SlaSummaryEntry:
+    rtt = to_int(m[5]) if m[5].isdigit() else None
+    return SlaSummaryEntry(
+        entry_id=int(m[1]),
+        activity=_STATES.get(m[4].lower(), SlaActivity.UNKNOWN),
+        type=m[2],
+        destination=m[3],
+        rtt_stats=m[5],
+        rtt_ms=float(rtt) if rtt is not None else None,
+        return_code=m[6],
+        last_run=m[7].strip() or None,
+    )
+
+
 @parser("show ip sla summary")
 def parse_ip_sla_summary(text: str) -> SlaSummary:
-    """Parse ``show ip sla summary``."""
+    """Parse ``show ip sla summary`` (with or without the State column)."""
     entries: dict[int, SlaSummaryEntry] = {}
+    state_column = False
     for raw in table_lines(SUMMARY, text):
         line = raw.strip()
         if _SUMMARY_HEADER.match(line):
+            state_column = state_column or bool(_STATE_HEADER.match(line))
             continue
-        if m := _SUMMARY_ROW.match(line):
+        if state_column and (m := _STATE_ROW.match(line)):
+            entries[int(m[1])] = last = _state_row(m)
+        elif m := _SUMMARY_ROW.match(line):
             entries[int(m[2])] = last = _summary_row(m)
         elif (w := _WRAPPED.match(raw)) and entries and (last.last_run or "")[-3:] != "ago":
             entries[last.entry_id] = last = replace(last, last_run=(last.last_run or "") + w[1])
@@ -122,6 +146,12 @@ _STATS_ENTRY = re.compile(
 _STATS_HEADER = re.compile(r"^IP ?SLAs? Latest Operation Statistics")
 # 60988531       OK                   0            3239998/3240718/3240998     10.50.10.100
 _MCAST_ROW = re.compile(r"^(\d+)\s+(\S+)\s+(\d+)\s+(\S+)\s+(\S+)$")
+# oper-id        status               lossSD       delay                  destination
+# (the multicast responder table's header) / Delay Statistics for Y1731 Operation 10 /
+# Interval (a Y1731 sub-section title)
+_STATS_TITLE = re.compile(
+    r"^(?:oper-id\s+status\s+lossSD|(?:Delay|Loss) Statistics for \S+ Operation \d+$|Interval$)"
+)
 # Latest RTT: 6 milliseconds
 _RTT_MS = re.compile(r"^(\d+)\s*(?:milliseconds?|ms)\b")
 
@@ -176,8 +206,8 @@ def _stats_line(block: _StatsBlock, line: str) -> None:
     elif m := _MCAST_ROW.match(line):
         row = McastResponderRow(int(m[1]), m[2], int(m[3]), m[4], m[5])
         block.mcast.append(row)
-    else:
-        skip(line)
+    elif not ((sep and key.strip() and not value.strip()) or _STATS_TITLE.match(line)):
+        skip(line)  # a "Distribution Statistics:" section title or a table title is read
 
 
 @parser("show ip sla statistics")
@@ -269,24 +299,36 @@ def _freeze_config(entry_id: int, v: dict[str, str]) -> SlaConfiguration:
     )
 
 
+def _config_line(values: dict[str, str], other: dict[str, str], line: str) -> bool:
+    """One line inside an entry; False when it is not a ``Key: value`` or ``Section:`` line."""
+    key, sep, value = line.partition(":")
+    key, value = key.strip(), value.strip()
+    if not (sep and key):
+        return False
+    if (name := _CONFIG_KEYS.get(key.lower())) is not None:
+        _config_value(values, name, value)
+    elif value:  # Verify data: No / Number of history Buckets kept: 15
+        other[key] = value
+    # else a section title (Schedule:, Distribution Statistics:, Enhanced History:)
+    return True
+
+
 @parser("show ip sla configuration")
 @parser("show ip sla configuration *")
 def parse_ip_sla_configuration(text: str) -> SlaConfigurationTable:
     """Parse ``show ip sla configuration`` (IOS 15 and IOS-XE layouts)."""
-    blocks: list[tuple[int, dict[str, str]]] = []
+    blocks: list[tuple[int, dict[str, str], dict[str, str]]] = []
     for raw in table_lines(CONFIGURATION, text):
         line = raw.strip()
         if m := _CONFIG_ENTRY.match(line):
-            blocks.append((int(m[1]), {}))
+            blocks.append((int(m[1]), {}, {}))
         elif blocks:
-            key, sep, value = line.partition(":")
-            name = _CONFIG_KEYS.get(key.strip().lower()) if sep else None
-            if name is not None:
-                _config_value(blocks[-1][1], name, value.strip())
-            else:
+            if not _config_line(blocks[-1][1], blocks[-1][2], line):
                 skip(raw)
         elif not _CONFIG_HEADER.match(line):
             skip(raw)
-    complete = all("type" in v and "threshold_ms" in v for _, v in blocks)
-    entries = {entry_id: _freeze_config(entry_id, v) for entry_id, v in blocks}
+    complete = all("type" in v and "threshold_ms" in v for _, v, _ in blocks)
+    entries = {
+        entry_id: replace(_freeze_config(entry_id, v), other=other) for entry_id, v, other in blocks
+    }
     return SlaConfigurationTable(entries=entries, complete=complete)
