@@ -47,6 +47,7 @@ from corpus_recall import _found, _index
 
 from nornir_tasks.checks import diagnose
 from nornir_tasks.diagnose import Capture, fleet_from_captures
+from nornir_tasks.models import to_jsonable
 from nornir_tasks.parsers import ParseError, UnknownCommandError, parse_result, resolve
 
 EXCLUDED = re.compile(
@@ -217,6 +218,23 @@ def _expected_values(expected: Any) -> list[str]:
     return out
 
 
+def _leaf_numbers(value: Any) -> Iterator[Any]:
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _leaf_numbers(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _leaf_numbers(item)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        yield value
+
+
+def _same_float(value: str, floats: set[float]) -> bool:
+    """'0.00' and '4.52%' are the floats 0.0 and 4.52 (corpus_recall matches integers only)."""
+    m = re.fullmatch(r"(\d+\.\d+)%?", value)
+    return m is not None and float(m[1]) in floats
+
+
 def _verdict(fixture: Fixture) -> str:
     try:
         fleet, _ = fleet_from_captures([Capture("R1", fixture.text)])
@@ -249,7 +267,10 @@ def sweep(fixture: Fixture) -> Sweep:
             verdict,
         )
     words, numbers = _index(result.value)
-    missing = tuple(v for v in values if not _found(v, words, numbers))
+    floats = {x for x in _leaf_numbers(to_jsonable(result.value)) if isinstance(x, float)}
+    missing = tuple(
+        v for v in values if not _found(v, words, numbers) and not _same_float(v, floats)
+    )
     found = len(values) - len(missing)
     return Sweep(fixture, None, lines, result.unparsed_count, found, len(values), missing, verdict)
 
@@ -257,8 +278,9 @@ def sweep(fixture: Fixture) -> Sweep:
 def _row(s: Sweep, verbose: bool) -> list[str]:
     recall = "" if s.recall is None else f"{s.found}/{s.total} ({s.recall:.0%})"
     name = s.fixture.path.replace("src/genie/libs/parser/", "").replace("/cli/equal", "")
+    command = s.fixture.command.replace("|", "\\|")  # a "| include" must not end the cell
     rows = [
-        f"| {s.fixture.source} | {name} | `{s.fixture.command}` | {s.refused or ''} "
+        f"| {s.fixture.source} | {name} | `{command}` | {s.refused or ''} "
         f"| {s.unparsed}/{s.lines} | {recall} | {s.verdict} |"
     ]
     if verbose and s.missing:

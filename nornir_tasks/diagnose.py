@@ -77,7 +77,17 @@ _HEADERS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"^No\.\s+Job Id\s+Proc\s+Status", "show event manager history events"),
         (r"^No\.\s+Class\s+Type\s+Event Type", "show event manager policy registered"),
-        (r"^CPU utilization for five seconds", "show processes cpu"),
+        (r"^(?:Core \d+: )?CPU utilization for five seconds", "show processes cpu"),
+        # A configuration excerpt pasted without "Building configuration..." (show run
+        # interface X, show run | section crypto, ASA show run crypto map / tunnel-group):
+        # its first top-level command says it. Lower case, so no show output's title matches.
+        (
+            r"^(?:interface [A-Za-z][\w./:-]*\d\S*(?: type \w+| point-to-point| multipoint)?\s*$|crypto (?:map|dynamic-map|isakmp|ikev[12]"
+            r"|ipsec|keyring) \S|tunnel-group \S+ (?:type|general-attributes|ipsec-attributes)"
+            r"|group-policy \S+ (?:internal|attributes)|ip route (?:vrf \S+ )?\d"
+            r"|event manager applet \S|track \d+ (?:ip|interface|list|rtr) )",
+            "show running-config",
+        ),
     )
 )
 # interface: Ethernet0/0 (followed by "Crypto map tag:" within two lines)

@@ -109,7 +109,8 @@ def map_not_applied(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findin
         return
     named = set(found)
     for cmap in config.crypto_maps:
-        if cmap.dynamic or cmap.name in named or cmap.interfaces:
+        # An excerpt or a cut paste (no final "end") may hold the map but not its interface.
+        if cmap.dynamic or cmap.name in named or cmap.interfaces or not config.complete:
             continue
         named.add(cmap.name)
         peer = next((p for e in cmap.entries for p in e.peers), None)
@@ -202,18 +203,26 @@ def map_incomplete(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
 
 
 def _missing_config(config: RunningConfig, e: ConfigMapEntry) -> list[str]:
-    """What a configured map entry lacks: peer, ACL (or its definition), transform sets."""
+    """What a configured map entry lacks: peer, ACL (or its definition), transform sets.
+
+    "Not defined" needs the whole configuration (it ends with "end"): a ``| section crypto``
+    paste or a cut one leaves the ACLs and transform sets out without them being missing."""
+    whole = config.complete
     defined_ts = {ts.name for ts in config.transform_sets}
     return [
         *(["set peer"] if not e.peers else []),
         *(["match address"] if not e.match_address else []),
         *(
             [f"access-list {e.match_address} (not defined)"]
-            if e.match_address and e.match_address not in config.acls
+            if whole and e.match_address and e.match_address not in config.acls
             else []
         ),
         *(["set transform-set"] if not e.transform_sets else []),
-        *[f"transform-set {n} (not defined)" for n in e.transform_sets if n not in defined_ts],
+        *[
+            f"transform-set {n} (not defined)"
+            for n in e.transform_sets
+            if whole and n not in defined_ts
+        ],
     ]
 
 

@@ -140,7 +140,9 @@ def _dpd_configured(config: RunningConfig) -> bool:
 def no_dpd(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """IKE tunnels without dead-peer detection (config), or SAs without the D capability."""
     config = host.config
-    if config is not None:
+    # Only the whole configuration shows that no keepalive is configured (an excerpt may
+    # leave "crypto isakmp keepalive" out); otherwise the SAs' D capability says it.
+    if config is not None and config.complete:
         uses_ike = bool(config.crypto_maps or config.isakmp_policies or config.ipsec_profiles)
         if not uses_ike or _dpd_configured(config):
             return
