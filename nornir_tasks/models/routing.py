@@ -47,6 +47,9 @@ class Route:
     distance: int | None
     metric: int | None
     next_hops: tuple[RouteHop, ...]
+    # the "Routing Table: VRF1" header above the route (show ip route vrf X / vrf *);
+    # None in the global table
+    vrf: str | None = None
 
 
 @dataclass(frozen=True)

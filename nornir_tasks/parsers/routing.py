@@ -41,8 +41,8 @@ TABLE = "show ip route"
 _ENTRY = re.compile(r"^Routing entry for (\S+?)(?:,\s*(.*))?$")
 # % Network not in table / % Subnet not in table
 _NOT_FOUND = re.compile(r"^%\s*(?:Network|Subnet) not in table")
-# Routing Table: VRF BLUE
-_VRF_HEADER = re.compile(r"^Routing Table:")
+# Routing Table: VRF BLUE / Routing Table: CODE-DAVE-INSIDE (one per VRF in show ip route vrf *)
+_VRF_HEADER = re.compile(r"^Routing Table:\s*(\S*)")
 # Known via "eigrp 1", distance 130, metric 10880, type internal / ... metric 0 (connected)
 _KNOWN_VIA = re.compile(r'^Known via "([^"]*)", distance (\d+), metric (\d+)(.*)$')
 # Tag 65161, type external
@@ -208,6 +208,7 @@ class _Table:
     gateway: str | None = None
     network: str | None = None
     dangling: bool = False  # a route line waiting for its wrapped next-hop line
+    vrf: str | None = None  # from the last "Routing Table:" header
 
 
 def _route(table: _Table, m: re.Match[str]) -> None:
@@ -222,7 +223,7 @@ def _route(table: _Table, m: re.Match[str]) -> None:
         hops = (RouteHop(None, rest[4], True, None, None, None, None),)
     table.dangling = not m[5].strip()
     table.routes.append(
-        Route(code, code[0], "*" in code, f"{m[3]}/{length}", distance, metric, hops)
+        Route(code, code[0], "*" in code, f"{m[3]}/{length}", distance, metric, hops, table.vrf)
     )
 
 
@@ -245,8 +246,10 @@ def _table_line(table: _Table, line: str) -> bool:
         _wrapped(table, m)
     elif m := _GATEWAY.match(line):
         table.gateway, table.network = m[1], m[2]
+    elif m := _VRF_HEADER.match(line):
+        table.vrf = m[1] or None
     else:
-        return bool(_LEGEND.match(line) or _VRF_HEADER.match(line) or _STAMP.match(line))
+        return bool(_LEGEND.match(line) or _STAMP.match(line))
     return True
 
 

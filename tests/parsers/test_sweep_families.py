@@ -28,6 +28,7 @@ UNDERSTOOD = {
         "943:  +++ PE1 with alias 'a': executing command 'show ip route' +++"
     },
     "genie_iosxe_cpu_sorted_per_core_no_percent": set(),
+    "ntc_ios_route_table_all_vrfs_routing_table_headers": set(),
     "genie_iosxe_ip_sla_configuration_two_entries": set(),
     "genie_iosxe_ip_sla_summary_state_column_ipv6": set(),
 }
@@ -108,3 +109,12 @@ def test_an_excerpt_makes_no_claim_of_absence() -> None:
     # the ACL PROXY-ACL and "crypto isakmp keepalive" may be outside the excerpt
     assert not [f for f in findings if "not defined" in f.summary or f.code == "IKE_NO_DPD"]
     assert "IKE_WEAK_CRYPTO" in {f.code for f in findings}  # what the excerpt shows still counts
+
+
+def test_route_tables_of_several_vrfs_keep_each_route_s_vrf() -> None:
+    table = _result("ntc_ios_route_table_all_vrfs_routing_table_headers").value
+    assert isinstance(table, RouteTable)
+    by_vrf = {(r.vrf, r.prefix) for r in table.routes}
+    assert ("CODE-DAVE-INSIDE", "0.0.0.0/0") in by_vrf
+    assert ("CODE-DAVE-OUTSIDE", "0.0.0.0/0") in by_vrf
+    assert all(r.vrf in ("CODE-DAVE-INSIDE", "CODE-DAVE-OUTSIDE") for r in table.routes)
