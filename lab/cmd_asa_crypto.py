@@ -11,46 +11,12 @@ from __future__ import annotations
 
 from ipaddress import IPv4Network
 
-from lab.asacrypto import ios_to_asa_transform, read_asa_crypto
+from lab.asacrypto import ios_to_asa_transform
+from lab.asashow import asa_state, config, live_sas
 from lab.commands import Session, asa_command
-from lab.cryptocfg import CryptoConfig, MapEntry
+from lab.cryptocfg import MapEntry
 from lab.device import Device
-from lab.sadb import IkeSa, IpsecSa, P1State
-
-# The ASA names an IKEv1 SA by the message it waits for (initiator sent MM1: waits for MM2).
-_INITIATOR = {
-    P1State.MM_NO_STATE: "MM_WAIT_MSG2",
-    P1State.MM_SA_SETUP: "MM_WAIT_MSG4",
-    P1State.MM_KEY_EXCH: "MM_WAIT_MSG6",
-    P1State.QM_IDLE: "MM_ACTIVE",
-    P1State.AG_NO_STATE: "AM_WAIT_MSG2",
-    P1State.AG_AUTH: "AM_ACTIVE",
-}
-_RESPONDER = {
-    P1State.MM_NO_STATE: "MM_WAIT_MSG3",
-    P1State.MM_SA_SETUP: "MM_WAIT_MSG3",
-    P1State.MM_KEY_EXCH: "MM_WAIT_MSG5",
-    P1State.QM_IDLE: "MM_ACTIVE",
-    P1State.AG_INIT_EXCH: "AM_WAIT_MSG3",
-}
-
-
-def asa_state(sa: IkeSa) -> str:
-    if sa.aggressive and sa.state == P1State.QM_IDLE:
-        return "AM_ACTIVE"
-    table = _INITIATOR if sa.role == "I" else _RESPONDER
-    return table.get(sa.state, "MM_WAIT_MSG2")
-
-
-def live_sas(d: Device) -> list[IkeSa]:
-    engine = d.crypto_engine
-    if engine is not None:
-        engine.sync()
-    return [sa for sa in d.crypto.isakmp if not sa.deleted]
-
-
-def config(d: Device) -> CryptoConfig:
-    return d.memo("crypto", None, lambda: read_asa_crypto(d.running))
+from lab.sadb import IpsecSa
 
 
 def ikev1_block(d: Device) -> str:

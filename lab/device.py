@@ -153,9 +153,24 @@ class Device:
 
     def log(self, message: str) -> None:
         """A syslog (``%FAC-SEV-MNEMONIC: text``) or debug line: buffer and monitors."""
-        if self.platform == "asa" and message.startswith("%") and not message.startswith("%ASA-"):
-            return  # the engines' IOS messages: an ASA words its own (``%ASA-n-NNNNNN``)
-        line = f"{self.timestamp()}: {message}"
+        if self.platform != "asa":
+            self.emit(f"{self.timestamp()}: {message}")
+        elif message.startswith("%ASA-"):  # the engines' IOS messages: an ASA words its own
+            self.emit(self.asa_stamp(syslog=True) + message)
+
+    def asa_stamp(self, syslog: bool) -> str:
+        """``Dec 04 2014 12:37:51: `` before a syslog (with ``logging timestamp``), ``Dec 19
+        15:49:51 `` before a debug line, as the ASA captures in tests/golden print them."""
+        t = time.gmtime(self.clock.wall())
+        hms = f"{t.tm_hour:02}:{t.tm_min:02}:{t.tm_sec:02}"
+        day = f"{MONTHS[t.tm_mon - 1]} {t.tm_mday:02}"
+        if not syslog:
+            return f"{day} {hms} "
+        stamped = self.running.has_line("logging timestamp")
+        return f"{day} {t.tm_year} {hms}: " if stamped else ""
+
+    def emit(self, line: str) -> None:
+        """A finished log line into the buffer and to every ``terminal monitor`` session."""
         self.log_buffer.append(line)
         del self.log_buffer[:-5000]
         for deliver in list(self.monitors):

@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 
 from lab.asacrypto import read_asa_crypto
+from lab.asalog import asa_messages, buffered_level
 from lab.clock import SimClock
 from lab.cryptocfg import CryptoConfig, read_crypto_config
 from lab.device import Device
@@ -41,12 +42,26 @@ class CryptoContext:
     # -- debug and syslog ------------------------------------------------------------------
     def debug(self, device: Device, kind: str, peer: str | None, text: str) -> None:
         """A debug line, if ``debug crypto <kind>`` is on and the peer condition matches."""
-        if kind not in device.debugs:
+        if _debugging(device, kind, peer):
+            device.log(text)
+
+    def notify(self, device: Device, event: str, peer: str, **fields: object) -> None:
+        """A step of an exchange (``lab.asalog``) that an ASA logs in its own words: its
+        numbered syslogs as ``logging buffered`` keeps them, and with ``debug crypto ikev1``
+        on (and the peer condition matching) the ``[IKEv1]`` debug lines. IOS routers log
+        these steps through ``ike`` / ``ipsec`` debug lines instead."""
+        if device.platform != "asa":
             return
-        conds = [c.split()[-1] for c in device.debug_conditions]
-        if conds and peer not in conds:
-            return
-        device.log(text)
+        level = buffered_level(device.running)
+        debugging = _debugging(device, "asa-ikev1", peer)
+        for severity, msgid, text in asa_messages(
+            event, peer, {k: str(v) for k, v in fields.items()}
+        ):
+            if msgid and level is not None and severity <= level:
+                device.log(f"%ASA-{severity}-{msgid}: {text}")
+            if debugging:
+                tag = "IKEv1 DEBUG" if severity == 7 else "IKEv1"
+                device.emit(f"{device.asa_stamp(syslog=False)}[{tag}]: {text}")
 
     def ike(self, device: Device, sa: IkeSa | None, text: str, peer: str | None = None) -> None:
         """An ``ISAKMP: (conn-id):`` debug line; a leading ``!`` makes it ``ISAKMP-ERROR``."""
@@ -86,6 +101,11 @@ class CryptoContext:
                 return (itf.name, str(itf.address)) if applied else None
         return None
 
+    def egress(self, device: Device, address: str) -> str:
+        """The interface a packet to ``address`` leaves by (``inside`` for an ASA's LAN)."""
+        hop = resolve(device_rib(device), ipaddress.IPv4Address(address))
+        return hop[0] if hop else "?"
+
     def interesting(self, device: Device, dst: str, map_name: str, src: str | None = None) -> bool:
         """Is traffic (from ``src``) to ``dst`` routed out of an interface carrying crypto map
         ``map_name``, and not rewritten by NAT on the way (an ASA without a NAT exemption)?"""
@@ -110,6 +130,15 @@ class CryptoContext:
             return False
         deliver(self.devices[arrived.router])
         return True
+
+
+def _debugging(device: Device, kind: str, peer: str | None) -> bool:
+    """Is ``debug crypto <kind>`` on, and does the ``debug crypto condition peer`` list (if
+    any) name ``peer``?"""
+    if kind not in device.debugs:
+        return False
+    conds = [c.split()[-1] for c in device.debug_conditions]
+    return not conds or peer in conds
 
 
 def host_in(net: ipaddress.IPv4Network) -> str:

@@ -35,8 +35,21 @@ class MainMode:
         sa = self.p1.add_sa(device, IkeSa(peer, local, "I", created=now, entry=entry.key))
         ike(device, sa, f"found peer pre-shared key matching {peer}")
         ike(device, sa, "beginning Main Mode exchange")
+        self._announce(device, entry, peer)
         self.p1.transition(device, sa, "IKE_I_MM1", P1State.MM_NO_STATE)
         self.p1.send(device, sa, "MM1")
+
+    def _announce(self, device: Device, entry: MapEntry, peer: str) -> None:
+        """The initiator's "New Phase 1" line: the traffic that started it, and where from."""
+        aces = self.ctx.config(device).permits(entry.acl)
+        if not aces:
+            return
+        local, remote = aces[0].src.network_address, aces[0].dst.network_address
+        intf = self.ctx.egress(device, str(local + 1))
+        self.ctx.notify(
+            device, "p1_start", peer, intf=intf, local_proxy=local, remote_proxy=remote,
+            map=entry.map_name,
+        )  # fmt: skip
 
     def on_mm1(
         self, device: Device, m: Message, sa: IkeSa | None, local: tuple[str, str] | None
@@ -50,6 +63,7 @@ class MainMode:
         if cfg.key_for(peer) is None:
             self.p1.no_key(device, peer)
             device.log(MODE_FAILURE.format(peer=peer))
+            self.ctx.notify(device, "no_group", peer)
             return
         self.ctx.ike(device, None, f"found peer pre-shared key matching {peer}", peer)
         chosen = self.p1.choose_policy(device, peer, m.sender_cfg.policies, cfg.policies)

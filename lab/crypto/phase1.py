@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from lab.asalog import asa_state
 from lab.crypto.context import CryptoContext
 from lab.cryptocfg import CryptoConfig, IsakmpPolicy
 from lab.device import Device
@@ -63,6 +64,7 @@ class Phase1:
     def authenticated(self, device: Device, sa: IkeSa) -> None:
         self.ctx.ike(device, sa, "SA authentication status:\n\tauthenticated")
         self.ctx.ike(device, sa, f"SA has been authenticated with {sa.peer}")
+        self.ctx.notify(device, "p1_done", sa.peer)
 
     # -- sending ---------------------------------------------------------------------------
     def send(self, device: Device, sa: IkeSa, msg: str) -> None:
@@ -93,6 +95,7 @@ class Phase1:
         self.ctx.ike(device, sa, f"retransmitting phase 1 {sa.state}...")
         if sa.retransmits > MAX_RETRANSMITS:
             self.ctx.ike(device, sa, "peer does not do paranoid keepalives.")
+            self.ctx.notify(device, "p1_dead", sa.peer, state=asa_state(sa))
             self.delete(
                 device,
                 sa,

@@ -84,12 +84,12 @@ class QuickMode:
         ike(device, sa, "Checking IPSec proposal 1")
         selected = self._select(device, sa, peer, offer)
         if isinstance(selected, int):
-            self._reject(device, sa, peer, selected, offer.mid)
+            self._reject(device, sa, peer, selected, offer)
             return
         chosen, transform = selected
         spi_r = self.spi()
         proxies = Proxies(offer.ace.dst, offer.ace.src)
-        self._install(device, chosen, sa, proxies, (spi_r, offer.spi), transform, False)
+        self._install(device, chosen, sa, proxies, (spi_r, offer.spi), transform, False, offer.mid)
         self.ctx.send(
             device, sa.local, peer, lambda r: self._on_qm2(r, sa.local, offer, spi_r, transform)
         )
@@ -129,7 +129,14 @@ class QuickMode:
         self.ctx.ike(device, sa, "atts are acceptable.")
         return chosen, common[0]
 
-    def _reject(self, device: Device, sa: IkeSa, peer: str, reason: int, mid: int) -> None:
+    def _reject(self, device: Device, sa: IkeSa, peer: str, reason: int, offer: Offer) -> None:
+        mid = offer.mid
+        event = "qm_no_map" if reason == PROXY_NOT_SUPPORTED else "qm_proposal"
+        self.ctx.notify(
+            device, event, peer, mid=mid, intf=self.ctx.egress(device, peer),
+            local_proxy=_proxy(offer.ace.dst).rsplit("/", 2)[0],
+            remote_proxy=_proxy(offer.ace.src).rsplit("/", 2)[0],
+        )  # fmt: skip
         ike = self.ctx.ike
         ike(device, sa, f"!IPSec policy invalidated proposal with error {reason}")
         ike(device, sa, f"!phase 2 SA policy not acceptable! (local {sa.local} remote {peer})")
@@ -141,6 +148,7 @@ class QuickMode:
     def _on_qm_rejected(self, device: Device, peer: str, mid: int) -> None:
         sa = self.ctx.find_sa(device, peer)
         self.ctx.ike(device, sa, "processing NOTIFY PROPOSAL_NOT_CHOSEN protocol 3", peer)
+        self.ctx.notify(device, "qm_refused", peer, mid=mid)
         self.ctx.ike(device, sa, f'!deleting node {mid} error TRUE reason "Delete Larval"', peer)
 
     def _on_qm2(
@@ -151,7 +159,9 @@ class QuickMode:
             return
         self.ctx.ike(device, sa, "Old State = IKE_QM_I_QM1  New State = IKE_QM_PHASE2_COMPLETE")
         proxies = Proxies(offer.ace.src, offer.ace.dst)
-        self._install(device, offer.entry, sa, proxies, (offer.spi, spi_r), transform, True)
+        self._install(
+            device, offer.entry, sa, proxies, (offer.spi, spi_r), transform, True, offer.mid
+        )
 
     # -- both ------------------------------------------------------------------------------
     def _install(
@@ -163,6 +173,7 @@ class QuickMode:
         spis: tuple[int, int],
         transform: tuple[str, ...],
         initiator: bool,
+        mid: int = 0,
     ) -> None:
         """The SA pair (inbound, outbound SPI) for ``entry`` is up on this router."""
         state = device.crypto
@@ -175,6 +186,10 @@ class QuickMode:
             entry.lifetime_sec, entry.lifetime_kb, conn, conn + 1, initiator,
         )  # fmt: skip
         state.counters_of(entry.key)
+        self.ctx.notify(
+            device, "p2_done", sa.peer, role="Initiator" if initiator else "Responder",
+            spi_in=spi_in, spi_out=spi_out, local=sa.local, mid=mid,
+        )  # fmt: skip
         for direction, spi in (("INBOUND", spi_in), ("OUTBOUND", spi_out)):
             self.ctx.ipsec(
                 device,

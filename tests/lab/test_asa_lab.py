@@ -52,6 +52,13 @@ def test_netmiko_cisco_asa_reads_version_and_crypto_state(asa_lab: Fleet) -> Non
         assert "State   : MM_ACTIVE" in ike
         assert "Type    : L2L" in ike
         assert "Current privilege level : 15" in _show(conn, "show curpriv")
+        l2l = _show(conn, "show vpn-sessiondb l2l")
+        assert "Connection   : 198.51.100.130" in l2l and "Protocol     : IKEv1 IPsec" in l2l
+        detail = _show(conn, "show vpn-sessiondb detail l2l filter ipaddress 198.51.100.130")
+        assert (
+            "  IKE Neg Mode : Main" in detail
+            and "  Local Addr   : 10.31.0.0/255.255.255.0/0/0" in detail
+        )
     finally:
         conn.disconnect()
 
@@ -91,10 +98,12 @@ def test_configuration_mode_and_write_memory(asa_lab: Fleet) -> None:
         conn.disconnect()
 
 
-def _states(fleet: Fleet, name: str) -> tuple[str, str]:
+def _states(fleet: Fleet, name: str) -> tuple[str, str, str]:
     conn = _asa(fleet, name)
     try:
-        return _show(conn, "show crypto ikev1 sa"), _show(conn, "show crypto ipsec sa")
+        commands = ("show crypto ikev1 sa", "show crypto ipsec sa", "show logging")
+        ike, ipsec, log = (_show(conn, c) for c in commands)
+        return ike, ipsec, log
     finally:
         conn.disconnect()
 
@@ -105,16 +114,21 @@ def _counter(text: str, label: str) -> int:
 
 
 def test_each_fault_leaves_its_state_on_the_asa(asa_lab: Fleet) -> None:
-    ike, ipsec = _states(asa_lab, "ASA1")  # healthy: traffic both ways
+    ike, ipsec, log = _states(asa_lab, "ASA1")  # healthy: traffic both ways
     assert _counter(ipsec, "encaps") > 0 and _counter(ipsec, "decaps") > 0
-    ike, ipsec = _states(asa_lab, "ASA2")  # no NAT exemption: replies leave translated
+    assert "%ASA-5-713120: Group = 198.51.100.130, IP = 198.51.100.130, PHASE 2 COMPLETED" in log
+    ike, ipsec, log = _states(asa_lab, "ASA2")  # no NAT exemption: replies leave translated
     assert _counter(ipsec, "decaps") > 0 and _counter(ipsec, "encaps") == 0
     for name in ("ASA3", "ASA4"):  # no key for the hub / IKEv1 off: phase 1 never forms
-        ike, ipsec = _states(asa_lab, name)
+        ike, ipsec, log = _states(asa_lab, name)
         assert "There are no IKEv1 SAs" in ike and "There are no ipsec sas" in ipsec
+        assert "%ASA-" not in log  # no captured syslog for either; no IOS message either
     for name in ("ASA5", "ASA6", "ASA7"):  # no map / PFS / proxies: phase 2 refused
-        ike, ipsec = _states(asa_lab, name)
+        ike, ipsec, log = _states(asa_lab, name)
         assert "MM_ACTIVE" in ike and "There are no ipsec sas" in ipsec
+        assert "%ASA-3-713902:" in log and "PHASE 2 COMPLETED" not in log
+        no_map = "Rejecting IPSec tunnel: no matching crypto map entry for remote proxy 10.30.0.0"
+        assert (no_map in log) == (name != "ASA6")
 
 
 def test_the_hub_sees_the_asa_faults_from_its_end(asa_lab: Fleet) -> None:
@@ -131,3 +145,28 @@ def test_the_hub_sees_the_asa_faults_from_its_end(asa_lab: Fleet) -> None:
             rows[w[1] if w[0] == "198.51.100.130" else w[0]] = w[2]
     assert rows["203.0.113.130"] == "QM_IDLE"
     assert rows["203.0.113.138"] == rows["203.0.113.142"] == "MM_NO_STATE"
+
+
+def test_conditional_debug_and_logoff(asa_lab: Fleet) -> None:
+    conn = _asa(asa_lab, "ASA6")
+    try:
+        for command in ("debug crypto condition peer 198.51.100.130", "debug crypto ikev1 127"):
+            assert _show(conn, command) == ""
+        assert _show(conn, "show debug").splitlines() == [
+            "debug crypto condition peer 198.51.100.130",
+            "debug crypto ikev1 enabled at level 127",
+        ]
+        asa_lab.advance(20)  # the hub's next quick mode (every 10-15 s), refused for PFS
+        log = _show(conn, "show logging")
+        assert "[IKEv1]: Group = 198.51.100.130, IP = 198.51.100.130, All IPSec SA proposals" in log
+        _show(conn, "undebug all")
+        _show(conn, "no debug crypto condition")
+        assert _show(conn, "show debug") == ""
+        asa6 = asa_lab.device("ASA6")
+        before = asa_lab.call(lambda: [sa for sa in asa6.crypto.isakmp if not sa.deleted])
+        out = _show(conn, "vpn-sessiondb logoff ipaddress 198.51.100.130 noconfirm")
+        assert "logged off : 1" in out
+        # The hub's traffic may bring a fresh SA at once; the logged-off one is gone.
+        assert before and all(asa_lab.call(lambda: [sa.deleted for sa in before]))
+    finally:
+        conn.disconnect()
