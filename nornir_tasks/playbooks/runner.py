@@ -25,7 +25,7 @@ from nornir_tasks.models.debug import DebugCapture
 from nornir_tasks.models.findings import Finding
 from nornir_tasks.models.report import CheckOutcome, CheckResult, RunReport
 from nornir_tasks.models.smtp import TOOL_SOURCE, SmtpResult
-from nornir_tasks.playbooks import smtp_phase, steps
+from nornir_tasks.playbooks import steps
 from nornir_tasks.playbooks.assertions import evaluate
 from nornir_tasks.playbooks.collecting import collect_phases
 from nornir_tasks.playbooks.debug_ledger import (
@@ -182,6 +182,10 @@ def _smtp(
     section = plan.playbook.smtp
     if section is None or opts.stopped:
         return [], {}
+    # Imported by the playbooks that test SMTP: the dialogue's TLS and mail modules are
+    # a tenth of a health run's imports (docs/performance.md).
+    from nornir_tasks.playbooks import smtp_phase
+
     pairs: list[tuple[SmtpResult, list[Finding]]] = []
     if "tool" in section.sources:
         pairs += smtp_phase.from_tool(section)

@@ -11,9 +11,16 @@ from nornir_tasks.reports.html import render_html
 from nornir_tasks.reports.json_report import render_json
 from nornir_tasks.reports.junit import render_junit
 from nornir_tasks.reports.markdown import render_markdown
-from nornir_tasks.reports.prometheus import render_prometheus
 
 Renderer = Callable[[RunReport], str]
+
+
+def _render_prometheus(report: RunReport) -> str:
+    # prometheus_client is imported by the one format that needs it: every run renders a
+    # report, few as metrics (≈ 20 ms of start, docs/performance.md).
+    from nornir_tasks.reports.prometheus import render_prometheus
+
+    return render_prometheus(report)
 
 
 @dataclass(frozen=True)
@@ -30,7 +37,7 @@ FORMATS: Mapping[str, ReportFormat] = {
         ReportFormat("junit", ".junit.xml", render_junit),
         ReportFormat("markdown", ".md", render_markdown),
         ReportFormat("html", ".html", render_html),
-        ReportFormat("prometheus", ".prom", render_prometheus),
+        ReportFormat("prometheus", ".prom", _render_prometheus),
     )
 }
 
