@@ -9,8 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from nornir_tasks.playbooks.model import Playbook, playbook_commands
-from nornir_tasks.playbooks.readonly import describe, refusal
+from nornir_tasks.playbooks.model import Playbook
+from nornir_tasks.playbooks.readonly import describe, refusals
 from nornir_tasks.yamlfile import YamlFileError, load_with_lines, located
 
 SHIPPED = Path(__file__).resolve().parent.parent.parent / "playbooks"
@@ -74,9 +74,7 @@ def _check_read_only(
             "playbook and --allow-changes on the command line)"
         )
     problems = [
-        located(filename, lines, loc, f"{describe(r)}; {hint}")
-        for loc, command in playbook_commands(playbook)
-        if (r := refusal(command)) is not None
+        located(filename, lines, loc, f"{describe(r)}; {hint}") for loc, r in refusals(playbook)
     ]
     if problems:
         raise PlaybookError("\n".join(problems))

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from nornir_tasks.playbooks.features import feature_names
+from nornir_tasks.smtp.transcript import telnet_command
 from nornir_tasks.tasks.collect import HEALTH_COMMANDS
 
 _TESTS = ("contains", "not_contains", "regex", "equal", "gt", "lt")
@@ -141,3 +142,21 @@ def playbook_commands(playbook: Playbook) -> list[tuple[tuple[str | int, ...], s
     for key, tests in (("assertions", playbook.assertions), ("wait_until", playbook.wait_until)):
         found += [((key, i, "command"), t.command) for i, t in enumerate(tests)]
     return found
+
+
+def smtp_router_commands(
+    playbook: Playbook, port: int | None = None
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """The ``telnet RELAY PORT [/source-interface IF]`` the SMTP step types on each router
+    (built as ``tasks.smtp_router`` builds it), with where its relay is; ``port``: in place
+    of each relay's own."""
+    section = playbook.smtp
+    if section is None or "router" not in section.sources:
+        return []
+    return [
+        (
+            ("smtp", "relays", i, "host"),
+            telnet_command(r.host, port or r.port, section.source_interface),
+        )
+        for i, r in enumerate(section.relays)
+    ]

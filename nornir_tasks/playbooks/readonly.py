@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nornir_tasks.playbooks.model import Playbook, playbook_commands
+from nornir_tasks.playbooks.model import Playbook, playbook_commands, smtp_router_commands
 
 # Exec-mode keywords of IOS / IOS-XE / ASA (the first word of a command); why each one that
 # is not on the allow-list is refused, when there is more to say than "not read-only".
@@ -159,11 +159,24 @@ class NotReadOnlyError(ValueError):
     """A playbook that sends changing commands without declaring ``changes: true``."""
 
 
+def refusals(playbook: Playbook) -> list[tuple[tuple[str | int, ...], Refusal]]:
+    """Every command ``playbook`` sends that is not a read-only form, with where it is.
+
+    Besides the playbook's own commands, the ``telnet RELAY PORT /source-interface IF`` its
+    SMTP step types on each router: relay and interface are free text from the playbook, and
+    a space, a ``|`` or a line break in them would make another command of it. The relay's
+    port (an integer the schema bounds) is checked as the SMTP port 25: vpndiag, not the
+    operator, types into that session, and only SMTP verbs.
+    """
+    commands = [*playbook_commands(playbook), *smtp_router_commands(playbook, port=25)]
+    return [(where, r) for where, command in commands if (r := refusal(command)) is not None]
+
+
 def require_read_only(playbook: Playbook) -> None:
     """The last guard before device I/O, for playbooks built in code rather than loaded (the
     loader already refused these with file and line, and asks for --allow-changes)."""
     if playbook.changes:
         return
-    refused = [describe(r) for _, c in playbook_commands(playbook) if (r := refusal(c))]
+    refused = [describe(r) for _, r in refusals(playbook)]
     if refused:
         raise NotReadOnlyError(f"playbook {playbook.name!r}: " + "; ".join(refused))

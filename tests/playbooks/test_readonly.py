@@ -8,7 +8,8 @@ import pytest
 
 from nornir_tasks.checks import registered_codes
 from nornir_tasks.playbooks.loader import SHIPPED, PlaybookError, parse_playbook
-from nornir_tasks.playbooks.readonly import refusal
+from nornir_tasks.playbooks.model import smtp_router_commands
+from nornir_tasks.playbooks.readonly import NotReadOnlyError, refusal, require_read_only
 
 READ_ONLY = [
     "show crypto isakmp sa",
@@ -120,3 +121,61 @@ def test_changes_true_needs_allow_changes_on_the_command_line() -> None:
 def test_shipped_playbooks_are_read_only(path: Path) -> None:
     playbook = parse_playbook(path.read_text(), str(path), registered_codes())
     assert not playbook.changes
+
+
+SMTP_PLAYBOOK = """name: relay
+checks: []
+smtp:
+  relays:
+    - host: {host}
+      port: 2525
+  sources: [{sources}]
+  source_interface: {interface}
+"""
+
+
+def _smtp_playbook(host: str, interface: str = "GigabitEthernet2", sources: str = "router") -> str:
+    return SMTP_PLAYBOOK.format(host=host, interface=interface, sources=sources)
+
+
+def test_the_telnet_the_smtp_step_types_on_routers_is_a_read_only_form() -> None:
+    text = _smtp_playbook("192.0.2.25")  # its own port: vpndiag types SMTP into that session
+    playbook = parse_playbook(text, "relay.yaml", registered_codes())
+    assert [c for _, c in smtp_router_commands(playbook)] == [
+        "telnet 192.0.2.25 2525 /source-interface GigabitEthernet2"
+    ]
+    require_read_only(playbook)
+
+
+@pytest.mark.parametrize(
+    "host, interface, why",
+    [
+        ('"192.0.2.25 23"', "Gi2", "reset.yaml:5: smtp.relays.0.host: 'telnet 192.0.2.25 23 25"),
+        ('"192.0.2.25\\rreload"', "Gi2", "a control character or a line break"),
+        (
+            "192.0.2.25",
+            '"Gi2 | redirect flash:x"',
+            "25 /source-interface Gi2 | redirect flash:x' is",
+        ),
+    ],
+)
+def test_relay_or_interface_words_that_make_another_command_are_refused(
+    host: str, interface: str, why: str
+) -> None:
+    msg = _error(_smtp_playbook(host, interface))
+    assert why in msg and "is read-only" in msg
+
+
+def test_relays_tested_only_from_the_tool_host_type_nothing_on_routers() -> None:
+    text = _smtp_playbook('"192.0.2.25 23"', sources="tool")
+    assert smtp_router_commands(parse_playbook(text, "relay.yaml", registered_codes())) == []
+
+
+def test_a_playbook_built_in_code_is_refused_before_device_io() -> None:
+    playbook = parse_playbook(_smtp_playbook("192.0.2.25"), "relay.yaml", registered_codes())
+    section = playbook.smtp
+    assert section is not None
+    relay = section.relays[0].model_copy(update={"host": "192.0.2.25 23"})
+    built = playbook.model_copy(update={"smtp": section.model_copy(update={"relays": [relay]})})
+    with pytest.raises(NotReadOnlyError, match=r"telnet 192\.0\.2\.25 23 25"):
+        require_read_only(built)
