@@ -19,6 +19,7 @@ from nornir_tasks.cli.history_cmd import diff_cmd
 from nornir_tasks.cli.run_cmd import (
     Reporting,
     Selection,
+    allow_changes_option,
     execute,
     load,
     processes_option,
@@ -39,17 +40,20 @@ Examples:
 @click.group("audit", invoke_without_command=True, epilog=EPILOG)
 @click.option("--playbook", default="audit", show_default=True, help="The playbook to run.")
 @click.option("--schedule", "every", help='Run on a schedule until stopped: "every 15m".')
+@allow_changes_option
 @selection_options
 @processes_option
 @report_options
 @click.pass_context
-def audit(ctx: click.Context, /, playbook: str, every: str | None, **kwargs: Any) -> None:
+def audit(
+    ctx: click.Context, /, playbook: str, every: str | None, allow_changes: bool, **kwargs: Any
+) -> None:
     """Audit crypto and failover configuration across the fleet (recorded in the history)."""
     if ctx.invoked_subcommand is not None:
         return
     selection = Selection.of(kwargs)
     reporting = Reporting.of(kwargs)
-    book = load(playbook)
+    book = load(playbook, allow_changes)
     if every is None:
         raise exit_codes.Exit(execute(book, selection, reporting))
     try:

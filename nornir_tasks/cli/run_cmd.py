@@ -263,13 +263,16 @@ Exit codes: 0 healthy, 1 findings at or above --fail-on (or a failed assertion),
 """
 
 
-@click.command("run", epilog=RUN_EPILOG)
-@click.argument("playbook")
-@click.option(
+allow_changes_option = click.option(
     "--allow-changes",
     is_flag=True,
     help="Send a playbook's commands that change the router (it must say 'changes: true').",
 )
+
+
+@click.command("run", epilog=RUN_EPILOG)
+@click.argument("playbook")
+@allow_changes_option
 @selection_options
 @processes_option
 @report_options
@@ -296,6 +299,7 @@ __all__ = [
     "SUFFIXES",
     "Reporting",
     "Selection",
+    "allow_changes_option",
     "execute",
     "health",
     "load",

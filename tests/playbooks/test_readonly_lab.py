@@ -92,23 +92,33 @@ def test_a_changing_command_is_refused_with_exit_3_and_the_router_is_untouched(
     assert _state(fleet) == before
 
 
+# ``run PLAYBOOK`` and ``audit --playbook PLAYBOOK`` take the same gate.
+COMMANDS = pytest.mark.parametrize("command", [["run"], ["audit", "--playbook"]], ids=" ".join)
+
+
+@COMMANDS
 def test_changes_true_alone_is_not_enough(
-    small: tuple[Fleet, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    small: tuple[Fleet, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
 ) -> None:
     fleet, inventory = small
     before = _state(fleet)
     book = _playbook(tmp_path, "clear crypto sa", changes=True)
-    assert main(["run", str(book), "-i", str(inventory), "--hosts", "BR01", *QUIET]) == 3
+    assert main([*command, str(book), "-i", str(inventory), "--hosts", "BR01", *QUIET]) == 3
     assert "run it with --allow-changes" in capsys.readouterr().err
     assert _state(fleet) == before
 
 
+@COMMANDS
 def test_changes_true_with_allow_changes_sends_it(
-    small: tuple[Fleet, Path], tmp_path: Path
+    small: tuple[Fleet, Path], tmp_path: Path, command: list[str]
 ) -> None:
     fleet, inventory = small
+    fleet.advance(60)  # the tunnel is up again after an earlier test cleared it
     spis = _state(fleet)[0]
     book = _playbook(tmp_path, "clear crypto sa", changes=True)
-    args = ["run", str(book), "-i", str(inventory), "--hosts", "BR01", "--allow-changes"]
+    args = [*command, str(book), "-i", str(inventory), "--hosts", "BR01", "--allow-changes"]
     assert main([*args, *QUIET]) in (0, 1)
     assert _state(fleet)[0] != spis  # the SAs were cleared: the gate was the only obstacle
