@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nornir_tasks.checks.evidence import IPSEC, SESSION, FleetEvidence, HostEvidence
+from nornir_tasks.checks.evidence import IPSEC, ISAKMP, SESSION, FleetEvidence, HostEvidence
+from nornir_tasks.checks.flows import has_sa
 from nornir_tasks.checks.peers import sessions
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.tunnels import ikev2_state, tunnel_state, vti_peers
@@ -28,12 +29,25 @@ def _lines(host: HostEvidence, peer: str) -> list[str]:
     return out
 
 
+_PHASE1 = (*ISAKMP, "show crypto ikev2 sa*", *SESSION)
+
+
+def _phase1_unread(host: HostEvidence, peer: str) -> bool:
+    """IPsec SAs to ``peer`` and no phase-1 output at all (a pasted ``show crypto ipsec sa``):
+    an IPsec SA exists only once IKE came up, so nothing says this tunnel is down."""
+    return not any(host.has(name) for name in _PHASE1) and any(
+        f.current_peer == peer and has_sa(f) for f in host.flows
+    )
+
+
 @check("IKEV2_VTI_DOWN", needs=IPSEC + SESSION)
 def vti_down(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """A protected tunnel interface is down: its IKEv2 negotiation fails (triage says why)."""
     for peer in dict.fromkeys(vti_peers(host)):
         if tunnel_state(host, peer) is TunnelStatus.UP or host.events_for(peer):
             continue  # up, or log/debug lines are there for the IKEV2_* checks to read
+        if _phase1_unread(host, peer):
+            continue
         state = ikev2_state(host, peer)
         yield Finding(
             code="IKEV2_VTI_DOWN",
