@@ -342,8 +342,12 @@ def parse_log_stream(text: str) -> LogStream:
     if error is not None and all(d.kind is _K.TEXT for d in stream.drafts):
         raise ParseError(COMMAND, error, "the device rejected the command")
     if any(d.kind is not _K.TEXT for d in stream.drafts):
-        # kept as TEXT events, but not understood (a line once, however many pieces it held)
-        for line in dict.fromkeys(d.line for d in stream.drafts if d.kind is _K.TEXT):
+        # kept as TEXT events, but not understood (a line once, however many pieces it held);
+        # a time-stamped line is another subsystem's debug ("Rollback:Acquired Configuration
+        # lock.", "CEF-HWIDB: ..."), read as such: crypto debug prefixes are never TEXT
+        for line in dict.fromkeys(
+            d.line for d in stream.drafts if d.kind is _K.TEXT and d.time is None
+        ):
             skip(line)
     return LogStream(
         header=tuple(stream.header),

@@ -28,6 +28,7 @@ UNDERSTOOD = {
         "943:  +++ PE1 with alias 'a': executing command 'show ip route' +++"
     },
     "genie_iosxe_cpu_sorted_per_core_no_percent": set(),
+    "genie_iosxe_logging_timestamped_non_syslog_lines": set(),
     "ntc_ios_route_table_all_vrfs_routing_table_headers": set(),
     "genie_iosxe_ip_sla_configuration_two_entries": set(),
     "genie_iosxe_ip_sla_summary_state_column_ipv6": set(),
@@ -118,3 +119,12 @@ def test_route_tables_of_several_vrfs_keep_each_route_s_vrf() -> None:
     assert ("CODE-DAVE-INSIDE", "0.0.0.0/0") in by_vrf
     assert ("CODE-DAVE-OUTSIDE", "0.0.0.0/0") in by_vrf
     assert all(r.vrf in ("CODE-DAVE-INSIDE", "CODE-DAVE-OUTSIDE") for r in table.routes)
+
+
+def test_ipsec_sas_alone_do_not_make_a_vti_down() -> None:
+    # Two GRE tunnels with tunnel protection, IPsec SAs and millions of packets each way, and
+    # no phase-1 output pasted: an IPsec SA exists only after IKE came up.
+    text = (GOLDEN / "ntc_ios_ipsec_sa_detail_gre_natt_4500/raw.txt").read_text()
+    codes = {f.code for f in diagnose(fleet_from_captures([Capture("R1", text)])[0])}
+    assert "IKEV2_VTI_DOWN" not in codes
+    assert "IPSEC_REPLAY_DROPS" in codes  # ##pkts replay failed (rcv): 1 is still read
