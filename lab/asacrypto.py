@@ -233,14 +233,38 @@ def _translated(
 
 
 def nat_verdict(rules: list[tuple[str, list[str]]], objects: dict[str, IPv4Net], ace: Ace) -> str:
-    """ "exempt" (an identity rule matches first), "translated" or "untouched", in the ASA's
-    rule order: manual ``nat`` lines, then object NAT, then ``after-auto`` lines."""
+    """ "exempt" (an identity rule matches first), "translated" or "untouched"."""
+    hit = nat_rule(rules, objects, ace)
+    return hit[0] if hit else "untouched"
+
+
+def nat_rule(
+    rules: list[tuple[str, list[str]]], objects: dict[str, IPv4Net], ace: Ace
+) -> tuple[str, tuple[str, list[str]]] | None:
+    """The first rule that matches traffic ``ace`` and what it does to it, in the ASA's rule
+    order: manual ``nat`` lines, then object NAT, then ``after-auto`` lines."""
     order = {"manual": 0, "object": 1, "after-auto": 2}
     for section, w in sorted(rules, key=lambda r: order[r[0]]):
         verdict = _rule_verdict(section, w, objects, ace)
         if verdict is not None:
-            return verdict
-    return "untouched"
+            return verdict, (section, w)
+    return None
+
+
+def nat_for(tree: ConfigTree, src: IPv4Net, dst: IPv4Net) -> tuple[str, str] | None:
+    """("exempt" | "translated", the rule as ``show running-config`` prints it) for traffic
+    from ``src`` to ``dst``, or None when no NAT rule touches it (``packet-tracer``)."""
+    found = _Read(objects=read_objects(tree))
+    for node in tree.sections():
+        w = node.line.split()
+        if w[0] == "nat" or w[:2] == ["object", "network"]:
+            _read_line(found, w, [c.line for c in node.children])
+    hit = nat_rule(found.nat, found.objects, Ace("permit", src, dst))
+    if hit is None:
+        return None
+    verdict, (section, w) = hit
+    text = f"object network {w[0]}\n " + " ".join(w[1:]) if section == "object" else " ".join(w)
+    return verdict, text
 
 
 def _rule_verdict(section: str, w: list[str], objects: dict[str, IPv4Net], ace: Ace) -> str | None:

@@ -24,7 +24,7 @@ a captured message log nothing on an ASA.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from lab.configtree import ConfigTree
 from lab.sadb import IkeSa, P1State
@@ -108,57 +108,46 @@ def _p2_done(peer: str, f: Mapping[str, str]) -> list[Message]:
     ]
 
 
+def _qm_error(peer: str, f: Mapping[str, str]) -> Message:
+    text = f"QM FSM error (P2 struct &0x00007fff33763a70, mess id 0x{int(f['mid']):x})!"
+    return (3, "713902", f"{_who(peer)}, {text}")
+
+
+def _p1_start(peer: str, f: Mapping[str, str]) -> list[Message]:
+    text = (
+        f"IP = {peer}, IKE Initiator: New Phase 1, Intf {f['intf']}, IKE Peer {peer}  "
+        f"local Proxy Address {f['local_proxy']}, remote Proxy Address "
+        f"{f['remote_proxy']},  Crypto map ({f['map']})"
+    )
+    return [(5, "713041", text)]
+
+
+def _qm_no_map(peer: str, f: Mapping[str, str]) -> list[Message]:
+    text = (
+        f"{_who(peer)}, Rejecting IPSec tunnel: no matching crypto map entry for remote proxy "
+        f"{f['remote_proxy']}/0/0 local proxy {f['local_proxy']}/0/0 on interface {f['intf']}"
+    )
+    return [(3, "713061", text), _qm_error(peer, f)]
+
+
+_EVENTS: dict[str, Callable[[str, Mapping[str, str]], list[Message]]] = {
+    "p1_start": _p1_start,
+    "p1_done": lambda peer, f: [(5, "713119", f"{_who(peer)}, PHASE 1 COMPLETED")],
+    "no_group": lambda peer, f: [
+        (3, "", f"{_who(peer)}, Can't find a valid tunnel group, aborting...!")
+    ],
+    "p1_dead": lambda peer, f: [(7, "", _fsm_history(f["state"]).replace("{peer}", peer))],
+    "qm_no_map": _qm_no_map,
+    "qm_proposal": lambda peer, f: [
+        (3, "", f"{_who(peer)}, All IPSec SA proposals found unacceptable!"),
+        _qm_error(peer, f),
+    ],
+    "qm_refused": lambda peer, f: [_qm_error(peer, f)],
+    "p2_done": _p2_done,
+}
+
+
 def asa_messages(event: str, peer: str, f: Mapping[str, str]) -> list[Message]:
     """The ASA's messages for one step of an exchange with ``peer`` (fields ``f``)."""
-    who = _who(peer)
-    if event == "p1_start":
-        return [
-            (
-                5,
-                "713041",
-                f"IP = {peer}, IKE Initiator: New Phase 1, Intf {f['intf']}, IKE Peer {peer}  "
-                f"local Proxy Address {f['local_proxy']}, remote Proxy Address "
-                f"{f['remote_proxy']},  Crypto map ({f['map']})",
-            )
-        ]
-    if event == "p1_done":
-        return [(5, "713119", f"{who}, PHASE 1 COMPLETED")]
-    if event == "no_group":
-        return [(3, "", f"{who}, Can't find a valid tunnel group, aborting...!")]
-    if event == "p1_dead":
-        return [(7, "", _fsm_history(f["state"]).replace("{peer}", peer))]
-    if event == "qm_no_map":
-        return [
-            (
-                3,
-                "713061",
-                f"{who}, Rejecting IPSec tunnel: no matching crypto map entry for remote proxy "
-                f"{f['remote_proxy']}/0/0 local proxy {f['local_proxy']}/0/0 on interface "
-                f"{f['intf']}",
-            ),
-            (
-                3,
-                "713902",
-                f"{who}, QM FSM error (P2 struct &0x00007fff33763a70, mess id 0x{int(f['mid']):x})!",
-            ),
-        ]
-    if event == "qm_proposal":
-        return [
-            (3, "", f"{who}, All IPSec SA proposals found unacceptable!"),
-            (
-                3,
-                "713902",
-                f"{who}, QM FSM error (P2 struct &0x00007fff33763a70, mess id 0x{int(f['mid']):x})!",
-            ),
-        ]
-    if event == "qm_refused":
-        return [
-            (
-                3,
-                "713902",
-                f"{who}, QM FSM error (P2 struct &0x00007fff33763a70, mess id 0x{int(f['mid']):x})!",
-            )
-        ]
-    if event == "p2_done":
-        return _p2_done(peer, f)
-    return []
+    build = _EVENTS.get(event)
+    return build(peer, f) if build else []

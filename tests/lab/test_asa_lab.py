@@ -59,6 +59,10 @@ def test_netmiko_cisco_asa_reads_version_and_crypto_state(asa_lab: Fleet) -> Non
             "  IKE Neg Mode : Main" in detail
             and "  Local Addr   : 10.31.0.0/255.255.255.0/0/0" in detail
         )
+        traced = _show(conn, "packet-tracer input inside icmp 10.31.0.10 8 0 10.30.0.10 detailed")
+        assert "Type: VPN\nSubtype: encrypt\nResult: ALLOW" in traced
+        assert "Static translate 10.31.0.10/0 to 10.31.0.10/0" in traced
+        assert traced.rstrip().endswith("Action: allow")
     finally:
         conn.disconnect()
 
@@ -170,3 +174,20 @@ def test_conditional_debug_and_logoff(asa_lab: Fleet) -> None:
         assert before and all(asa_lab.call(lambda: [sa.deleted for sa in before]))
     finally:
         conn.disconnect()
+
+
+def test_packet_tracer_shows_nat_before_the_crypto_map(asa_lab: Fleet) -> None:
+    conn = _asa(asa_lab, "ASA2")
+    try:
+        traced = _show(conn, "packet-tracer input inside tcp 10.32.0.10 1025 10.30.0.10 443")
+        nat = _show(conn, "show nat detail")
+    finally:
+        conn.disconnect()
+    assert "object network LAN\n nat (inside,outside) dynamic interface" in traced
+    assert "Dynamic translate 10.32.0.10/1025 to 203.0.113.134/" in traced
+    assert "Type: VPN" not in traced and "Action: allow" in traced  # leaves in clear
+    assert nat.splitlines()[:2] == [
+        "Auto NAT Policies (Section 2)",
+        "1 (inside) to (outside) source dynamic LAN interface",
+    ]  # and no Manual NAT section: no exemption
+    assert "Source - Origin: 10.32.0.0/24, Translated: 203.0.113.134/32" in nat
