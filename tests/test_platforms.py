@@ -11,22 +11,33 @@ def test_ios_gets_every_command_and_route_lookups() -> None:
     assert plan.run == HEALTH_COMMANDS and plan.skipped == () and plan.follow_up
 
 
-def test_asa_skips_what_it_lacks_and_keeps_the_rest_in_order() -> None:
-    commands = ["show crypto isakmp sa", "show crypto session", "show crypto ipsec sa",
+def test_asa_reads_the_same_state_with_its_own_commands_in_order() -> None:
+    commands = ["show crypto isakmp sa", "show crypto session detail", "show crypto ipsec sa",
                 "show crypto map", "show running-config", "show processes cpu | include CPU",
-                "show logging"]  # fmt: skip
+                "show logging", "show ip route 10.0.0.1"]  # fmt: skip
     plan = plan_commands("cisco_asa", commands)
     assert plan.run == (
-        "show crypto isakmp sa", "show crypto ipsec sa", "show running-config", "show logging"
+        "show crypto ikev1 sa", "show vpn-sessiondb detail l2l", "show crypto ipsec sa",
+        "show running-config", "show cpu usage", "show logging", "show asp drop",
     )  # fmt: skip
-    assert plan.skipped == (
-        "show crypto session", "show crypto map", "show processes cpu | include CPU"
-    )  # fmt: skip
+    assert plan.skipped == ("show ip route 10.0.0.1",)
     assert not plan.follow_up  # the ASA's route lookup is "show route", not parsed here
 
 
+def test_every_asa_command_has_a_parser_and_passes_the_read_only_list() -> None:
+    from nornir_tasks.parsers import resolve
+    from nornir_tasks.playbooks.readonly import refusal
+
+    commands = ["show crypto isakmp sa detail", "show crypto ikev2 sa", "show crypto session",
+                "show crypto ipsec sa detail", "show crypto map", "show running-config",
+                "show processes cpu | include CPU", "show logging"]  # fmt: skip
+    for command in plan_commands("asa", commands).run:
+        assert refusal(command) is None, command
+        resolve(command)  # raises when no parser reads it
+
+
 def test_platform_names_are_case_insensitive_and_unknown_ones_are_ios() -> None:
-    assert plan_commands("ASA", ["show crypto map"]).skipped == ("show crypto map",)
+    assert plan_commands("ASA", ["show crypto map"]).run == ("show running-config",)
     assert plan_commands(None, ["show crypto map"]).run == ("show crypto map",)
 
 

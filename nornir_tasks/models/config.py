@@ -6,7 +6,7 @@ No secret is ever stored: a pre-shared key is recorded as present, with its type
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nornir_tasks.models.failover import EemAction, TrackKind
 
@@ -320,6 +320,48 @@ class NatRule:
 
 
 @dataclass(frozen=True)
+class TunnelGroup:
+    """ASA ``tunnel-group NAME type ipsec-l2l`` and its ``ipsec-attributes`` (keys never kept).
+
+    For a LAN-to-LAN peer with pre-shared keys the ASA finds the group by the peer's address:
+    a group named anything else is never used for that peer.
+    """
+
+    name: str
+    type: str | None  # "ipsec-l2l", "remote-access"
+    ikev1_psk: bool  # ``ikev1 pre-shared-key ...`` (printed as ``*****``)
+    ikev2_local_psk: bool
+    ikev2_remote_psk: bool
+    line: str
+
+
+@dataclass(frozen=True)
+class AsaNatRule:
+    """ASA NAT: twice NAT (``nat (inside,outside) source static A A destination static B B``)
+    or object NAT (``nat (inside,outside) dynamic interface`` under ``object network X``).
+
+    Addresses are networks (``10.1.0.0/24``), ``any``, ``interface``, or an object name that
+    the configuration does not define.
+    """
+
+    real_interface: str
+    mapped_interface: str
+    section: str  # "manual" (twice NAT), "auto" (object NAT), "after-auto"
+    source_kind: str  # "static", "dynamic"
+    source_real: str
+    source_mapped: str
+    destination_real: str | None
+    destination_mapped: str | None
+    line: str
+
+    @property
+    def identity(self) -> bool:
+        """Translates nothing: the NAT exemption a VPN needs."""
+        same_source = self.source_kind == "static" and self.source_real == self.source_mapped
+        return same_source and self.destination_real == self.destination_mapped
+
+
+@dataclass(frozen=True)
 class InterfaceConfig:
     """The parts of an ``interface`` block that crypto and failover depend on."""
 
@@ -375,3 +417,9 @@ class RunningConfig:
     scp_server: bool
     file_prompt_quiet: bool
     complete: bool  # the text ends with "end" (a filtered or cut configuration does not)
+    # ASA only: "asa" when read from ASA configuration text.
+    platform: str = "ios"
+    # ``crypto ikev1 enable outside`` -> {"ikev1": ("outside",)}; IKE answers only there.
+    ike_enabled: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    tunnel_groups: tuple[TunnelGroup, ...] = ()
+    asa_nat_rules: tuple[AsaNatRule, ...] = ()

@@ -104,3 +104,23 @@ def parse_processes_cpu(text: str) -> CpuUsage:
         processes=tuple(processes),
         complete=complete,
     )
+
+
+# ASA ``show cpu usage`` (Cisco ASA Series Command Reference, "show cpu"):
+# CPU utilization for 5 seconds = 1%; 1 minute: 2%; 5 minutes: 1%
+_ASA_UTILIZATION = re.compile(
+    r"^CPU utilization for 5 seconds = (\d+)%; 1 minute: (\d+)%; 5 minutes: (\d+)%"
+)
+
+
+@parser("show cpu usage")
+def parse_asa_cpu_usage(text: str) -> CpuUsage:
+    """Parse the ASA's ``show cpu usage`` line into the IOS model (no process rows)."""
+    found: re.Match[str] | None = None
+    for raw in table_lines("show cpu usage", text):
+        if m := _ASA_UTILIZATION.match(raw.strip()):
+            found = m
+        elif raw.strip():
+            skip(raw)
+    values = [int(found[i]) if found else None for i in (1, 2, 3)]
+    return CpuUsage(values[0], None, values[1], values[2], (), True)

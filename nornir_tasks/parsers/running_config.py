@@ -63,6 +63,7 @@ from nornir_tasks.parsers import _config_network as network
 from nornir_tasks.parsers._common import raise_on_cli_error
 from nornir_tasks.parsers._config_tree import ConfigNode, read_tree
 from nornir_tasks.parsers._text import clean_lines
+from nornir_tasks.parsers.asa_config import is_asa_config, parse_asa_config
 from nornir_tasks.parsers.registry import parser
 
 COMMAND = "show running-config"
@@ -341,6 +342,8 @@ def parse_running_config(text: str) -> RunningConfig:
     """Parse a configuration: crypto, failover and management facts (never a secret)."""
     lines = clean_lines(text)
     raise_on_cli_error(COMMAND, lines)
+    if is_asa_config(text):
+        return parse_asa_config(text)
     draft = _Draft()
     for node in read_tree(text):
         _dispatch(draft, node)

@@ -1,7 +1,9 @@
 """Which playbook commands only read the router: the read-only allow-list. Pure.
 
 Allowed: ``show …`` (output modifiers that only filter: ``| include``, ``| section`` …),
-``ping TARGET …``, ``traceroute TARGET …`` and ``telnet HOST 25`` (the SMTP check). Everything
+``ping TARGET …``, ``traceroute TARGET …``, ``telnet HOST 25`` (the SMTP check) and the ASA's
+``packet-tracer input IFC icmp|tcp|udp|rawip …`` (a simulated packet; ``transmit``, ``persist``,
+``pcap`` and ``force`` refused). Everything
 else changes the router or its files and is refused unless the playbook declares
 ``changes: true`` and the command line says ``--allow-changes``. Debug is only ever started by
 the guarded debug steps (``debug.escalate``), never by a playbook command.
@@ -47,6 +49,7 @@ _WHY = {
     "monitor": "starts a capture or monitoring session",
     "more": "is not on the read-only list",
     "no": "undoes a setting",
+    "packet-tracer": "",
     "ping": "",
     "release": "releases an address",
     "reload": "reboots the router",
@@ -68,7 +71,7 @@ _WHY = {
     "verify": "is not on the read-only list",
     "write": "writes the configuration (memory, erase, network)",
 }
-_ALLOWED = ("show", "ping", "traceroute", "telnet")
+_ALLOWED = ("show", "ping", "traceroute", "telnet", "packet-tracer")
 # Output modifiers after ``|``: those that only filter the output, and those that write files.
 _FILTERS = ("begin", "count", "exclude", "include", "section", "grep")
 _WRITERS = {"redirect": "writes the output to a file", "append": "appends the output to a file"}
@@ -130,7 +133,26 @@ def _telnet(args: list[str]) -> str:
 
 _ARGUMENTS = {"show": _show, "ping": _target_needed, "traceroute": _target_needed}
 _ARGUMENTS["telnet"] = _telnet
-_FORMS = "show …, ping TARGET, traceroute TARGET, telnet HOST 25"
+_FORMS = "show …, ping TARGET, traceroute TARGET, telnet HOST 25, packet-tracer input …"
+# ASA packet-tracer options that do more than simulate: ``transmit`` sends the packet out,
+# ``persist`` and ``pcap`` keep or replay traces, ``force`` discards the existing ones.
+_TRACER_ACTIONS = ("transmit", "persist", "pcap", "force", "bypass-checks", "decrypted")
+_TRACER_PROTOCOLS = ("icmp", "tcp", "udp", "rawip", "sctp")
+
+
+def _packet_tracer(args: list[str]) -> str:
+    """ASA ``packet-tracer input IFC icmp|tcp|udp|rawip ... [detailed]``: a simulated packet
+    through the configuration; the forms that send or store packets are refused."""
+    low = [a.lower() for a in args]
+    if len(low) < 4 or low[0] != "input" or low[2] not in _TRACER_PROTOCOLS:
+        return "packet-tracer is allowed only as 'packet-tracer input IFC icmp|tcp|udp|rawip …'"
+    acting = [a for a in low if a in _TRACER_ACTIONS]
+    if acting:
+        return f"packet-tracer {acting[0]!r} does more than simulate one packet"
+    return ""
+
+
+_ARGUMENTS["packet-tracer"] = _packet_tracer
 
 
 def _pipe_problem(command: str) -> str:

@@ -65,3 +65,11 @@ def test_crlf_paging_and_echo_are_ignored() -> None:
     lines[2] = " --More-- \b\b\b\b\b\b\b\b\b\b          \b\b\b\b\b\b\b\b\b\b" + lines[2]
     noisy = "R1#show processes cpu\r\n" + "\r\n".join(lines) + "\r\nR1#"
     assert parse("show processes cpu", noisy) == parse("show processes cpu", SAMPLE)
+
+
+def test_asa_show_cpu_usage_reads_into_the_ios_model() -> None:
+    # The line as the Cisco ASA Series Command Reference ("show cpu") prints it.
+    text = "CPU utilization for 5 seconds = 1%; 1 minute: 2%; 5 minutes: 1%\n"
+    usage = parse("show cpu usage", text)
+    assert (usage.five_seconds, usage.one_minute, usage.five_minutes) == (1, 2, 1)
+    assert usage.interrupt is None and usage.processes == ()

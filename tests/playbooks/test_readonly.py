@@ -25,9 +25,15 @@ READ_ONLY = [
     "traceroute 8.8.8.8",
     "telnet 192.0.2.25 25",
     "telnet 192.0.2.25 smtp /source-interface GigabitEthernet2",
+    "packet-tracer input inside icmp 10.1.0.10 8 0 10.0.0.10 detailed",  # ASA, simulated
+    "packet-tracer input inside tcp 10.1.0.10 1025 10.0.0.10 443",
 ]
 
 REFUSED = {
+    "packet-tracer input inside icmp 10.1.0.10 8 0 10.0.0.10 transmit": "does more than simulate",
+    "packet-tracer input inside pcap trace.pcap": "allowed only as",
+    "packet-tracer input inside tcp 10.1.0.10 1 10.0.0.10 2 persist": "does more than simulate",
+    "packet-tracer": "allowed only as",
     "clear crypto sa": "'clear' clears state",
     "cle cry sa": "'clear' clears state",
     "clear crypto session": "'clear' clears state",
