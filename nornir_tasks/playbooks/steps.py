@@ -21,7 +21,6 @@ from nornir_tasks.playbooks.features import commands_for
 from nornir_tasks.playbooks.model import Playbook
 from nornir_tasks.playbooks.readonly import require_read_only
 from nornir_tasks.tasks.hosts import Hosts
-from nornir_tasks.tasks.platforms import is_asa
 
 POLLED = "show crypto ipsec sa"
 DEBUG_COMMAND = "debug crypto isakmp"
@@ -131,14 +130,12 @@ def feature_commands(
     plan: CollectPlan,
 ) -> Callable[[str | None, Sequence[CommandOutput]], Sequence[str]] | None:
     """What to read next on a router, from what its first outputs show it runs (None: the
-    playbook has no ``collect.when``). An ASA's configuration is not read for features yet:
-    it gets them all, less what the platform lacks."""
+    playbook has no ``collect.when``). An ASA's configuration is read into the same model, so
+    its features are found the same way; the platform then names the ASA's commands."""
     if not plan.when:
         return None
 
     def more(platform: str | None, outputs: Sequence[CommandOutput]) -> Sequence[str]:
-        if is_asa(platform):
-            return tuple(dict.fromkeys(c for cs in plan.when.values() for c in cs))
         return commands_for(plan.when, outputs)
 
     return more

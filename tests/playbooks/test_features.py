@@ -115,3 +115,22 @@ def test_a_when_command_must_be_read_only() -> None:
     text = "name: x\ncollect:\n  when:\n    ikev2: [clear crypto ikev2 sa]\n"
     with pytest.raises(PlaybookError, match="when"):
         parse_playbook(text, "x.yaml", ["*"])
+
+
+def test_an_asa_configuration_shows_its_features_like_an_ios_one() -> None:
+    from nornir_tasks.models.collection import CommandOutput, OutputStatus
+    from nornir_tasks.parsers import parse
+    from nornir_tasks.playbooks.features import commands_for
+
+    text = (
+        "ASA Version 9.8(4)\nhostname ASA1\n"
+        "crypto ipsec ikev1 transform-set TS esp-aes-256 esp-sha-hmac\n"
+        "crypto map CMAP 10 match address VPN\ncrypto map CMAP 10 set peer 198.51.100.2\n"
+        "crypto map CMAP 10 set ikev1 transform-set TS\ncrypto map CMAP interface outside\n"
+        "crypto ikev1 enable outside\ncrypto ikev1 policy 10\n encryption aes-256\n: end\n"
+    )
+    config = CommandOutput(
+        "show running-config", text, OutputStatus.OK, parse("show running-config", text)
+    )
+    when = {"crypto_map": ["show crypto isakmp sa"], "ikev2": ["show crypto ikev2 sa"]}
+    assert commands_for(when, [config]) == ("show crypto isakmp sa",)
