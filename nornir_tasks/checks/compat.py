@@ -272,8 +272,8 @@ def used_addresses(
 def key_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """This host lacks a key for a peer it talks to, or for the address a fleet peer uses."""
     config = host.config
-    if config is None or not uses_psk(config):
-        return
+    if config is None or not config.complete or not uses_psk(config):
+        return  # an excerpt (ASA "show running-config crypto map") shows no keys either way
     reported: set[str] = set()
     for pair in pairs(host, fleet):
         peer = pair.tunnel.peer

@@ -140,6 +140,8 @@ def _dpd_configured(config: RunningConfig) -> bool:
 def no_dpd(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """IKE tunnels without dead-peer detection (config), or SAs without the D capability."""
     config = host.config
+    if config is not None and config.platform == "asa":
+        return  # an ASA tunnel-group keeps DPD on by default (isakmp keepalive threshold 10)
     # Only the whole configuration shows that no keepalive is configured (an excerpt may
     # leave "crypto isakmp keepalive" out); otherwise the SAs' D capability says it.
     if config is not None and config.complete:

@@ -365,13 +365,10 @@ def _tunnel_groups(draft: _Draft) -> tuple[TunnelGroup, ...]:
 
 
 def _complete(lines: list[str]) -> bool:
-    """A whole configuration ends with ``: end``; a part (``show running-config crypto``) is
-    complete as printed, having no header either."""
-    text = "\n".join(lines)
-    if not _HEADER.search(text):
-        return True
+    """The whole configuration: its header and its ``: end``. A part (``show running-config
+    crypto``) or a cut one is not complete, so it proves nothing is missing (see the rules)."""
     last = next((line.strip() for line in reversed(lines) if line.strip()), "")
-    return last in (": end", "end")
+    return _HEADER.search("\n".join(lines)) is not None and last in (": end", "end")
 
 
 def parse_asa_config(text: str) -> RunningConfig:
