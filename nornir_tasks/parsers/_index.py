@@ -7,7 +7,8 @@ prints the corrected table when they differ. ``registry`` reads it; nothing else
 from __future__ import annotations
 
 PARSERS_BY_MODULE: dict[str, tuple[str, ...]] = {
-    "cpu": ("show processes cpu ...",),
+    "asp_drop": ("show asp drop",),
+    "cpu": ("show cpu usage", "show processes cpu ..."),
     "crypto_filters": (
         "show crypto ikev2 sa local *",
         "show crypto ikev2 sa local * detail",
