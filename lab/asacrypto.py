@@ -223,13 +223,24 @@ def _entry(name: str, seq: int, lines: list[list[str]]) -> MapEntry:
 def _translated(
     found: _Read, entries: tuple[MapEntry, ...], acls: dict[str, tuple[Ace, ...]]
 ) -> tuple[Ace, ...]:
-    """Each crypto ACL's first permit whose traffic the ASA translates before encryption."""
+    """Each crypto ACL's first permit whose traffic the ASA translates before encryption,
+    judged on the hosts that stand for that traffic in the engine (``host_in``)."""
     out: list[Ace] = []
     for entry in entries:
         permits = [a for a in acls.get(entry.acl or "", ()) if a.action == "permit"]
-        if permits and nat_verdict(found.nat, found.objects, permits[0]) == "translated":
-            out.append(Ace("translated", permits[0].src, permits[0].dst))
+        if not permits:
+            continue
+        first = permits[0]
+        flow = Ace("permit", _stand_in(first.src), _stand_in(first.dst))
+        if nat_verdict(found.nat, found.objects, flow) == "translated":
+            out.append(Ace("translated", first.src, first.dst))
     return tuple(out)
+
+
+def _stand_in(net: IPv4Net) -> IPv4Net:
+    """The /32 of the host that stands for a network's traffic (``lab.crypto.context.host_in``)."""
+    host = net.network_address + 1 if net.num_addresses > 2 else net.network_address
+    return IPv4Net(f"{host}/32")
 
 
 def nat_verdict(rules: list[tuple[str, list[str]]], objects: dict[str, IPv4Net], ace: Ace) -> str:

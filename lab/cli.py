@@ -8,6 +8,7 @@ from collections.abc import Callable
 from lab import (  # noqa: F401  (imported to register their commands)
     cmd_asa,
     cmd_asa_crypto,
+    cmd_asa_dataplane,
     cmd_asa_debug,
     cmd_asa_tracer,
     cmd_asa_vpn,

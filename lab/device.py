@@ -93,6 +93,7 @@ class Device:
     crypto_engine: CryptoControl | None = None
     drop_hooks: list[Callable[[], None]] = field(default_factory=list)
     refuse_until: float = 0.0  # time.monotonic() before which new SSH sessions are cut at once
+    asp_cleared: tuple[float, str] | None = None  # an ASA's "clear asp drop": (count, when)
     _memo: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

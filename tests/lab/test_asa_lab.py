@@ -181,6 +181,7 @@ def test_packet_tracer_shows_nat_before_the_crypto_map(asa_lab: Fleet) -> None:
     try:
         traced = _show(conn, "packet-tracer input inside tcp 10.32.0.10 1025 10.30.0.10 443")
         nat = _show(conn, "show nat detail")
+        conns = _show(conn, "show conn")
     finally:
         conn.disconnect()
     assert "object network LAN\n nat (inside,outside) dynamic interface" in traced
@@ -191,3 +192,17 @@ def test_packet_tracer_shows_nat_before_the_crypto_map(asa_lab: Fleet) -> None:
         "1 (inside) to (outside) source dynamic LAN interface",
     ]  # and no Manual NAT section: no exemption
     assert "Source - Origin: 10.32.0.0/24, Translated: 203.0.113.134/32" in nat
+    assert conns.splitlines()[1].endswith("bytes 0, flags saA")  # its SYN is never answered
+
+
+def test_asp_drop_counts_traffic_held_for_a_missing_sa(asa_lab: Fleet) -> None:
+    conn = _asa(asa_lab, "ASA7")
+    try:
+        drops = _show(conn, "show asp drop")
+        _show(conn, "clear asp drop")
+        cleared = _show(conn, "show asp drop")
+    finally:
+        conn.disconnect()
+    row = next(ln for ln in drops.splitlines() if "(ipsec-tun-down)" in ln)
+    assert len(row) == 80 and int(row.split()[-1]) > 0
+    assert "(ipsec-tun-down)" not in cleared and "Last clearing: Never" not in cleared
