@@ -70,6 +70,6 @@ def test_nat_exemption_decides_what_the_asa_encrypts(tmp_path: Path) -> None:
     missing = read_asa_crypto(_asa(tmp_path / "2", "ASA2").running)
     assert not healthy.nat_translates("10.31.0.1", "10.30.0.1")
     assert missing.nat_translates("10.32.0.1", "10.30.0.1")
-    assert healthy.keys == {"198.51.100.130": "ASA1-Psk-7x"}
+    assert healthy.keys == {"198.51.100.194": "ASA1-Psk-7x"}
     misnamed = read_asa_crypto(_asa(tmp_path / "3", "ASA3").running)
     assert misnamed.keys == {}  # "tunnel-group HQ": a L2L key is found by address only

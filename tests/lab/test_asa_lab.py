@@ -48,13 +48,13 @@ def test_netmiko_cisco_asa_reads_version_and_crypto_state(asa_lab: Fleet) -> Non
         assert "Cisco Adaptive Security Appliance Software Version 9.15(1)1" in version
         assert "ASA1 up " in version and "Hardware:   ASAv" in version
         ike = _show(conn, "show crypto ikev1 sa")
-        assert "IKE Peer: 198.51.100.130" in ike
+        assert "IKE Peer: 198.51.100.194" in ike
         assert "State   : MM_ACTIVE" in ike
         assert "Type    : L2L" in ike
         assert "Current privilege level : 15" in _show(conn, "show curpriv")
         l2l = _show(conn, "show vpn-sessiondb l2l")
-        assert "Connection   : 198.51.100.130" in l2l and "Protocol     : IKEv1 IPsec" in l2l
-        detail = _show(conn, "show vpn-sessiondb detail l2l filter ipaddress 198.51.100.130")
+        assert "Connection   : 198.51.100.194" in l2l and "Protocol     : IKEv1 IPsec" in l2l
+        detail = _show(conn, "show vpn-sessiondb detail l2l filter ipaddress 198.51.100.194")
         assert (
             "  IKE Neg Mode : Main" in detail
             and "  Local Addr   : 10.31.0.0/255.255.255.0/0/0" in detail
@@ -79,7 +79,7 @@ def test_running_config_masks_keys_and_sections(asa_lab: Fleet) -> None:
         assert "crypto map outside_map interface outside" in crypto
         assert all(line.startswith(("crypto", " ")) for line in crypto)
         tg = _show(conn, "show run tunnel-group")
-        assert tg.splitlines()[0] == "tunnel-group 198.51.100.130 type ipsec-l2l"
+        assert tg.splitlines()[0] == "tunnel-group 198.51.100.194 type ipsec-l2l"
         assert "ASA1-Psk-7x" not in tg
     finally:
         conn.disconnect()
@@ -120,7 +120,7 @@ def _counter(text: str, label: str) -> int:
 def test_each_fault_leaves_its_state_on_the_asa(asa_lab: Fleet) -> None:
     ike, ipsec, log = _states(asa_lab, "ASA1")  # healthy: traffic both ways
     assert _counter(ipsec, "encaps") > 0 and _counter(ipsec, "decaps") > 0
-    assert "%ASA-5-713120: Group = 198.51.100.130, IP = 198.51.100.130, PHASE 2 COMPLETED" in log
+    assert "%ASA-5-713120: Group = 198.51.100.194, IP = 198.51.100.194, PHASE 2 COMPLETED" in log
     ike, ipsec, log = _states(asa_lab, "ASA2")  # no NAT exemption: replies leave translated
     assert _counter(ipsec, "decaps") > 0 and _counter(ipsec, "encaps") == 0
     for name in ("ASA3", "ASA4"):  # no key for the hub / IKEv1 off: phase 1 never forms
@@ -146,29 +146,29 @@ def test_the_hub_sees_the_asa_faults_from_its_end(asa_lab: Fleet) -> None:
     for line in isakmp.splitlines():
         w = line.split()
         if len(w) > 2 and w[0].count(".") == 3:
-            rows[w[1] if w[0] == "198.51.100.130" else w[0]] = w[2]
-    assert rows["203.0.113.130"] == "QM_IDLE"
-    assert rows["203.0.113.138"] == rows["203.0.113.142"] == "MM_NO_STATE"
+            rows[w[1] if w[0] == "198.51.100.194" else w[0]] = w[2]
+    assert rows["203.0.113.194"] == "QM_IDLE"
+    assert rows["203.0.113.202"] == rows["203.0.113.206"] == "MM_NO_STATE"
 
 
 def test_conditional_debug_and_logoff(asa_lab: Fleet) -> None:
     conn = _asa(asa_lab, "ASA6")
     try:
-        for command in ("debug crypto condition peer 198.51.100.130", "debug crypto ikev1 127"):
+        for command in ("debug crypto condition peer 198.51.100.194", "debug crypto ikev1 127"):
             assert _show(conn, command) == ""
         assert _show(conn, "show debug").splitlines() == [
-            "debug crypto condition peer 198.51.100.130",
+            "debug crypto condition peer 198.51.100.194",
             "debug crypto ikev1 enabled at level 127",
         ]
         asa_lab.advance(20)  # the hub's next quick mode (every 10-15 s), refused for PFS
         log = _show(conn, "show logging")
-        assert "[IKEv1]: Group = 198.51.100.130, IP = 198.51.100.130, All IPSec SA proposals" in log
+        assert "[IKEv1]: Group = 198.51.100.194, IP = 198.51.100.194, All IPSec SA proposals" in log
         _show(conn, "undebug all")
         _show(conn, "no debug crypto condition")
         assert _show(conn, "show debug") == ""
         asa6 = asa_lab.device("ASA6")
         before = asa_lab.call(lambda: [sa for sa in asa6.crypto.isakmp if not sa.deleted])
-        out = _show(conn, "vpn-sessiondb logoff ipaddress 198.51.100.130 noconfirm")
+        out = _show(conn, "vpn-sessiondb logoff ipaddress 198.51.100.194 noconfirm")
         assert "logged off : 1" in out
         # The hub's traffic may bring a fresh SA at once; the logged-off one is gone.
         assert before and all(asa_lab.call(lambda: [sa.deleted for sa in before]))
@@ -185,13 +185,13 @@ def test_packet_tracer_shows_nat_before_the_crypto_map(asa_lab: Fleet) -> None:
     finally:
         conn.disconnect()
     assert "object network LAN\n nat (inside,outside) dynamic interface" in traced
-    assert "Dynamic translate 10.32.0.10/1025 to 203.0.113.134/" in traced
+    assert "Dynamic translate 10.32.0.10/1025 to 203.0.113.198/" in traced
     assert "Type: VPN" not in traced and "Action: allow" in traced  # leaves in clear
     assert nat.splitlines()[:2] == [
         "Auto NAT Policies (Section 2)",
         "1 (inside) to (outside) source dynamic LAN interface",
     ]  # and no Manual NAT section: no exemption
-    assert "Source - Origin: 10.32.0.0/24, Translated: 203.0.113.134/32" in nat
+    assert "Source - Origin: 10.32.0.0/24, Translated: 203.0.113.198/32" in nat
     assert conns.splitlines()[1].endswith("bytes 0, flags saA")  # its SYN is never answered
 
 
