@@ -125,20 +125,41 @@ def _literal(module: Path, name: str) -> Any:
     return None
 
 
-def _cli_commands(root: Path, os_name: str) -> dict[str, list[str]]:
-    """Genie parser class -> its ``cli_command`` templates, read from the parser modules."""
-    found: dict[str, list[str]] = {}
+def _classes(root: Path, os_name: str) -> dict[str, tuple[list[str], list[str]]]:
+    """Genie parser class -> (its command templates, its base class names), from the modules.
+
+    Templates are ``cli_command`` or ``parser_command`` (genie hides some parsers, e.g.
+    ``ShowIpRoute``, from its own discovery under that second name)."""
+    found: dict[str, tuple[list[str], list[str]]] = {}
     for module in sorted((root / "src/genie/libs/parser" / os_name).glob("*.py")):
-        text = module.read_text(errors="replace")
-        if "cli_command" not in text:
-            continue
-        for node in ast.walk(ast.parse(text)):
-            if isinstance(node, ast.ClassDef):
-                for item in node.body:
-                    templates = _assigned(item, "cli_command")
-                    if templates:
-                        found[node.name] = templates
+        for node in ast.walk(ast.parse(module.read_text(errors="replace"))):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            templates = [t for item in node.body for t in _assigned(item, "cli_command")]
+            templates = templates or [
+                t for item in node.body for t in _assigned(item, "parser_command")
+            ]
+            bases = [b.id for b in node.bases if isinstance(b, ast.Name)]
+            found[node.name] = (templates, bases)
     return found
+
+
+def _templates(cls: str, *maps: dict[str, tuple[list[str], list[str]]]) -> list[str]:
+    """A class's templates, else its first base's (``ShowLogging_iosxe`` is iosxe's
+    ``ShowLogging``: ios parsers often only subclass the IOS-XE one)."""
+    for index, classes in enumerate(maps):
+        if cls not in classes:
+            continue
+        templates, bases = classes[cls]
+        if templates:
+            return templates
+        for base in bases:
+            name = re.sub(r"_(iosxe|ios|asa)$", "", base)
+            # the same name is the next platform's class (ios ShowLogging(ShowLogging_iosxe))
+            found = _templates(name, *(maps[index + 1 :] if name == cls else maps))
+            if found:
+                return found
+    return []
 
 
 def _assigned(item: ast.stmt, name: str) -> list[str]:
@@ -165,15 +186,17 @@ def _fill(templates: list[str], args: dict[str, Any]) -> str | None:
 
 
 def genie_fixtures(root: Path) -> Iterator[Fixture]:
+    iosxe = _classes(root, "iosxe")
     for os_name in ("ios", "iosxe", "asa"):
-        commands = _cli_commands(root, os_name)
+        classes = iosxe if os_name == "iosxe" else _classes(root, os_name)
         tests = root / "src/genie/libs/parser" / os_name / "tests"
-        for cls in sorted(p.name for p in tests.glob("*") if p.name in commands):
-            for output in sorted((tests / cls / "cli" / "equal").glob("*_output.*")):
+        for cls in sorted(p.name for p in tests.glob("*")):
+            templates = _templates(cls, classes, iosxe)
+            for output in sorted((tests / cls / "cli" / "equal").glob("[!.]*_output.*")):
                 stem = output.name[: -len(output.suffix)].removesuffix("_output")
                 args_file = output.with_name(f"{stem}_arguments.json")
                 args = json.loads(args_file.read_text()) if args_file.exists() else {}
-                command = _fill(commands[cls], args)
+                command = _fill(templates, args)
                 if command is None or not _known(command):
                     continue
                 text = (
