@@ -58,6 +58,23 @@ _HOP = re.compile(
 _ROUTE_TYPE = re.compile(r"\btype ([\w -]+?)(?:,|$)")
 # Route metric is 10880, traffic share count is 1
 _HOP_METRIC = re.compile(r"^Route metric is (\d+)(?:,\s*traffic share count is (\d+))?")
+# Lines of an entry or a hop that carry nothing the model keeps (routing protocol detail):
+# Redistributing via eigrp 10 / Advertised by eigrp 10 route-map X / SR Incoming Label: 52610 /
+# MPLS label: none / MPLS Flags: NSF / Repair Path: 192.168.0.2, via Gi3 / opaque_ptr 0x7BE6.. /
+# AS Hops 5 / Route tag 65637 / Total delay is 20 microseconds, minimum bandwidth is 1000000 Kbit
+# / Reliability 255/255, minimum MTU 1500 bytes / Loading 1/255, Hops 1
+_LOOKUP_DETAIL = re.compile(
+    r"^(?:Redistributing via |Advertised by |SR Incoming Label:|MPLS (?:label|Flags):"
+    r"|Repair Path:|opaque_ptr |AS Hops \d|Route tag \d|Total delay is |Reliability \d+/\d+"
+    r"|Loading \d+/\d+|Minimum (?:bandwidth|MTU)|Originator: |Backup from )"
+)
+# Default gateway is 172.27.147.1 (no ip routing: every lookup answers with the gateway) /
+# Host               Gateway           Last Use    Total Uses  Interface / ICMP redirect cache
+# is empty (and its rows: 10.1.1.1  10.0.0.1  0:00  3  Vlan1)
+_DEFAULT_GATEWAY = re.compile(r"^Default gateway is (\S+)")
+_REDIRECT_CACHE = re.compile(
+    r"^(?:Host\s+Gateway\s+Last Use|ICMP redirect cache is|\d+\.\d+\.\d+\.\d+\s+\d+\.\d+\.\d+\.\d+\s)"
+)
 
 
 @dataclass
@@ -101,7 +118,7 @@ def _lookup_line(entry: _Lookup, line: str) -> None:
     elif entry.hops and (m := _HOP_METRIC.match(line)):
         metric, share = to_int(m[1]), to_int(m[2])
         entry.hops[-1] = replace(entry.hops[-1], metric=metric, traffic_share=share)
-    else:
+    elif not _LOOKUP_DETAIL.match(line):
         skip(line)
 
 
@@ -141,14 +158,31 @@ def _not_found(line: str) -> RouteLookup:
     )
 
 
+def _default_gateway(gateway: str) -> RouteLookup:
+    """A host with ``no ip routing`` (a switch) sends every off-link address to its gateway."""
+    hop = RouteHop(gateway, None, True, None, None, None, None)
+    return replace(
+        _not_found(""),
+        found=True,
+        not_found_reason=None,
+        prefix="0.0.0.0/0",
+        protocol="default gateway",
+        next_hops=(hop,),
+    )
+
+
 @parser("show ip route *")
 @parser("show ip route vrf * *")
 def parse_route_lookup(text: str) -> RouteLookup:
     """Parse ``show ip route <address>``: the entry used for that address, or why none."""
     lines = [line.strip() for line in table_lines(LOOKUP, text)]
     entry: _Lookup | None = None
+    gateway: RouteLookup | None = None
     for line in lines:
-        if entry is None and _VRF_HEADER.match(line):
+        if entry is None and (_VRF_HEADER.match(line) or (gateway and _REDIRECT_CACHE.match(line))):
+            continue
+        if entry is None and (m := _DEFAULT_GATEWAY.match(line)):
+            gateway = _default_gateway(m[1])
             continue
         if entry is None and _NOT_FOUND.match(line):
             return _not_found(line)
@@ -160,7 +194,7 @@ def parse_route_lookup(text: str) -> RouteLookup:
         else:
             _lookup_line(entry, line)
     if entry is None:
-        return replace(_not_found(""), not_found_reason=None, complete=True)
+        return gateway or replace(_not_found(""), not_found_reason=None, complete=True)
     return _freeze_lookup(entry)
 
 
@@ -175,13 +209,18 @@ _SUBNETTED = re.compile(r"^(\d+\.\d+\.\d+\.\d+)/(\d+) is (variably )?subnetted")
 # (IOS-XE 16+: a flag column after the code: + replicated, % next hop override, p PfR,
 # & replicated local route overrides by connected)
 _ROUTE = re.compile(
-    r"^([A-Za-z][A-Za-z0-9]?\*?(?: ?[A-Z][A-Z0-9]?)?\*?)(?:\s+([+%p&]))?\s+"
+    r"^([A-Za-z][A-Za-z0-9]?\*?(?: ?[A-Za-z][A-Za-z0-9]?)?\*?)(?:\s+([+%p&]))?\s+"
     r"(\d+\.\d+\.\d+\.\d+)(?:/(\d+))?(.*)$"
 )
 #            [110/11] via 192.168.11.204, 23:31:02, GigabitEthernet1.11
 _WRAPPED = re.compile(r"^\[(\d+)/(\d+)\]\s+via\s+(.*)$")
-# [1/0] via 212.0.0.1 / is directly connected, FastEthernet0/0
-_ROUTE_REST = re.compile(r"^(?:\[(\d+)/(\d+)\]\s+via\s+(.*)|is directly connected,\s*(\S+).*)$")
+# [1/0] via 212.0.0.1 / is directly connected, FastEthernet0/0 / [6/0], 3w2d, Null0 (SD-WAN
+# NAT DIA: no next-hop address)
+_ROUTE_REST = re.compile(
+    r"^(?:\[(\d+)/(\d+)\](?:\s+via\s+|(?=,))(.*)|is directly connected,\s*(\S+).*)$"
+)
+#                  is directly connected, GigabitEthernet0/2  (a second, equal-cost path)
+_WRAPPED_CONNECTED = re.compile(r"^is directly connected,\s*(\S+)")
 # 00:02:00 / 1d02h / 2w3d (the age of a route)
 _AGE = re.compile(r"^\d+[:wdhmy]")
 # Tue May 22 22:32:30.765 UTC (a time stamp above the table)
@@ -244,6 +283,11 @@ def _table_line(table: _Table, line: str) -> bool:
         _route(table, m)
     elif (m := _WRAPPED.match(line)) and table.routes:
         _wrapped(table, m)
+    elif (m := _WRAPPED_CONNECTED.match(line)) and table.routes:
+        last = table.routes[-1]
+        hop = RouteHop(None, m[1], True, None, None, None, None)
+        table.routes[-1] = replace(last, next_hops=(*last.next_hops, hop))
+        table.dangling = False
     elif m := _GATEWAY.match(line):
         table.gateway, table.network = m[1], m[2]
     elif m := _VRF_HEADER.match(line):

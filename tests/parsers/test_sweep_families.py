@@ -16,7 +16,7 @@ from nornir_tasks.checks import diagnose
 from nornir_tasks.diagnose import Capture, fleet_from_captures, split_capture
 from nornir_tasks.models.cpu import CpuUsage
 from nornir_tasks.models.failover import SlaActivity, SlaConfigurationTable, SlaSummary
-from nornir_tasks.models.routing import RouteTable
+from nornir_tasks.models.routing import RouteLookup, RouteTable
 from nornir_tasks.parsers import ParseResult, parse_result
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -28,6 +28,13 @@ UNDERSTOOD = {
         "943:  +++ PE1 with alias 'a': executing command 'show ip route' +++"
     },
     "genie_iosxe_cpu_sorted_per_core_no_percent": set(),
+    "genie_iosxe_route_lookup_ospf_mpls_repair_paths": set(),
+    "genie_iosxe_route_lookup_bgp_default_supernet": set(),
+    "genie_iosxe_route_lookup_three_paths": set(),
+    "genie_iosxe_route_lookup_no_ip_routing_default_gateway": set(),
+    "genie_iosxe_route_table_isis_codes_lowercase_second_part": set(),
+    "genie_iosxe_route_table_sdwan_nat_dia_default": set(),
+    "genie_iosxe_route_table_static_second_connected_path": set(),
     "genie_iosxe_logging_timestamped_non_syslog_lines": set(),
     "ntc_ios_route_table_all_vrfs_routing_table_headers": set(),
     "genie_iosxe_ip_sla_configuration_two_entries": set(),
@@ -128,3 +135,33 @@ def test_ipsec_sas_alone_do_not_make_a_vti_down() -> None:
     codes = {f.code for f in diagnose(fleet_from_captures([Capture("R1", text)])[0])}
     assert "IKEV2_VTI_DOWN" not in codes
     assert "IPSEC_REPLAY_DROPS" in codes  # ##pkts replay failed (rcv): 1 is still read
+
+
+def test_route_lookup_detail_lines_and_the_default_gateway_of_a_switch() -> None:
+    lookup = _result("genie_iosxe_route_lookup_ospf_mpls_repair_paths").value
+    assert isinstance(lookup, RouteLookup)
+    # four paths, each followed by MPLS label / MPLS Flags / Repair Path lines
+    assert [h.address for h in lookup.next_hops] == [
+        "192.168.0.1",
+        "192.168.0.2",
+        "192.168.0.3",
+        "192.168.0.4",
+    ]
+    assert [h.metric for h in lookup.next_hops] == [5, 3, 1, 2]
+    switch = _result("genie_iosxe_route_lookup_no_ip_routing_default_gateway").value
+    assert isinstance(switch, RouteLookup)
+    assert switch.found and switch.next_hops[0].address == "172.27.147.1"
+
+
+def test_route_codes_with_lower_case_parts_and_paths_on_their_own_line() -> None:
+    isis = _result("genie_iosxe_route_table_isis_codes_lowercase_second_part").value
+    assert isinstance(isis, RouteTable)
+    assert {r.code for r in isis.routes} >= {"i ia", "i L1", "i*L1"}
+    dia = _result("genie_iosxe_route_table_sdwan_nat_dia_default").value
+    assert isinstance(dia, RouteTable)
+    default = next(r for r in dia.routes if r.prefix == "0.0.0.0/0")
+    assert (default.code, default.distance, default.next_hops[0].interface) == ("n*Nd", 6, "Null0")
+    ecmp = _result("genie_iosxe_route_table_static_second_connected_path").value
+    assert isinstance(ecmp, RouteTable)
+    route = next(r for r in ecmp.routes if r.prefix == "10.36.3.3/32")
+    assert [h.interface for h in route.next_hops] == ["GigabitEthernet0/3", "GigabitEthernet0/2"]
