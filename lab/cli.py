@@ -15,6 +15,7 @@ from lab import (  # noqa: F401  (imported to register their commands)
     cmd_config,
     cmd_crypto,
     cmd_debug,
+    cmd_dmvpn,
     cmd_failover,
     cmd_files,
     cmd_ikev2,

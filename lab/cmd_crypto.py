@@ -12,6 +12,7 @@ import ipaddress
 from lab.commands import Session, command
 from lab.cryptocfg import CryptoConfig, MapEntry, read_crypto_config, show_transform
 from lab.device import Device
+from lab.dmvpncrypto import dmvpn_ipsec_blocks, dmvpn_sessions
 from lab.ikev2show import vti_ipsec_blocks, vti_sessions
 from lab.ipsecshow import ident_block
 from lab.routing import interfaces
@@ -102,6 +103,7 @@ def _ipsec_sa(s: Session, peer: str | None, detail: bool) -> str:
             ]
             out += block
     out += vti_ipsec_blocks(d, peer, detail)
+    out += dmvpn_ipsec_blocks(d, peer, detail)
     return "\n".join(out) + "\n" if out else ""
 
 
@@ -157,6 +159,7 @@ def show_crypto_session(s: Session, args: tuple[str, ...]) -> str:
         for peer, entries in peers.items():
             out += _session(d, cfg, itf.name, peer, entries, detail)
     out += vti_sessions(d, detail)
+    out += dmvpn_sessions(d, detail)
     return "\n".join(out) + "\n"
 
 

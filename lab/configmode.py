@@ -32,7 +32,7 @@ _IF = _mode(
     "load-interval standby vrrp keepalive cdp mac-address encapsulation media-type "
     "service-policy zone-member channel-group switchport",
     ip="address nat mtu tcp ospf helper-address access-group virtual-reassembly proxy-arp "
-    "redirects unreachables verify vrf policy flow",
+    "redirects unreachables verify vrf policy flow nhrp",
     crypto="map ipsec",
 )
 _IP_SLA_OP = "frequency timeout threshold tag request-data-size tos vrf owner history verify-data"

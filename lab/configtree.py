@@ -88,6 +88,9 @@ def _child_key(line: str) -> str | None:
         return " ".join(words[:2])  # EEM action label
     if words[:2] == ["set", "aggressive-mode"] and len(words) > 2:
         return " ".join(words[:3])  # password and client-endpoint are two settings
+    if words[:2] == ["ip", "nhrp"]:
+        # several servers and mappings accumulate; network-id, holdtime ... are settings
+        return None if len(words) > 2 and words[2] in ("nhs", "map") else " ".join(words[:3])
     if words[0] in _CHILD_TWO_WORD and len(words) > 1:
         if words[:2] == ["ip", "address"] and words[-1] == "secondary":
             return None

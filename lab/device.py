@@ -19,6 +19,7 @@ from lab.configmode import load_config
 from lab.configtree import ConfigTree
 from lab.failoverstate import FailoverState
 from lab.faults import Delivery, Fault, Proto
+from lab.nhrpstate import NhrpState
 from lab.sadb import CryptoState
 
 T = TypeVar("T")
@@ -84,6 +85,7 @@ class Device:
     vty_counter: int = 0
     crypto: CryptoState = field(default_factory=CryptoState)
     failover: FailoverState = field(default_factory=FailoverState)
+    nhrp: NhrpState = field(default_factory=NhrpState)  # DMVPN: cache, servers, sockets
     tracks: dict[int, bool] = field(default_factory=dict)  # track number -> up
     # The fleet's fault list, shared with its network and only changed in place.
     faults: list[Fault] = field(default_factory=list)

@@ -20,6 +20,7 @@ from lab.crypto.engine import CryptoEngine
 from lab.device import Device
 from lab.failover import FailoverEngine
 from lab.network import Fault, FaultKind, Network
+from lab.nhrp import NhrpEngine
 from lab.scenario import FaultSpec, Router, Scenario
 from lab.server import LoopThread, listen, load_host_key, tick
 
@@ -88,7 +89,9 @@ class Fleet:
         self.subsystems: list[Subsystem] = []
         # Branch LANs send traffic to the far LAN; hubs answer it.
         sources = {r.name for r in scenario.routers if _sends_traffic(r)}
-        self.attach(CryptoEngine(self.clock, self.network, scenario.seed, sources))
+        crypto = CryptoEngine(self.clock, self.network, scenario.seed, sources)
+        self.attach(crypto)
+        self.attach(NhrpEngine(self.clock, self.network, crypto))
         self.attach(FailoverEngine(self.clock, self.network, eem_session))
 
     def _router(self, router: Router) -> Device:

@@ -25,11 +25,12 @@ def link_up(device: Device, name: str) -> bool:
 
 
 def tunnel_up(device: Device, name: str) -> bool:
-    """A tunnel with ``tunnel protection`` is up while its ``TunnelN-head-0`` SA pair exists."""
+    """A point-to-point tunnel with ``tunnel protection`` is up while its ``TunnelN-head-0``
+    SA pair exists."""
     cfg = device.memo("ikev2", None, lambda: read_ikev2_config(device.running))
     vti = next((t for t in cfg.tunnels if t.name == name), None)
-    if vti is None or vti.protection is None:
-        return True
+    if vti is None or vti.protection is None or vti.mode == "gre multipoint":
+        return True  # a multipoint tunnel is up with its source; its SAs are per peer
     return f"{vti.head} 1" in device.crypto.ipsec
 
 

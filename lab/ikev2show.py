@@ -191,13 +191,15 @@ def tunnel_lines(device: Device, name: str) -> list[str] | None:
     if vti is None:
         return None
     source = _source_itf(device, vti)[1] if vti.source else "UNKNOWN"
-    transport = "IPSEC/IP" if vti.mode == "ipsec ipv4" else "GRE/IP"
+    transport = {"ipsec ipv4": "IPSEC/IP", "gre multipoint": "multi-GRE/IP"}.get(vti.mode, "GRE/IP")
+    # a multipoint tunnel has no destination line (IOS capture in code index file 43458903058)
+    where = "" if vti.mode == "gre multipoint" else f", destination {vti.destination or 'UNKNOWN'}"
     lines = [
         "  MTU 9938 bytes, BW 100 Kbit/sec, DLY 50000 usec, ",
         "    reliability 255/255, txload 1/255, rxload 1/255",
         "  Encapsulation TUNNEL, loopback not set",
         "  Keepalive not set",
-        f"  Tunnel source {source}, destination {vti.destination or 'UNKNOWN'}",
+        f"  Tunnel source {source}{where}",
         f"  Tunnel protocol/transport {transport}",
         "  Tunnel TTL 255",
         "  Tunnel transport MTU 1438 bytes",

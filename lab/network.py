@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import random
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from lab.device import Device
 from lab.faults import Delivery, Fault, FaultKind, Proto
@@ -27,11 +28,23 @@ def is_private(address: ipaddress.IPv4Address) -> bool:
     return any(address in net for net in _PRIVATE)
 
 
+class Overlay(Protocol):
+    """Forwarding over tunnels the underlay cannot see into (DMVPN: ``lab.nhrpforward``)."""
+
+    def carries(self, src: Device, egress: str) -> bool: ...
+
+    def forward(
+        self, src: Device, egress: str, next_hop: ipaddress.IPv4Address,
+        dst: ipaddress.IPv4Address, source: str,
+    ) -> Delivery | None: ...  # fmt: skip
+
+
 @dataclass
 class Network:
     devices: dict[str, Device]
     faults: list[Fault] = field(default_factory=list)
     rng: random.Random = field(default_factory=lambda: random.Random(7))
+    overlay: Overlay | None = None
 
     def owner(self, address: str) -> tuple[Device, Interface] | None:
         ip = ipaddress.IPv4Address(address)
@@ -65,6 +78,8 @@ class Network:
         if local is None or local.shutdown or self._blocked(src, egress):
             return None
         source = src_ip or (str(local.address) if local.address else "0.0.0.0")
+        if self.overlay is not None and self.overlay.carries(src, egress):
+            return self.overlay.forward(src, egress, hop[1], dst, source)
         owner = self.owner(dst_ip)
         if owner is not None:
             device, itf = owner

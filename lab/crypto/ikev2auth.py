@@ -19,11 +19,18 @@ import ipaddress
 from dataclasses import replace
 
 from lab.crypto.context import CryptoContext
+from lab.crypto.dmvpnsa import dmvpn_entries, dmvpn_entry_toward
 from lab.crypto.ikev2msg import AUTH_REQUEST, AUTH_RESPONSE, V2Message, V2Wire, cancel
 from lab.cryptocfg import MapEntry
 from lab.device import Device
 from lab.forwarding import device_interfaces, device_rib
-from lab.ikev2cfg import Ikev2Config, Ikev2Profile, read_ikev2_config, vti_entry
+from lab.ikev2cfg import (
+    Ikev2Config,
+    Ikev2Profile,
+    TunnelInterface,
+    read_ikev2_config,
+    vti_entry,
+)
 from lab.routing import resolve
 from lab.sadb import Ikev2Sa, IpsecSa, V2Status
 
@@ -41,16 +48,27 @@ class Ikev2Auth:
 
     # -- where a tunnel is -----------------------------------------------------------------
     def entries(self, device: Device) -> list[MapEntry]:
-        """The crypto map of each up, protected VTI (``Tunnel21-head-0``)."""
+        """The crypto map of each up, protected VTI (``Tunnel21-head-0``), then the DMVPN
+        profile instances (``lab.crypto.dmvpnsa``)."""
         cfg, crypto = self.config(device), self.ctx.config(device)
-        return [vti_entry(t, cfg, crypto) for t in cfg.vtis() if not t.shutdown]
+        vtis = [vti_entry(t, cfg, crypto) for t in cfg.vtis() if not t.shutdown]
+        return vtis + dmvpn_entries(device, crypto, cfg)
 
     def entry_toward(self, device: Device, peer: str) -> MapEntry | None:
-        return next((e for e in self.entries(device) if peer in e.peers), None)
+        found = next((e for e in self.entries(device) if peer in e.peers), None)
+        if found is None:
+            found = dmvpn_entry_toward(device, peer, self.ctx.config(device), self.config(device))
+        return found
+
+    def _tunnel(self, device: Device, head: str) -> TunnelInterface | None:
+        """The protected tunnel (VTI or multipoint GRE) whose crypto map is ``head``."""
+        return next(
+            (t for t in self.config(device).tunnels if t.protection and t.head == head), None
+        )
 
     def local_address(self, device: Device, entry: MapEntry) -> str | None:
         """The tunnel source's address, if the peer is routed (IKE leaves from there)."""
-        vti = next((t for t in self.config(device).vtis() if t.head == entry.map_name), None)
+        vti = self._tunnel(device, entry.map_name)
         if vti is None or vti.source is None or not entry.peers:
             return None
         if resolve(device_rib(device), ipaddress.IPv4Address(entry.peers[0])) is None:
@@ -65,7 +83,7 @@ class Ikev2Auth:
         cfg = self.config(device)
         if sa.role == "R":
             return cfg.profile_for(sa.peer)
-        vti = next((t for t in cfg.vtis() if f"{t.head} 1" == sa.entry), None)
+        vti = self._tunnel(device, sa.entry.split()[0])
         ipsec = cfg.ipsec_profiles.get(vti.protection or "") if vti else None
         return cfg.profiles.get(ipsec.ikev2_profile or "") if ipsec else None
 

@@ -60,12 +60,14 @@ _RULES = tuple(
         # neighbor A password [7] SECRET / ppp chap password SECRET / sent-username U password X
         r"(\b(?:neighbor[ \t]+\S+|ppp[ \t]+chap|sent-username[ \t]+\S+)[ \t]+password[ \t]+"
         r"(?:[07][ \t]+)?)(\S+)",
+        #  ip nhrp authentication SECRET (DMVPN: the NHRP authentication string, sent in clear)
+        r"^([ \t]*ip[ \t]+nhrp[ \t]+authentication[ \t]+)(\S+)",
         #  set aggressive-mode password [6] SECRET (crypto isakmp peer: the aggressive-mode PSK)
         r"^([ \t]*set[ \t]+aggressive-mode[ \t]+password[ \t]+(?:[067][ \t]+(?=\S))?)(\S+)",
     )
 )
 # Only lines holding one of these words can hold a secret (cheap pre-filter).
-_HINT = re.compile(r"key|password|passwd|secret|community|snmp-server", re.I)
+_HINT = re.compile(r"key|password|passwd|secret|community|snmp-server|nhrp", re.I)
 
 
 def _mask_line(line: str) -> str:
