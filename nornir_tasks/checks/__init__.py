@@ -49,6 +49,7 @@ RULE_MODULES = (
     "vti",
     "decaps",
     "thresholds",
+    "dmvpn",
     "pointers",  # reads the others' findings: second pass
 )
 for _name in RULE_MODULES:
