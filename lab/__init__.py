@@ -6,7 +6,8 @@ Layers, each importing only the ones below it (checked by import-linter, see pyp
    ``containerlab``; then ``server`` (SSH) and ``cli`` (one vty session);
 2. commands: the ``cmd_*`` modules and ``quirks``, over ``platform`` (prompts, error wording
    and command tables as data), the ``commands`` register and ``files`` (flash);
-3. engines, the fleet's ``Subsystem``s: ``crypto`` (IKE/IPsec, one module per protocol) and
+3. engines, the fleet's ``Subsystem``s: ``crypto`` (IKE/IPsec, one module per protocol),
+   ``nhrp`` (DMVPN: ``nhrpreg`` registration, ``nhrpforward`` the overlay, over ``nhrpctx``) and
    ``failover`` (IP SLA, tracks, EEM via ``eem`` and ``tracking``);
 4. ``network`` (the underlay), ``forwarding`` (a router's live routing table), ``device``
    (one router and its typed state: ``sadb``, ``failoverstate``, the running config);

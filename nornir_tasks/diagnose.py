@@ -50,6 +50,13 @@ _HEADERS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^\s*(?:Codes: C - IKE configuration mode)", "show crypto isakmp sa detail"),
         (r"^\s*Session Type: LAN-to-LAN", "show vpn-sessiondb detail l2l"),
         (r"^There are no IKEv2 SAs", "show crypto ikev2 sa"),
+        # show dmvpn [detail]: the legend, or an interface section when pasted without it
+        (
+            r"^Legend: Attrb --> S - Static|^Interface: Tunnel\S+, IPv[46] NHRP Details"
+            r"|^Interface Tunnel\S+ is [^,]+, Addr\. is ",
+            "show dmvpn detail",
+        ),
+        (r"^\d+\.\d+\.\d+\.\d+/\d+ via \d+\.\d+\.\d+\.\d+\s*$", "show ip nhrp"),
         (r"^Code: C - IKE Configuration mode|^Interface: \S+\s*$", "show crypto session detail"),
         (r"^ID\s+Type\s+Destination\s+State\s+Stats", "show ip sla summary"),
         (r"^\s*VPN Session Summary", "show vpn-sessiondb summary"),
@@ -205,7 +212,11 @@ def _is_log(command: str | None) -> bool:
 def _starts_block(current: _Open | None, command: str, line: str) -> bool:
     """A header opens a new block unless it repeats inside the same output (a 2nd interface,
     track or map entry); a table's first line seen again is a second poll."""
-    if current is None or current.command != command:
+    if current is None:
+        return True
+    if current.command == "show dmvpn detail" and command == "show crypto session detail":
+        return False  # its "Crypto Session Details" list sessions as "Interface: TunnelN"
+    if current.command != command:
         return True
     return bool(_ONCE.match(line)) and sum(1 for s in current.lines if s.strip()) > 2
 

@@ -19,8 +19,8 @@ from dataclasses import replace
 from lab.cryptocfg import CryptoConfig, MapEntry
 from lab.device import Device
 from lab.dmvpncfg import MgreTunnel, read_dmvpn_config
+from lab.forwarding import device_interfaces
 from lab.ikev2cfg import Ikev2Config, TunnelInterface, vti_entry
-from lab.routing import interfaces
 
 
 def mgre_tunnels(device: Device) -> tuple[MgreTunnel, ...]:
@@ -34,7 +34,7 @@ def protected(device: Device) -> list[MgreTunnel]:
 
 def source_address(device: Device, tunnel: MgreTunnel) -> str | None:
     """The tunnel source's address: this router's NBMA address on the cloud."""
-    for itf in interfaces(device.running):
+    for itf in device_interfaces(device):
         if tunnel.source in (itf.name, str(itf.address)) and itf.address is not None:
             return str(itf.address)
     return None
@@ -91,4 +91,4 @@ def tunnel_of_head(device: Device, head: str) -> MgreTunnel | None:
 def nbma_owner(device: Device, address: str) -> str | None:
     """The interface of ``device`` holding ``address`` (its NBMA), if any."""
     ip = ipaddress.IPv4Address(address)
-    return next((i.name for i in interfaces(device.running) if i.address == ip), None)
+    return next((i.name for i in device_interfaces(device) if i.address == ip), None)

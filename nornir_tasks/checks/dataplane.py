@@ -22,6 +22,7 @@ from enum import StrEnum
 from nornir_tasks.checks.compat import MapPeer, map_peers
 from nornir_tasks.checks.compat_phase2 import acl_pairs
 from nornir_tasks.checks.decaps import dropped_after_decaps
+from nornir_tasks.checks.dmvpn import nhrp_unmapped
 from nornir_tasks.checks.evidence import CONFIG, IPSEC, FleetEvidence, HostEvidence
 from nornir_tasks.checks.flows import Traffic, carries, has_sa, inbound_spis, remote_network
 from nornir_tasks.checks.peers import label, mirror_traffic, other_end
@@ -202,8 +203,8 @@ def _route_check(host: HostEvidence, t: Traffic) -> tuple[str, list[str]]:
 def not_encrypting(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """Decaps moving, encaps not: the host receives through the tunnel but never sends back."""
     for t in host.traffic:
-        if not receives_only(t):
-            continue
+        if not receives_only(t) or nhrp_unmapped(host, t.flow.current_peer):
+            continue  # a DMVPN socket without an NHRP mapping: the NHRP_* checks say why
         peer = t.flow.current_peer or "?"
         sentence, route_lines = _route_check(host, t)
         other = other_end(fleet, host, peer)

@@ -21,6 +21,7 @@ from nornir_tasks.models.collection import CommandOutput, HostCollection, Output
 from nornir_tasks.models.config import RunningConfig
 from nornir_tasks.models.crypto_map import CryptoMapTable
 from nornir_tasks.models.crypto_session import CryptoSessionTable
+from nornir_tasks.models.dmvpn import DmvpnTable
 from nornir_tasks.models.findings import Finding
 from nornir_tasks.models.ikev2 import Ikev2SaTable
 from nornir_tasks.models.interfaces import InterfaceBriefTable
@@ -258,6 +259,8 @@ def _state_addresses(model: Any) -> Iterable[str | None]:
         yield from (sa.local for sa in model.sas)
     elif isinstance(model, CryptoMapTable):
         yield from (b.local_address for b in model.bindings)
+    elif isinstance(model, DmvpnTable):  # "Tunnel Src./Dest. addr: 198.51.100.130/MGRE"
+        yield from (i.source.split("/")[0] for i in model.interfaces if i.source)
 
 
 def own_addresses(outputs: Mapping[str, Any]) -> frozenset[str]:

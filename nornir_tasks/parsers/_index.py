@@ -29,6 +29,12 @@ PARSERS_BY_MODULE: dict[str, tuple[str, ...]] = {
         "show crypto session remote *",
         "show crypto session remote * detail",
     ),
+    "dmvpn": (
+        "show dmvpn",
+        "show dmvpn detail",
+        "show dmvpn interface *",
+        "show dmvpn interface * detail",
+    ),
     "eem": (
         "show event manager history events",
         "show event manager history events ...",
@@ -73,6 +79,10 @@ PARSERS_BY_MODULE: dict[str, tuple[str, ...]] = {
         "debug crypto isakmp ...",
         "show logging",
         "show logging ...",
+    ),
+    "nhrp": (
+        "show ip nhrp",
+        "show ip nhrp detail",
     ),
     "routing": (
         "show ip route",

@@ -53,6 +53,9 @@ BROKEN_STATE = {
     "genie_iosxe_crypto_map_ipv6_manual_no_match_two_interfaces": "CRYPTO_MAP_INCOMPLETE",  # "No matching address list set."
     "ntc_asa_ipsec_sa_ra_and_l2l_natt": "IPSEC_NOT_ENCRYPTING",  # RA SA: decaps 1145, encaps 0
     "community_asa_isakmp_sa_mm_wait_msg2_pasted": "IKE_P1_NO_RESPONSE",  # State : MM_WAIT_MSG2
+    # a server row stuck in NHRP: "NHRP    never    SC" / "NHRP    48w0d     S"
+    "genie_iosxe_dmvpn_spoke_two_tunnels_ike_nhrp_dt": "NHRP_REGISTRATION_FAILED",
+    "ntc_ios_dmvpn_spoke_up_and_nhrp": "NHRP_REGISTRATION_FAILED",
 }
 
 

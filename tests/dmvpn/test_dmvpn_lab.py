@@ -1,0 +1,109 @@
+"""DMVPN live over SSH (the ``dmvpn`` scenario): health and triage name each NHRP fault on the
+spoke where its cause is, and an unmodified netmiko session sees registration, a shortcut that
+appears after traffic and ages out after the hold time, in IOS-XE's words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from netmiko import BaseConnection, ConnectHandler
+
+from lab.fleet import Fleet
+from lab.inventory import write_inventory
+from lab.scenario import load_scenario
+from nornir_tasks.checks import registered_codes
+from nornir_tasks.models.dmvpn import DmvpnState, DmvpnTable
+from nornir_tasks.models.findings import Severity
+from nornir_tasks.parsers import parse_result
+from nornir_tasks.playbooks.loader import load_playbook
+from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
+from nornir_tasks.tasks.hosts import open_inventory
+
+pytestmark = pytest.mark.lab
+
+HUB = "198.51.100.130"
+D02 = "203.0.113.134"
+
+
+@pytest.fixture(scope="module")
+def cloud(host_key: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Fleet, Path]]:
+    fleet = Fleet(load_scenario("dmvpn"))
+    fleet.start(key_path=host_key)
+    try:
+        fleet.advance(60)
+        yield fleet, write_inventory(fleet, tmp_path_factory.mktemp("inv"))
+    finally:
+        fleet.stop()
+
+
+def run(cloud: tuple[Fleet, Path], name: str, hosts: list[str], **options: object) -> PlaybookRun:
+    fleet, config = cloud
+    playbook = load_playbook(name, registered_codes())
+    playbook = playbook.model_copy(
+        update={"hosts": playbook.hosts.model_copy(update={"names": hosts})}
+    )
+    nr = open_inventory(config)
+    try:
+        opts = {"sleep": fleet.advance, "clock": fleet.clock.now, "poll_interval": 0, **options}
+        return run_playbook(nr, playbook, RunOptions(**opts))  # type: ignore[arg-type]
+    finally:
+        nr.close_connections()
+
+
+def test_health_names_each_fault_where_its_cause_is(cloud: tuple[Fleet, Path]) -> None:
+    result = run(cloud, "health_check", ["DH1", "D01", "D02", "D03", "D04", "D05"])
+    above_info = {
+        (f.host, f.code, f.peer) for f in result.report.findings if f.severity > Severity.INFO
+    }
+    assert above_info == {
+        ("D03", "NHRP_NHS_ADDRESS_WRONG", HUB),
+        ("D04", "NHRP_AUTH_MISMATCH", HUB),
+    }
+    read = {c.host: {o.command for o in c.outputs} for c in result.collections}
+    assert {"show dmvpn detail", "show ip nhrp"} <= read["D01"] and "show crypto map" not in read[
+        "D01"
+    ]
+
+
+def test_triage_reads_both_ends_without_debug(cloud: tuple[Fleet, Path]) -> None:
+    result = run(cloud, "tunnel_triage", ["D03", "DH1"], focus=frozenset({HUB, "203.0.113.138"}),
+                 debug_seconds=5)  # fmt: skip
+    codes = {(f.host, f.code) for f in result.report.findings}
+    assert ("D03", "NHRP_NHS_ADDRESS_WRONG") in codes
+    assert result.debug == ()  # the state explained it: no debug ran
+
+
+def _dmvpn(conn: BaseConnection) -> DmvpnTable:
+    parsed = parse_result("show dmvpn detail", str(conn.send_command("show dmvpn detail")))
+    assert parsed.unparsed == ()  # the lab prints what the captures print
+    assert isinstance(parsed.value, DmvpnTable)
+    return parsed.value
+
+
+def test_registration_then_a_shortcut_that_ages_out(cloud: tuple[Fleet, Path]) -> None:
+    """Last in the module: it moves the clock past the hold time."""
+    fleet, _ = cloud
+    d01 = ConnectHandler(**fleet.connection("D01"))
+    d01.enable()
+    rows = {(p.nbma, p.attrb): p.state for p in _dmvpn(d01).peers()}
+    assert rows == {
+        (HUB, "S"): DmvpnState.UP,
+        (D02, "DT2"): DmvpnState.UP,
+        (D02, "DT1"): DmvpnState.UP,
+    }
+    log = str(d01.send_command("show logging | include DMVPN"))
+    assert log.index("socket is UP") < log.index("%DMVPN-5-NHRP_NHS_UP")  # IPsec, then NHRP
+    d01.disconnect()
+    d05 = ConnectHandler(**fleet.connection("D05"))
+    d05.enable()
+    assert [p.nbma for p in _dmvpn(d05).peers()] == [HUB]
+    assert "!!!!!" in d05.send_command("ping 10.42.0.1 source GigabitEthernet2")
+    fleet.advance(1)  # the hub's redirect, the resolution through it, D02's direct answer
+    assert {(p.nbma, p.attrb) for p in _dmvpn(d05).peers()} >= {(D02, "DT1"), (D02, "DT2")}
+    fleet.advance(330)  # past the 300 s hold time, no traffic since
+    assert [p.nbma for p in _dmvpn(d05).peers()] == [HUB]
+    gone = str(d05.send_command("show logging | include CRYPTO_SS"))
+    assert f"remote address : {D02} socket is DOWN" in gone
+    d05.disconnect()
