@@ -5,6 +5,7 @@ from __future__ import annotations
 from nornir_tasks.parsers.log_sources import (
     CISCOARTICLES,
     CISCONEWS,
+    DMVPN_WRITEUP,
     DOC_5409,
     DOC_115801,
     DOC_116858,
@@ -198,5 +199,37 @@ IOS_MESSAGES: tuple[Message, ...] = (
         (),
         LAB_CAPTURES,
         r"(?P<applet>[\w.-]+):",
+    ),
+    # DMVPN: the spoke's side (capture code_iosxe_logging_dmvpn_nhs_down_registration_failure);
+    # the hub's DMVPN_NHRP_ERROR wording as a lab write-up reproduces it (iol-xe 17.15.1)
+    ios(
+        "DMVPN",
+        "CRYPTO_SS",
+        K.SYSLOG,
+        "A DMVPN crypto socket (one NBMA peer's IPsec SA pair) came up or went down.",
+        (),
+        LAB_CAPTURES,
+        rf"local address : (?P<local>{V4}) remote address : (?P<peer>{V4}) socket is (?P<state>\w+)",
+    ),
+    ios(
+        "DMVPN",
+        "NHRP_NHS_DOWN",
+        K.SYSLOG,
+        "A spoke's next hop server is down: its socket went (External) or its registration was "
+        "not answered (NHRP Registration Failure: wrong server address, authentication string).",
+        ("NHRP_NHS_ADDRESS_WRONG", "NHRP_AUTH_MISMATCH", "NHRP_REGISTRATION_FAILED"),
+        LAB_CAPTURES,
+        rf"Next Hop Server : \(Tunnel: \S+ NBMA: (?P<peer>{V4}) \) for \(Tunnel: \S+ NBMA: "
+        rf"(?P<local>{V4})\) is DOWN, Reason: (?P<reason>[^(]+)",
+    ),
+    ios(
+        "DMVPN",
+        "DMVPN_NHRP_ERROR",
+        K.SYSLOG,
+        "The hub cannot take an NHRP packet: a wrong authentication string, or a registration "
+        "for another server address (NHRP Encap Error).",
+        ("NHRP_NHS_ADDRESS_WRONG", "NHRP_AUTH_MISMATCH"),
+        DMVPN_WRITEUP,
+        r"(?P<error>.+?) for  (?P<packet>[\w ]+?) , Reason:  (?P<reason>.+?) on",
     ),
 )

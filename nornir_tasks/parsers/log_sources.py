@@ -100,6 +100,11 @@ IPSLA_THRESHOLDS = Source(
     "https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/ipsla/configuration/15-mt/sla-15-mt-book/"
     "sla_threshold_mon-0.html",
 )
+DMVPN_WRITEUP = Source(
+    "DMVPN fault lab on iol-xe 17.15.1: hub log lines per fault (code index file 71052799882)",
+    "lab/nhrpctx.py",
+    confirmed=False,
+)
 LAB_CAPTURES = Source(
     "real captures in tests/golden (see each case's provenance.yaml)",
     "tests/golden",
