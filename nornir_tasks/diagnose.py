@@ -86,6 +86,7 @@ _HEADERS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^No\.\s+Class\s+Type\s+Event Type", "show event manager policy registered"),
         (r"^CPU utilization for 5 seconds = ", "show cpu usage"),
         (r"^(?:Frame|Flow) drop:$", "show asp drop"),
+        (r"^Phase:\s*\d+$", "packet-tracer input"),
         (r"^(?:ASA Version |: Saved$)", "show running-config"),
         (r"^(?:Core \d+: )?CPU utilization for five seconds", "show processes cpu"),
         # A configuration excerpt pasted without "Building configuration..." (show run

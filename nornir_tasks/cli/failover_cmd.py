@@ -35,10 +35,12 @@ from nornir_tasks.tasks.hosts import (
     InventoryError,
     close,
     host_names,
+    host_platform,
     host_value,
     open_inventory,
     without,
 )
+from nornir_tasks.tasks.platforms import is_asa
 
 _inventory = click.option(
     "-i",
@@ -79,6 +81,19 @@ def _open(
     except InventoryError as exc:
         _err(str(exc))
         raise exit_codes.Exit(exit_codes.USAGE) from exc
+
+
+def _refuse_asa(nr: Hosts) -> None:
+    """The failover push is IOS/IOS-XE only: an ASA has no EEM + IP SLA of this kind and no
+    configure-replace revert timer (napalm's ``revert_in``). Refused before any session."""
+    asas = [n for n in host_names(nr) if is_asa(host_platform(nr, n))]
+    if asas:
+        _err(
+            f"{', '.join(asas)}: an ASA (platform asa) cannot take the failover push, which is "
+            "IOS/IOS-XE only (EEM applets, IP SLA and track, a commit under a revert timer); "
+            "leave ASA hosts out with --hosts or --groups"
+        )
+        raise exit_codes.Exit(exit_codes.USAGE)
 
 
 def _specs(nr: Hosts, spec_file: Path | None) -> dict[str, FailoverSpec]:
@@ -243,6 +258,7 @@ def plan_cmd(
 ) -> None:
     """Show the rendered config, lint and the device diff per host; change nothing."""
     nr = _open(inventory, hosts, groups, filters)
+    _refuse_asa(nr)
     peers = _peer_configs(_open(inventory, (), (), ()), host_names(nr))
     plans, failed = plan_failover(nr, _specs(nr, spec_file), peers, template_dir)
     _print_plans(Console(), plans, failed)
@@ -311,6 +327,7 @@ def apply_cmd(
         _err(unwritable)
         raise exit_codes.Exit(exit_codes.USAGE)
     nr = _open(inventory, hosts, groups, filters)
+    _refuse_asa(nr)
     peers = _peer_configs(_open(inventory, (), (), ()), host_names(nr))
     plans, failed = plan_failover(nr, _specs(nr, spec_file), peers, template_dir)
     console = Console()

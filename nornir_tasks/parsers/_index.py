@@ -84,6 +84,7 @@ PARSERS_BY_MODULE: dict[str, tuple[str, ...]] = {
         "show ip nhrp",
         "show ip nhrp detail",
     ),
+    "packet_tracer": ("packet-tracer input ...",),
     "routing": (
         "show ip route",
         "show ip route *",

@@ -16,7 +16,7 @@ from nornir_tasks.parsers import ParseError, UnknownCommandError, parse_result
 from nornir_tasks.tasks.executor import HostDone, run_on_hosts
 from nornir_tasks.tasks.failures import classify
 from nornir_tasks.tasks.hosts import Hosts
-from nornir_tasks.tasks.platforms import CommandPlan, plan_commands
+from nornir_tasks.tasks.platforms import OPTIONAL, CommandPlan, plan_commands
 from nornir_tasks.tasks.session import open_cli, send
 
 __all__ = ["HEALTH_COMMANDS", "collect", "collect_crypto_state"]
@@ -33,7 +33,8 @@ HEALTH_COMMANDS: tuple[str, ...] = (
 MoreCommands = Callable[[str | None, Sequence[CommandOutput]], Sequence[str]]
 
 # "% Invalid input detected at '^' marker." — the image does not know the command
-_UNSUPPORTED = re.compile(r"^\s*% ?(Invalid input|Unrecognized command)", re.M)
+# (the ASA says "ERROR: % Invalid input detected at '^' marker.")
+_UNSUPPORTED = re.compile(r"^\s*(?:ERROR: )?% ?(Invalid input|Unrecognized command)", re.M)
 
 
 def read_output(
@@ -82,7 +83,7 @@ def _collect_on(
         return HostCollection(task.host.name, HostStatus.OK, (), None, dict(task.host.data))
     conn = open_cli(task, read_timeout)
     for command in plan.run:
-        outputs.append(read_output(conn, command, read_timeout, retries))
+        outputs.append(_optional(read_output(conn, command, read_timeout, retries)))
     if more is not None:
         wanted = more(platform, outputs)
         lacked = _read_more(conn, plan_commands(platform, wanted), outputs, read_timeout, retries)
@@ -97,6 +98,14 @@ def _collect_on(
     return HostCollection(host, status, (*outputs, *skipped), None, dict(task.host.data))
 
 
+def _optional(output: CommandOutput) -> CommandOutput:
+    """An extra the platform reads where the image has it (ASA ``show asp drop``): its
+    absence is a skipped command, not a partial host."""
+    if output.status is OutputStatus.UNSUPPORTED and output.command in OPTIONAL:
+        return replace(output, status=OutputStatus.SKIPPED, error="not on this image")
+    return output
+
+
 def _read_more(
     conn: BaseConnection,
     extra: CommandPlan,
@@ -107,7 +116,7 @@ def _read_more(
     """Read what ``outputs`` does not hold yet of ``extra``; what the platform lacks."""
     read = {o.command for o in outputs}
     for command in (c for c in extra.run if c not in read):
-        outputs.append(read_output(conn, command, read_timeout, retries))
+        outputs.append(_optional(read_output(conn, command, read_timeout, retries)))
     return tuple(c for c in extra.skipped if c not in read)
 
 

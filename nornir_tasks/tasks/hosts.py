@@ -132,6 +132,11 @@ def host_value(hosts: Hosts, name: str, key: str) -> Any:
     return hosts.inventory.hosts[name].get(key)
 
 
+def host_platform(hosts: Hosts, name: str) -> str | None:
+    platform = hosts.inventory.hosts[name].platform
+    return str(platform) if platform else None
+
+
 def host_groups(hosts: Hosts, name: str) -> list[str]:
     return [g.name for g in hosts.inventory.hosts[name].groups]
 

@@ -27,6 +27,8 @@ _ASA_NAMES = {
 # Read on every ASA whose playbook reads IPsec state.
 ASA_EXTRAS = ("show asp drop",)
 CPU_COMMAND = {"ios": "show processes cpu | include CPU", "asa": "show cpu usage"}
+# Read where the image has them: an image without one is not a partial reading.
+OPTIONAL = frozenset({*ASA_EXTRAS, CPU_COMMAND["asa"]})
 
 
 @dataclass(frozen=True)
