@@ -5,7 +5,8 @@ A tunnel is a peer: one named by a crypto map entry or a protected tunnel interf
 IPsec SA (dynamic peers of a hub). Phase 1 is IKEv1's ``show crypto isakmp sa`` row or IKEv2's
 ``show crypto ikev2 sa`` row (``READY`` is up). It is *up* when phase 1 is up and an IPsec SA exists
 for the peer, *negotiating* when an exchange is under way (an ``MM_*`` state, or phase 1 up
-without an IPsec SA yet), and *down* when nothing exists for it. Data-plane trouble on an up
+without an IPsec SA yet, or a DMVPN socket NHRP has not registered or resolved), and *down*
+when nothing exists for it. Data-plane trouble on an up
 tunnel (counters that stop) is for the findings to explain, not for the state.
 """
 
@@ -15,6 +16,7 @@ import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from nornir_tasks.checks.dmvpn import nhrp_unmapped
 from nornir_tasks.checks.evidence import HostEvidence
 from nornir_tasks.checks.flows import has_sa, remote_network
 from nornir_tasks.models.crypto_map import CryptoMapTable
@@ -89,7 +91,7 @@ def _tunnel(host: HostEvidence, peer: str) -> Tunnel:
     phase1 = _phase1(host, peer) or ikev2_state(host, peer)  # None: no live phase-1 row
     sas = sum(1 for f in host.flows if f.current_peer == peer and has_sa(f))
     up = any(r.up for r in host.ike if r.peer == peer) or phase1 == Ikev2Status.READY
-    if phase1 is not None and up and sas:
+    if phase1 is not None and up and sas and not nhrp_unmapped(host, peer):
         state = TunnelStatus.UP
     elif phase1 is not None or sas:
         state = TunnelStatus.NEGOTIATING

@@ -61,6 +61,10 @@ def test_health_names_each_fault_where_its_cause_is(cloud: tuple[Fleet, Path]) -
         ("D03", "NHRP_NHS_ADDRESS_WRONG", HUB),
         ("D04", "NHRP_AUTH_MISMATCH", HUB),
     }
+    counts = {h.host: (h.tunnels_up, h.tunnels_total) for h in result.report.hosts}
+    assert counts == {  # a socket NHRP has not registered is not an up tunnel
+        "DH1": (3, 5), "D01": (2, 2), "D02": (2, 2), "D03": (0, 1), "D04": (0, 1), "D05": (1, 1),
+    }  # fmt: skip
     read = {c.host: {o.command for o in c.outputs} for c in result.collections}
     assert {"show dmvpn detail", "show ip nhrp"} <= read["D01"] and "show crypto map" not in read[
         "D01"
