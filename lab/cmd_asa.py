@@ -1,4 +1,4 @@
-"""An ASA's session and system commands: curpriv, enable, pager, version, configuration.
+"""An ASA's session and system commands: curpriv, enable, pager, version, cpu, configuration.
 
 What netmiko's ``cisco_asa`` driver sends on connect: ``show curpriv`` at the user prompt,
 ``enable`` (``Password:``), ``terminal pager 0``, then ``configure terminal`` /
@@ -267,3 +267,11 @@ def write_memory(s: Session, args: tuple[str, ...]) -> str:
     groups = " ".join(digest[i : i + 8] for i in range(0, 32, 8))
     size = len(d.startup_config)
     return f"Building configuration...\nCryptochecksum: {groups} \n\n{size} bytes copied in 0.290 secs\n[OK]\n"
+
+
+@asa_command("show cpu usage")
+def show_cpu_usage(s: Session, args: tuple[str, ...]) -> str:
+    """One line, as a blog's ASA session shows it (code index file 46665164667:
+    "CPU utilization for 5 seconds = 99%; 1 minute: 99%; 5 minutes: 99%")."""
+    five_s, one_m, five_m = s.device.cpu or (1, 1, 1)
+    return f"CPU utilization for 5 seconds = {five_s}%; 1 minute: {one_m}%; 5 minutes: {five_m}%\n"

@@ -52,6 +52,7 @@ def test_netmiko_cisco_asa_reads_version_and_crypto_state(asa_lab: Fleet) -> Non
         assert "State   : MM_ACTIVE" in ike
         assert "Type    : L2L" in ike
         assert "Current privilege level : 15" in _show(conn, "show curpriv")
+        assert _show(conn, "show cpu usage").startswith("CPU utilization for 5 seconds = ")
         l2l = _show(conn, "show vpn-sessiondb l2l")
         assert "Connection   : 198.51.100.194" in l2l and "Protocol     : IKEv1 IPsec" in l2l
         detail = _show(conn, "show vpn-sessiondb detail l2l filter ipaddress 198.51.100.194")
