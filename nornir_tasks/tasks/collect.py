@@ -17,7 +17,7 @@ from nornir_tasks.tasks.executor import HostDone, run_on_hosts
 from nornir_tasks.tasks.failures import classify
 from nornir_tasks.tasks.hosts import Hosts
 from nornir_tasks.tasks.platforms import OPTIONAL, CommandPlan, plan_commands
-from nornir_tasks.tasks.session import open_cli, send
+from nornir_tasks.tasks.session import open_cli, release, send
 
 __all__ = ["HEALTH_COMMANDS", "collect", "collect_crypto_state"]
 
@@ -136,19 +136,24 @@ def collect(
     done: HostDone | None = None,
     follow_up: bool = False,
     more: MoreCommands | None = None,
+    finished: Callable[[HostCollection], bool] | None = None,
 ) -> dict[str, HostCollection]:
     """Read ``commands`` (the same for all, or per host) on every host, one session each.
 
     ``follow_up``: the commands are route lookups, sent only where the platform has them.
     ``more``: what to read next on each host's session, from what it has read (the features
     its running configuration shows, ``playbooks.features``).
+    ``finished``: whether a host's session will not be needed again; it is closed at once.
     """
     read: dict[str, list[CommandOutput]] = {}
 
     def work(task: Task) -> HostCollection:
         mine = commands.get(task.host.name, ()) if isinstance(commands, Mapping) else commands
         outputs = read.setdefault(task.host.name, [])
-        return _collect_on(task, mine, read_timeout, retries, outputs, follow_up, more)
+        value = _collect_on(task, mine, read_timeout, retries, outputs, follow_up, more)
+        if finished is not None and finished(value):
+            release(task.host)
+        return value
 
     values = run_on_hosts(hosts, work, name, done)
     return {

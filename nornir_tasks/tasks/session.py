@@ -17,6 +17,11 @@ from nornir.core.inventory import Host
 from nornir.core.task import Task
 
 CLI = "netmiko"
+# paramiko's transport thread wakes every 0.1 s on an idle socket (its read timeout) to check
+# for a close. With thousands of sessions open at once those wake-ups, each taking the GIL,
+# were most of a large run's CPU (docs/performance.md). Reads are not slowed by a longer
+# timeout: data wakes the thread at once, and a close is seen through the closed flag.
+IDLE_WAKE_S = 5.0
 # IOS after a wrong enable secret: "Password:" again (three tries), then "% Bad secrets".
 # netmiko splits the output on the pattern: groups must not capture.
 _ENABLE_ANSWER = re.compile(r"ssword|% ?(?:Access denied|Bad secrets)|[>#]\s*$", re.I)
@@ -41,6 +46,7 @@ def open_cli(task: Task, enable_timeout: float = 10.0) -> BaseConnection:
     """The host's netmiko session, logged in and in enable mode (opened once per host)."""
     conn: BaseConnection = task.host.get_connection(CLI, task.nornir.config)
     _report_close(conn)
+    _quiet_when_idle(conn)
     if not conn.check_enable_mode():
         enable(conn, enable_timeout)
     return conn
@@ -83,11 +89,26 @@ def _report_close(conn: BaseConnection) -> None:
     channel._vpndiag_watched = True  # type: ignore[attr-defined]
 
 
+def _quiet_when_idle(conn: BaseConnection) -> None:
+    """Let the session's transport thread sleep ``IDLE_WAKE_S`` on an idle socket."""
+    transport = getattr(getattr(conn, "remote_conn", None), "transport", None)
+    sock = getattr(transport, "sock", None)
+    if sock is not None and hasattr(sock, "settimeout"):
+        sock.settimeout(IDLE_WAKE_S)
+
+
 def _closed(remote: Any) -> bool:
     if getattr(remote, "closed", False) or getattr(remote, "eof_received", False):
         return True
     transport = getattr(remote, "transport", None)
     return transport is not None and not transport.is_active()
+
+
+def release(host: Host) -> None:
+    """Log out of the host's sessions now (the work on it is done): an open session costs a
+    thread, a file descriptor and a vty line until the end of the run."""
+    with contextlib.suppress(Exception):  # a logout that fails leaves nothing to clean up
+        host.close_connections()
 
 
 def drop(host: Host) -> None:

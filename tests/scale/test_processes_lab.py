@@ -25,6 +25,7 @@ from lab.scenario import load_scenario
 from nornir_tasks.checks import registered_codes
 from nornir_tasks.models.collection import HostCollection
 from nornir_tasks.models.report import RunReport
+from nornir_tasks.playbooks.collecting import collect_phases
 from nornir_tasks.playbooks.loader import load_playbook
 from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
 from nornir_tasks.playbooks.steps import CollectPlan, HostDone, PhaseStart, PollPause
@@ -131,3 +132,27 @@ def test_interrupt_stops_every_shard(frozen: tuple[Fleet, Path]) -> None:
         collector(nr, plan, lambda phase, total: lambda host, ok: None, interrupted)
     assert not multiprocessing.active_children()
     assert _open_sessions(fleet, settle_s=5) == 0
+
+
+def test_sessions_close_as_soon_as_a_host_is_done(frozen: tuple[Fleet, Path]) -> None:
+    """A host needing no route follow-up and no second poll is logged out as soon as it is
+    read (thousands of sessions left open to the end made large runs quadratic); hosts that
+    are polled keep theirs until their poll is read."""
+    fleet, config = frozen
+    seen: list[int] = []
+    nr = open_inventory(config)
+    try:
+        first = CollectPlan(("show version",), (), 30.0, 0.0)
+        collect_phases(nr, first, lambda phase, total: lambda host, ok: None, seen.append)
+        assert _open_sessions(fleet, settle_s=5) == 0
+        polled = CollectPlan(("show crypto ipsec sa",), ("show crypto ipsec sa",), 30.0, 10.0)
+
+        def pause(reached: int) -> None:
+            seen.append(_open_sessions(fleet))
+
+        collect_phases(nr, polled, lambda phase, total: lambda host, ok: None, pause)
+        assert seen == [13]  # held for the poll, then closed
+        assert _open_sessions(fleet, settle_s=5) == 0
+        assert not any(h.connections for h in nr.inventory.hosts.values())
+    finally:
+        nr.close_connections()
