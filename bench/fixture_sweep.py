@@ -311,7 +311,24 @@ def _row(s: Sweep, verbose: bool) -> list[str]:
     return rows
 
 
+def _is_config(s: Sweep) -> bool:
+    return resolve(s.fixture.command)[0].startswith(("show running-config", "show startup"))
+
+
 def _totals(sweeps: list[Sweep]) -> list[str]:
+    """The totals of all fixtures, then of the show outputs alone: a configuration's model keeps
+    only what VPN diagnosis reads, so its expected-value share measures another thing."""
+    shows = [s for s in sweeps if not _is_config(s)]
+    return [
+        "All fixtures:",
+        *_counts(sweeps),
+        "",
+        "Show outputs and logs (configurations left out):",
+        *_counts(shows),
+    ]
+
+
+def _counts(sweeps: list[Sweep]) -> list[str]:
     n = len(sweeps)
     refused = [s for s in sweeps if s.refused]
     clean = [s for s in sweeps if not s.refused and s.unparsed == 0]
@@ -321,6 +338,7 @@ def _totals(sweeps: list[Sweep]) -> list[str]:
     found, total = sum(s.found for s in scored), sum(s.total for s in scored)
     crash = [s for s in sweeps if s.verdict.startswith("crash")]
     blind = [s for s in sweeps if s.verdict == "blind"]
+    critical = [s for s in sweeps if "(C)" in s.verdict]
     return [
         f"- fixtures: {n} (ntc-templates {sum(s.fixture.source == 'ntc' for s in sweeps)},"
         f" genieparser {sum(s.fixture.source == 'genie' for s in sweeps)})",
@@ -330,7 +348,7 @@ def _totals(sweeps: list[Sweep]) -> list[str]:
         f"- with >= 90 % of the expected values: {len(good)}/{len(scored)};"
         f" values found overall {found}/{total} ({found / max(total, 1):.1%})",
         f"- `diagnose` on the bare paste: crashes {len(crash)}, blind (nothing recognised)"
-        f" {len(blind)}",
+        f" {len(blind)}, with a critical finding {len(critical)}",
     ]
 
 
