@@ -15,7 +15,7 @@ Method. A fixture is selected when its command is one vpndiag parses: the ntc-te
 name with ``_`` as spaces, or the genieparser class's ``cli_command`` template filled from the
 case's arguments, resolved through the parser register (``parsers.resolve``). ``EXCLUDED`` lists
 the subcommands an open-ended pattern (``show logging ...``) would catch but whose output is a
-different thing (on-board logs, btrace). For each fixture:
+different thing (on-board logs, btrace, route summary, ``| count``). For each fixture:
 
 - **refused**: ``parse_result`` raised (``ParseError``: the text was refused as a whole; any
   other exception is a crash and is named as such);
@@ -53,6 +53,7 @@ from nornir_tasks.parsers import ParseError, UnknownCommandError, parse_result, 
 EXCLUDED = re.compile(
     r"^show logging (onboard|process|count)|^show processes cpu (history|platform)"
     r"|^show ip route (vrf \S+ )?summary|^show ip sla statistics aggregated"
+    r"|\| count "  # prints "Number of lines which match regexp = N", not the command's output
 )
 # Genie keys that are data, not schema words: addresses, interfaces, numbered entries.
 _DATA_KEY = re.compile(
@@ -94,7 +95,7 @@ def _known(command: str) -> bool:
         resolve(command)
     except UnknownCommandError:
         return False
-    return not EXCLUDED.match(command)
+    return not EXCLUDED.search(command)
 
 
 def ntc_fixtures(root: Path) -> Iterator[Fixture]:

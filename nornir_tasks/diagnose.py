@@ -96,7 +96,10 @@ _HEADERS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"^(?:interface [A-Za-z][\w./:-]*\d\S*(?: type \w+| point-to-point| multipoint)?\s*$|crypto (?:map|dynamic-map|isakmp|ikev[12]"
             r"|ipsec|keyring) \S|tunnel-group \S+ (?:type|general-attributes|ipsec-attributes)"
             r"|group-policy \S+ (?:internal|attributes)|ip route (?:vrf \S+ )?\d"
-            r"|event manager applet \S|track \d+ (?:ip|interface|list|rtr) )",
+            r"|event manager applet \S|track \d+ (?:ip|interface|list|rtr) "
+            r"|object(?:-group)? (?:network|service) \S|access-group \S+ (?:in|out) interface "
+            r"|access-list \S+ (?:extended|standard|permit|deny|remark) "
+            r"|ip access-list (?:extended|standard) \S)",
             "show running-config",
         ),
     )

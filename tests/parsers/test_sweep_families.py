@@ -105,8 +105,13 @@ def _config_excerpt() -> tuple[str, str]:
 
 
 def test_a_configuration_excerpt_is_recognised_without_its_header() -> None:
-    _, excerpt = _config_excerpt()
+    whole, excerpt = _config_excerpt()
     assert [b.command for b in split_capture(excerpt, "R1")] == ["show running-config"]
+    # show run | section access-list: the ACLs alone
+    lines = whole.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("ip access-list extended"))
+    acls = "\n".join(lines[start : start + 9])
+    assert [b.command for b in split_capture(acls, "R1")] == ["show running-config"]
 
 
 def test_an_excerpt_makes_no_claim_of_absence() -> None:
