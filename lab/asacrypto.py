@@ -8,7 +8,9 @@ What the ASA says differently, and how it lands in ``CryptoConfig``:
 - pre-shared keys live in ``tunnel-group <name> ipsec-attributes`` / ``ikev1 pre-shared-key``.
   For a LAN-to-LAN peer authenticated by key the ASA finds the tunnel group by the peer's
   address: a group named anything else is never used for it, so only groups named by an
-  address give keys (a misnamed group is the classic "no PSK for the peer" fault);
+  address give keys (a misnamed group is the classic "no PSK for the peer" fault). Such a
+  peer lands on DefaultL2LGroup, which answers main mode and fails at MSG3 for want of a key
+  (``key_checked_late``: the initiator is left in MM_WAIT_MSG4, IOS's MM_SA_SETUP);
 - ``crypto map M N match address | set peer | set ikev1 transform-set | set pfs`` lines build
   the entries; a bare ``set pfs`` is group 2 on the ASA (group 1 on IOS);
 - ``crypto ipsec ikev1 transform-set T esp-aes-256 esp-sha-hmac``: transforms in IOS words
@@ -169,6 +171,7 @@ def read_asa_crypto(tree: ConfigTree) -> CryptoConfig:
         keepalive=None,
         invalid_spi_recovery=False,
         translated=_translated(found, entries, acls),
+        key_checked_late=True,
     )
 
 

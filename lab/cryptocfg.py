@@ -102,6 +102,9 @@ class CryptoConfig:
     keyrings: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> peer -> key
     aggressive_peers: dict[str, AggressivePeer] = field(default_factory=dict)
     aggressive_disabled: bool = False
+    # An ASA answers main mode from a peer it has no tunnel group for (DefaultL2LGroup takes
+    # it) and finds the missing key only at MSG3; IOS ignores such an MM1.
+    key_checked_late: bool = False
     # (source, destination) of traffic NAT rewrites before the crypto map sees it (an ASA
     # without a NAT exemption): it matches no crypto ACL, so nothing of it is encrypted.
     translated: tuple[Ace, ...] = ()

@@ -60,12 +60,12 @@ class MainMode:
             return
         cfg = self.ctx.config(device)
         self.ctx.ike(device, None, f"Created a peer struct for {peer}, peer port 500", peer)
-        if cfg.key_for(peer) is None:
+        if cfg.key_for(peer) is None and not cfg.key_checked_late:
             self.p1.no_key(device, peer)
             device.log(MODE_FAILURE.format(peer=peer))
-            self.ctx.notify(device, "no_group", peer)
             return
-        self.ctx.ike(device, None, f"found peer pre-shared key matching {peer}", peer)
+        if cfg.key_for(peer) is not None:
+            self.ctx.ike(device, None, f"found peer pre-shared key matching {peer}", peer)
         chosen = self.p1.choose_policy(device, peer, m.sender_cfg.policies, cfg.policies)
         if chosen is None:
             self.p1.not_acceptable(device, peer, local[1])
@@ -85,6 +85,10 @@ class MainMode:
             p1.transition(device, sa, "IKE_I_MM3", P1State.MM_SA_SETUP)
             p1.send(device, sa, "MM3")
         elif msg == "MM3" and sa.role == "R" and sa.state == P1State.MM_SA_SETUP:
+            if self.ctx.config(device).key_for(sa.peer) is None:  # key_checked_late
+                self.ctx.notify(device, "no_group", sa.peer)
+                p1.delete(device, sa, f'No pre-shared key" state (R) {sa.state} (peer {sa.peer})')
+                return
             p1.assign_conn(device, sa)
             p1.transition(device, sa, "IKE_R_MM3", P1State.MM_KEY_EXCH)
             p1.transition(device, sa, "IKE_R_MM4", P1State.MM_KEY_EXCH)
