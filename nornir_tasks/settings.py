@@ -1,4 +1,4 @@
-"""The vpndiag configuration file: mail relay, history database, notifications.
+"""The vpndiag configuration file: mail relay, history database, notifications, Celery.
 
 Looked up in ``--config``, else ``$VPNDIAG_CONFIG``, else ``~/.config/vpndiag/config.yaml``
 (absent: defaults). Secrets are never read from it: the SMTP password comes from the
@@ -41,10 +41,24 @@ class NotifySettings(_Strict):
     mail_to: list[str] = []
 
 
+class CelerySettings(_Strict):
+    """Sharded runs on Celery workers (docs/scale.md): the broker, queues, time limits."""
+
+    broker: str | None = None  # redis://HOST:6379/0, no password (that comes from password_env)
+    password_env: str = "VPNDIAG_BROKER_PASSWORD"
+    queue: str = "vpndiag"  # the queue of hosts that no route sends elsewhere
+    routes: dict[str, str] = {}  # inventory group -> queue: a worker per region or jump host
+    shard_time_limit: float = Field(900.0, gt=0)  # seconds; then the shard's hosts fail
+    # A message a dead worker held is delivered again after this many seconds: keep it above
+    # shard_time_limit, or a slow shard would run twice.
+    visibility_timeout: float = Field(3600.0, gt=0)
+
+
 class Settings(_Strict):
     smtp: dict[str, Any] | None = None  # nornir_tasks.smtp.mailer.MailSettings, checked there
     history: HistorySettings = HistorySettings()
     notify: NotifySettings = NotifySettings()
+    celery: CelerySettings = CelerySettings()
 
 
 def config_path(given: Path | None = None) -> Path | None:

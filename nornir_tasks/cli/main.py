@@ -83,6 +83,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Test the SMTP relay RELAY from this host: reply codes, relay verdict, TLS.",
     ),
     "triage": ("triage_cmd", "triage_cmd", "Triage one tunnel of HOST from both ends."),
+    "worker": ("worker_cmd", "worker", "Run a Celery worker that collects shards of vpndiag runs."),
 }
 
 

@@ -1,0 +1,91 @@
+"""``vpndiag worker``: a Celery worker that collects the shards of sharded runs (docs/scale.md).
+
+It reads devices with its own credentials (``VPNDIAG_USERNAME``/``PASSWORD``/``SECRET`` and
+the inventory's ``vpndiag_credentials`` transform): none travel through the broker. Exit 2
+when the broker cannot be reached, 3 on a bad option or configuration.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from nornir_tasks.cli import exit_codes
+from nornir_tasks.scale.broker import BrokerError, redacted, resolve_broker
+from nornir_tasks.settings import SettingsError, load_settings
+
+EPILOG = """\b
+Examples:
+  vpndiag worker --broker redis://redis.example.net:6379/0
+  vpndiag worker --queues emea --concurrency 4     one worker per region
+  VPNDIAG_BROKER=redis://:PASSWORD@10.0.0.5/0 vpndiag worker
+\b
+Exit codes: 0 stopped (SIGTERM, Ctrl-C), 2 broker unreachable, 3 usage or configuration error.
+"""
+
+
+@click.command("worker", epilog=EPILOG)
+@click.option("--broker", help="redis://[:PASSWORD@]HOST[:PORT][/DB] [default: $VPNDIAG_BROKER].")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 256),
+    default=os.cpu_count() or 1,
+    show_default="the number of cores",
+    help="Shards collected at once (one process each).",
+)
+@click.option(
+    "--queues",
+    multiple=True,
+    help="Queues to consume (repeatable, or a,b) [default: the configuration's celery.queue].",
+)
+@click.option("--name", help="Worker node name [default: vpndiag-PID@HOST].")
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path),
+    help="vpndiag configuration (celery section); default ~/.config/vpndiag.",
+)
+@click.option(
+    "--loglevel",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default="info",
+    show_default=True,
+)
+def worker(
+    broker: str | None,
+    concurrency: int,
+    queues: tuple[str, ...],
+    name: str | None,
+    config: Path | None,
+    loglevel: str,
+) -> None:
+    """Run a Celery worker that collects shards of vpndiag runs."""
+    err = Console(stderr=True, soft_wrap=True)
+    try:
+        settings = load_settings(config).celery
+        url = resolve_broker(broker, settings)
+    except (SettingsError, BrokerError) as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+        raise exit_codes.Exit(exit_codes.USAGE) from exc
+    # Celery and the collectors load only here: `vpndiag --help` stays fast.
+    from nornir_tasks.scale.celery_app import celery_app, ensure_reachable
+
+    app = celery_app(url, settings.queue, settings.visibility_timeout)
+    try:
+        ensure_reachable(app, url)
+    except BrokerError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+        raise exit_codes.Exit(exit_codes.HOSTS_FAILED) from exc
+    wanted = [q for item in queues for q in item.split(",") if q] or [settings.queue]
+    node = name or f"vpndiag-{os.getpid()}@{socket.gethostname()}"
+    err.print(f"worker {node} on {redacted(url)}, queues {', '.join(wanted)}", highlight=False)
+    argv = ["worker", f"--concurrency={concurrency}", f"--queues={','.join(wanted)}"]
+    argv += [f"--hostname={node}", f"--loglevel={loglevel.upper()}"]
+    # Mingle and gossip cost a second at start and serve features vpndiag does not use.
+    argv += ["--without-mingle", "--without-gossip"]
+    app.worker_main(argv)
+    raise exit_codes.Exit(exit_codes.OK)
