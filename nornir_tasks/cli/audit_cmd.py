@@ -15,6 +15,7 @@ import click
 from rich.console import Console
 
 from nornir_tasks.cli import exit_codes
+from nornir_tasks.cli.engine_options import engine_options
 from nornir_tasks.cli.history_cmd import diff_cmd
 from nornir_tasks.cli.run_cmd import (
     Reporting,
@@ -43,6 +44,7 @@ Examples:
 @allow_changes_option
 @selection_options
 @processes_option
+@engine_options
 @report_options
 @click.pass_context
 def audit(

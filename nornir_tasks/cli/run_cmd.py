@@ -20,6 +20,7 @@ from rich.markup import escape
 
 from nornir_tasks.checks import registered_codes
 from nornir_tasks.cli import exit_codes
+from nornir_tasks.cli.engine_options import celery_collector, engine_options
 from nornir_tasks.cli.interrupt import INTERRUPTED, OrderlyInterrupt
 from nornir_tasks.cli.ledger_notes import warn_pending_reverts
 from nornir_tasks.cli.recording import Recording
@@ -41,6 +42,7 @@ from nornir_tasks.playbooks.model import Playbook
 from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
 from nornir_tasks.reports import render, write_reports
 from nornir_tasks.saved_evidence import save_evidence
+from nornir_tasks.scale.broker import BrokerError, BrokerUnreachableError
 from nornir_tasks.scale.processes import ProcessCollector
 from nornir_tasks.settings import Settings, SettingsError, load_settings
 from nornir_tasks.smtp.mailer import MailError, MailSettings, mail_report
@@ -85,24 +87,30 @@ def _ready(
     reporting: Reporting,
     options: RunOptions | None,
     err: Console,
-) -> _Ready | None:
-    """Options, settings and inventory checked; None when one is wrong (said why)."""
+) -> _Ready | int:
+    """Options, settings and inventory checked; the exit code when one is wrong (said why)."""
     if bad_options(reporting, SUFFIXES, err):
-        return None
+        return exit_codes.USAGE
     try:
         settings = load_settings(reporting.config)
         if bad_history_db(reporting, settings, err):
-            return None
+            return exit_codes.USAGE
         if reporting.mail_to:
             MailSettings.from_config(settings.smtp or {})
         nr = selection.open()
         if reporting.timeout:
             command_timeout(nr, reporting.timeout)
-    except (SettingsError, MailError, InventoryError) as exc:
+        fail_on = Severity(reporting.fail_on or playbook.fail_on)
+        options = _overridden(options or RunOptions(), reporting, fail_on)
+        if options.collector is None and selection.engine == "celery":
+            collector = celery_collector(selection, reporting, settings, playbook.name, nr)
+            options = replace(options, collector=collector)
+    except BrokerUnreachableError as exc:  # the hosts cannot be collected: as if unreachable
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+        return exit_codes.HOSTS_FAILED
+    except (SettingsError, MailError, InventoryError, BrokerError) as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
-        return None
-    fail_on = Severity(reporting.fail_on or playbook.fail_on)
-    options = _overridden(options or RunOptions(), reporting, fail_on)
+        return exit_codes.USAGE
     if options.collector is None:
         options = replace(options, collector=_sharded(playbook, selection, reporting))
     return _Ready(nr, settings, options, fail_on)
@@ -184,8 +192,8 @@ def execute(
     console = Console()
     err = Console(stderr=True, soft_wrap=True)
     ready = _ready(playbook, selection, reporting, options, err)
-    if ready is None:
-        return exit_codes.USAGE
+    if isinstance(ready, int):
+        return ready
     recording = _recording(ready, playbook, reporting, err)
     run, interrupted = _run_with_progress(ready, playbook, reporting, console, err)
     report = run.report if recording is None else recording.finish(run)
@@ -275,6 +283,7 @@ allow_changes_option = click.option(
 @allow_changes_option
 @selection_options
 @processes_option
+@engine_options
 @report_options
 def run_cmd(playbook: str, allow_changes: bool, **kwargs: Any) -> None:
     """Run PLAYBOOK (a file, or a shipped playbook's name) across the fleet.
@@ -288,6 +297,7 @@ def run_cmd(playbook: str, allow_changes: bool, **kwargs: Any) -> None:
 @click.command("health", epilog=RUN_EPILOG.replace("run health_check", "health"))
 @selection_options
 @processes_option
+@engine_options
 @report_options
 def health(**kwargs: Any) -> None:
     """Health-check every tunnel of the fleet (the health_check playbook)."""

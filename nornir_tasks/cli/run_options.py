@@ -148,6 +148,8 @@ class Selection:
     workers: int
     known_hosts: Path | None = None  # set: strict host key checking against this file
     processes: int | None = None  # --processes; None: one per core for a large selection
+    engine: str = "local"  # --engine: local (processes) or celery (workers via --broker)
+    broker: str | None = None  # --broker (None: $VPNDIAG_BROKER or the configuration)
 
     @classmethod
     def of(cls, kwargs: dict[str, Any]) -> Selection:
@@ -167,6 +169,8 @@ class Selection:
             kwargs.pop("workers"),
             known_hosts if strict else None,
             kwargs.pop("processes", None),
+            kwargs.pop("engine", "local"),
+            kwargs.pop("broker", None),
         )
 
     def open(self) -> Hosts:

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from nornir_tasks.cli import exit_codes
-from nornir_tasks.scale.broker import BrokerError, redacted, resolve_broker
+from nornir_tasks.scale.broker import BrokerError, BrokerUnreachableError, redacted, resolve_broker
 from nornir_tasks.settings import SettingsError, load_settings
 
 EPILOG = """\b
@@ -45,6 +45,12 @@ Exit codes: 0 stopped (SIGTERM, Ctrl-C), 2 broker unreachable, 3 usage or config
 )
 @click.option("--name", help="Worker node name [default: vpndiag-PID@HOST].")
 @click.option(
+    "-i",
+    "--inventory",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The inventory this worker reads [default: the path the coordinator sends].",
+)
+@click.option(
     "--config",
     type=click.Path(path_type=Path),
     help="vpndiag configuration (celery section); default ~/.config/vpndiag.",
@@ -60,6 +66,7 @@ def worker(
     concurrency: int,
     queues: tuple[str, ...],
     name: str | None,
+    inventory: Path | None,
     config: Path | None,
     loglevel: str,
 ) -> None:
@@ -73,11 +80,14 @@ def worker(
         raise exit_codes.Exit(exit_codes.USAGE) from exc
     # Celery and the collectors load only here: `vpndiag --help` stays fast.
     from nornir_tasks.scale.celery_app import celery_app, ensure_reachable
+    from nornir_tasks.scale.celery_worker import INVENTORY_KEY
 
     app = celery_app(url, settings.queue, settings.visibility_timeout)
+    if inventory is not None:
+        app.conf[INVENTORY_KEY] = str(inventory.resolve())
     try:
         ensure_reachable(app, url)
-    except BrokerError as exc:
+    except BrokerUnreachableError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
         raise exit_codes.Exit(exit_codes.HOSTS_FAILED) from exc
     wanted = [q for item in queues for q in item.split(",") if q] or [settings.queue]

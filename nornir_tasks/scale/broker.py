@@ -20,7 +20,12 @@ MASK = "***"
 
 
 class BrokerError(ValueError):
-    """No usable broker URL, or the broker cannot be reached (the message is redacted)."""
+    """No usable broker URL (a usage error; the message is redacted)."""
+
+
+class BrokerUnreachableError(BrokerError):
+    """The broker does not answer, or no worker consumes a queue the run needs: the hosts
+    cannot be collected (exit 2, as for hosts that cannot be reached)."""
 
 
 def redacted(url: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from celery import Celery
 
-from nornir_tasks.scale.broker import BrokerError, checked, redacted
+from nornir_tasks.scale.broker import BrokerUnreachableError, checked, redacted
 
 SHARD_TASK = "vpndiag.run_shard"
 CONNECT_TIMEOUT_S = 3  # a broker that does not answer within this is unreachable
@@ -34,14 +34,16 @@ def celery_app(broker: str, queue: str = "vpndiag", visibility_timeout: float = 
 
 
 def ensure_reachable(app: Celery, url: str, timeout: int = CONNECT_TIMEOUT_S) -> None:
-    """Connect to the broker once, within ``timeout``; ``BrokerError`` (redacted) if not."""
+    """Connect to the broker once, within ``timeout``; ``BrokerUnreachableError`` if not."""
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(
                 max_retries=1, interval_start=0, interval_step=0, timeout=timeout
             )
     except Exception as exc:  # kombu wraps refused, timed out and refused AUTH alike
-        raise BrokerError(f"broker {redacted(url)} unreachable: {_reason(exc)}") from None
+        raise BrokerUnreachableError(
+            f"broker {redacted(url)} unreachable: {_reason(exc)}"
+        ) from None
 
 
 def _reason(exc: BaseException) -> str:
