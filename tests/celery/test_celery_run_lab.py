@@ -8,8 +8,8 @@ Nothing a device password or the broker password looks like reaches the broker o
 from __future__ import annotations
 
 import base64
-import os
 import json
+import os
 import re
 import signal
 import threading
