@@ -38,6 +38,7 @@ from nornir_tasks.settings import CelerySettings
 from nornir_tasks.tasks.hosts import Hosts, host_groups, host_names
 
 POLL_S = 0.25  # how often the coordinator reads its shards' states
+GRACE_S = 5.0  # past the time limit, the coordinator stops waiting for the worker's verdict
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,8 @@ class _Gather:
     pending: dict[int, AsyncResult[Any]] = field(default_factory=dict)
     results: dict[int, ShardResult] = field(default_factory=dict)
     counted: dict[int, list[int]] = field(default_factory=dict)  # shard -> [done, failed]
+    attempts: dict[int, tuple[Any, Any]] = field(default_factory=dict)  # shard -> (pid, worker)
+    started: dict[int, float] = field(default_factory=dict)  # shard -> when this attempt began
 
     def run(self, queues: list[str]) -> dict[str, HostCollection]:
         try:
@@ -154,18 +157,33 @@ class _Gather:
                 time.sleep(POLL_S)
 
     def _read(self, spec: ShardSpec, result: AsyncResult[Any]) -> None:
-        state = str(result.state)
-        if state == PROGRESS and isinstance(result.info, Mapping):
-            done, failed = result.info.get("phases", {}).get("collect", (0, 0))
-            self._count(spec.shard, done, failed)
-        elif state == "SUCCESS":
-            payload: Mapping[str, Any] = result.get(timeout=POLL_S, propagate=False)
-            if payload.get(SKIPPED):
+        """One read of the shard's state from the result store, and what follows from it."""
+        meta: Mapping[str, Any] = self.app.backend.get_task_meta(result.id)
+        state, value = str(meta.get("status")), meta.get("result")
+        if state in ("STARTED", PROGRESS):
+            self._running(spec, result.id, value if isinstance(value, Mapping) else {})
+        elif state == "SUCCESS" and isinstance(value, Mapping):
+            if value.get(SKIPPED):
                 self._finish(spec.shard, self._failed(spec.shard, "revoked before it ran"))
             else:
-                self._finish(spec.shard, ShardResult.from_dict(payload))
+                self._finish(spec.shard, ShardResult.from_dict(value))
         elif state in ("FAILURE", "REVOKED"):
-            self._finish(spec.shard, self._failed(spec.shard, _why(result, self.settings)))
+            self._finish(spec.shard, self._failed(spec.shard, _why(meta, self.settings)))
+
+    def _running(self, spec: ShardSpec, task_id: str, info: Mapping[str, Any]) -> None:
+        """Progress, and the time limit kept here too: the worker's own can be lost (its
+        FAILURE overwritten by a late progress write of the process it kills)."""
+        attempt = (info.get("pid"), info.get("worker") or info.get("hostname"))
+        if self.attempts.get(spec.shard) != attempt:  # a first run, or a run again elsewhere
+            self.attempts[spec.shard] = attempt
+            self.started[spec.shard] = time.monotonic()
+        done, failed = info.get("phases", {}).get("collect", (0, 0))
+        self._count(spec.shard, done, failed)
+        limit = self.settings.shard_time_limit
+        if time.monotonic() - self.started[spec.shard] > limit + GRACE_S:
+            self.app.control.revoke([task_id], terminate=True, signal="SIGKILL")
+            why = f"the shard exceeded its time limit of {limit:g} s on worker {attempt[1]}"
+            self._finish(spec.shard, self._failed(spec.shard, why))
 
     def _finish(self, shard: int, result: ShardResult) -> None:
         failed = sum(c.status not in REACHED for c in result.collections)
@@ -191,13 +209,12 @@ class _Gather:
             self.app.control.revoke(ids, terminate=True, signal="SIGTERM")
 
 
-def _why(result: AsyncResult[Any], settings: CelerySettings) -> str:
+def _why(meta: Mapping[str, Any], settings: CelerySettings) -> str:
     """Why a shard failed, in the words a user needs (a time limit names the limit)."""
-    if str(result.state) == "REVOKED":
+    if meta.get("status") == "REVOKED":
         return "revoked"
-    error = result.result
-    worker = getattr(result, "worker", None)  # stored with the result (result_extended)
-    on = f" on worker {worker}" if worker else ""
+    error = meta.get("result")
+    on = f" on worker {meta['worker']}" if meta.get("worker") else ""  # result_extended
     if type(error).__name__ == "TimeLimitExceeded":
         return f"the shard exceeded its time limit of {settings.shard_time_limit:g} s{on}"
     return f"the shard failed{on}: {type(error).__name__}: {error}"

@@ -9,6 +9,7 @@ are this worker's own (its environment, through the inventory's ``vpndiag_creden
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from collections.abc import Mapping
@@ -16,7 +17,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nornir_tasks.playbooks.steps import HostDone
+from nornir_tasks.scale.processes import STOPPED
 from nornir_tasks.scale.shard import ShardHooks, ShardSpec, run_shard
+from nornir_tasks.tasks.hosts import Hosts, host_names
+from nornir_tasks.tasks.session import drop
 
 INVENTORY_KEY = "vpndiag_inventory"  # app.conf key ``vpndiag worker --inventory`` sets
 PROGRESS = "PROGRESS"  # the task state while a shard runs: hosts done so far
@@ -36,8 +40,22 @@ def run_shard_payload(payload: Mapping[str, Any], task: Any) -> dict[str, Any]:
     progress = _Progress(
         task, task.request.id, {"pid": os.getpid(), "worker": task.request.hostname}
     )
-    result = run_shard(spec, ShardHooks(progress=progress.phase))
+    opened: list[Hosts] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: _drop_and_exit(opened))
+    try:
+        result = run_shard(spec, ShardHooks(progress=progress.phase, opened=opened.append))
+    finally:
+        signal.signal(signal.SIGTERM, previous)  # this pool process runs other shards next
     return result.to_dict()
+
+
+def _drop_and_exit(opened: list[Hosts]) -> None:
+    """SIGTERM (the coordinator revoked the shard, or its hard time limit): the sessions are
+    dropped, not logged out of (a polite logout waits for each prompt), and the process ends."""
+    for hosts in opened:
+        for name in host_names(hosts):
+            drop(hosts.inventory.hosts[name])
+    os._exit(STOPPED)
 
 
 def _revoked(task: Any) -> bool:

@@ -87,6 +87,10 @@ class Workers:
                 time.sleep(0.05)
 
     def stop_all(self) -> None:
+        """SIGTERM to all first (their warm shutdowns overlap), then each waited for."""
+        for worker in self.started:
+            with contextlib.suppress(ProcessLookupError):
+                worker.process.terminate()
         for worker in self.started:
             worker.stop()
 
