@@ -131,6 +131,12 @@ class CryptoState:
     last_log: dict[str, float] = field(default_factory=dict)
     qm_attempts: dict[str, int] = field(default_factory=dict)
     v2_attempts: dict[str, float] = field(default_factory=dict)  # VTI entry -> last IKE_SA_INIT
+    # show crypto ikev2 stats exchange: (exchange or notify, "TX(REQ)"...) -> count
+    v2_stats: dict[tuple[str, str], int] = field(default_factory=dict)
+    v2_other: dict[str, int] = field(default_factory=dict)  # OTHER COUNTERS: NO_NAT, NAT_INSIDE
+
+    def count_v2(self, name: str, column: str) -> None:
+        self.v2_stats[(name, column)] = self.v2_stats.get((name, column), 0) + 1
 
     def find_sa(self, peer: str) -> IkeSa | None:
         """The live (not deleted) IKE SA with ``peer``."""

@@ -219,5 +219,6 @@ class Ikev2:
         sa.chosen = self._choose(self.config(device), m.proposals) or sa.chosen
         for text in ("Processing IKE_SA_INIT message", "Checking NAT discovery", "NAT not found"):
             self.wire.log(device, sa, text)
+        device.crypto.v2_other["NO_NAT"] = device.crypto.v2_other.get("NO_NAT", 0) + 1
         self.wire.log(device, sa, "Completed SA init exchange")
         self.auth.start(device, sa)

@@ -20,7 +20,14 @@ from dataclasses import replace
 
 from lab.crypto.context import CryptoContext
 from lab.crypto.dmvpnsa import dmvpn_entries, dmvpn_entry_toward
-from lab.crypto.ikev2msg import AUTH_REQUEST, AUTH_RESPONSE, V2Message, V2Wire, cancel
+from lab.crypto.ikev2msg import (
+    AUTH_REQUEST,
+    AUTH_RESPONSE,
+    V2Message,
+    V2Wire,
+    cancel,
+    session_status,
+)
 from lab.cryptocfg import MapEntry
 from lab.device import Device
 from lab.forwarding import device_interfaces, device_rib
@@ -220,6 +227,7 @@ class Ikev2Auth:
             f"IKEV2 SA created; inserting SA into database. SA lifetime timer ({sa.lifetime} sec) started",
         )
         log(device, sa, f"Session with IKE ID PAIR ({sa.peer}, {sa.local}) is UP")
+        session_status(device, sa, "UP")
         now = self.ctx.clock.now()
         sa.status, sa.ready_at, sa.last_dpd, sa.exchange = V2Status.READY, now, now, ""
         state = device.crypto
@@ -246,6 +254,9 @@ class Ikev2Auth:
         if m.response:
             sa.dpd_misses = 0  # the peer answered: it is alive
             return
+        if "DELETE" not in m.payload:  # a liveness check, answered (the capture's DPD row
+            device.crypto.count_v2("DPD", "RX(REQ)")  # counts RX(REQ) and TX(RES) only)
+            device.crypto.count_v2("DPD", "TX(RES)")
         self.wire.reply(device, sa, m, " ")
         if "DELETE" in m.payload:
             self.wire.log(device, sa, "Check for existing active SA")

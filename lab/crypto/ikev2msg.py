@@ -12,6 +12,7 @@ the exchange and the payloads on the lines under it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -67,6 +68,17 @@ class V2Message:
 
 
 Receive = Callable[[Device, V2Message], None]
+_NOTIFY = re.compile(r"NOTIFY\((\w+)\)")
+
+
+def count(device: Device, m: V2Message, sent: bool) -> None:
+    """``show crypto ikev2 stats exchange``: the exchange and each notify ``m`` carries, in
+    the column of its direction and kind (DPD is counted where liveness is answered)."""
+    column = f"{'TX' if sent else 'RX'}({'RES' if m.response else 'REQ'})"
+    state = device.crypto
+    state.count_v2(m.exchange, column)
+    for notify in _NOTIFY.findall(m.payload):
+        state.count_v2(notify, column)
 
 
 class V2Wire:
@@ -108,7 +120,15 @@ class V2Wire:
         if sa is not None and not m.response:
             sa.exchange = m.exchange
             self._arm(device, sa, m, RETRANSMIT_S)
-        return self.ctx.send(device, m.src, m.dst, lambda r: self.receive(r, m))
+        return self._transmit(device, m)
+
+    def _transmit(self, device: Device, m: V2Message) -> bool:
+        count(device, m, sent=True)
+        return self.ctx.send(device, m.src, m.dst, lambda r: self._arrive(r, m))
+
+    def _arrive(self, receiver: Device, m: V2Message) -> None:
+        count(receiver, m, sent=False)
+        self.receive(receiver, m)
 
     def _arm(self, device: Device, sa: Ikev2Sa, m: V2Message, delay: float) -> None:
         cancel(sa)
@@ -125,7 +145,7 @@ class V2Wire:
         self.log(device, sa, "Retransmitting packet \n")
         self.packet(device, sa, m, True)
         self._arm(device, sa, m, delay * 2)
-        self.ctx.send(device, m.src, m.dst, lambda r: self.receive(r, m))
+        self._transmit(device, m)
 
     def reply(self, device: Device, sa: Ikev2Sa | None, m: V2Message, payload: str) -> bool:
         """The response to request ``m``, from ``device``."""
@@ -139,10 +159,26 @@ class V2Wire:
     # -- the end of an SA ------------------------------------------------------------------
     def delete(self, device: Device, sa: Ikev2Sa) -> None:
         cancel(sa)
+        if sa.status is V2Status.READY:
+            session_status(device, sa, "DOWN")
         self.log(device, sa, "Deleting SA")
         sa.deleted, sa.status = True, V2Status.DELETE
         device.crypto.ipsec.pop(sa.entry, None)
         self.ctx.clock.call_later(PURGE_DELETED_S, lambda: _purge(device, sa))
+
+
+def session_status(device: Device, sa: Ikev2Sa, state: str) -> None:
+    """``%CRYPTO-5-IKEV2_SESSION_STATUS`` when the router logs crypto sessions. The wording is a
+    SIEM parser's match rules' (code index file 24168862964) with the spacing of the IKEv1
+    ``%CRYPTO-5-SESSION_STATUS`` line; no raw capture of it was found. Which command turns it on
+    is not documented in what was found either: the lab takes ``crypto logging session`` (IKEv1's)
+    or ``crypto logging ikev2``."""
+    running = device.running
+    if running.has_line("crypto logging session") or running.has_line("crypto logging ikev2"):
+        device.log(
+            f"%CRYPTO-5-IKEV2_SESSION_STATUS: Crypto tunnel v2 is {state}.  Peer {sa.peer}:500"
+            f"       Id: {sa.peer}"
+        )
 
 
 def cancel(sa: Ikev2Sa) -> None:

@@ -12,6 +12,9 @@ first child SA with its traffic selectors. Where it stops names the cause:
 * TS_UNACCEPTABLE, ``no IPSEC policy found for received TS``: IKEV2_TS_UNACCEPTABLE
 * IKE_SA_INIT (or IKE_AUTH) sent again and again, nothing back: IKEV2_NO_RESPONSE
 
+Without debug (``vpndiag health``), the same codes come from both ends' exchange counters and
+configurations (``ikev2_counters``, ``source=state``).
+
 Lines are grouped by the peer they name (the first address of an IKEv2 packet line, the ASA's
 ``Remote:``); an ASA debug that names no address is one group with no peer. When the peer is in
 the fleet, its own lines about this host are quoted too.
@@ -23,7 +26,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from nornir_tasks.checks.evidence import LOGS, FleetEvidence, HostEvidence
+from nornir_tasks.checks import ikev2_counters as counters
+from nornir_tasks.checks.evidence import CONFIG, LOGS, FleetEvidence, HostEvidence
 from nornir_tasks.checks.logview import PeerEvent, source_of
 from nornir_tasks.checks.peers import events_toward, of_kind, other_end
 from nornir_tasks.checks.quote import tag, unique
@@ -147,7 +151,10 @@ def _policy_dumps(conv: Conversation) -> list[PeerEvent]:
     return [e for e in conv.events if "policies:" in e.text and e.event.detail]
 
 
-@check("IKEV2_PROPOSAL_MISMATCH", needs=LOGS)
+NEEDS = LOGS + counters.STATS + CONFIG
+
+
+@check("IKEV2_PROPOSAL_MISMATCH", needs=NEEDS)
 def proposal_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """IKE_SA_INIT refused: no common encryption / integrity / PRF / DH group."""
     for conv in conversations(host):
@@ -173,6 +180,19 @@ def proposal_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Find
                 *_debug_steps(conv.peer),
             ),
         )
+    for v in counters.of_host(host, fleet, "IKEV2_PROPOSAL_MISMATCH"):
+        yield counters.state_finding(
+            v,
+            f"IKEv2 IKE_SA_INIT with {v.reporter.peer}: no common proposal",
+            "Neither end's IKEv2 proposals (encryption, integrity/PRF, DH group) share a "
+            "transform of each type with the other's, so every IKE_SA_INIT is answered "
+            "NO_PROPOSAL_CHOSEN and the IKE SA never forms. The proposals quoted show the "
+            "difference.",
+            (
+                "show crypto ikev2 proposal ; show crypto ikev2 policy  (both ends)",
+                *_debug_steps(v.reporter.peer),
+            ),
+        )
 
 
 # -- IKEV2_CHILD_PROPOSAL_MISMATCH -----------------------------------------------------------
@@ -187,7 +207,7 @@ def _child_refusals(conv: Conversation) -> list[PeerEvent]:
     ]
 
 
-@check("IKEV2_CHILD_PROPOSAL_MISMATCH", needs=LOGS)
+@check("IKEV2_CHILD_PROPOSAL_MISMATCH", needs=NEEDS)
 def child_proposal_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """The IKE SA forms, the child SA is refused: transform set / ESP proposal / PFS."""
     for conv in conversations(host):
@@ -212,6 +232,18 @@ def child_proposal_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterato
                 "ipsec-proposal",
                 *_debug_steps(conv.peer),
             ),
+        )
+    for v in counters.of_host(host, fleet, "IKEV2_CHILD_PROPOSAL_MISMATCH"):
+        yield counters.state_finding(
+            v,
+            f"IKEv2 child SA with {v.reporter.peer} refused: no common ESP proposal",
+            "IKE_AUTH is exchanged as often as NO_PROPOSAL_CHOSEN comes back: the IKE SA is "
+            "agreed, the IPsec SA is not (transform set, mode or PFS group differ).",
+            (
+                "show crypto ipsec transform-set ; show crypto ipsec profile  (both ends)",
+                *_debug_steps(v.reporter.peer),
+            ),
+            Step.IKE_PHASE2,
         )
 
 
@@ -238,7 +270,7 @@ def _auth_cause(conv: Conversation, identity: bool) -> str:
     )
 
 
-@check("IKEV2_AUTH_FAILED", needs=LOGS)
+@check("IKEV2_AUTH_FAILED", needs=NEEDS)
 def auth_failed(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """IKE_AUTH failed: pre-shared key, certificate or identity."""
     for conv in conversations(host):
@@ -263,6 +295,18 @@ def auth_failed(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
                 *_debug_steps(conv.peer),
             ),
         )
+    for v in counters.of_host(host, fleet, "IKEV2_AUTH_FAILED"):
+        yield counters.state_finding(
+            v,
+            f"IKEv2 authentication with {v.reporter.peer} failed (pre-shared keys differ)",
+            "Each end has a profile matching the other and a key for it, and IKE_AUTH is "
+            "answered AUTHENTICATION_FAILED: the keys are not the same (re-enter them on both "
+            "ends; a trailing space or a type-7 copy is a classic).",
+            (
+                "show run | section crypto ikev2 keyring  (both ends)",
+                *_debug_steps(v.reporter.peer),
+            ),
+        )
 
 
 # -- IKEV2_NO_PROFILE ------------------------------------------------------------------------
@@ -276,7 +320,7 @@ def _identity(conv: Conversation) -> tuple[str, str] | None:
     return None
 
 
-@check("IKEV2_NO_PROFILE", needs=LOGS)
+@check("IKEV2_NO_PROFILE", needs=NEEDS)
 def no_profile(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """The peer's identity matches no IKEv2 profile (``match identity remote``)."""
     for conv in conversations(host):
@@ -306,12 +350,22 @@ def no_profile(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
                 *_debug_steps(conv.peer),
             ),
         )
+    for v in counters.of_host(host, fleet, "IKEV2_NO_PROFILE"):
+        yield counters.state_finding(
+            v,
+            f"no IKEv2 profile matches {v.reporter.peer}",
+            f"{host.host} refuses IKE_AUTH from {v.reporter.peer} with AUTHENTICATION_FAILED: "
+            "no 'match identity remote' of its IKEv2 profiles covers the peer's identity, so no "
+            "keyring or authentication method applies. Add the peer to the profile (or fix "
+            "the identity the peer sends).",
+            ("show crypto ikev2 profile  (match identity remote)", *_debug_steps(v.reporter.peer)),
+        )
 
 
 # -- IKEV2_TS_UNACCEPTABLE -------------------------------------------------------------------
 
 
-@check("IKEV2_TS_UNACCEPTABLE", needs=LOGS)
+@check("IKEV2_TS_UNACCEPTABLE", needs=NEEDS)
 def ts_unacceptable(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """The child SA's traffic selectors are refused: the protected networks differ."""
     for conv in conversations(host):
@@ -333,4 +387,14 @@ def ts_unacceptable(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findin
                 "show crypto ipsec sa  (local ident / remote ident)",
                 *_debug_steps(conv.peer),
             ),
+        )
+    for v in counters.of_host(host, fleet, "IKEV2_TS_UNACCEPTABLE"):
+        yield counters.state_finding(
+            v,
+            f"traffic selectors refused between {host.host} and {v.reporter.peer}",
+            "The child SA is refused on its traffic selectors (TS_UNACCEPTABLE): a tunnel "
+            "interface proposes any/any where the other end's crypto map ACL protects specific "
+            "subnets, or the ACLs are not mirror images.",
+            ("show crypto map ; show access-lists  (both ends)", *_debug_steps(v.reporter.peer)),
+            Step.IKE_PHASE2,
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from nornir_tasks.checks import ikev2_counters as counters
 from nornir_tasks.checks.evidence import LOGS, FleetEvidence, HostEvidence
 from nornir_tasks.checks.ikev2 import Conversation, conversations, lines_of
 from nornir_tasks.checks.logview import PeerEvent, source_of
@@ -116,7 +117,7 @@ def _no_response(conv: Conversation, fleet: FleetEvidence) -> Finding | None:
     )
 
 
-@check("IKEV2_NO_RESPONSE", needs=LOGS)
+@check("IKEV2_NO_RESPONSE", needs=LOGS + counters.STATS)
 def no_response(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """IKE_SA_INIT (or IKE_AUTH) retransmitted without an answer.
 
@@ -126,3 +127,20 @@ def no_response(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     found = [f for conv in conversations(host) if (f := _no_response(conv, fleet)) is not None]
     named = any(f.peer is not None for f in found)
     yield from (f for f in found if f.peer is not None or not named)
+    for v in counters.of_host(host, fleet, "IKEV2_NO_RESPONSE"):
+        back = "return path" in v.why
+        yield counters.state_finding(
+            v,
+            f"IKEv2 IKE_SA_INIT to {v.reporter.peer} gets no answer"
+            + (" (return path)" if back else ""),
+            (
+                f"The answers are lost on the way {v.reporter.peer} -> {host.host}"
+                if back
+                else "UDP 500 is filtered or misrouted on the way, or the peer does not answer"
+            )
+            + ": check routing, ACLs and firewalls for UDP 500/4500 both ways.",
+            (
+                f"ping {v.reporter.peer} source <WAN interface> ; traceroute the same way",
+                "ACLs / firewalls on the path: UDP 500 and UDP 4500 both ways (and ESP)",
+            ),
+        )

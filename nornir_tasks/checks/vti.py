@@ -5,14 +5,27 @@ A VTI negotiates by itself, without traffic (``tunnel protection`` brings IKE up
 the interface is), so "no traffic has tried it" never explains a down VTI: its IKEv2 SA is
 missing or stuck in ``IN-NEG``. The state does not say whether proposals, keys or the path are
 at fault; the conditional ``debug crypto ikev2`` of ``vpndiag triage`` does (the IKEV2_* codes),
-so this stays informational and leaves the tunnel to the triage debug.
+so this stays informational and leaves the tunnel to the triage debug, unless both ends'
+exchange counters and configurations name the cause without it (``ikev2_counters``): then the
+cause is reported on its end, and this end's note points there.
+
+IKEV2_PSK_MISSING is the one IKEv2 cause only the state and configuration name (a debug shows
+it as an authentication failure): the end's keyring holds no key for its peer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nornir_tasks.checks.evidence import IPSEC, ISAKMP, SESSION, FleetEvidence, HostEvidence
+from nornir_tasks.checks import ikev2_counters as counters
+from nornir_tasks.checks.evidence import (
+    CONFIG,
+    IPSEC,
+    ISAKMP,
+    SESSION,
+    FleetEvidence,
+    HostEvidence,
+)
 from nornir_tasks.checks.flows import has_sa
 from nornir_tasks.checks.peers import sessions
 from nornir_tasks.checks.registry import check
@@ -48,6 +61,10 @@ def vti_down(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
             continue  # up, or log/debug lines are there for the IKEV2_* checks to read
         if _phase1_unread(host, peer):
             continue
+        if counters.reported_here(host, peer, fleet) or counters.explained_elsewhere(
+            host, peer, fleet
+        ):
+            continue  # the counters name the cause (EXPLAINED_AT_PEER points to the far end)
         state = ikev2_state(host, peer)
         yield Finding(
             code="IKEV2_VTI_DOWN",
@@ -68,4 +85,22 @@ def vti_down(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
             ),
             step=Step.IKE_PHASE1,
             source=Source.STATE,
+        )
+
+
+@check("IKEV2_PSK_MISSING", needs=counters.STATS + CONFIG)
+def psk_missing(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    """This end's IKEv2 keyring has no pre-shared key for a peer its profile authenticates."""
+    for v in counters.of_host(host, fleet, "IKEV2_PSK_MISSING"):
+        yield counters.state_finding(
+            v,
+            f"no IKEv2 pre-shared key for {v.reporter.peer} on {host.host}",
+            f"IKE_AUTH with {v.reporter.peer} is answered AUTHENTICATION_FAILED: the IKEv2 "
+            f"profile of {host.host} authenticates the peer with a pre-shared key and its "
+            "keyring has no 'peer' block whose address covers it, so there is no key to "
+            "verify (or compute) AUTH with. Add the peer and its key to the keyring.",
+            (
+                "show run | section crypto ikev2 keyring  (a peer block for the address?)",
+                "show crypto ikev2 profile  (keyring local ...)",
+            ),
         )

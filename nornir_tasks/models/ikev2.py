@@ -87,3 +87,28 @@ class Ikev2Sa:
 class Ikev2SaTable:
     sas: tuple[Ikev2Sa, ...]
     complete: bool
+
+
+@dataclass(frozen=True)
+class Ikev2ExchangeCount:
+    """One row of ``show crypto ikev2 stats exchange``: an exchange or a notify, counted."""
+
+    name: str  # IKE_SA_INIT, NO_PROPOSAL_CHOSEN, NAT_DETECTION_SOURCE_IP
+    section: str  # "exchanges", "error_notify", "other_notify"
+    tx_req: int
+    tx_res: int
+    rx_req: int
+    rx_res: int
+    line: str  # as the router printed it (evidence)
+
+
+@dataclass(frozen=True)
+class Ikev2ExchangeStats:
+    """``show crypto ikev2 stats exchange``: what this router's IKEv2 sent and received, by
+    exchange and notify, since the last ``clear crypto ikev2 stats exchange`` (all peers)."""
+
+    rows: tuple[Ikev2ExchangeCount, ...]
+    other: tuple[tuple[str, int], ...]  # OTHER COUNTERS: NO_NAT, NAT_INSIDE
+
+    def row(self, name: str) -> Ikev2ExchangeCount | None:
+        return next((r for r in self.rows if r.name == name), None)

@@ -13,6 +13,7 @@ from nornir_tasks.parsers.log_sources import (
     IPSLA_THRESHOLDS,
     LAB_CAPTURES,
     NETWORKDONGLE_SLA,
+    SIEM_CRYPTOTUNNEL,
     V4,
     K,
     Message,
@@ -149,6 +150,18 @@ IOS_MESSAGES: tuple[Message, ...] = (
         "Crypto session up or down (crypto logging session); two downs for one peer are a flap.",
         ("TUNNEL_FLAPPING",),
         FIELD_GUIDE,
+        r"Crypto tunnel (?P<tunnel>\S+) is (?P<state>UP|DOWN)\.\s+Peer (?P<peer>[0-9A-Fa-f:.]{2,45}?)"
+        r":(?P<port>\d+)",
+    ),
+    ios(
+        "CRYPTO",
+        "IKEV2_SESSION_STATUS",
+        K.SESSION_DOWN,
+        "IKEv2 crypto session up or down (IOS-XE, with crypto logging); two downs for one peer "
+        "are a flap. Only whether it went down, never why: the cause is in the counters "
+        "(show crypto ikev2 stats exchange) or a debug.",
+        ("TUNNEL_FLAPPING",),
+        SIEM_CRYPTOTUNNEL,
         r"Crypto tunnel (?P<tunnel>\S+) is (?P<state>UP|DOWN)\.\s+Peer (?P<peer>[0-9A-Fa-f:.]{2,45}?)"
         r":(?P<port>\d+)",
     ),

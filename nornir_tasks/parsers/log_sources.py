@@ -68,6 +68,13 @@ CISCOARTICLES = Source(
     "http://ciscoarticles.com/CCSP-Cisco-Certified-Security-Professional/"
     "Crypto-System-Error-Messages-for-ISAKMP.html",
 )
+SIEM_CRYPTOTUNNEL = Source(
+    "SIEM parser 'cisco-ios-str-network-notification-success-cryptotunnel' (its match rules: "
+    "'%CRYPTO-5-IKEV2_SESSION_STATUS:', 'Crypto tunnel v2 is (UP|DOWN)', 'Peer ADDR:PORT'; code "
+    "index file 24168862964); no raw device capture found",
+    "https://github.com/search?q=cisco-ios-str-network-notification-success-cryptotunnel",
+    confirmed=False,
+)
 FIELD_GUIDE = Source(
     "vpndiag field guide §4.2-4.3 (practitioner knowledge, wording unconfirmed)",
     "docs/field-guide.md",

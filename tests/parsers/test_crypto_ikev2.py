@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nornir_tasks.models.ikev2 import Ikev2SaTable, Ikev2Status
+from nornir_tasks.models.ikev2 import Ikev2ExchangeStats, Ikev2SaTable, Ikev2Status
 from nornir_tasks.parsers import ParseError, parse
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -273,3 +273,34 @@ def test_iosxe_17_quantum_safe_peer_type_and_sys_ids() -> None:
         "Quantum-safe Encryption using PQC: ML-KEM-1024",
         "IOS-XE",
     )
+
+
+def test_stats_exchange_values_genieparser_names() -> None:
+    stats = parse(
+        "show crypto ikev2 stats exchange",
+        (GOLDEN / "genie_iosxe_ikev2_stats_exchange" / "raw.txt").read_text(),
+    )
+    assert isinstance(stats, Ikev2ExchangeStats)
+    init, npc, dpd = (stats.row(n) for n in ("IKE_SA_INIT", "NO_PROPOSAL_CHOSEN", "DPD"))
+    assert init and (init.tx_req, init.tx_res, init.rx_req, init.rx_res) == (8618, 0, 0, 5206)
+    assert npc and npc.section == "error_notify" and npc.rx_res == 5203
+    assert dpd and dpd.section == "other_notify" and (dpd.tx_res, dpd.rx_req) == (79170, 79170)
+    assert stats.other == (("NAT_INSIDE", 3), ("NO_NAT", 5203))
+    assert len(stats.rows) == 15
+
+
+def test_stats_exchange_with_retransmission_columns_keeps_the_first_four() -> None:
+    text = (
+        "EXCHANGE/NOTIFY TX(REQ) TX(RES) RX(REQ) RX(RES) RTX(REQ) RTX(RES) RRX(REQ) RRX(RES)\n"
+        "EXCHANGES\nIKE_SA_INIT          8     11     11      8     0    0    0    0\n"
+        "ERROR NOTIFY\nAUTHENTICATION_FAILED 0 3 0 0 0 0 0 0\n"
+    )
+    stats = parse("show crypto ikev2 stats exchange", text)
+    auth = stats.row("AUTHENTICATION_FAILED")
+    assert auth is not None and auth.tx_res == 3 and auth.section == "error_notify"
+    assert stats.row("IKE_SA_INIT") is not None and stats.row("TS_UNACCEPTABLE") is None
+
+
+def test_stats_exchange_rejects_another_commands_error() -> None:
+    with pytest.raises(ParseError):
+        parse("show crypto ikev2 stats exchange", "% Invalid input detected at '^' marker.\n")

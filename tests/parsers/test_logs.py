@@ -168,6 +168,10 @@ LINES = {
         K.SESSION_DOWN,
         "10.1.1.1",
     ),
+    "%CRYPTO-5-IKEV2_SESSION_STATUS: Crypto tunnel v2 is DOWN.  Peer 10.1.1.1:500       Id: "
+    "10.1.1.1": (K.SESSION_DOWN, "10.1.1.1"),
+    "%CRYPTO-5-IKEV2_SESSION_STATUS: Crypto tunnel v2 is UP.  Peer 10.1.1.1:500       Id: "
+    "10.1.1.1": (K.SESSION_UP, "10.1.1.1"),
     "*Mar  1 00:12:33.123: %TRACK-6-STATE: 10 ip sla 10 reachability Up -> Down": (
         K.TRACK_STATE,
         None,

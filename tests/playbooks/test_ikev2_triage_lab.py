@@ -12,7 +12,7 @@ from lab.fleet import Fleet
 from lab.inventory import write_inventory
 from lab.scenario import load_scenario
 from nornir_tasks.checks import registered_codes
-from nornir_tasks.models.findings import Severity
+from nornir_tasks.models.findings import Severity, Source
 from nornir_tasks.playbooks.loader import load_playbook
 from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
 from nornir_tasks.tasks.hosts import open_inventory
@@ -51,26 +51,74 @@ def run(flex: tuple[Fleet, Path], name: str, hosts: list[str], **options: object
         nr.close_connections()
 
 
-def triage(flex: tuple[Fleet, Path], spoke: int) -> PlaybookRun:
+def triage(flex: tuple[Fleet, Path], spoke: int, debug: bool = False) -> PlaybookRun:
+    """``vpndiag triage Vnn`` (``--debug``: debug even when the state names the cause)."""
     name = f"V{spoke:02d}"
     focus = frozenset({HUB, wan(spoke)})
-    return run(flex, "tunnel_triage", [name, "HUB2"], focus=focus, debug_seconds=25)
+    return run(
+        flex, "tunnel_triage", [name, "HUB2"], focus=focus, debug_seconds=25, debug_always=debug
+    )
 
 
-def test_health_reads_ikev2_state_of_every_vti(flex: tuple[Fleet, Path]) -> None:
+# (spoke, code, where health names it without debug, a line its evidence must quote)
+HEALTH = [
+    (2, "IKEV2_PROPOSAL_MISMATCH", "V02", "NO_PROPOSAL_CHOSEN 0 "),
+    (3, "IKEV2_AUTH_FAILED", "V03", "AUTHENTICATION_FAILED 0 "),
+    (4, "IKEV2_NO_RESPONSE", "V04", "IKE_SA_INIT "),
+]
+
+
+@pytest.fixture(scope="module")
+def health(flex: tuple[Fleet, Path]) -> PlaybookRun:
     """First in the module: the triages below leave their debug lines in the buffers."""
-    result = run(flex, "health_check", ["HUB2", "V01", "V02"])
-    by_host = {h.host: h for h in result.report.hosts}
+    return run(flex, "health_check", ["HUB2", "V01", "V02", "V03", "V04"])
+
+
+def test_health_reads_ikev2_state_of_every_vti(health: PlaybookRun) -> None:
+    by_host = {h.host: h for h in health.report.hosts}
     assert (by_host["V01"].tunnels_up, by_host["V01"].tunnels_total) == (1, 1)
     assert by_host["V02"].tunnels_up == 0 and by_host["V02"].tunnels_total == 1
     assert by_host["HUB2"].tunnels_total == 4
-    down = {(f.host, f.peer) for f in result.report.findings if f.code == "IKEV2_VTI_DOWN"}
-    assert ("V02", HUB) in down and ("HUB2", wan(2)) in down and ("V01", HUB) not in down
-    assert not [f for f in result.report.findings if f.code == "NO_INTERESTING_TRAFFIC"]
-    assert all(f.severity <= Severity.INFO for f in result.report.findings)  # triage debugs
-    read = {c.host: {o.command for o in c.outputs} for c in result.collections}
+    assert not [f for f in health.report.findings if f.code == "NO_INTERESTING_TRAFFIC"]
+    read = {c.host: {o.command for o in c.outputs} for c in health.collections}
     assert "show crypto ikev2 sa" in read["V01"] and "show crypto isakmp sa" not in read["V01"]
     assert "show crypto map" not in read["HUB2"]  # no crypto map: not asked
+
+
+@pytest.mark.parametrize(("spoke", "code", "host", "quote"), HEALTH, ids=[c[1] for c in HEALTH])
+def test_health_names_each_ikev2_cause_without_debug(
+    health: PlaybookRun, spoke: int, code: str, host: str, quote: str
+) -> None:
+    """No debug runs: both ends' exchange counters and configs name the cause, on its end."""
+    found = [f for f in health.report.findings if f.code == code]
+    assert [(f.host, f.peer, f.source) for f in found] == [(host, HUB, Source.STATE)]
+    assert found[0].severity is Severity.CRITICAL
+    assert any(line.startswith(quote) for line in found[0].evidence), found[0].evidence
+    # the hub's side of the tunnel points to it, nothing above info
+    hub = [f for f in health.report.findings if f.host == "HUB2" and f.peer == wan(spoke)]
+    assert {f.code for f in hub} == {"EXPLAINED_AT_PEER"}, hub
+    assert all(f.severity is Severity.INFO for f in hub)
+
+
+def test_health_quotes_both_proposals_and_the_return_path(health: PlaybookRun) -> None:
+    by_code = {f.code: f for f in health.report.findings}
+    proposal = by_code["IKEV2_PROPOSAL_MISMATCH"].evidence
+    assert "group 19" in proposal and "HUB2: group 14" in proposal
+    no_answer = by_code["IKEV2_NO_RESPONSE"]
+    assert "(return path)" in no_answer.summary
+    assert any(line.startswith("HUB2: ") and "IN-NEG" in line for line in no_answer.evidence)
+
+
+def test_the_healthy_vti_gets_nothing_above_info(health: PlaybookRun) -> None:
+    healthy = [f for f in health.report.findings if f.host == "V01" or f.peer == wan(1)]
+    assert all(f.severity <= Severity.INFO for f in healthy), healthy
+
+
+def test_triage_without_debug_when_the_counters_name_the_cause(flex: tuple[Fleet, Path]) -> None:
+    result = triage(flex, 3)  # before any debug leaves lines in the buffers
+    assert not result.debug  # the state explains it: no debug is started
+    (found,) = [f for f in result.report.findings if f.code == "IKEV2_AUTH_FAILED"]
+    assert (found.host, found.source) == ("V03", Source.STATE)
 
 
 # (spoke, code, the router(s) where the cause is named, a line its evidence must quote)
@@ -86,8 +134,8 @@ CASES = [
 def test_triage_names_the_ikev2_fault_with_the_debug_lines(
     flex: tuple[Fleet, Path], spoke: int, code: str, hosts: set[str], quote: str
 ) -> None:
-    result = triage(flex, spoke)
-    assert all(c.cleanup_verified and "ikev2" in c.kinds for c in result.debug)
+    result = triage(flex, spoke, debug=True)
+    assert result.debug and all(c.cleanup_verified and "ikev2" in c.kinds for c in result.debug)
     assert not any(d.debugs for d in flex[0].devices.values())  # undebug all, verified
     found = [f for f in result.report.findings if f.code == code]
     assert found, [(f.host, f.code, f.peer) for f in result.report.findings]
