@@ -66,6 +66,7 @@ _HEADERS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "show crypto ikev2 sa",
         ),
         (r"^Crypto session current status", "show crypto session detail"),
+        (r"^EXCHANGE/NOTIFY\s+TX\(REQ\)", "show crypto ikev2 stats exchange"),
         (r'^Crypto Map (?:IPv[46] )?"', "show crypto map"),
         (
             r"^(?:Building configuration|Current configuration\s*:|! Last configuration change"
