@@ -18,7 +18,8 @@ read through the spoke's counters. What they say:
 
 The counters run since the last ``clear crypto ikev2 stats exchange``: the most frequent error
 is named, and the evidence says the counters are cumulative. A tunnel whose log or debug lines
-already explain it is left to the checks that read them (``ikev2``, ``ikev2_path``).
+on the reporting end already explain it is left to the checks that read them (``ikev2``,
+``ikev2_path``).
 """
 
 from __future__ import annotations
@@ -185,10 +186,13 @@ def reported_here(host: HostEvidence, peer: str, fleet: FleetEvidence) -> bool:
 def verdict(host: HostEvidence, peer: str, fleet: FleetEvidence) -> Verdict | None:
     """What the two ends' counters name for the tunnel from ``host`` to ``peer``."""
     ends = _ends(host, peer, fleet)
-    if ends[0].stats is None or any(_explained(e.host, e.peer) for e in ends):
+    if ends[0].stats is None:
         return None
     error = _error(ends)
-    return _refused_verdict(ends, error) if error else _no_response_verdict(ends)
+    found = _refused_verdict(ends, error) if error else _no_response_verdict(ends)
+    if found is None or _explained(found.reporter.host, found.reporter.peer):
+        return None  # the reporting end's own log or debug lines speak (checks ikev2*)
+    return found
 
 
 def verdicts(fleet: FleetEvidence) -> dict[tuple[str, str], list[Verdict]]:
