@@ -207,13 +207,28 @@ class Ikev2Auth:
             self.wire.delete(device, sa)
             return
         prof = self.profile(device, sa)
-        if prof is not None:
-            sa.profile, sa.dpd, sa.lifetime = prof.name, prof.dpd, prof.lifetime
-        for text in (f"Searching policy based on peer's identity '{sa.peer}' of type 'IPv4 address'",
-                     "Verify peer's authentication data",
+        self.wire.log(
+            device,
+            sa,
+            f"Searching policy based on peer's identity '{sa.peer}' of type 'IPv4 address'",
+        )
+        if prof is None or not prof.matches(sa.peer):
+            self._refuse_responder(device, sa)
+            return
+        sa.profile, sa.dpd, sa.lifetime = prof.name, prof.dpd, prof.lifetime
+        for text in ("Verify peer's authentication data",
                      "Verification of peer's authenctication data PASSED"):  # fmt: skip
             self.wire.log(device, sa, text)
         self._up(device, sa, (sa.child_spi, m.spi), m.esp[0] if m.esp else DEFAULT_TRANSFORM)
+
+    def _refuse_responder(self, device: Device, sa: Ikev2Sa) -> None:
+        """The initiator's profile does not match the responder's identity: the SA the
+        responder already installed is deleted with an INFORMATIONAL DELETE. The two lines are
+        the responder's wording (doc 117337); no capture shows an initiator's."""
+        self.wire.log(device, None, "% IKEv2 profile not found", sa.peer)
+        self.wire.log(device, sa, "!: Failed to locate an item in the database")
+        self._request(device, sa, " DELETE ")
+        self.wire.delete(device, sa)
 
     def _spi_in(self, device: Device, sa: Ikev2Sa) -> int:
         pair = device.crypto.ipsec.get(sa.entry)

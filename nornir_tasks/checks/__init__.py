@@ -47,6 +47,7 @@ RULE_MODULES = (
     "ikev2",
     "ikev2_path",
     "vti",
+    "vti_routes",
     "decaps",
     "thresholds",
     "dmvpn",

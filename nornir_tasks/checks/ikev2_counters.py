@@ -43,12 +43,13 @@ HEADER = "EXCHANGE/NOTIFY TX(REQ) TX(RES) RX(REQ) RX(RES)"
 _ERRORS = ("NO_PROPOSAL_CHOSEN", "AUTHENTICATION_FAILED", "TS_UNACCEPTABLE")
 _UNANSWERED = 3  # IKE_SA_INIT requests without a response before "no response" is said
 K = EventKind
-# Log or debug lines of these kinds about a peer explain it: the log-reading checks speak.
+# Log or debug lines of these kinds about a peer name a cause: the log-reading checks speak.
+# Plain packet lines do not (a debug window may catch one IKE_SA_INIT and no retransmission):
+# the no-response check drops its counter finding itself when its lines name the peer.
 _EXPLAINING = frozenset(
     {
         K.IKEV2_NO_POLICY, K.IKEV2_NO_PROPOSAL, K.IKEV2_AUTH_FAILED, K.IKEV2_PEER_ID_FAILED,
         K.IKEV2_NO_PROFILE, K.TS_UNACCEPTABLE, K.IKEV2_INIT_FAILED, K.IKEV2_AUTH_TIMEOUT,
-        K.IKEV2_PACKET,
     }
 )  # fmt: skip
 
@@ -140,7 +141,7 @@ def _refused_verdict(ends: list[End], error: str) -> Verdict:
         why = "the traffic selectors one end proposes are refused by the other"
         return Verdict("IKEV2_TS_UNACCEPTABLE", reporter, other, tuple(rows), why)
     if error == "AUTHENTICATION_FAILED":
-        return _auth_verdict(ends, reporter, other, rows)
+        return _auth_verdict(ends, reporter, other)
     stats = reporter.stats
     assert stats is not None
     if _count(stats, "IKE_AUTH") >= _count(stats, "NO_PROPOSAL_CHOSEN"):
@@ -253,11 +254,17 @@ def has_key(config: RunningConfig, profile: Ikev2Profile, peer: str) -> bool:
     return False
 
 
-def _auth_verdict(ends: list[End], reporter: End, other: End | None, rows: list[str]) -> Verdict:
+def _auth_rows(ends: list[End], reporter: End) -> list[str]:
+    names = ("IKE_SA_INIT", "IKE_AUTH", "AUTHENTICATION_FAILED")
+    return [r for e in ends for r in _rows(e, reporter, *names)]
+
+
+def _auth_verdict(ends: list[End], reporter: End, other: End | None) -> Verdict:
     for end in ends:
         config = end.host.config
         if config is None:
             continue
+        rows = _auth_rows(ends, end)
         profile = profile_for(config, end.peer)
         if profile is None:
             lines = config_lines(end.host, r"^crypto ikev2 profile", True)
@@ -270,7 +277,7 @@ def _auth_verdict(ends: list[End], reporter: End, other: End | None, rows: list[
             why = f"{end.host.host}'s keyring {profile.keyring} holds no pre-shared key for {end.peer}"
             return Verdict("IKEV2_PSK_MISSING", end, _opposite(ends, end), tuple(rows + lines), why)
     why = "both ends hold a pre-shared key for each other and AUTH does not verify: the keys differ"
-    return Verdict("IKEV2_AUTH_FAILED", reporter, other, tuple(rows), why)
+    return Verdict("IKEV2_AUTH_FAILED", reporter, other, tuple(_auth_rows(ends, reporter)), why)
 
 
 def _opposite(ends: list[End], end: End) -> End | None:

@@ -128,6 +128,8 @@ def no_response(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     named = any(f.peer is not None for f in found)
     yield from (f for f in found if f.peer is not None or not named)
     for v in counters.of_host(host, fleet, "IKEV2_NO_RESPONSE"):
+        if v.reporter.peer in {f.peer for f in found}:
+            continue  # the debug lines already name it
         back = "return path" in v.why
         yield counters.state_finding(
             v,

@@ -60,44 +60,52 @@ def triage(flex: tuple[Fleet, Path], spoke: int, debug: bool = False) -> Playboo
     )
 
 
-# (spoke, code, where health names it without debug, a line its evidence must quote)
+SPOKES = [f"V{n:02d}" for n in range(1, 8)]
+# (spoke, code, where health names it without debug, the peer it names there, a quoted line)
 HEALTH = [
-    (2, "IKEV2_PROPOSAL_MISMATCH", "V02", "NO_PROPOSAL_CHOSEN 0 "),
-    (3, "IKEV2_AUTH_FAILED", "V03", "AUTHENTICATION_FAILED 0 "),
-    (4, "IKEV2_NO_RESPONSE", "V04", "IKE_SA_INIT "),
+    (2, "IKEV2_PROPOSAL_MISMATCH", "V02", HUB, "NO_PROPOSAL_CHOSEN 0 "),
+    (3, "IKEV2_AUTH_FAILED", "V03", HUB, "AUTHENTICATION_FAILED 0 "),
+    (4, "IKEV2_NO_RESPONSE", "V04", HUB, "IKE_SA_INIT "),
+    (5, "IKEV2_PSK_MISSING", "HUB2", wan(5), "V05: AUTHENTICATION_FAILED 0 "),
+    (6, "IKEV2_NO_PROFILE", "HUB2", wan(6), "V06: AUTHENTICATION_FAILED 0 "),
+    (7, "VTI_NO_ROUTE", "V07", HUB, "ip route 0.0.0.0 0.0.0.0 203.0.113.93"),
 ]
 
 
 @pytest.fixture(scope="module")
 def health(flex: tuple[Fleet, Path]) -> PlaybookRun:
     """First in the module: the triages below leave their debug lines in the buffers."""
-    return run(flex, "health_check", ["HUB2", "V01", "V02", "V03", "V04"])
+    return run(flex, "health_check", ["HUB2", *SPOKES])
 
 
 def test_health_reads_ikev2_state_of_every_vti(health: PlaybookRun) -> None:
     by_host = {h.host: h for h in health.report.hosts}
     assert (by_host["V01"].tunnels_up, by_host["V01"].tunnels_total) == (1, 1)
     assert by_host["V02"].tunnels_up == 0 and by_host["V02"].tunnels_total == 1
-    assert by_host["HUB2"].tunnels_total == 4
+    assert (by_host["HUB2"].tunnels_up, by_host["HUB2"].tunnels_total) == (2, 7)  # V01, V07
     assert not [f for f in health.report.findings if f.code == "NO_INTERESTING_TRAFFIC"]
     read = {c.host: {o.command for o in c.outputs} for c in health.collections}
     assert "show crypto ikev2 sa" in read["V01"] and "show crypto isakmp sa" not in read["V01"]
     assert "show crypto map" not in read["HUB2"]  # no crypto map: not asked
 
 
-@pytest.mark.parametrize(("spoke", "code", "host", "quote"), HEALTH, ids=[c[1] for c in HEALTH])
-def test_health_names_each_ikev2_cause_without_debug(
-    health: PlaybookRun, spoke: int, code: str, host: str, quote: str
+@pytest.mark.parametrize(
+    ("spoke", "code", "host", "peer", "quote"), HEALTH, ids=[c[1] for c in HEALTH]
+)
+def test_health_names_each_fault_on_its_router_without_debug(
+    health: PlaybookRun, spoke: int, code: str, host: str, peer: str, quote: str
 ) -> None:
-    """No debug runs: both ends' exchange counters and configs name the cause, on its end."""
+    """No debug runs: both ends' exchange counters, SA rows and configs name the cause."""
     found = [f for f in health.report.findings if f.code == code]
-    assert [(f.host, f.peer, f.source) for f in found] == [(host, HUB, Source.STATE)]
+    assert [(f.host, f.peer) for f in found] == [(host, peer)], found
     assert found[0].severity is Severity.CRITICAL
+    assert found[0].source in (Source.STATE, Source.CONFIG)
     assert any(line.startswith(quote) for line in found[0].evidence), found[0].evidence
-    # the hub's side of the tunnel points to it, nothing above info
-    hub = [f for f in health.report.findings if f.host == "HUB2" and f.peer == wan(spoke)]
-    assert {f.code for f in hub} == {"EXPLAINED_AT_PEER"}, hub
-    assert all(f.severity is Severity.INFO for f in hub)
+    # the other end of the tunnel gets at most an informational pointer
+    other = ("HUB2", wan(spoke)) if host != "HUB2" else (f"V{spoke:02d}", HUB)
+    there = [f for f in health.report.findings if (f.host, f.peer) == other]
+    assert all(f.severity is Severity.INFO for f in there), there
+    assert {f.code for f in there} <= {"EXPLAINED_AT_PEER"}
 
 
 def test_health_quotes_both_proposals_and_the_return_path(health: PlaybookRun) -> None:
@@ -112,13 +120,18 @@ def test_health_quotes_both_proposals_and_the_return_path(health: PlaybookRun) -
 def test_the_healthy_vti_gets_nothing_above_info(health: PlaybookRun) -> None:
     healthy = [f for f in health.report.findings if f.host == "V01" or f.peer == wan(1)]
     assert all(f.severity <= Severity.INFO for f in healthy), healthy
+    # the hub's own tunnel to V07 is routed: the missing route is V07's alone
+    assert not [f for f in health.report.findings if f.peer == wan(7)]
 
 
-def test_triage_without_debug_when_the_counters_name_the_cause(flex: tuple[Fleet, Path]) -> None:
-    result = triage(flex, 3)  # before any debug leaves lines in the buffers
+@pytest.mark.parametrize(("spoke", "code", "host", "peer"), [c[:4] for c in HEALTH[1:]])
+def test_triage_without_debug_when_state_names_the_cause(
+    flex: tuple[Fleet, Path], spoke: int, code: str, host: str, peer: str
+) -> None:
+    result = triage(flex, spoke)  # before any debug leaves lines in the buffers
     assert not result.debug  # the state explains it: no debug is started
-    (found,) = [f for f in result.report.findings if f.code == "IKEV2_AUTH_FAILED"]
-    assert (found.host, found.source) == ("V03", Source.STATE)
+    found = [f for f in result.report.findings if f.code == code]
+    assert [(f.host, f.peer, f.severity) for f in found] == [(host, peer, Severity.CRITICAL)]
 
 
 # (spoke, code, the router(s) where the cause is named, a line its evidence must quote)
