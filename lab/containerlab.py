@@ -277,6 +277,12 @@ def export_files(scenario: Scenario, inventory_dir: str) -> dict[str, str]:
         f"# containerlab export of the vpndiag lab scenario '{scenario.name}'"
         " (`vpndiag lab clab-export`; see docs/lab.md).\n"
     )
+    asas = [r.name for r in scenario.routers if r.platform == "asa"]
+    if asas:  # the export builds IOS-XE nodes only; an ASAv image is not part of it
+        header += f"# Left out, simulated ASAs (no ASAv node in this export): {', '.join(asas)}.\n"
+        kept = [r for r in scenario.routers if r.platform != "asa"]
+        faults = [f for f in scenario.faults if f.router not in asas and f.src not in asas]
+        scenario = scenario.model_copy(update={"routers": kept, "faults": faults})
     inv_header = header + (
         f"# Deploy with `sudo containerlab deploy -t {topo_name}`. No credentials here: export\n"
         "# VPNDIAG_USERNAME / VPNDIAG_PASSWORD (the image's own login is admin / admin).\n"

@@ -171,3 +171,15 @@ def test_cli_unknown_scenario_is_a_usage_error(
     assert main(["lab", "clab-export", "--scenario", "nope", str(tmp_path)]) == 3
     assert "no such scenario" in capsys.readouterr().out
     assert not list(tmp_path.iterdir())
+
+
+def test_simulated_asas_are_left_out_and_said_so() -> None:
+    files = export_files(load_scenario("asa"), "inventory")
+    topo = yaml.safe_load(files["vpndiag-asa.clab.yml"])
+    assert set(topo["topology"]["nodes"]) >= {"AHUB"}
+    assert not any(name.startswith("ASA") for name in topo["topology"]["nodes"])
+    assert not any(path.startswith("configs/ASA") for path in files)
+    assert (
+        "Left out, simulated ASAs (no ASAv node in this export): ASA1, ASA2"
+        in files["vpndiag-asa.clab.yml"]
+    )
