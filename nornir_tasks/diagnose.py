@@ -74,7 +74,13 @@ _HEADERS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "show running-config",
         ),
         (r"^Interface\s+IP-Address\s+OK\?", "show ip interface brief"),
-        (r"^Codes: L - local|^Codes: C - connected", "show ip route"),
+        # The legend, or (pasted without it) the gateway line that follows it; a device without
+        # ip routing prints only its default gateway.
+        (
+            r"^Codes: L - local|^Codes: C - connected|^Gateway of last resort is "
+            r"|^Default gateway is \d",
+            "show ip route",
+        ),
         (r"^Syslog logging:", "show logging"),
         (r"^Track \d+\s*$", "show track"),
         (r"^IPSLAs Latest Operation Summary", "show ip sla summary"),

@@ -292,6 +292,10 @@ def _table_line(table: _Table, line: str) -> bool:
         table.gateway, table.network = m[1], m[2]
     elif m := _VRF_HEADER.match(line):
         table.vrf = m[1] or None
+    elif m := _DEFAULT_GATEWAY.match(line):  # no ip routing: all goes to this gateway
+        table.gateway, table.network = m[1], "0.0.0.0"
+    elif _REDIRECT_CACHE.match(line):
+        pass
     else:
         return bool(_LEGEND.match(line) or _STAMP.match(line))
     return True

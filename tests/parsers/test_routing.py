@@ -159,3 +159,10 @@ def test_crlf_paging_and_echo_are_ignored() -> None:
     lines[20] = " --More-- \b\b\b\b\b\b\b\b\b\b          \b\b\b\b\b\b\b\b\b\b" + lines[20]
     noisy = "\r\n".join(line + "  " for line in lines) + "\r\ncsr1000v-1#"
     assert parse("show ip route", noisy) == parse("show ip route", raw)
+
+
+def test_table_of_a_device_without_ip_routing_is_its_default_gateway() -> None:
+    """``show ip route`` on a switch with no ip routing prints the gateway and redirect cache."""
+    table = parse("show ip route", _raw("genie_iosxe_route_lookup_no_ip_routing_default_gateway"))
+    assert (table.gateway_of_last_resort, table.default_network) == ("172.27.147.1", "0.0.0.0")
+    assert table.routes == () and table.complete
