@@ -30,6 +30,7 @@ from nornir_tasks.checks.registry import (
 )
 
 RULE_MODULES = (
+    "asa",
     "phase1",
     "phase1_keys",
     "phase1_policy",

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nornir_tasks.checks.evidence import CONFIG, FleetEvidence, HostEvidence
+from nornir_tasks.checks.ike import WAITING_MSG2 as _WAITING
 from nornir_tasks.checks.peers import other_end
-from nornir_tasks.checks.quote import config_lines, tag, unique
+from nornir_tasks.checks.quote import config_lines, ike_lines, tag, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.routes import config_egress, egress
 from nornir_tasks.models.config import CryptoMap, CryptoMapEntry, RunningConfig
@@ -291,6 +292,9 @@ def key_findings(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
 
 
 def _missing_key(host: HostEvidence, pair: Pair, address: str, why: str) -> Finding:
+    config = pair.config
+    if config.platform == "asa":
+        return _asa_missing_key(host, pair, address, why)
     return pair_finding(
         pair,
         "IKE_P1_PSK_MISSING",
@@ -307,6 +311,35 @@ def _missing_key(host: HostEvidence, pair: Pair, address: str, why: str) -> Find
         ),
         Step.IKE_PHASE1,
     )
+
+
+def _asa_missing_key(host: HostEvidence, pair: Pair, address: str, why: str) -> Finding:
+    """An ASA finds a LAN-to-LAN peer's tunnel-group (and key) by the peer's address."""
+    named = [g.name for g in pair.config.tunnel_groups if g.type == "ipsec-l2l"]
+    other = pair.other
+    # The peer's own state proves it now: its MSG1 to us is never answered.
+    waiting = (
+        [r for r in other.ike if r.peer in host.addresses and r.state in _WAITING] if other else []
+    )
+    finding = pair_finding(
+        pair,
+        "IKE_P1_PSK_MISSING",
+        f"{host.host} has no tunnel-group for {address}: no pre-shared key for the peer",
+        f"{host.host} is an ASA: it looks a LAN-to-LAN peer's tunnel-group up by the peer's "
+        f"address, and no tunnel-group is named {address} ({why}); "
+        + (f"the ones it has ({', '.join(named)}) are never used for it. " if named else "")
+        + "Without the group there is no key, so phase 1 with the peer never completes.",
+        config_lines(host, r"^tunnel-group ", children=True)
+        + config_lines(host, rf"^crypto map \S+ \d+ set peer .*{re.escape(address)}")
+        + (list(tag(ike_lines(other, waiting), other, host.host)) if other else []),
+        (
+            "show running-config tunnel-group",
+            f"tunnel-group {address} type ipsec-l2l",
+            f"tunnel-group {address} ipsec-attributes ; ikev1 pre-shared-key <key>",
+        ),
+        Step.IKE_PHASE1,
+    )
+    return replace(finding, source=Source.STATE) if waiting else finding
 
 
 # -- CRYPTO_PEER_NOT_FOUND -----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from nornir_tasks.checks import asa
 from nornir_tasks.checks.compat import MapPeer, map_peers
 from nornir_tasks.checks.compat_phase2 import acl_pairs
 from nornir_tasks.checks.decaps import dropped_after_decaps
@@ -207,6 +208,8 @@ def not_encrypting(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
             continue  # a DMVPN socket without an NHRP mapping: the NHRP_* checks say why
         peer = t.flow.current_peer or "?"
         sentence, route_lines = _route_check(host, t)
+        if asa.explains_not_encrypting(host, peer):
+            continue  # ASA_NAT_NOT_EXEMPT: the replies are translated before the crypto map
         other = other_end(fleet, host, peer)
         lines = counter_lines(host, t.flow, t.by_delta) + route_lines
         if other is not None:

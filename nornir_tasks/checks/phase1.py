@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from nornir_tasks.checks import aggressive
+from nornir_tasks.checks import aggressive, asa
 from nornir_tasks.checks.evidence import ISAKMP, LOGS, FleetEvidence, HostEvidence
 from nornir_tasks.checks.ike import (
     KEY_EXCHANGE,
@@ -108,6 +108,8 @@ def _explained_by(other: HostEvidence, mine: frozenset[str], aggressive_mode: bo
         return True
     if aggressive_mode and aggressive.refuses(other):
         return True  # IKE_P1_AGGRESSIVE_REFUSED, on the other end
+    if asa.silent_to(other, mine):
+        return True  # ASA_IKE_NOT_ENABLED / IKE_P1_PSK_MISSING (tunnel-group), on the ASA
     events = events_toward(other, mine)
     return bool(policy_refusals(events) or of_kind(events, K.NO_PSK) or key_failures(events))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from nornir_tasks.checks import compat_phase2
+from nornir_tasks.checks import compat, compat_phase2
 from nornir_tasks.checks.evidence import CONFIG, IPSEC, LOGS, SESSION, FleetEvidence, HostEvidence
 from nornir_tasks.checks.flows import Traffic, has_sa, hit_without_sa, mirrors
 from nornir_tasks.checks.logview import PeerEvent, source_of
@@ -139,9 +139,20 @@ def state_proxy_mismatch(host: HostEvidence, other: HostEvidence, peer: str) -> 
 @check("IKE_P2_PROXY_MISMATCH", needs=LOGS + IPSEC + CONFIG)
 def proxy_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """Quick mode refused on proxy identities (debug), or flows not mirrored (both ends' state)."""
-    yield from _proxy_from_logs(host, fleet)
-    yield from _proxy_from_state(host, fleet)
+    unapplied = _unapplied_peers(host)
+    for finding in (*_proxy_from_logs(host, fleet), *_proxy_from_state(host, fleet)):
+        if finding.peer not in unapplied:  # CRYPTO_MAP_NOT_APPLIED names that cause
+            yield finding
     yield from compat_phase2.proxy_findings(host, fleet)
+
+
+def _unapplied_peers(host: HostEvidence) -> frozenset[str | None]:
+    """Peers of crypto-map entries on no interface: such a host refuses every quick mode for
+    them ("no matching crypto map entry"), whatever the proxies."""
+    config = host.config
+    if config is None:
+        return frozenset()
+    return frozenset(t.peer for t in compat.map_peers(config) if not t.cmap.interfaces)
 
 
 def _proxy_from_logs(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
@@ -299,6 +310,14 @@ def _explained(host: HostEvidence, other: HostEvidence | None, peer: str) -> boo
     return state_proxy_mismatch(host, other, peer) is not None
 
 
+def _config_explains(other: HostEvidence | None, host: HostEvidence, fleet: FleetEvidence) -> bool:
+    """The other end reports, from both configurations, a transform set or PFS that does not
+    match ours (IKE_P2_PROPOSAL_MISMATCH on the end with fewer peers)."""
+    if other is None:
+        return False
+    return any(f.peer in host.addresses for f in compat_phase2.proposal_findings(other, fleet))
+
+
 @check("IPSEC_P2_NOT_ESTABLISHED", needs=IPSEC + SESSION)
 def p2_not_established(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """Phase 1 is up with a peer, but its flows have no IPsec SA (and nothing says why)."""
@@ -314,7 +333,7 @@ def p2_not_established(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Fin
         if any(has_sa(t.flow) for t in traffic_to(host, peer)) and not idle:
             continue  # another proxy pair of the same peer is up: not this finding
         other = other_end(fleet, host, peer)
-        if _explained(host, other, peer):
+        if _explained(host, other, peer) or _config_explains(other, host, fleet):
             continue
         yield _not_established(host, fleet, peer, missing, bool(idle), bool(dropping))
 

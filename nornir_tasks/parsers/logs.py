@@ -320,7 +320,9 @@ def _stream_line(stream: _Stream, line: str) -> None:
 def _complete(stream: _Stream) -> bool:
     """False when ``show logging`` said its buffer is on but the text stops in the preamble."""
     buffer_on = any(_BUFFER_ON.match(h) for h in stream.header)
-    return not (buffer_on and stream.buffer_bytes is None and not stream.drafts)
+    # ASA: "Buffer logging: level informational, 0 messages logged": empty, not cut off
+    empty = any(h.strip().endswith(", 0 messages logged") for h in stream.header)
+    return empty or not (buffer_on and stream.buffer_bytes is None and not stream.drafts)
 
 
 @parser("show logging")

@@ -88,7 +88,7 @@ def _collect_on(
         wanted = more(platform, outputs)
         lacked = _read_more(conn, plan_commands(platform, wanted), outputs, read_timeout, retries)
         plan = replace(plan, skipped=plan.skipped + lacked)
-    bad = [o for o in outputs if o.status is not OutputStatus.OK]
+    bad = [o for o in outputs if o.status not in (OutputStatus.OK, OutputStatus.SKIPPED)]
     skipped = [
         CommandOutput(c, "", OutputStatus.SKIPPED, None, f"not on {task.host.platform}")
         for c in plan.skipped
