@@ -1,8 +1,9 @@
-"""``vpndiag triage HOST [--peer ADDRESS]``: one tunnel, read from both ends.
+"""``vpndiag triage HOST [--peer ADDRESS | --interface TunnelN]``: one tunnel, both ends.
 
 The other end is found in the inventory: the host whose data names the peer address
 (``wan_ip``, ``addresses`` or ``backup_ip``), or the one ``data.hub`` names when no peer is
-given. Both ends are collected in parallel (tunnel_triage playbook); when state alone does
+given. ``--interface`` names a tunnel interface of HOST (a static VTI, GRE over IPsec): its
+``tunnel destination``, read from HOST's running configuration first, is the peer. Both ends are collected in parallel (tunnel_triage playbook); when state alone does
 not explain a tunnel that is not up, a conditional debug bounded by ``--debug-seconds`` runs
 on both ends (``undebug all`` guaranteed). The report keeps only this tunnel's findings.
 """
@@ -24,9 +25,18 @@ from nornir_tasks.cli.run_cmd import (
     load,
     report_options,
 )
+from nornir_tasks.models.config import InterfaceConfig, RunningConfig
 from nornir_tasks.playbooks.model import HostSelection
 from nornir_tasks.playbooks.runner import RunOptions
-from nornir_tasks.tasks.hosts import Hosts, InventoryError, host_data, host_names, open_inventory
+from nornir_tasks.tasks.collect import collect
+from nornir_tasks.tasks.hosts import (
+    Hosts,
+    InventoryError,
+    host_data,
+    host_names,
+    only,
+    open_inventory,
+)
 
 ADDRESS_KEYS = ("wan_ip", "backup_ip", "addresses")
 
@@ -59,6 +69,11 @@ def far_end(nr: Hosts, host: str, peer: str | None) -> tuple[str | None, str | N
 @click.command("triage")
 @click.argument("host")
 @click.option("--peer", help="The tunnel's peer address (default: the host's hub).")
+@click.option(
+    "--interface",
+    "interface",
+    help="A tunnel interface of HOST (Tunnel1, Tu1): its tunnel destination is the peer.",
+)
 @click.option("--peer-host", help="The inventory name of the other end, if not found.")
 @click.option("--debug-seconds", type=click.FloatRange(1, 300), help="Bound of the debug.")
 @click.option("--no-debug", is_flag=True, help="Never start a debug, even when unexplained.")
@@ -76,6 +91,7 @@ def far_end(nr: Hosts, host: str, peer: str | None) -> tuple[str | None, str | N
 def triage_cmd(
     host: str,
     peer: str | None,
+    interface: str | None,
     peer_host: str | None,
     debug_seconds: float | None,
     no_debug: bool,
@@ -90,10 +106,15 @@ def triage_cmd(
       vpndiag triage BR07                          BR07 and its hub (data.hub)
       vpndiag triage HQ --peer 203.0.113.30        HQ and whoever owns that address
       vpndiag triage BR03 --no-debug -o out/       state only; reports into out/
+      vpndiag triage HUB2 --interface Tunnel3      the VTI's destination is the peer
     """
     if force_debug and no_debug:
         raise click.UsageError("--debug and --no-debug contradict each other: give one")
+    if interface and peer:
+        raise click.UsageError("--interface and --peer both name the tunnel: give one")
     full = _inventory(inventory)
+    if interface:
+        peer = _interface_peer(full, host, interface)
     address, owner = _ends(full, inventory, host, peer, peer_host)
     playbook = load("tunnel_triage")
     ends = [host] + ([owner] if owner and owner != host else [])
@@ -111,6 +132,37 @@ def triage_cmd(
         focus=frozenset(peers) if peers else None,
     )
     raise exit_codes.Exit(execute(playbook, selection, reporting, options))
+
+
+def tunnel_named(config: RunningConfig, name: str) -> InterfaceConfig | None:
+    """The tunnel interface ``name`` (``Tunnel3``, ``tu3``, ``Tun 3``) of the configuration."""
+    number = name.lower().replace(" ", "").lstrip("tunel")
+    wanted = f"tunnel{number}"
+    return next((i for n, i in config.interfaces.items() if n.lower() == wanted), None)
+
+
+def _interface_peer(full: Hosts, host: str, name: str) -> str:
+    """The tunnel destination of HOST's interface ``name``, read from its running config."""
+    if host not in host_names(full):
+        _usage_error(f"{host}: not in the inventory")
+    read = collect(only(full, [host]), ["show running-config"])[host]
+    config = next((o.parsed for o in read.outputs if isinstance(o.parsed, RunningConfig)), None)
+    if config is None:
+        Console(stderr=True).print(
+            f"[red]error:[/] {host}: the running configuration could not be read "
+            f"({read.error or read.status}) to find {name}",
+            highlight=False,
+        )
+        raise exit_codes.Exit(exit_codes.HOSTS_FAILED)
+    tunnel = tunnel_named(config, name)
+    if tunnel is None:
+        _usage_error(f"{host} has no tunnel interface {name}")
+    if (tunnel.tunnel_mode or "").startswith("gre multipoint") or not tunnel.tunnel_destination:
+        _usage_error(
+            f"{host} {tunnel.name} has no tunnel destination (multipoint GRE?): give --peer "
+            "with the peer's address"
+        )
+    return tunnel.tunnel_destination
 
 
 def _usage_error(message: str) -> NoReturn:

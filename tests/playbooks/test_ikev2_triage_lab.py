@@ -3,6 +3,7 @@ both ends) and ``health_check`` against the ``flexvpn`` scenario over SSH."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from lab.fleet import Fleet
 from lab.inventory import write_inventory
 from lab.scenario import load_scenario
 from nornir_tasks.checks import registered_codes
+from nornir_tasks.cli import exit_codes
+from nornir_tasks.cli.main import main
 from nornir_tasks.models.findings import Severity, Source
 from nornir_tasks.playbooks.loader import load_playbook
 from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
@@ -166,3 +169,28 @@ def test_triage_of_the_healthy_spoke_finds_it_up(flex: tuple[Fleet, Path]) -> No
     by_host = {h.host: h for h in result.report.hosts}
     assert (by_host["V01"].tunnels_up, by_host["V01"].tunnels_total) == (1, 1)
     assert by_host["V01"].worst_severity() in (None, Severity.INFO)
+
+
+def test_cli_triage_of_a_tunnel_interface(
+    flex: tuple[Fleet, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``vpndiag triage HUB2 --interface Tunnel3``: the VTI's destination is the peer, V03
+    (owner of that address) the other end; a forced debug runs ``debug crypto ikev2`` on both
+    ends and is switched off and verified."""
+    _, config = flex
+    out = tmp_path / "triage.json"
+    args = ["triage", "HUB2", "--interface", "tu3", "-i", str(config), "--debug"]
+    code = main([*args, "--debug-seconds", "2", "--poll-interval", "0", "-o", str(out)])
+    report = json.loads(out.read_text())
+    assert code == exit_codes.FINDINGS
+    assert {h["host"] for h in report["hosts"]} == {"HUB2", "V03"}
+    found = [(f["host"], f["code"]) for f in report["findings"]]
+    assert ("V03", "IKEV2_AUTH_FAILED") in found
+    assert {f["peer"] for f in report["findings"]} <= {HUB, wan(3)}
+    debugs = report["debug"]
+    assert {d["host"] for d in debugs} == {"HUB2", "V03"}, debugs
+    assert all("ikev2" in d["kinds"] and d["cleanup_verified"] for d in debugs), debugs
+    assert not any(d.debugs for d in flex[0].devices.values())
+    capsys.readouterr()
+    assert main(["triage", "HUB2", "--interface", "GigabitEthernet1", "-i", str(config)]) == 3
+    assert "no tunnel interface GigabitEthernet1" in capsys.readouterr().err
