@@ -96,20 +96,23 @@ _HEADERS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Phase:\s*\d+$", "packet-tracer input"),
         (r"^(?:ASA Version |: Saved$)", "show running-config"),
         (r"^(?:Core \d+: )?CPU utilization for five seconds", "show processes cpu"),
-        # A configuration excerpt pasted without "Building configuration..." (show run
-        # interface X, show run | section crypto, ASA show run crypto map / tunnel-group):
-        # its first top-level command says it. Lower case, so no show output's title matches.
-        (
-            r"^(?:interface [A-Za-z][\w./:-]*\d\S*(?: type \w+| point-to-point| multipoint)?\s*$|crypto (?:map|dynamic-map|isakmp|ikev[12]"
-            r"|ipsec|keyring) \S|tunnel-group \S+ (?:type|general-attributes|ipsec-attributes)"
-            r"|group-policy \S+ (?:internal|attributes)|ip route (?:vrf \S+ )?\d"
-            r"|event manager applet \S|track \d+ (?:ip|interface|list|rtr) "
-            r"|object(?:-group)? (?:network|service) \S|access-group \S+ (?:in|out) interface "
-            r"|access-list \S+ (?:extended|standard|permit|deny|remark) "
-            r"|ip access-list (?:extended|standard) \S)",
-            "show running-config",
-        ),
+        # show ip route X on a device with no ip routing (a switch): its gateway answers
+        (r"^Default gateway is \S+\s*$", "show ip route 0.0.0.0"),
     )
+)
+# A configuration excerpt pasted without "Building configuration..." (show run interface X,
+# show run | section crypto, ASA show run crypto map / tunnel-group / object network): its first
+# top-level command says it. Lower case, so no show output's title matches, and unindented
+# (matched on the line as printed): ASA show crypto ipsec sa indents "access-list X extended".
+_CONFIG_EXCERPT = re.compile(
+    r"^(?:interface [A-Za-z][\w./:-]*\d\S*(?: type \w+| point-to-point| multipoint)?\s*$"
+    r"|crypto (?:map|dynamic-map|isakmp|ikev[12]|ipsec|keyring) \S"
+    r"|tunnel-group \S+ (?:type|general-attributes|ipsec-attributes)"
+    r"|group-policy \S+ (?:internal|attributes)|ip route (?:vrf \S+ )?\d"
+    r"|event manager applet \S|track \d+ (?:ip|interface|list|rtr) "
+    r"|object(?:-group)? (?:network|service) \S|access-group \S+ (?:in|out) interface "
+    r"|access-list \S+ (?:extended|standard|permit|deny|remark) "
+    r"|ip access-list (?:extended|standard) \S)"
 )
 # interface: Ethernet0/0 (followed by "Crypto map tag:" within two lines)
 _IPSEC_INTERFACE = re.compile(r"^\s*interface: \S+")
@@ -198,7 +201,7 @@ _ANY_HEADER = re.compile(
 def _header(lines: list[str], index: int) -> str | None:
     line = lines[index].lstrip()
     if not _ANY_HEADER.match(line):
-        return None
+        return "show running-config" if _CONFIG_EXCERPT.match(lines[index]) else None
     for pattern, command in _HEADERS:
         if pattern.match(line):
             return command

@@ -170,3 +170,14 @@ def test_route_codes_with_lower_case_parts_and_paths_on_their_own_line() -> None
     assert isinstance(ecmp, RouteTable)
     route = next(r for r in ecmp.routes if r.prefix == "10.36.3.3/32")
     assert [h.interface for h in route.next_hops] == ["GigabitEthernet0/3", "GigabitEthernet0/2"]
+
+
+def test_indented_acl_lines_of_asa_ipsec_sa_are_not_a_configuration() -> None:
+    # "      access-list 2 extended permit ip ..." under each ASA crypto map flow
+    text = (GOLDEN / "ntc_asa_ipsec_sa_ra_and_l2l_natt/raw.txt").read_text()
+    assert [b.command for b in split_capture(text, "ASA1")] == ["show crypto ipsec sa"]
+
+
+def test_a_no_ip_routing_lookup_pasted_bare_is_recognised() -> None:
+    text = (GOLDEN / "genie_iosxe_route_lookup_no_ip_routing_default_gateway/raw.txt").read_text()
+    assert [b.command for b in split_capture(text, "SW1")] == ["show ip route 0.0.0.0"]
