@@ -96,8 +96,6 @@ _HEADERS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Phase:\s*\d+$", "packet-tracer input"),
         (r"^(?:ASA Version |: Saved$)", "show running-config"),
         (r"^(?:Core \d+: )?CPU utilization for five seconds", "show processes cpu"),
-        # show ip route X on a device with no ip routing (a switch): its gateway answers
-        (r"^Default gateway is \S+\s*$", "show ip route 0.0.0.0"),
     )
 )
 # A configuration excerpt pasted without "Building configuration..." (show run interface X,

@@ -180,4 +180,4 @@ def test_indented_acl_lines_of_asa_ipsec_sa_are_not_a_configuration() -> None:
 
 def test_a_no_ip_routing_lookup_pasted_bare_is_recognised() -> None:
     text = (GOLDEN / "genie_iosxe_route_lookup_no_ip_routing_default_gateway/raw.txt").read_text()
-    assert [b.command for b in split_capture(text, "SW1")] == ["show ip route 0.0.0.0"]
+    assert [b.command for b in split_capture(text, "SW1")] == ["show ip route"]
