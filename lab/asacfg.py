@@ -301,3 +301,12 @@ def asa_routes(tree: ConfigTree) -> list[Route]:
         distance = int(w[5]) if len(w) > 5 and w[5].isdigit() else 1
         routes.append(Route(prefix, "S", distance, gateway, w[1]))
     return routes
+
+
+def mask_secrets(line: str) -> str:
+    """The ASA prints every pre-shared key as ``*****`` in its configuration."""
+    w = line.split()
+    if "pre-shared-key" in w and w.index("pre-shared-key") + 1 < len(w):
+        at = w.index("pre-shared-key")
+        return " ".join([*w[: at + 1], "*****"])
+    return line

@@ -25,8 +25,10 @@ from lab import (  # noqa: F401  (imported to register their commands)
     cmd_telnet,
     quirks,
 )
+from lab.asacfg import mask_secrets
 from lab.configmode import ConfigContext
 from lab.device import Device
+from lab.forwarding import device_interfaces
 from lab.grammar import Ambiguous, Incomplete, Invalid, Match
 from lab.platform import PLATFORMS
 
@@ -71,7 +73,24 @@ class CliSession:
 
     # -- session plumbing ----------------------------------------------------------------
     def start(self) -> None:
+        self._log_login()
         self._emit(self.platform.banner + "\n" + self.prompt())
+
+    def _log_login(self) -> None:
+        if not self.platform.login_log:
+            return
+        itf = next((i for i in device_interfaces(self.device) if i.address is not None), None)
+        self.device.log(
+            self.platform.login_log.format(
+                source=self.source, port=50000 + self.device.vty_counter, user=self.username,
+                intf=itf.name if itf else "outside", address=itf.address if itf else "0.0.0.0",
+            )
+        )  # fmt: skip
+
+    def _log_command(self, line: str) -> None:
+        if self.platform.command_log and not line.split()[0].lower().startswith("sh"):
+            text = mask_secrets(" ".join(line.split()))  # as the ASA logs a key: *****
+            self.device.log(self.platform.command_log.format(user=self.username, command=text))
         self._flush()
 
     def prompt(self) -> str:
@@ -252,6 +271,7 @@ class CliSession:
     def _execute(self, line: str) -> str:
         if not line.strip():
             return ""
+        self._log_command(line)
         if self.config is not None:
             return self._config_line(line)
         return self.run_exec(line)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
+from lab.asacfg import mask_secrets
 from lab.commands import Session, asa_command
 from lab.configtree import Node
 
@@ -205,15 +206,6 @@ _HEADER = (
     "ASA Version 9.15(1)1 \n"
 )
 _SECTIONS = ("crypto", "tunnel-group", "nat", "access-list", "object", "route", "interface")
-
-
-def mask_secrets(line: str) -> str:
-    """The ASA prints every pre-shared key as ``*****`` in its configuration."""
-    w = line.split()
-    if "pre-shared-key" in w and w.index("pre-shared-key") + 1 < len(w):
-        at = w.index("pre-shared-key")
-        return " ".join([*w[: at + 1], "*****"])
-    return line
 
 
 def _render(nodes: list[Node], separators: bool) -> list[str]:

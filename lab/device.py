@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from lab.asacfg import load_asa_config
+from lab.asalog import buffered_level
 from lab.clock import DAYS, MONTHS, SimClock
 from lab.configmode import load_config
 from lab.configtree import ConfigTree
@@ -159,7 +160,9 @@ class Device:
         if self.platform != "asa":
             self.emit(f"{self.timestamp()}: {message}")
         elif message.startswith("%ASA-"):  # the engines' IOS messages: an ASA words its own
-            self.emit(self.asa_stamp(syslog=True) + message)
+            level = buffered_level(self.running)  # None: no "logging enable"
+            if level is not None and message[5:6].isdigit() and int(message[5]) <= level:
+                self.emit(self.asa_stamp(syslog=True) + message)
 
     def asa_stamp(self, syslog: bool) -> str:
         """``Dec 04 2014 12:37:51: `` before a syslog (with ``logging timestamp``), ``Dec 19

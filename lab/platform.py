@@ -39,6 +39,10 @@ class Platform:
     exec_in_config: bool = False  # the ASA runs "show ..." in config mode without "do"
     more_erase: str = ""  # what wipes the pager prompt (default: backspaces over it)
     banner: str = ""  # printed once, before the first prompt of a session
+    # Syslogs of a session's own doings ("" for none): its login, with {source} {port} {intf}
+    # {address} {user}; each command that is not a "show", with {user} {command}.
+    login_log: str = ""
+    command_log: str = ""
 
     def prompt(self, host: str, privileged: bool, config_mode: str | None) -> str:
         if config_mode is not None:
@@ -86,6 +90,12 @@ ASA = Platform(
     more_erase="\r" + " " * 14 + "\r",
     # An ASA's SSH login, before the first prompt (code index file 30252610154, OVHcloud docs).
     banner="Type help or '?' for a list of available commands.\n",
+    # 605005 and 111008 as SIEM test fixtures quote real ASA lines (code index files
+    # 69593499925, 17199925368: 'Login permitted from 10.0.0.5/50234 to inside:10.0.0.1/https
+    # for user "admin"'; 61533520919, 2715402218: "User 'admin' executed the 'write memory'
+    # command."); Cisco's syslog guide: any command but a show command is logged as 111008.
+    login_log='%ASA-6-605005: Login permitted from {source}/{port} to {intf}:{address}/ssh for user "{user}"',
+    command_log="%ASA-5-111008: User '{user}' executed the '{command}' command.",
 )
 
 PLATFORMS: dict[str, Platform] = {IOS_XE.name: IOS_XE, ASA.name: ASA}

@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable
 
 from lab.asacrypto import read_asa_crypto
-from lab.asalog import asa_messages, buffered_level
+from lab.asalog import asa_messages
 from lab.clock import SimClock
 from lab.cryptocfg import CryptoConfig, read_crypto_config
 from lab.device import Device
@@ -52,13 +52,12 @@ class CryptoContext:
         these steps through ``ike`` / ``ipsec`` debug lines instead."""
         if device.platform != "asa":
             return
-        level = buffered_level(device.running)
         debugging = _debugging(device, "asa-ikev1", peer)
         for severity, msgid, text in asa_messages(
             event, peer, {k: str(v) for k, v in fields.items()}
         ):
-            if msgid and level is not None and severity <= level:
-                device.log(f"%ASA-{severity}-{msgid}: {text}")
+            if msgid:
+                device.log(f"%ASA-{severity}-{msgid}: {text}")  # kept as logging buffered says
             if debugging:
                 tag = "IKEv1 DEBUG" if severity == 7 else "IKEv1"
                 device.emit(f"{device.asa_stamp(syslog=False)}[{tag}]: {text}")

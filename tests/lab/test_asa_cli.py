@@ -63,6 +63,9 @@ def test_config_sub_modes_prompts_and_exec_without_do(tmp_path: Path) -> None:
     assert "tunnel-group 192.0.2.9 ipsec-attributes\n ikev1 pre-shared-key *****\n" in out
     assert "Secret-9" not in out.split("show running-config tunnel-group")[1]  # typed, not shown
     assert read_asa_crypto(device.running).keys["192.0.2.9"] == "Secret-9"
+    log = "\n".join(device.log_buffer)
+    assert "%ASA-5-111008: User 'u' executed the 'ikev1 pre-shared-key *****' command." in log
+    assert "Secret-9" not in log and "show running-config" not in log  # show is not logged
 
 
 def test_nat_exemption_decides_what_the_asa_encrypts(tmp_path: Path) -> None:

@@ -127,7 +127,8 @@ def test_each_fault_leaves_its_state_on_the_asa(asa_lab: Fleet) -> None:
     for name in ("ASA3", "ASA4"):  # no key for the hub / IKEv1 off: phase 1 never forms
         ike, ipsec, log = _states(asa_lab, name)
         assert "There are no IKEv1 SAs" in ike and "There are no ipsec sas" in ipsec
-        assert "%ASA-" not in log  # no captured syslog for either; no IOS message either
+        assert "%ASA-3-" not in log and "713" not in log  # no IKE message, no IOS one
+        assert "%ASA-6-605005: Login permitted from 127.0.0.1/" in log  # our own session
     for name in ("ASA5", "ASA6", "ASA7"):  # no map / PFS / proxies: phase 2 refused
         ike, ipsec, log = _states(asa_lab, name)
         assert "MM_ACTIVE" in ike and "There are no ipsec sas" in ipsec
