@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, TypeVar, cast
 
 from nornir_tasks.checks.flows import Traffic, dedupe_flows, traffic
@@ -80,7 +80,11 @@ class HostEvidence:
 
     def has(self, need: str) -> bool:
         """True when an output matches ``need`` (a canonical command or a glob)."""
-        return any(fnmatch.fnmatchcase(key, need) for key in self.outputs)
+        return _matches(self._keys, need)
+
+    @cached_property
+    def _keys(self) -> frozenset[str]:
+        return frozenset(self.outputs)
 
     def models(self, kind: type[T], previous: bool = False) -> list[T]:
         """Every parsed output of type ``kind`` (current poll, or the previous one).
@@ -184,6 +188,13 @@ class FleetEvidence:
         if name not in self._memos:
             self._memos[name] = compute()
         return cast("T", self._memos[name])
+
+
+@lru_cache(maxsize=8192)
+def _matches(keys: frozenset[str], need: str) -> bool:
+    """Whether a key matches ``need``: asked for every check of every host, and hosts share
+    a few sets of commands (run once per set, not 150 globs per host)."""
+    return any(fnmatch.fnmatchcase(key, need) for key in keys)
 
 
 # -- building ------------------------------------------------------------------------------

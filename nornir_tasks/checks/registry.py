@@ -71,6 +71,11 @@ def registered_checks() -> list[Check]:
     return [_REGISTRY[code] for code in sorted(_REGISTRY)]
 
 
+def registered_count() -> int:
+    """How many checks are registered (a key for caches of selections)."""
+    return len(_REGISTRY)
+
+
 def registered_codes() -> list[str]:
     """Every registered finding code, sorted (for validating ``--select`` / playbook patterns)."""
     return sorted(_REGISTRY)

@@ -269,16 +269,22 @@ def check_results(
     A finding whose code was not in ``codes`` still gets its result, so no finding is ever
     missing from a JUnit file. ``skipped`` maps a code to the reason it did not apply.
     """
-    mine = [f for f in findings if f.host == host]
+    by_code: dict[str, list[Finding]] = {}  # grouped once, not scanned once per code
+    for f in findings:
+        if f.host == host:
+            by_code.setdefault(f.code, []).append(f)
     skipped = skipped or {}
-    names = list(dict.fromkeys([*codes, *(f.code for f in mine)]))
-    return tuple(_check_result(host, name, mine, fail_on, skipped.get(name)) for name in names)
+    names = list(dict.fromkeys([*codes, *by_code]))
+    return tuple(
+        _check_result(host, name, by_code.get(name, []), fail_on, skipped.get(name))
+        for name in names
+    )
 
 
 def _check_result(
     host: str, code: str, findings: list[Finding], fail_on: Severity, skip_reason: str | None
 ) -> CheckResult:
-    hits = sorted_findings(f for f in findings if f.code == code)
+    hits = sorted_findings(findings)  # this code's, on this host
     failing = [f for f in hits if at_or_above(f.severity, fail_on)]
     if failing:
         return CheckResult(code, host, CheckOutcome.FAIL, "; ".join(f.summary for f in failing))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from nornir_tasks.checks import HostEvidence, registered_checks
+from nornir_tasks.checks.registry import Check, registered_count
 from nornir_tasks.checks.tunnel_details import tunnel_details
 from nornir_tasks.checks.tunnels import tunnel_counts
 from nornir_tasks.models.collection import CommandOutput, HostCollection, HostStatus, OutputStatus
@@ -28,15 +30,20 @@ def _codes(
     select: Sequence[str], evidence: HostEvidence | None
 ) -> tuple[list[str], dict[str, str]]:
     """Codes run on the host, and those skipped with the reason (outputs they need missing)."""
-    ran: list[str] = []
     skipped: dict[str, str] = {}
-    for chk in registered_checks():
-        if not any(fnmatch.fnmatchcase(chk.code, p) for p in select):
-            continue
-        ran.append(chk.code)
+    selected = _selected(tuple(select), registered_count())
+    for chk in selected:
         if evidence is not None and not chk.applies_to(evidence):
             skipped[chk.code] = "the outputs it reads were not collected"
-    return list(dict.fromkeys(ran)), skipped
+    return list(dict.fromkeys(chk.code for chk in selected)), skipped
+
+
+@lru_cache(maxsize=64)
+def _selected(select: tuple[str, ...], registered: int) -> tuple[Check, ...]:
+    """The registered checks ``select`` names (once per run, not once per host)."""
+    return tuple(
+        chk for chk in registered_checks() if any(fnmatch.fnmatchcase(chk.code, p) for p in select)
+    )
 
 
 def assertion_results(
