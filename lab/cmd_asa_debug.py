@@ -11,11 +11,23 @@ layout as Cisco's command reference prints it; no capture of them is in the corp
 
 from __future__ import annotations
 
+import ipaddress
 import time
 
 from lab.asalog import buffered_level
 from lab.clock import DAYS, MONTHS
 from lab.commands import Session, asa_command
+
+_INVALID = "ERROR: % Invalid input detected at '^' marker.\n"
+
+
+def _is_address(word: str) -> bool:
+    try:
+        ipaddress.IPv4Address(word)
+    except ValueError:
+        return False
+    return True
+
 
 # debug crypto <what> -> the debug kind the engine checks (``lab.crypto.context.notify``)
 _KINDS = {"ikev1": "asa-ikev1", "ikev2": "asa-ikev2", "ipsec": "asa-ipsec"}
@@ -83,11 +95,13 @@ def debug_crypto(s: Session, args: tuple[str, ...]) -> str:
         rest = [a.lower() for a in args[1:]]
         if rest[:1] != ["peer"] or len(args) < 3:
             return "ERROR: % Incomplete command\n"
+        if not _is_address(args[2]):  # IOS's "peer ipv4 X" is not ASA syntax
+            return _INVALID
         d.debug_conditions.append(f"peer {args[2]}")
         return ""
     kind = _KINDS.get(what)
-    if kind is None:
-        return "ERROR: % Invalid input detected at '^' marker.\n"
+    if kind is None:  # "isakmp" is IOS (the ASA says ikev1 since 8.4)
+        return _INVALID
     d.debugs.add(kind)
     return ""
 

@@ -76,3 +76,17 @@ def test_nat_exemption_decides_what_the_asa_encrypts(tmp_path: Path) -> None:
     assert healthy.keys == {"198.51.100.194": "ASA1-Psk-7x"}
     misnamed = read_asa_crypto(_asa(tmp_path / "3", "ASA3").running)
     assert misnamed.keys == {}  # "tunnel-group HQ": a L2L key is found by address only
+
+
+def test_debug_takes_asa_syntax_only(tmp_path: Path) -> None:
+    device = _asa(tmp_path)
+    out = _typed(
+        device,
+        "enable\n", "s\n",
+        "debug crypto condition peer ipv4 198.51.100.194\n",  # IOS syntax
+        "debug crypto isakmp\n",  # IOS before the ASA's 8.4 rename
+        "debug crypto condition peer 198.51.100.194\n", "debug crypto ikev1 127\n",
+    )  # fmt: skip
+    assert out.count("ERROR: % Invalid input detected at '^' marker.") == 2
+    assert device.debug_conditions == ["peer 198.51.100.194"]
+    assert device.debugs == {"asa-ikev1"}
