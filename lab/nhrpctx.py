@@ -7,7 +7,9 @@ recorded in code index file 71413604881 (the ``NHRP Registration Failure`` reaso
 C8000V log, file 44745045678). No capture of ``NHRP_NHC_UP`` was found: it is written like
 ``NHRP_NHS_UP``. The hub's ``%DMVPN-3-DMVPN_NHRP_ERROR`` lines (wrong authentication string,
 NHRP Encap Error) are worded as a lab write-up reproduces them from iol-xe 17.15.1
-(file 71052799882), not from a primary capture.
+(file 71052799882), not from a primary capture. No real ``%NHRP-*`` line was found (only the
+``%NHRP-5-NO_ROUTE: Not installing NHO`` text an EEM applet matches, file 42211529896), so the
+lab logs none.
 """
 
 from __future__ import annotations
