@@ -41,6 +41,14 @@ class NotifySettings(_Strict):
     mail_to: list[str] = []
 
 
+class BeatEntry(_Strict):
+    """A run Celery beat starts on a schedule (``vpndiag worker --beat``, docs/scale.md)."""
+
+    name: str
+    every: str  # "15m", "1h", as audit --schedule
+    command: list[str]  # vpndiag's arguments: run|health|audit and its options
+
+
 class CelerySettings(_Strict):
     """Sharded runs on Celery workers (docs/scale.md): the broker, queues, time limits."""
 
@@ -54,6 +62,8 @@ class CelerySettings(_Strict):
     # A message a dead worker held is delivered again after this many seconds: keep it above
     # shard_time_limit, or a slow shard would run twice.
     visibility_timeout: float = Field(3600.0, gt=0)
+    schedule: list[BeatEntry] = []  # runs `vpndiag worker --beat` starts on a schedule
+    schedule_queue: str = "vpndiag-schedule"  # where those runs go (the --beat worker's)
 
 
 class Settings(_Strict):

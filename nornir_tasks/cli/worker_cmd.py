@@ -10,20 +10,26 @@ from __future__ import annotations
 import os
 import socket
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
+from nornir_tasks import ledger
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.scale.broker import BrokerError, BrokerUnreachableError, redacted, resolve_broker
-from nornir_tasks.settings import SettingsError, load_settings
+from nornir_tasks.settings import CelerySettings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from celery import Celery
 
 EPILOG = """\b
 Examples:
   vpndiag worker --broker redis://redis.example.net:6379/0
   vpndiag worker --queues emea --concurrency 4     one worker per region
   VPNDIAG_BROKER=redis://:PASSWORD@10.0.0.5/0 vpndiag worker
+  vpndiag worker --beat --concurrency 1          scheduled runs (celery.schedule)
 \b
 Exit codes: 0 stopped (SIGTERM, Ctrl-C), 2 broker unreachable, 3 usage or configuration error.
 """
@@ -56,6 +62,12 @@ Exit codes: 0 stopped (SIGTERM, Ctrl-C), 2 broker unreachable, 3 usage or config
     help="vpndiag configuration (celery section); default ~/.config/vpndiag.",
 )
 @click.option(
+    "--beat",
+    is_flag=True,
+    help="Also run Celery beat: the configuration's celery.schedule runs, executed here "
+    "[queues default: celery.schedule_queue].",
+)
+@click.option(
     "--loglevel",
     type=click.Choice(["debug", "info", "warning", "error"]),
     default="info",
@@ -69,6 +81,7 @@ def worker(
     inventory: Path | None,
     config: Path | None,
     loglevel: str,
+    beat: bool,
 ) -> None:
     """Run a Celery worker that collects shards of vpndiag runs."""
     err = Console(stderr=True, soft_wrap=True)
@@ -76,8 +89,7 @@ def worker(
         settings = load_settings(config).celery
         url = resolve_broker(broker, settings)
     except (SettingsError, BrokerError) as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
-        raise exit_codes.Exit(exit_codes.USAGE) from exc
+        _fail(err, exc, exit_codes.USAGE)
     # Celery and the collectors load only here: `vpndiag --help` stays fast.
     from nornir_tasks.scale.celery_app import celery_app, ensure_reachable
     from nornir_tasks.scale.celery_worker import INVENTORY_KEY
@@ -85,17 +97,38 @@ def worker(
     app = celery_app(url, settings.queue, settings.visibility_timeout)
     if inventory is not None:
         app.conf[INVENTORY_KEY] = str(inventory.resolve())
+    wanted = [q for item in queues for q in item.split(",") if q]
+    if beat:
+        _with_beat(app, settings, err)
+        wanted = wanted or [settings.schedule_queue]
     try:
         ensure_reachable(app, url)
     except BrokerUnreachableError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
-        raise exit_codes.Exit(exit_codes.HOSTS_FAILED) from exc
-    wanted = [q for item in queues for q in item.split(",") if q] or [settings.queue]
+        _fail(err, exc, exit_codes.HOSTS_FAILED)
+    wanted = wanted or [settings.queue]
     node = name or f"vpndiag-{os.getpid()}@{socket.gethostname()}"
     err.print(f"worker {node} on {redacted(url)}, queues {', '.join(wanted)}", highlight=False)
     argv = ["worker", f"--concurrency={concurrency}", f"--queues={','.join(wanted)}"]
     argv += [f"--hostname={node}", f"--loglevel={loglevel.upper()}"]
     # Mingle and gossip cost a second at start and serve features vpndiag does not use.
-    argv += ["--without-mingle", "--without-gossip"]
+    argv += ["--without-mingle", "--without-gossip", *(["--beat"] if beat else [])]
     app.worker_main(argv)
     raise exit_codes.Exit(exit_codes.OK)
+
+
+def _with_beat(app: Celery, settings: CelerySettings, err: Console) -> None:
+    """Beat in this worker, with the configuration's ``celery.schedule`` (exit 3 if none)."""
+    from nornir_tasks.history.schedule import ScheduleError
+    from nornir_tasks.scale.celery_beat import enable_beat
+
+    if not settings.schedule:
+        _fail(err, BrokerError("--beat: the configuration has no celery.schedule entry"), 3)
+    try:
+        enable_beat(app, settings, ledger.state_dir() / "celery-beat")  # beat's own state file
+    except ScheduleError as exc:
+        _fail(err, exc, exit_codes.USAGE)
+
+
+def _fail(err: Console, exc: Exception, code: int) -> NoReturn:
+    err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+    raise exit_codes.Exit(code) from exc

@@ -44,6 +44,7 @@ class CeleryLab:
     hubs: Worker  # consumes "hubs" (HQ, routed by its inventory group)
     branches: Worker  # consumes the default queue
     folder: Path
+    pool: Workers  # with the lab's credentials in their environment
 
     def config(self, **celery: Any) -> Path:
         path = self.folder / f"config-{len(celery)}-{time.monotonic_ns()}.yaml"
@@ -86,7 +87,7 @@ def celery_lab(
     pool = workers(env)
     hubs, branches = pool.start("w-hubs", "hubs"), pool.start("w-branches", "vpndiag")
     pool.wait_ready(hubs, branches)
-    yield CeleryLab(fleet, inventory, redis, hubs, branches, folder)
+    yield CeleryLab(fleet, inventory, redis, hubs, branches, folder, pool)
 
 
 @pytest.fixture()
@@ -268,3 +269,25 @@ def test_an_unreachable_broker_or_queue_is_exit_2_within_seconds(
     assert "unreachable: Error 111 connecting to 127.0.0.1" in err
     assert "no worker consumes queue apac" in err and "vpndiag worker --queues apac" in err
     assert BROKER_PASSWORD not in out + err
+
+
+def test_celery_beat_starts_the_scheduled_run_on_the_beat_worker(celery_lab: CeleryLab) -> None:
+    report = celery_lab.folder / "scheduled.json"
+    command = ["health", "-i", str(celery_lab.inventory), "--hosts", "BR01"]
+    command += ["--poll-interval", "0", "--no-history", "-q", "-o", str(report)]
+    entry = {"name": "br01-health", "every": "3s", "command": command}  # first due after 3 s
+    config = celery_lab.config(schedule=[entry])
+    beat = celery_lab.pool.start("w-beat", "vpndiag-schedule", "--beat", "--config", str(config))
+    try:
+        deadline = time.monotonic() + 60
+        while "vpndiag.run_command[" not in beat.text() or " succeeded in " not in beat.text():
+            assert time.monotonic() < deadline and beat.process.poll() is None, beat.text()
+            time.sleep(0.1)
+    finally:
+        beat.process.send_signal(signal.SIGQUIT)  # cold shutdown: no waiting for a next run
+        beat.stop()
+    text = beat.text()
+    assert "Sending due task br01-health (vpndiag.run_command)" in text
+    assert "'exit': 0" in text  # BR01 is healthy
+    hosts = json.loads(report.read_text())["hosts"]
+    assert [(h["host"], h["status"]) for h in hosts] == [("BR01", "ok")]
