@@ -30,9 +30,7 @@ from lab.scenario import load_scenario
 from nornir_tasks.cli.main import main
 from tests.celery.conftest import BROKER_PASSWORD, Worker, Workers
 
-# One xdist worker runs them all (make test: --dist loadgroup): the fleet, Redis and the two
-# worker processes start once.
-pytestmark = [pytest.mark.lab, pytest.mark.xdist_group("celery_lab")]
+pytestmark = pytest.mark.lab
 CREDENTIALS = ("VPNDIAG_USERNAME", "VPNDIAG_PASSWORD", "VPNDIAG_SECRET")
 
 
