@@ -8,8 +8,6 @@ STAMP  := $(VENV)/.installed-stamp
 
 # The lab tests mostly wait on SSH sessions, so more workers than cores pay off; each worker
 # also costs its own start, so not many more (measured in docs/performance.md).
-# --dist loadgroup: tests marked xdist_group(NAME) run in one worker, so a module's costly
-# fixtures (the Celery tests' redis-server and worker processes) start once, not per worker.
 TEST_WORKERS  ?= 4
 CHECK_WORKERS ?= 2
 
@@ -42,10 +40,10 @@ browser:
 	     --no-install-recommends chromium >/dev/null; } || true
 
 test: lint browser
-	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 check: lint
-	$(BIN)/pytest -q -n $(CHECK_WORKERS) --dist loadgroup -m "not lab"
+	$(BIN)/pytest -q -n $(CHECK_WORKERS) -m "not lab"
 
 bench: $(STAMP)
 	$(BIN)/python bench/fleet_collect.py
