@@ -1,8 +1,8 @@
-"""The IOS command line of one SSH session: echo, prompts, enable, paging, modes, pipes."""
+"""The command line of one SSH session (IOS, or an ASA by its platform): echo, prompts, enable,
+paging, modes, pipes."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from lab import (  # noqa: F401  (imported to register their commands)
@@ -30,9 +30,8 @@ from lab.configmode import ConfigContext
 from lab.device import Device
 from lab.forwarding import device_interfaces
 from lab.grammar import Ambiguous, Incomplete, Invalid, Match
+from lab.pipes import apply_pipe, split_pipe
 from lab.platform import PLATFORMS
-
-_PIPES = ("include", "exclude", "begin", "section", "count")
 
 
 class CliSession:
@@ -277,14 +276,14 @@ class CliSession:
         return self.run_exec(line)
 
     def run_exec(self, line: str) -> str:
-        command, pipe = _split_pipe(line)
+        command, pipe = split_pipe(line)
         result = self.platform.commands(self.privileged).match(command)
         missing = quirks.missing_feature(self.device, command)
         if missing is not None:
             result = Invalid(missing)
         if isinstance(result, Match):
             output = quirks.truncate(self.device, line, result.handler(self, result.args))
-            return _apply_pipe(output, pipe) if pipe else output
+            return apply_pipe(output, pipe) if pipe else output
         return self._error(line, result)
 
     def _error(self, line: str, result: Invalid | Incomplete | Ambiguous) -> str:
@@ -352,50 +351,3 @@ def eem_session(device: Device, username: str, source: str) -> EemCli:
     session = EemCli(device, username, source, lambda _: None, lambda: None)
     session.term_length = 0  # no --More-- with nobody to press space
     return session
-
-
-def _split_pipe(line: str) -> tuple[str, tuple[str, str] | None]:
-    parts = re.split(r"\s+\|\s*", line, maxsplit=1)
-    if len(parts) == 1:
-        return line, None
-    words = parts[1].split(None, 1)
-    verb = next((p for p in _PIPES if words and p.startswith(words[0].lower())), "")
-    return parts[0], (verb, words[1] if len(words) > 1 else "")
-
-
-def _apply_pipe(output: str, pipe: tuple[str, str]) -> str:
-    verb, pattern = pipe
-    lines = output.split("\n")
-    if output.endswith("\n"):
-        lines.pop()
-    try:
-        rx = re.compile(pattern)
-    except re.error:
-        rx = re.compile(re.escape(pattern))
-    if verb == "include":
-        kept = [ln for ln in lines if rx.search(ln)]
-    elif verb == "exclude":
-        kept = [ln for ln in lines if not rx.search(ln)]
-    elif verb == "begin":
-        start = next((i for i, ln in enumerate(lines) if rx.search(ln)), len(lines))
-        kept = lines[start:]
-    elif verb == "count":
-        return f"Number of lines which match regexp = {sum(1 for ln in lines if rx.search(ln))}\n"
-    elif verb == "section":
-        kept = _section(lines, rx)
-    else:
-        return "% Invalid input detected at '^' marker.\n"
-    return "".join(ln + "\n" for ln in kept)
-
-
-def _section(lines: list[str], rx: re.Pattern[str]) -> list[str]:
-    kept: list[str] = []
-    block: list[str] = []
-    for ln in [*lines, "!"]:
-        if ln and not ln.startswith(" "):
-            if block and any(rx.search(b) for b in block):
-                kept.extend(block)
-            block = [] if ln == "!" else [ln]
-        elif block:
-            block.append(ln)
-    return kept
