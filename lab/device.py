@@ -30,6 +30,7 @@ class Underlay(Protocol):
     """The network joining the routers (``lab.network.Network``), as a router's commands use it."""
 
     devices: dict[str, Device]
+    faults: list[Fault]
 
     def send(
         self, src: Device, dst_ip: str, proto: Proto, src_ip: str | None = None

@@ -24,6 +24,9 @@ class FaultKind(StrEnum):
     ISP_DOWN = "isp_down"  # link up, but nothing gets through that ISP
     REORDER = "reorder"  # ESP arriving at ``router`` is reordered (anti-replay drops)
     SA_DESYNC = "sa_desync"  # ``router`` silently lost its IPsec SAs with ``peer``
+    # The path between ``router`` and ``peer`` carries packets up to ``mtu`` bytes and drops
+    # larger ones with DF set without an ICMP "fragmentation needed" back: a black hole.
+    PATH_MTU = "path_mtu"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Fault:
     interface: str = ""
     peer: str = ""
     percent: float = 100.0
+    mtu: int = 0  # PATH_MTU
 
     def drops(self, proto: Proto, src: str, dst_router: str, dst_ip: str) -> bool:
         if self.kind not in (FaultKind.DROP, FaultKind.LOSS):

@@ -48,6 +48,7 @@ def fault_from_spec(spec: FaultSpec) -> Fault:
         interface=spec.interface,
         peer=spec.peer,
         percent=spec.percent,
+        mtu=spec.mtu,
     )
 
 

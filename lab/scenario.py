@@ -57,7 +57,7 @@ class FaultSpec(BaseModel):
     """One injected fault (see ``lab.network.FaultKind``)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    kind: Literal["drop", "loss", "link_down", "isp_down", "reorder", "sa_desync"]
+    kind: Literal["drop", "loss", "link_down", "isp_down", "reorder", "sa_desync", "path_mtu"]
     src: str = Field("", alias="from")
     dst: str = Field("", alias="to")
     protocol: Literal["all", "ike", "esp", "icmp", "tcp"] = "all"
@@ -65,6 +65,7 @@ class FaultSpec(BaseModel):
     interface: str = ""
     peer: str = ""
     percent: float = Field(100.0, ge=0, le=100)
+    mtu: int = Field(0, ge=0, le=65535)  # path_mtu: the largest packet the path carries
     note: str = ""
 
 

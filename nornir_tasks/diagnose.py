@@ -118,6 +118,9 @@ _IPSEC_INTERFACE = re.compile(r"^\s*interface: \S+")
 _ROUTE_ENTRY = re.compile(r"^Routing entry for (\d+\.\d+\.\d+\.\d+)")
 _ROUTE_MISSING = re.compile(r"^% (?:Network|Subnet) not in table")
 _HOSTNAME = re.compile(r"^hostname (\S+)", re.M)
+# Type escape sequence to abort.  (then "Sending 2, 1400-byte ICMP Echos to 172.31.8.1, ...")
+_PING = re.compile(r"^Type escape sequence to abort\.")
+_PING_SENDING = re.compile(r"^Sending \d+, \d+-byte ICMP Echos to ([\d.]+),")
 # First lines printed once per output: seen again inside the same block, a new poll begins.
 _ONCE = re.compile(r"^\s*(?:IPv4 Crypto ISAKMP SA|IKEv1 SAs:|Crypto session current status)")
 
@@ -191,7 +194,7 @@ def _owned_by_the_only_prompt(segments: list[_Open], before: _Open) -> list[_Ope
 _ANY_HEADER = re.compile(
     "|".join(
         f"(?:{p.pattern})"
-        for p in (*(h for h, _ in _HEADERS), _IPSEC_INTERFACE, _ROUTE_ENTRY, _ROUTE_MISSING)
+        for p in (*(h for h, _ in _HEADERS), _IPSEC_INTERFACE, _ROUTE_ENTRY, _ROUTE_MISSING, _PING)
     )
 )
 
@@ -211,6 +214,9 @@ def _header(lines: list[str], index: int) -> str | None:
         return f"show ip route {m[1]}"
     if _ROUTE_MISSING.match(line):
         return "show ip route 0.0.0.0"
+    sending = _PING_SENDING.match(lines[index + 1].strip()) if index + 1 < len(lines) else None
+    if _PING.match(line) and sending:
+        return f"ping {sending[1]}"
     return None
 
 

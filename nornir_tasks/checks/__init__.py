@@ -49,6 +49,7 @@ RULE_MODULES = (
     "ikev2_path",
     "vti",
     "vti_routes",
+    "vti_mtu",
     "decaps",
     "thresholds",
     "dmvpn",

@@ -11,6 +11,7 @@ from typing import Any
 
 from nornir_tasks.checks import FleetEvidence, diagnose, fleet_evidence, from_collection
 from nornir_tasks.checks.tunnels import follow_up_routes
+from nornir_tasks.checks.vti_mtu import mtu_probes
 from nornir_tasks.ledger import Ledger
 from nornir_tasks.models.collection import CommandOutput, HostCollection, HostStatus, OutputStatus
 from nornir_tasks.models.debug import DebugCapture
@@ -168,12 +169,14 @@ def reached(collected: Mapping[str, HostCollection]) -> list[str]:
 
 def follow_ups(collected: Mapping[str, HostCollection]) -> dict[str, tuple[str, ...]]:
     """Per reached host: route lookups for the tunnels its own outputs show unhealthy (see
-    ``checks.tunnels.follow_up_routes``), less what was already read."""
+    ``checks.tunnels.follow_up_routes``) and DF pings through its up tunnel interfaces without
+    an MSS clamp (``checks.vti_mtu.mtu_probes``), less what was already read."""
     wanted: dict[str, tuple[str, ...]] = {}
     for host in reached(collected):
         collection = collected[host]
         asked = {o.command for o in collection.outputs}
-        routes = follow_up_routes(from_collection(collection))
+        evidence = from_collection(collection)
+        routes = follow_up_routes(evidence) + mtu_probes(evidence)
         mine = tuple(c for c in routes if c not in asked)
         if mine:
             wanted[host] = mine

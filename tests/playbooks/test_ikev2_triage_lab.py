@@ -63,7 +63,7 @@ def triage(flex: tuple[Fleet, Path], spoke: int, debug: bool = False) -> Playboo
     )
 
 
-SPOKES = [f"V{n:02d}" for n in range(1, 8)]
+SPOKES = [f"V{n:02d}" for n in range(1, 9)]
 # (spoke, code, where health names it without debug, the peer it names there, a quoted line)
 HEALTH = [
     (2, "IKEV2_PROPOSAL_MISMATCH", "V02", HUB, "NO_PROPOSAL_CHOSEN 0 "),
@@ -72,6 +72,7 @@ HEALTH = [
     (5, "IKEV2_PSK_MISSING", "HUB2", wan(5), "V05: AUTHENTICATION_FAILED 0 "),
     (6, "IKEV2_NO_PROFILE", "HUB2", wan(6), "V06: AUTHENTICATION_FAILED 0 "),
     (7, "VTI_NO_ROUTE", "V07", HUB, "ip route 0.0.0.0 0.0.0.0 203.0.113.93"),
+    (8, "VTI_PMTU_BLACKHOLE", "V08", HUB, "Sending 2, 1400-byte ICMP Echos to 172.31.8.1"),
 ]
 
 
@@ -85,7 +86,7 @@ def test_health_reads_ikev2_state_of_every_vti(health: PlaybookRun) -> None:
     by_host = {h.host: h for h in health.report.hosts}
     assert (by_host["V01"].tunnels_up, by_host["V01"].tunnels_total) == (1, 1)
     assert by_host["V02"].tunnels_up == 0 and by_host["V02"].tunnels_total == 1
-    assert (by_host["HUB2"].tunnels_up, by_host["HUB2"].tunnels_total) == (2, 7)  # V01, V07
+    assert (by_host["HUB2"].tunnels_up, by_host["HUB2"].tunnels_total) == (3, 8)  # V01, V07, V08
     assert not [f for f in health.report.findings if f.code == "NO_INTERESTING_TRAFFIC"]
     read = {c.host: {o.command for o in c.outputs} for c in health.collections}
     assert "show crypto ikev2 sa" in read["V01"] and "show crypto isakmp sa" not in read["V01"]
@@ -125,6 +126,10 @@ def test_the_healthy_vti_gets_nothing_above_info(health: PlaybookRun) -> None:
     assert all(f.severity <= Severity.INFO for f in healthy), healthy
     # the hub's own tunnel to V07 is routed: the missing route is V07's alone
     assert not [f for f in health.report.findings if f.peer == wan(7)]
+    # every up tunnel without an MSS clamp was probed with a DF ping; only V08's path drops it
+    read = {c.host: [o.command for o in c.outputs] for c in health.collections}
+    assert "ping 172.31.1.1 size 1400 df-bit repeat 2 timeout 1" in read["V01"]
+    assert not [c for c in read["HUB2"] if c.startswith("ping 172.31.8.2")]  # Tunnel8 clamps
 
 
 @pytest.mark.parametrize(("spoke", "code", "host", "peer"), [c[:4] for c in HEALTH[1:]])
