@@ -15,7 +15,6 @@ modules register.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -84,6 +83,8 @@ def _words(pattern: str) -> tuple[tuple[str, ...], bool]:
 
 def load_all() -> None:
     """Import every parser module of the package (what on-demand lookups avoid)."""
+    import pkgutil  # only here: a lookup of a known command never needs it
+
     import nornir_tasks.parsers as package  # this module is imported by the package
 
     for found in pkgutil.iter_modules(package.__path__):
