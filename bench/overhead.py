@@ -10,7 +10,12 @@ Both talk to one lab (``vpndiag lab up --scenario default --settle 120``, its ow
 The machine is shared, so the two sides alternate within each round (the order flips every
 round) and the table gives each side's median and the median of the per-round ratios.
 
-    .venv/bin/python bench/overhead.py [--runs 7] [--port 23000]
+    .venv/bin/python bench/overhead.py [--runs 7] [--port 23000] [--against DIR]
+
+``--against DIR`` adds a third side: the same health command run from another checkout (an
+older commit, unpacked with ``git archive``), so a change is measured against its parent in
+the same rounds. The table also gives each side's median CPU time (user + system of the
+child), the steadier number on a shared machine, and the load average.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -29,6 +35,7 @@ import yaml
 from labproc import start_lab
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 SETTLE_S = 120.0
 
 
@@ -57,60 +64,91 @@ def bare_config(config: Path) -> Path:
     return out
 
 
-def timed(command: list[str], ok: tuple[int, ...]) -> float:
-    # VPNDIAG_* of the caller's shell (credentials, history database) stay out of both sides.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VPNDIAG_")}
-    t0 = time.perf_counter()
+def timed(command: list[str], ok: tuple[int, ...], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds of ``command`` (run in ``cwd``)."""
+    # VPNDIAG_* of the caller's shell (credentials, history database) stay out of every side;
+    # PYTHONDONTWRITEBYTECODE (some shells) would make each run compile every module.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("VPNDIAG_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
+    cpu0, t0 = children_cpu(), time.perf_counter()
     done = subprocess.run(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd
     )
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, children_cpu() - cpu0
     if done.returncode not in ok:
         raise RuntimeError(f"{command[:3]} exited {done.returncode}: {done.stderr[-500:]}")
-    return wall
+    return wall, cpu
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--port", type=int, default=23000)
+    parser.add_argument("--against", type=Path, help="another checkout, as a third side")
     args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f} at the start", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         lab = start_lab("default", args.port, Path(tmp), SETTLE_S)
         try:
-            config = Path(tmp) / "config.yaml"
-            health = [
-                *(sys.executable, "-m", "nornir_tasks.cli.main", "health", "-i", str(config)),
-                *("--poll-interval", "0", "--db", str(Path(tmp) / "history.db")),
-            ]
-            # exit 1: the default fleet has deliberate faults
-            timed([*health, "--save-evidence", str(Path(tmp) / "evidence")], ok=(0, 1))
-            plan = sent_commands(Path(tmp) / "evidence")
-            plan_file = Path(tmp) / "plan.json"
-            plan_file.write_text(json.dumps(plan))
-            bare = [sys.executable, str(HERE / "bare_collect.py"), str(bare_config(config))]
-            bare.append(str(plan_file))
-            sides: dict[str, list[float]] = {"vpndiag": [], "bare": []}
-            for i in range(args.runs):
-                order = ("vpndiag", "bare") if i % 2 == 0 else ("bare", "vpndiag")
-                for side in order:
-                    cmd, ok = (health, (0, 1)) if side == "vpndiag" else (bare, (0,))
-                    sides[side].append(timed(cmd, ok))
+            plan, sides = _rounds(Path(tmp), args.runs, args.against)
         finally:
             lab.terminate()
             lab.wait(timeout=30)
     report(plan, sides)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
-def report(plan: dict[str, list[str]], sides: dict[str, list[float]]) -> None:
-    ratios = [v / b for v, b in zip(sides["vpndiag"], sides["bare"], strict=True)]
+def _rounds(
+    tmp: Path, runs: int, against: Path | None
+) -> tuple[dict[str, list[str]], dict[str, list[tuple[float, float]]]]:
+    """The sides in turn, the order rotating every round."""
+    config = tmp / "config.yaml"
+    health = [
+        *(sys.executable, "-m", "nornir_tasks.cli.main", "health", "-i", str(config)),
+        *("--poll-interval", "0", "--db", str(tmp / "history.db")),
+    ]
+    # exit 1: the default fleet has deliberate faults
+    timed([*health, "--save-evidence", str(tmp / "evidence")], ok=(0, 1), cwd=ROOT)
+    plan = sent_commands(tmp / "evidence")
+    plan_file = tmp / "plan.json"
+    plan_file.write_text(json.dumps(plan))
+    bare = [sys.executable, str(HERE / "bare_collect.py"), str(bare_config(config))]
+    bare.append(str(plan_file))
+    commands = {"vpndiag": (health, (0, 1), ROOT), "bare": (bare, (0,), ROOT)}
+    if against is not None:
+        commands[f"vpndiag@{against.name}"] = (health, (0, 1), against.resolve())
+    sides: dict[str, list[tuple[float, float]]] = {side: [] for side in commands}
+    names = list(commands)
+    for i in range(runs):
+        for side in names[i % len(names) :] + names[: i % len(names)]:
+            command, ok, cwd = commands[side]
+            sides[side].append(timed(command, ok, cwd))
+    return plan, sides
+
+
+def report(plan: dict[str, list[str]], sides: dict[str, list[tuple[float, float]]]) -> None:
     sent = sum(len(c) for c in plan.values())
-    print(f"default lab: {len(plan)} routers, {sent} commands; {len(ratios)} alternating rounds")
-    print("| side | median s | min s | max s |\n|---|---|---|---|")
-    for side, walls in sides.items():
-        print(f"| {side} | {statistics.median(walls):.2f} | {min(walls):.2f} | {max(walls):.2f} |")
-    print(f"\nvpndiag / bare, median of per-round ratios: {statistics.median(ratios):.2f}")
-    print("rounds: " + ", ".join(f"{r:.2f}" for r in ratios))
+    rounds = len(sides["bare"])
+    print(f"default lab: {len(plan)} routers, {sent} commands; {rounds} rounds, order rotating")
+    print("| side | median wall s | min s | max s | median CPU s |\n|---|---|---|---|---|")
+    for side, runs in sides.items():
+        walls, cpus = [w for w, _ in runs], [c for _, c in runs]
+        print(
+            f"| {side} | {statistics.median(walls):.2f} | {min(walls):.2f} | {max(walls):.2f} "
+            f"| {statistics.median(cpus):.2f} |"
+        )
+    for side in (s for s in sides if s != "bare"):
+        ratios = [v[0] / b[0] for v, b in zip(sides[side], sides["bare"], strict=True)]
+        print(f"\n{side} / bare, median of per-round wall ratios: {statistics.median(ratios):.2f}")
+        print("rounds: " + ", ".join(f"{r:.2f}" for r in ratios))
 
 
 if __name__ == "__main__":

@@ -4,12 +4,18 @@ Each command runs as a child process N times; the table gives the median wall ti
 median CPU time (user + system of the child). On a shared machine the CPU time is the steadier
 number: wall time there includes waiting for a core.
 
-    .venv/bin/python bench/startup.py [--runs 15]
+    .venv/bin/python bench/startup.py [--runs 15] [--against DIR]
+
+``--against DIR``: also time another checkout (an older commit, ``git archive`` unpacked),
+run by the same interpreter from DIR so that DIR's ``nornir_tasks`` is the one imported; the
+two alternate run by run, so both see the same load. Children run with bytecode caching on
+(``PYTHONDONTWRITEBYTECODE``, set in some shells, would make every run compile every module).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -34,24 +40,40 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(command: list[str], runs: int) -> tuple[float, float]:
-    walls, cpus = [], []
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def measure(command: list[str], runs: int, trees: list[Path]) -> list[tuple[float, float]]:
+    """Median wall and CPU seconds of ``command`` in each tree, the trees alternating."""
+    walls: list[list[float]] = [[] for _ in trees]
+    cpus: list[list[float]] = [[] for _ in trees]
     for _ in range(runs):
-        cpu0, t0 = children_cpu(), time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-        walls.append(time.perf_counter() - t0)
-        cpus.append(children_cpu() - cpu0)
-    return statistics.median(walls), statistics.median(cpus)
+        for i, tree in enumerate(trees):
+            cpu0, t0 = children_cpu(), time.perf_counter()
+            subprocess.run(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tree, env=_env()
+            )
+            walls[i].append(time.perf_counter() - t0)
+            cpus[i].append(children_cpu() - cpu0)
+    return [(statistics.median(w), statistics.median(c)) for w, c in zip(walls, cpus, strict=True)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--against", type=Path, help="another checkout to time alternately")
     args = parser.parse_args()
-    print(f"median of {args.runs} runs\n\n| command | wall ms | CPU ms |\n|---|---|---|")
+    trees = [ROOT, *([args.against.resolve()] if args.against else [])]
+    heads = " | ".join(f"{t.name}: wall / CPU ms" for t in trees)
+    print(f"median of {args.runs} runs, load average {os.getloadavg()[0]:.1f} at the start\n")
+    print(f"| command | {heads} |\n|---|{'---|' * len(trees)}")
     for name, command in COMMANDS.items():
-        wall, cpu = measure(command, args.runs)
-        print(f"| `{name}` | {wall * 1000:.0f} | {cpu * 1000:.0f} |", flush=True)
+        cells = " | ".join(
+            f"{w * 1000:.0f} / {c * 1000:.0f}" for w, c in measure(command, args.runs, trees)
+        )
+        print(f"| `{name}` | {cells} |", flush=True)
+    print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":
