@@ -10,6 +10,7 @@ from rich.console import Console
 
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.run_cmd import Reporting, Selection, execute, load
+from nornir_tasks.cli.run_options import Delivery, HistoryOptions
 from nornir_tasks.playbooks.runner import RunOptions
 
 # Lab seconds before the check: spokes start IKE, retransmit and give up (5 x 10 s) or settle.
@@ -55,7 +56,8 @@ def demo(scenario: str, output: Path, only_failed: bool) -> None:
             fleet.advance(SETTLE_S)
             config = write_inventory(fleet, Path(tmp) / "inventory")
             selection = Selection(config, (), (), (), 50)
-            reporting = Reporting(output=output, only_failed=only_failed, no_history=True)
+            delivery = Delivery(output=output, only_failed=only_failed)
+            reporting = Reporting(delivery, history=HistoryOptions(no_history=True))
             code = execute(
                 playbook,
                 selection,

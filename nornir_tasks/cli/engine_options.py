@@ -17,7 +17,7 @@ from nornir_tasks.settings import Settings
 from nornir_tasks.tasks.hosts import Hosts
 
 if TYPE_CHECKING:
-    from nornir_tasks.cli.run_options import Reporting, Selection
+    from nornir_tasks.cli.run_options import Overrides, Selection
     from nornir_tasks.scale.celery_engine import CeleryCollector
 
 FC = TypeVar("FC", bound=Callable[..., Any])
@@ -41,7 +41,7 @@ def engine_options(fn: FC) -> FC:
 
 
 def celery_collector(
-    selection: Selection, reporting: Reporting, settings: Settings, playbook: str, nr: Hosts
+    selection: Selection, overrides: Overrides, settings: Settings, playbook: str, nr: Hosts
 ) -> CeleryCollector:
     """The checked Celery collector of this run: ``BrokerError`` for a missing or bad URL
     (exit 3), ``BrokerUnreachableError`` for a broker or queue nobody answers (exit 2)."""
@@ -54,7 +54,7 @@ def celery_collector(
         selection.inventory,
         settings.celery,
         selection.workers,
-        reporting.timeout,
+        overrides.timeout,
         selection.known_hosts,
         playbook,
     )

@@ -27,6 +27,9 @@ from nornir_tasks.cli.recording import Recording
 from nornir_tasks.cli.run_options import (
     DEFAULT_INVENTORY,
     SUFFIXES,
+    Delivery,
+    HistoryOptions,
+    Overrides,
     Reporting,
     Selection,
     processes_option,
@@ -93,17 +96,18 @@ def _ready(
         return exit_codes.USAGE
     try:
         settings = load_settings(reporting.config)
-        if bad_history_db(reporting, settings, err):
+        if bad_history_db(reporting.history, settings, err):
             return exit_codes.USAGE
-        if reporting.mail_to:
+        if reporting.delivery.mail_to:
             MailSettings.from_config(settings.smtp or {})
         nr = selection.open()
-        if reporting.timeout:
-            command_timeout(nr, reporting.timeout)
-        fail_on = Severity(reporting.fail_on or playbook.fail_on)
-        options = _overridden(options or RunOptions(), reporting, fail_on)
+        overrides = reporting.overrides
+        if overrides.timeout:
+            command_timeout(nr, overrides.timeout)
+        fail_on = Severity(overrides.fail_on or playbook.fail_on)
+        options = _overridden(options or RunOptions(), overrides, fail_on)
         if options.collector is None and selection.engine == "celery":
-            collector = celery_collector(selection, reporting, settings, playbook.name, nr)
+            collector = celery_collector(selection, overrides, settings, playbook.name, nr)
             options = replace(options, collector=collector)
     except BrokerUnreachableError as exc:  # the hosts cannot be collected: as if unreachable
         err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
@@ -112,55 +116,53 @@ def _ready(
         err.print(f"[red]error:[/] {exc}", highlight=False)
         return exit_codes.USAGE
     if options.collector is None:
-        options = replace(options, collector=_sharded(playbook, selection, reporting))
+        options = replace(options, collector=_sharded(playbook, selection, reporting.overrides))
     return _Ready(nr, settings, options, fail_on)
 
 
-def _sharded(playbook: Playbook, selection: Selection, reporting: Reporting) -> ProcessCollector:
+def _sharded(playbook: Playbook, selection: Selection, overrides: Overrides) -> ProcessCollector:
     """The collection over ``--processes`` (one process below the default's threshold)."""
     return ProcessCollector(
         selection.inventory,
         selection.processes,
         selection.workers,
-        reporting.timeout,
+        overrides.timeout,
         selection.known_hosts,
         playbook.name,
     )
 
 
-def _overridden(options: RunOptions, reporting: Reporting, fail_on: Severity) -> RunOptions:
+def _overridden(options: RunOptions, overrides: Overrides, fail_on: Severity) -> RunOptions:
     """The command line's timeout, poll interval and threshold over the caller's options."""
-    interval = reporting.poll_interval
+    interval = overrides.poll_interval
     return replace(
         options,
-        read_timeout=reporting.timeout or options.read_timeout,
+        read_timeout=overrides.timeout or options.read_timeout,
         poll_interval=interval if interval is not None else options.poll_interval,
         fail_on=fail_on,
     )
 
 
 def _recording(
-    ready: _Ready, playbook: Playbook, reporting: Reporting, err: Console
+    ready: _Ready, playbook: Playbook, history: HistoryOptions, err: Console
 ) -> Recording | None:
-    if reporting.no_history or not ready.settings.history.enabled:
+    if history.no_history or not ready.settings.history.enabled:
         return None
     title = ready.options.title or f"vpndiag {playbook.name}"
-    return Recording.begin(
-        reporting.db, ready.settings, title, playbook.name, err, reporting.keep_days
-    )
+    return Recording.begin(history.db, ready.settings, title, playbook.name, err, history.keep_days)
 
 
 def _run_with_progress(
-    ready: _Ready, playbook: Playbook, reporting: Reporting, console: Console, err: Console
+    ready: _Ready, playbook: Playbook, delivery: Delivery, console: Console, err: Console
 ) -> tuple[PlaybookRun, bool]:
     """The playbook under a progress display and the Ctrl-C guard; (run, interrupted)."""
-    table = reporting.fmt == "table" and not reporting.quiet
+    table = delivery.fmt == "table" and not delivery.quiet
     guard = OrderlyInterrupt(err)
     try:
         with (
             guard,
             fleet_progress(
-                console if reporting.fmt == "table" else err, len(host_names(ready.nr))
+                console if delivery.fmt == "table" else err, len(host_names(ready.nr))
             ) as progress,
         ):
             options = replace(ready.options, stop=guard.stop)
@@ -172,12 +174,12 @@ def _run_with_progress(
     return run, guard.interrupted
 
 
-def _show(console: Console, report: RunReport, reporting: Reporting, triage: bool) -> None:
-    if reporting.fmt != "table":
-        click.echo(render(report, reporting.fmt))
-    elif not reporting.quiet:
-        print_report(console, report, reporting.only_failed, triage)
-        if reporting.verbose:
+def _show(console: Console, report: RunReport, delivery: Delivery, triage: bool) -> None:
+    if delivery.fmt != "table":
+        click.echo(render(report, delivery.fmt))
+    elif not delivery.quiet:
+        print_report(console, report, delivery.only_failed, triage)
+        if delivery.verbose:
             print_checks(console, report)
 
 
@@ -194,34 +196,35 @@ def execute(
     ready = _ready(playbook, selection, reporting, options, err)
     if isinstance(ready, int):
         return ready
-    recording = _recording(ready, playbook, reporting, err)
-    run, interrupted = _run_with_progress(ready, playbook, reporting, console, err)
+    delivery = reporting.delivery
+    recording = _recording(ready, playbook, reporting.history, err)
+    run, interrupted = _run_with_progress(ready, playbook, delivery, console, err)
     report = run.report if recording is None else recording.finish(run)
-    written_ok = write_files(run, report, reporting, err)
-    _show(console, report, reporting, ready.options.focus is not None)
+    written_ok = write_files(run, report, delivery, err)
+    _show(console, report, delivery, ready.options.focus is not None)
     warn_pending_reverts(err, host_names(ready.nr))  # a change a dead run left live: say so
     code = INTERRUPTED if interrupted else exit_codes.report_exit_code(report, ready.fail_on)
     if recording is not None:
         recording.notify()
     if after is not None:
         after(run)
-    if reporting.mail_to and not mail(report, ready.settings, reporting, err):
+    if delivery.mail_to and not mail(report, ready.settings, delivery, err):
         return max(code, exit_codes.USAGE)
     return code if written_ok else max(code, exit_codes.USAGE)
 
 
-def write_files(run: PlaybookRun, report: RunReport, reporting: Reporting, err: Console) -> bool:
+def write_files(run: PlaybookRun, report: RunReport, delivery: Delivery, err: Console) -> bool:
     """Evidence and report files; False (said why) when one could not be written.
 
     The paths were checked before the run; this catches what changed since (disk full, a
     folder removed), so the run's own exit code is kept, never replaced by a traceback.
     """
     try:
-        if reporting.save_evidence is not None:
-            save_evidence(run.collections, reporting.save_evidence, run.debug)
-        if reporting.output is not None:
-            written = write_output(report, reporting.output)
-            if not reporting.quiet:
+        if delivery.save_evidence is not None:
+            save_evidence(run.collections, delivery.save_evidence, run.debug)
+        if delivery.output is not None:
+            written = write_output(report, delivery.output)
+            if not delivery.quiet:
                 for path in written.values():
                     err.print(f"wrote {path}", highlight=False)
     except OSError as exc:
@@ -230,7 +233,7 @@ def write_files(run: PlaybookRun, report: RunReport, reporting: Reporting, err: 
     return True
 
 
-def mail(report: RunReport, config: Settings, reporting: Reporting, err: Console) -> bool:
+def mail(report: RunReport, config: Settings, delivery: Delivery, err: Console) -> bool:
     """Mail ``report`` with the configuration's SMTP settings; False (said why) on failure."""
     try:
         settings = MailSettings.from_config(config.smtp or {})
@@ -240,7 +243,7 @@ def mail(report: RunReport, config: Settings, reporting: Reporting, err: Console
             subject = f"{report.title}: {str(worst).upper() if worst else 'healthy'}"
             mail_report(
                 settings,
-                reporting.mail_to,
+                delivery.mail_to,
                 subject,
                 render(report, "markdown"),
                 [files["html"], files["json"]],
@@ -248,8 +251,8 @@ def mail(report: RunReport, config: Settings, reporting: Reporting, err: Console
     except MailError as exc:
         err.print(f"[red]error:[/] report not mailed: {exc}", highlight=False)
         return False
-    if not reporting.quiet:
-        err.print(f"mailed the report to {', '.join(reporting.mail_to)}", highlight=False)
+    if not delivery.quiet:
+        err.print(f"mailed the report to {', '.join(delivery.mail_to)}", highlight=False)
     return True
 
 

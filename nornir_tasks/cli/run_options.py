@@ -1,5 +1,6 @@
-"""The command line of every run-like command: which hosts (``Selection``) and what to do
-with the report (``Reporting``), and the click options that fill them."""
+"""The command line of every run-like command: which hosts (``Selection``) and the rest
+(``Reporting``: where results go, what overrides the playbook, the history), and the click
+options that fill them."""
 
 from __future__ import annotations
 
@@ -180,23 +181,55 @@ class Selection:
 
 
 @dataclass(frozen=True)
-class Reporting:
+class Delivery:
+    """Where the results go (stdout's format, report files, raw evidence, mail), and how much
+    the terminal is told."""
+
     fmt: str = "table"
     output: Path | None = None
-    fail_on: Severity | None = None
-    timeout: float | None = None
-    poll_interval: float | None = None
     save_evidence: Path | None = None
-    only_failed: bool = False
     mail_to: tuple[str, ...] = ()
-    config: Path | None = None
-    db: Path | None = None
-    no_history: bool = False
-    keep_days: float | None = None
+    only_failed: bool = False
     quiet: bool = False
     verbose: bool = False
 
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the command line changes of the playbook's own settings."""
+
+    fail_on: Severity | None = None
+    timeout: float | None = None
+    poll_interval: float | None = None
+
+
+@dataclass(frozen=True)
+class HistoryOptions:
+    """Whether and where the run is recorded."""
+
+    db: Path | None = None
+    no_history: bool = False
+    keep_days: float | None = None
+
+
+G = TypeVar("G", Delivery, Overrides, HistoryOptions)
+
+
+def _popped(group: type[G], kwargs: dict[str, Any]) -> G:
+    return group(**{name: kwargs.pop(name) for name in group.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """Everything a run-like command line says besides its hosts, in groups each read by the
+    step that needs it; ``config``: the configuration file (SMTP relay, history)."""
+
+    delivery: Delivery = Delivery()
+    overrides: Overrides = Overrides()
+    history: HistoryOptions = HistoryOptions()
+    config: Path | None = None
+
     @classmethod
     def of(cls, kwargs: dict[str, Any]) -> Reporting:
-        names = cls.__dataclass_fields__
-        return cls(**{n: kwargs.pop(n) for n in names})
+        delivery, overrides = _popped(Delivery, kwargs), _popped(Overrides, kwargs)
+        return cls(delivery, overrides, _popped(HistoryOptions, kwargs), kwargs.pop("config"))

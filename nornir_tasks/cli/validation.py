@@ -16,7 +16,7 @@ from rich.markup import escape
 from nornir_tasks.settings import Settings
 
 if TYPE_CHECKING:  # run_cmd imports this module
-    from nornir_tasks.cli.run_cmd import Reporting
+    from nornir_tasks.cli.run_options import HistoryOptions, Reporting
 
 
 def _blocker(path: Path) -> str | None:
@@ -88,19 +88,19 @@ def bad_options(reporting: Reporting, report_suffixes: Collection[str], err: Con
     """Print every run option that cannot work (paths, timeouts); True when there was one."""
     problems = run_option_problems(
         report_suffixes,
-        reporting.output,
-        reporting.save_evidence,
-        reporting.db,
-        reporting.timeout,
-        reporting.poll_interval,
+        reporting.delivery.output,
+        reporting.delivery.save_evidence,
+        reporting.history.db,
+        reporting.overrides.timeout,
+        reporting.overrides.poll_interval,
     )
     return _said(problems, err)
 
 
-def bad_history_db(reporting: Reporting, settings: Settings, err: Console) -> bool:
+def bad_history_db(history: HistoryOptions, settings: Settings, err: Console) -> bool:
     """The configuration's ``history.db`` (when no --db overrides it) must be a writable file."""
     db = settings.history.db
-    if reporting.db is not None or reporting.no_history or db is None:
+    if history.db is not None or history.no_history or db is None:
         return False
     problem = file_problem("history.db of the configuration", db.expanduser())
     return _said([problem] if problem else [], err)
