@@ -8,7 +8,10 @@ from __future__ import annotations
 
 PARSERS_BY_MODULE: dict[str, tuple[str, ...]] = {
     "asp_drop": ("show asp drop",),
-    "cpu": ("show cpu usage", "show processes cpu ..."),
+    "cpu": (
+        "show cpu usage",
+        "show processes cpu ...",
+    ),
     "crypto_filters": (
         "show crypto ikev2 sa local *",
         "show crypto ikev2 sa local * detail",
@@ -47,6 +50,7 @@ PARSERS_BY_MODULE: dict[str, tuple[str, ...]] = {
         "show crypto ikev2 sa remote *",
         "show crypto ikev2 sa remote * detail",
     ),
+    "ikev2_stats": ("show crypto ikev2 stats exchange",),
     "interfaces": (
         "show ip interface brief",
         "show ip interface brief ...",
@@ -85,6 +89,7 @@ PARSERS_BY_MODULE: dict[str, tuple[str, ...]] = {
         "show ip nhrp detail",
     ),
     "packet_tracer": ("packet-tracer input ...",),
+    "ping": ("ping * ...",),
     "routing": (
         "show ip route",
         "show ip route *",
