@@ -117,6 +117,7 @@ class NhrpCacheEntry:
     flags: tuple[str, ...]
     nbma: str | None
     no_socket: bool = False
+    group: str | None = None  # "Group: X": the NHRP group a spoke registered with
 
 
 @dataclass(frozen=True)

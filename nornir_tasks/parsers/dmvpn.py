@@ -60,10 +60,11 @@ _STATES = {s.value for s in DmvpnState}
 # # Ent  Peer NBMA Addr Peer Tunnel Add State  UpDn Tm Attrb / ----- ---------- / Ent  Peer ...
 # Interface State Control: Disabled / nhrp event-publisher : Disabled / Crypto Session Details:
 # NHRP group: X / Output QoS service-policy applied: X / Session: [0x0CBF2718] / Active SAs: 2
+# Pending DMVPN Sessions:
 _NOISE = re.compile(
     r"(Legend:|[A-Z]\d? - \w|# Ent\b|Ent\s+Peer|NHS Status:|UpDn Time -->|[-=]{5}|"
     r"Interface State Control|nhrp event-publisher|Crypto Session Details|NHRP group:|"
-    r"Output QoS|Session: \[|Session ID:|Active SAs:|Capabilities:|fvrf:)"
+    r"Output QoS|Session: \[|Session ID:|Active SAs:|Capabilities:|fvrf:|Pending DMVPN Sessions)"
 )
 # Interface: Tunnel84, IPv4 NHRP Details
 _SECTION = re.compile(r"Interface: (\S+), IPv[46] NHRP Details")

@@ -37,6 +37,8 @@ _CREATED = re.compile(r"(\S+) created (\S+), (?:expire (\S+)|never expire)")
 _TYPE = re.compile(r"Type: (\S+), Flags:\s*(.*)")
 # NBMA address: 103.1.1.1
 _NBMA = re.compile(r"NBMA address: (\S+)")
+# Group: DMVPN_TUNNEL_SHAPING_LOW   (the NHRP group the spoke registered with, IOS 15)
+_GROUP = re.compile(r"Group: (\S+)")
 # (no-socket)   /   Cache hits: 0
 _NO_SOCKET = re.compile(r"\(no-socket\)")
 _HITS = re.compile(r"Cache hits: \d+")
@@ -55,6 +57,8 @@ def _line(entries: list[dict[str, Any]], s: str) -> bool:
         entry.update(entry_type=m[1], flags=tuple(m[2].split()))
     elif (m := _NBMA.fullmatch(s)) is not None:
         entry.update(nbma=m[1], done=True)
+    elif (m := _GROUP.fullmatch(s)) is not None:
+        entry["group"] = m[1]
     elif _NO_SOCKET.fullmatch(s):
         entry["no_socket"] = True
     elif _HITS.fullmatch(s):
@@ -67,7 +71,7 @@ def _line(entries: list[dict[str, Any]], s: str) -> bool:
 def _build(e: dict[str, Any]) -> NhrpCacheEntry:
     return NhrpCacheEntry(
         e["target"], e["via"], e.get("interface"), e.get("created"), e.get("expire"),
-        e.get("entry_type"), e["flags"], e.get("nbma"), e.get("no_socket", False),
+        e.get("entry_type"), e["flags"], e.get("nbma"), e.get("no_socket", False), e.get("group"),
     )  # fmt: skip
 
 
