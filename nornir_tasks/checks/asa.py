@@ -252,3 +252,77 @@ def explains_not_encrypting(host: HostEvidence, peer: str) -> bool:
     """``IPSEC_NOT_ENCRYPTING`` toward ``peer`` is this ASA's missing NAT exemption."""
     config = asa_config(host)
     return config is not None and any(u.tunnel.peer == peer for u in untranslated(config))
+
+
+# -- packet-tracer (triage) ----------------------------------------------------------------------
+
+MAX_TRACES = 2  # per ASA and run: one simulated packet per tunnel, bounded
+
+
+def _source_interface(config: RunningConfig, src: ipaddress.IPv4Network) -> str:
+    for name, itf in config.interfaces.items():
+        net = network(itf.ip_address, itf.mask) if itf.ip_address and itf.mask else None
+        if net is not None and src.network_address in net:
+            return name
+    return "inside"
+
+
+def tracer_commands(config: RunningConfig, peers: Iterable[str]) -> tuple[str, ...]:
+    """``packet-tracer input IFC icmp SRC 8 0 DST detailed`` for the tunnels to ``peers``: the
+    first permit line of each crypto ACL, first host to first host, from the interface that
+    owns the source. Read-only (a simulated packet; no ``transmit``), at most MAX_TRACES."""
+    wanted = set(peers)
+    own = {i.ip_address for i in config.interfaces.values() if i.ip_address}
+    out: list[str] = []
+    for t in map_peers(config):
+        if t.peer not in wanted:
+            continue
+        for _, src, dst in _acl_probes(config, t):
+            ifc = _source_interface(config, src)
+            s, d = src.network_address, dst.network_address
+            if str(s) in own:  # the ASA's own inside address: trace a host behind it
+                s = s + 1
+            out.append(f"packet-tracer input {ifc} icmp {s} 8 0 {d} detailed")
+            break
+    return tuple(dict.fromkeys(out))[:MAX_TRACES]
+
+
+@check("ASA_PACKET_TRACER", needs=TRACER)
+def packet_tracer_run(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    """Says that packet-tracer was run on the ASA, for which packet, and its verdict (info)."""
+    for command, _ in host.raw_of("packet-tracer input*"):
+        traces = host.models(PacketTrace)
+        trace = traces[0] if traces else None
+        verdict = _verdict(trace)
+        lines = [ln for p in (trace.phases if trace else ()) for ln in p.lines[:4]]
+        yield Finding(
+            code="ASA_PACKET_TRACER",
+            severity=Severity.INFO,
+            host=host.host,
+            peer=None,
+            summary=f"packet-tracer (a simulated packet, nothing sent): {verdict}",
+            cause=(
+                f"vpndiag ran '{command}' on {host.host}: the ASA traced one simulated ICMP echo "
+                "of the tunnel's interesting traffic through its configuration (routing, NAT, "
+                "VPN encrypt) without sending it. On a real ASA a trace into a tunnel that is "
+                "down may start IKE for it, as the first real packet would."
+            ),
+            evidence=unique(
+                [*lines, f"Action: {trace.action}" if trace and trace.action else ""], 24
+            ),
+            next_steps=(f"{command.split(' detailed')[0]} detailed",),
+            step=Step.INTERESTING_TRAFFIC,
+            source=Source.STATE,
+        )
+        return
+
+
+def _verdict(trace: PacketTrace | None) -> str:
+    if trace is None:
+        return "no trace read"
+    nat = "source translated by NAT, " if trace.translated else ""
+    vpn = {True: "VPN encrypt ALLOW", False: "VPN encrypt DROP", None: "no VPN phase"}[
+        trace.encrypted
+    ]
+    action = f"action {trace.action}" if trace.action else "no verdict"
+    return f"{nat}{vpn}, {action}" + (f" ({trace.drop_reason})" if trace.drop_reason else "")

@@ -25,6 +25,7 @@ class DebugCapture:
     started: str = ""  # ISO 8601 UTC, when the first debug command was sent
     seconds_on: float | None = None  # from the first debug command to the verified cleanup
     cleanup_note: str = ""  # how the cleanup went when not simply on the same session
+    conditions: tuple[str, ...] = ()  # as the platform words them ("peer 198.51.100.130" on ASA)
 
     def record(self) -> DebugRecord | None:
         """The report's line for this capture (None: refused, nothing was turned on)."""
@@ -33,7 +34,8 @@ class DebugCapture:
         notes = [n for n in (self.error, self.cleanup_note) if n]
         return DebugRecord(
             host=self.host,
-            conditions=tuple(f"peer ipv4 {p}" for p in (self.peers or (self.peer,))),
+            conditions=self.conditions
+            or tuple(f"peer ipv4 {p}" for p in (self.peers or (self.peer,))),
             kinds=self.kinds,
             started=self.started,
             seconds=self.seconds_on,

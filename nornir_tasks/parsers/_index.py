@@ -88,7 +88,12 @@ PARSERS_BY_MODULE: dict[str, tuple[str, ...]] = {
         "show ip nhrp",
         "show ip nhrp detail",
     ),
-    "packet_tracer": ("packet-tracer input ...",),
+    "packet_tracer": (
+        "packet-tracer input * icmp * * * * ...",
+        "packet-tracer input * tcp * * * * ...",
+        "packet-tracer input * udp * * * * ...",
+        "packet-tracer input ...",
+    ),
     "ping": ("ping * ...",),
     "routing": (
         "show ip route",

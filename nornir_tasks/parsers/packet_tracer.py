@@ -96,6 +96,11 @@ def _phase_line(phase: _Phase, line: str, raw: str) -> None:
         phase.info.append(line)
 
 
+# The packet's words are kept in the evidence key (``packet-tracer input inside icmp A 8 0 B``):
+# the report names the packet that was traced.
+@parser("packet-tracer input * icmp * * * * ...")
+@parser("packet-tracer input * tcp * * * * ...")
+@parser("packet-tracer input * udp * * * * ...")
 @parser("packet-tracer input ...")
 def parse_packet_tracer(text: str) -> PacketTrace:
     phases: list[_Phase] = []

@@ -10,18 +10,21 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nornir_tasks.checks import FleetEvidence, diagnose, fleet_evidence, from_collection
+from nornir_tasks.checks.asa import tracer_commands
 from nornir_tasks.checks.tunnels import follow_up_routes
 from nornir_tasks.checks.vti_mtu import mtu_probes
 from nornir_tasks.ledger import Ledger
 from nornir_tasks.models.collection import CommandOutput, HostCollection, HostStatus, OutputStatus
+from nornir_tasks.models.config import RunningConfig
 from nornir_tasks.models.debug import DebugCapture
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.models.report import REACHED
 from nornir_tasks.parsers import ParseError, UnknownCommandError, parse
 from nornir_tasks.playbooks.features import commands_for
 from nornir_tasks.playbooks.model import Playbook
-from nornir_tasks.playbooks.readonly import require_read_only
+from nornir_tasks.playbooks.readonly import refusal, require_read_only
 from nornir_tasks.tasks.hosts import Hosts
+from nornir_tasks.tasks.platforms import is_asa
 
 POLLED = "show crypto ipsec sa"
 DEBUG_COMMAND = "debug crypto isakmp"
@@ -41,6 +44,8 @@ class CollectPlan:
     read_timeout: float = 30.0
     poll_interval: float = 0.0
     when: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # ``collect.when``
+    # Triage: an ASA end traces one simulated packet per tunnel to these peers (packet-tracer).
+    trace_peers: tuple[str, ...] = ()
 
 
 # How a run collects its hosts: in this process (``collecting.collect_phases``, the default)
@@ -100,7 +105,12 @@ class RunPlan:
     @property
     def reads(self) -> CollectPlan:
         return CollectPlan(
-            self.commands, self.polled, self.read_timeout, self.poll_interval, dict(self.when)
+            self.commands,
+            self.polled,
+            self.read_timeout,
+            self.poll_interval,
+            dict(self.when),
+            tuple(sorted(self.focus or ())),
         )
 
 
@@ -127,17 +137,30 @@ def plan_run(playbook: Playbook, opts: RunOptions) -> RunPlan:
     )
 
 
+def _traces(
+    platform: str | None, outputs: Sequence[CommandOutput], peers: tuple[str, ...]
+) -> tuple[str, ...]:
+    """An ASA in a triage: packet-tracer for its tunnels to the focused peers (from its
+    configuration, read first on the same session)."""
+    if not peers or not is_asa(platform):
+        return ()
+    config = next((o.parsed for o in outputs if isinstance(o.parsed, RunningConfig)), None)
+    traces = tracer_commands(config, peers) if config is not None else ()
+    return tuple(c for c in traces if refusal(c) is None)  # read-only, like every command
+
+
 def feature_commands(
     plan: CollectPlan,
 ) -> Callable[[str | None, Sequence[CommandOutput]], Sequence[str]] | None:
     """What to read next on a router, from what its first outputs show it runs (None: the
     playbook has no ``collect.when``). An ASA's configuration is read into the same model, so
     its features are found the same way; the platform then names the ASA's commands."""
-    if not plan.when:
+    if not plan.when and not plan.trace_peers:
         return None
 
     def more(platform: str | None, outputs: Sequence[CommandOutput]) -> Sequence[str]:
-        return commands_for(plan.when, outputs)
+        wanted = commands_for(plan.when, outputs) if plan.when else ()
+        return (*wanted, *_traces(platform, outputs, plan.trace_peers))
 
     return more
 

@@ -27,6 +27,7 @@ from nornir_tasks.models.debug import DebugCapture, DebugOrigin, DebugRecord
 from nornir_tasks.models.failure import HostFailure
 from nornir_tasks.models.logs import LogStream
 from nornir_tasks.parsers import ParseError, parse
+from nornir_tasks.tasks.debug_dialect import IOS, DebugDialect, dialect, ios_is_clean
 from nornir_tasks.tasks.executor import run_on_hosts
 from nornir_tasks.tasks.failures import status_and_reason as classify
 from nornir_tasks.tasks.hosts import only
@@ -41,17 +42,12 @@ RETRY_DELAYS = (1.0, 2.0, 4.0)
 HostDone = Callable[[str, bool], None]
 
 
-def debugging_is_clean(show_debugging: str) -> bool:
-    """No ``... debugging is on`` line and no active conditional debug."""
-    text = show_debugging.lower()
-    return "debugging is on" not in text and "global state: start" not in text
+debugging_is_clean = ios_is_clean  # the IOS reading (ASA: ``debug_dialect.asa_is_clean``)
 
 
-def _cpu_refusal(conn: Any, limit: int) -> str | None:
+def _cpu_refusal(conn: Any, limit: int, speech: DebugDialect = IOS) -> str | None:
     try:
-        cpu = parse(
-            "show processes cpu | include CPU", send(conn, "show processes cpu | include CPU")
-        )
+        cpu = parse(speech.cpu, send(conn, speech.cpu))
     except ParseError:
         return None  # CPU unknown: the debug is conditional and short; go ahead
     assert isinstance(cpu, CpuUsage)
@@ -61,10 +57,12 @@ def _cpu_refusal(conn: Any, limit: int) -> str | None:
     return None
 
 
-def _refusal(conn: Any, limit: int, stop: threading.Event | None) -> str | None:
+def _refusal(
+    conn: Any, limit: int, stop: threading.Event | None, speech: DebugDialect
+) -> str | None:
     if stop is not None and stop.is_set():
         return "interrupted (Ctrl-C) before the debug started: not started"
-    return _cpu_refusal(conn, limit)
+    return _cpu_refusal(conn, limit, speech)
 
 
 # *Nov 18 11:11:58.193: ... / Nov 30 22:49:14.464: ... (``service timestamps ... msec``)
@@ -93,11 +91,11 @@ def _new_lines(before: list[str], after: list[str]) -> list[str]:
     return [ln for ln in after if ln not in known]
 
 
-def cleanup(conn: Any) -> bool:
-    """Turn every debug off and confirm it with ``show debugging``."""
-    for command in CLEANUP:
+def cleanup(conn: Any, speech: DebugDialect = IOS) -> bool:
+    """Turn every debug off and confirm it with ``show debugging`` (ASA: ``show debug``)."""
+    for command in speech.cleanup:
         send(conn, command)
-    return debugging_is_clean(send(conn, "show debugging"))
+    return speech.is_clean(send(conn, speech.show))
 
 
 def _session(task: Task) -> Any:
@@ -133,7 +131,8 @@ def capture_debug(
     one bounded wait for all) on one host (see the module docstring)."""
     peers = (peer,) if isinstance(peer, str) else tuple(peer)
     host, conn = task.host, _session(task)
-    refused = _refusal(conn, cpu_limit, stop)
+    speech = dialect(host.platform)
+    refused = _refusal(conn, cpu_limit, stop, speech)
     if refused is not None:  # nothing was turned on: clean by definition
         capture = DebugCapture(host.name, peers[0], (), (), refused, None, True, peers)
         return Result(host=host, result=capture, failed=False)
@@ -145,14 +144,14 @@ def capture_debug(
     error: str | None = None
     try:
         lines, error = _debug_window(
-            conn, entry, trigger, read_timeout, _waiter(wait, stop), before
+            conn, entry, trigger, read_timeout, _waiter(wait, stop), before, speech
         )
     except Exception as exc:  # recorded; Ctrl-C still propagates after the cleanup below
         error = f"{type(exc).__name__}: {exc}".strip()
     finally:
         clean, note = _cleanup_anyhow(task, conn, retry_delays)
         _settle(ledger, host.name, clean)
-    capture = _captured(entry, lines, error, clean, note)
+    capture = _captured(entry, lines, error, clean, note, speech)
     return Result(host=host, result=capture, failed=bool(error) or not clean)
 
 
@@ -163,12 +162,13 @@ def _debug_window(
     read_timeout: float,
     wait: Callable[[float], object],
     before: list[str],
+    speech: DebugDialect = IOS,
 ) -> tuple[list[str], str | None]:
     """Debug on, the bounded wait, the new log lines; (lines, why it stopped early)."""
     for address in entry.conditions:
-        send(conn, f"debug crypto condition peer ipv4 {address}")
-    for kind in entry.kinds:
-        send(conn, f"debug crypto {kind}")
+        send(conn, speech.condition(address))
+    for command in speech.kinds(entry.kinds):
+        send(conn, command)
     if trigger:
         send(conn, trigger, read_timeout=read_timeout)
     if wait(entry.bound_s) is True:  # ``Event.wait`` returns True when stopped (Ctrl-C)
@@ -177,9 +177,15 @@ def _debug_window(
 
 
 def _captured(
-    entry: DebugEntry, lines: list[str], error: str | None, clean: bool, note: str
+    entry: DebugEntry,
+    lines: list[str],
+    error: str | None,
+    clean: bool,
+    note: str,
+    speech: DebugDialect = IOS,
 ) -> DebugCapture:
     on_for = round(time.time() - entry.started_wall, 1) if clean else None
+    sent = speech.kinds(entry.kinds)
     return DebugCapture(
         entry.host,
         entry.conditions[0],
@@ -188,10 +194,13 @@ def _captured(
         error=error,
         cleanup_verified=clean,
         peers=entry.conditions,
-        kinds=entry.kinds,
+        kinds=tuple(c.removeprefix("debug crypto ") for c in sent),
         started=entry.started,
         seconds_on=on_for,
         cleanup_note=note,
+        conditions=tuple(
+            speech.condition(p).removeprefix("debug crypto condition ") for p in entry.conditions
+        ),
     )
 
 
@@ -206,7 +215,7 @@ def _settle(ledger: Ledger, host: str, clean: bool) -> None:
 def _cleanup_anyhow(task: Task, conn: Any, delays: Sequence[float]) -> tuple[bool, str]:
     """Clean up on this session; if it is gone, on new ones, a bounded number of times."""
     try:
-        return _verified(cleanup(conn))
+        return _verified(cleanup(conn, dialect(task.host.platform)))
     except Exception as exc:  # the session died: clean up over a new one
         _, lost = classify(exc)
     clean, note = cleanup_over_new_session(task, delays)
@@ -225,7 +234,7 @@ def cleanup_over_new_session(task: Task, delays: Sequence[float]) -> tuple[bool,
             task.host.close_connection("netmiko")
         time.sleep(delay)
         try:
-            clean, note = _verified(cleanup(_session(task)))
+            clean, note = _verified(cleanup(_session(task), dialect(task.host.platform)))
         except Exception as exc:  # refused, timed out, dropped again: try again
             _, reason = classify(exc)
             continue

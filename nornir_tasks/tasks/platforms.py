@@ -23,6 +23,9 @@ _ASA_NAMES = {
     "show crypto map": "show running-config",
     "show processes cpu": "show cpu usage",
     "show ip route": "",
+    "show crypto ikev2 stats": "",  # the ASA's counters have another layout, not parsed
+    "show dmvpn": "",
+    "show ip nhrp": "",
 }
 # Read on every ASA whose playbook reads IPsec state.
 ASA_EXTRAS = ("show asp drop",)
