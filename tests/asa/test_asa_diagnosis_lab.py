@@ -1,0 +1,144 @@
+"""The ASA scenario over real SSH: each ASA fault is named on the ASA that has it, the healthy
+ASA gets nothing above info, triage traces a packet on the ASA, and an ASA debug is bounded
+and cleaned up like an IOS one. One fleet for the module (lab/scenarios/asa.yaml)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lab.fleet import Fleet
+from lab.inventory import write_inventory
+from lab.scenario import load_scenario
+from nornir_tasks.cli import exit_codes
+from nornir_tasks.cli.main import main
+from nornir_tasks.ledger import DEBUG, Ledger
+from nornir_tasks.models.debug import DebugCapture
+from nornir_tasks.tasks.debug import capture_debug
+from nornir_tasks.tasks.debug_dialect import asa_is_clean
+from tests.lab.labcli import nornir_for, one
+
+pytestmark = pytest.mark.lab
+
+# Each faulty ASA and the code that names its lab_note's cause (critical, on that ASA).
+CAUSES = {
+    "ASA2": "ASA_NAT_NOT_EXEMPT",
+    "ASA3": "IKE_P1_PSK_MISSING",
+    "ASA4": "ASA_IKE_NOT_ENABLED",
+    "ASA5": "CRYPTO_MAP_NOT_APPLIED",
+    "ASA6": "IKE_P2_PROPOSAL_MISMATCH",
+    "ASA7": "IKE_P2_PROXY_MISMATCH",
+}
+
+
+@pytest.fixture(scope="module")
+def asa_fleet(
+    host_key: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Fleet, Path]]:
+    fleet = Fleet(load_scenario("asa"))
+    fleet.start(key_path=host_key)
+    try:
+        fleet.advance(90)
+        yield fleet, write_inventory(fleet, tmp_path_factory.mktemp("asa-inv"))
+    finally:
+        fleet.stop()
+
+
+def _wan(fleet: Fleet, name: str) -> str:
+    return str(next(r for r in fleet.scenario.routers if r.name == name).data["wan_ip"])
+
+
+def _run(argv: list[str], out: Path) -> tuple[int, dict[str, Any]]:
+    code = main([*argv, "--format", "json", "-o", str(out)])
+    return code, json.loads(out.read_text())
+
+
+@pytest.fixture(scope="module")
+def health(
+    asa_fleet: tuple[Fleet, Path], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[int, dict[str, Any]]:
+    """One health run over the fleet, read by several tests."""
+    _, inventory = asa_fleet
+    out = tmp_path_factory.mktemp("health") / "h.json"
+    return _run(["health", "-i", str(inventory), "--poll-interval", "0"], out)
+
+
+def _by_host(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return {h["host"]: h.get("findings", []) for h in report["hosts"]}
+
+
+def test_health_names_each_asa_fault_on_its_asa(health: tuple[int, dict[str, Any]]) -> None:
+    code, report = health
+    assert code == exit_codes.FINDINGS
+    assert {h["host"]: h["status"] for h in report["hosts"]} == dict.fromkeys(
+        ["AHUB", *(f"ASA{n}" for n in range(1, 8))], "ok"
+    )
+    found = _by_host(report)
+    for asa, cause in CAUSES.items():
+        critical = {f["code"] for f in found[asa] if f["severity"] == "critical"}
+        assert cause in critical, (asa, found[asa])
+    assert all(f["severity"] == "info" for f in found["ASA1"]), found["ASA1"]
+    # The IOS hub is the symptom end of every ASA fault: nothing critical there.
+    assert not [f for f in found["AHUB"] if f["severity"] == "critical"], found["AHUB"]
+
+
+def test_asa_findings_quote_the_asa_lines(health: tuple[int, dict[str, Any]]) -> None:
+    _, report = health
+    found = {(f["host"], f["code"]): f for fs in _by_host(report).values() for f in fs}
+    assert (
+        "crypto map outside_map interface outside"
+        in found["ASA4", "ASA_IKE_NOT_ENABLED"]["evidence"]
+    )
+    assert "tunnel-group HQ type ipsec-l2l" in found["ASA3", "IKE_P1_PSK_MISSING"]["evidence"]
+    nat = found["ASA2", "ASA_NAT_NOT_EXEMPT"]["evidence"]
+    assert "nat (inside,outside) dynamic interface" in nat
+    assert not any("Psk" in line for f in found.values() for line in f["evidence"])
+
+
+def test_triage_traces_the_tunnel_packet_on_the_asa(
+    asa_fleet: tuple[Fleet, Path], tmp_path: Path
+) -> None:
+    _, inventory = asa_fleet
+    argv = ["triage", "ASA2", "-i", str(inventory), "--no-debug", "--poll-interval", "0"]
+    code, report = _run(argv, tmp_path / "t.json")
+    assert code == exit_codes.FINDINGS
+    found = {f["code"]: f for f in _by_host(report)["ASA2"]}
+    tracer = found["ASA_PACKET_TRACER"]
+    assert tracer["severity"] == "info" and "source translated by NAT" in tracer["summary"]
+    assert tracer["next_steps"] == [
+        "packet-tracer input inside icmp 10.32.0.2 8 0 10.30.0.1 detailed"
+    ]
+    assert any(
+        line.startswith("Dynamic translate 10.32.0.2/")
+        for line in found["ASA_NAT_NOT_EXEMPT"]["evidence"]
+    )
+
+
+def test_asa_conditional_debug_is_bounded_recorded_and_cleaned_up(
+    asa_fleet: tuple[Fleet, Path], tmp_path: Path
+) -> None:
+    fleet, _ = asa_fleet
+    hub = _wan(fleet, "AHUB")
+    ledger = Ledger(tmp_path / "ledger")
+    nr = nornir_for(fleet, tmp_path / "inv", ("ASA6",))
+    waits: list[float] = []
+
+    def wait(seconds: float) -> None:
+        waits.append(seconds)
+        fleet.advance(12)
+
+    result = nr.run(task=capture_debug, peer=hub, seconds=20, wait=wait, ledger=ledger)
+    nr.close_connections()
+    capture = result["ASA6"][0].result
+    assert isinstance(capture, DebugCapture), result["ASA6"][0].exception
+    assert waits == [20] and capture.cleanup_verified and capture.error is None
+    assert capture.kinds == ("ikev1 127", "ipsec 127")
+    record = capture.record()
+    assert record is not None and record.conditions == (f"peer {hub}",)
+    assert any("[IKEv1" in line and hub in line for line in capture.lines), capture.lines
+    assert ledger.get(DEBUG, "ASA6") is None  # verified clean: the entry is closed
+    assert asa_is_clean(one(fleet, "ASA6", "show debug"))
