@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from nornir_tasks.scale.broker import BROKER_VAR, resolve_broker
+from nornir_tasks.scale.broker import BROKER_VAR, BrokerError, resolve_broker
 from nornir_tasks.settings import Settings
 from nornir_tasks.tasks.hosts import Hosts
 
@@ -45,6 +45,8 @@ def celery_collector(
 ) -> CeleryCollector:
     """The checked Celery collector of this run: ``BrokerError`` for a missing or bad URL
     (exit 3), ``BrokerUnreachableError`` for a broker or queue nobody answers (exit 2)."""
+    if selection.processes is not None:
+        raise BrokerError("--processes is for --engine local (Celery workers: --concurrency)")
     url = resolve_broker(selection.broker, settings.celery)
     # Celery loads only for a Celery run: a local run does not pay for it.
     from nornir_tasks.scale.celery_engine import CeleryCollector

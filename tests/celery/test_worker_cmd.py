@@ -4,6 +4,7 @@ showing the broker's password. (A worker that starts is tested with the lab runs
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +39,12 @@ def test_no_broker_is_a_usage_error(
     monkeypatch.delenv("VPNDIAG_BROKER", raising=False)
     assert main(["worker"]) == 3
     assert "no broker: give --broker" in capsys.readouterr().err
+
+
+def test_processes_with_the_celery_engine_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    inventory = Path(__file__).parents[2] / "inventory" / "lab" / "config.yaml"
+    argv = ["health", "-i", str(inventory), "--engine", "celery", "--processes", "2"]
+    assert main([*argv, "--broker", "redis://127.0.0.1:1/0", "--no-history"]) == 3
+    assert "--processes is for --engine local" in capsys.readouterr().err
