@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,7 @@ import pytest
 from lab.redis_server import RedisServer
 
 BROKER_PASSWORD = "Br0ker-Pa55-q7"
+CREDENTIAL_VARS = ("VPNDIAG_USERNAME", "VPNDIAG_PASSWORD", "VPNDIAG_SECRET")
 VPNDIAG = [sys.executable, "-m", "nornir_tasks.cli.main"]
 
 
@@ -52,6 +53,11 @@ class Worker:
             self.process.wait(5)
 
 
+def _without_credentials(environ: Mapping[str, str]) -> dict[str, str]:
+    """A worker has the credentials its test gives it, never the test process's own."""
+    return {k: v for k, v in environ.items() if k not in CREDENTIAL_VARS}
+
+
 @dataclass
 class Workers:
     """Start ``vpndiag worker`` subprocesses; all stopped at the end of the module."""
@@ -71,7 +77,7 @@ class Workers:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                env={**os.environ, **self.env},
+                env={**_without_credentials(os.environ), **self.env},
                 start_new_session=True,  # its own process group: its pool dies with it
             )
         worker = Worker(name, process, log)

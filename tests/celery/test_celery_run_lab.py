@@ -1,7 +1,8 @@
 """``--engine celery`` on the lab over real SSH: a real redis-server, two real ``vpndiag
 worker`` processes (one per queue, as one per region), the coordinator in this process.
 
-The coordinator has no device credentials: the workers fill them from their own environment.
+The coordinator has no device credentials: one worker has them in its environment, the other
+in its own copy of the inventory.
 Nothing a device password or the broker password looks like reaches the broker or any output.
 """
 
@@ -83,7 +84,11 @@ def celery_lab(
     creds = fleet.scenario.credentials
     env = dict(zip(CREDENTIALS, (creds.username, creds.password, creds.secret), strict=True))
     pool = workers(env)
-    hubs, branches = pool.start("w-hubs", "hubs"), pool.start("w-branches", "vpndiag")
+    hubs = pool.start("w-hubs", "hubs")
+    # The other worker has no credentials in its environment: they are in its own copy of the
+    # inventory (--inventory), which it reads instead of the path the coordinator sends.
+    own = write_inventory(fleet, folder / "inv-branches", with_credentials=True)
+    branches = workers({}).start("w-branches", "vpndiag", "--inventory", str(own))
     pool.wait_ready(hubs, branches)
     yield CeleryLab(fleet, inventory, redis, hubs, branches, folder, pool)
 
