@@ -118,6 +118,9 @@ def _rows(device: Device, tunnel: MgreTunnel, detail: bool) -> list[str]:
 def show_dmvpn(device: Device, detail: bool) -> str:
     out = [LEGEND, ""]
     for tunnel in mgre_tunnels(device):
+        if tunnel.shutdown:  # detail: the IOS 15 capture's "Tunnel51 is admin down"; plain:
+            out += [f"{tunnel.name} is admin down", ""] if detail else []  # no capture, none
+            continue
         if detail:
             out += _detail_head(device, tunnel)
         else:

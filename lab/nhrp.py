@@ -51,7 +51,21 @@ class NhrpEngine:
             tunnels = [t for t in mgre_tunnels(device) if not t.shutdown]
             if tunnels:
                 self.run(device, tunnels)
+            for tunnel in (t for t in mgre_tunnels(device) if t.shutdown):
+                self._shut(device, tunnel)
         self.cloud.clock.call_later(PULSE_S, self._pulse)
+
+    def _shut(self, device: Device, tunnel: MgreTunnel) -> None:
+        """``shutdown`` on the tunnel: its sockets close (the peers are told), its cache goes,
+        its servers go down (``External``), as the iol-xe capture in ``nhrpctx`` shows."""
+        prefix = tunnel.head + " "
+        for key, sa in list(device.crypto.ipsec.items()):
+            if key.startswith(prefix):
+                self.cloud.close(device, tunnel, sa.peer)
+        state = device.nhrp
+        state.entries = [e for e in state.entries if e.tunnel != tunnel.name]
+        state.wanted = {p: t for p, t in state.wanted.items() if t != tunnel.name}
+        self.sync_sockets(device)
 
     def run(self, device: Device, tunnels: list[MgreTunnel]) -> None:
         self._statics(device, tunnels)

@@ -74,3 +74,25 @@ def test_without_the_hub_the_cause_stays_open(hosts: dict[str, HostEvidence]) ->
         ("D04", "NHRP_REGISTRATION_FAILED"),
     }
     assert all("the hub is not in the run" in f.cause for f in found)
+
+
+def test_shutting_the_spoke_tunnel_closes_its_sockets() -> None:
+    """``shutdown`` on D01's Tunnel0: the hub and D02 are told, the servers go down (External)."""
+    fleet = Fleet(load_scenario("dmvpn"))
+    try:
+        for subsystem in fleet.subsystems:
+            subsystem.start()
+        fleet.clock.advance(30)
+        d01 = fleet.device("D01")
+        assert len(d01.crypto.ipsec) == 2  # the hub and the D02 shortcut
+        d01.running.set_child(d01.running.find_section("interface Tunnel0"), "shutdown")
+        fleet.clock.advance(11)  # the spoke's next pulse, then the hub's
+        assert d01.crypto.ipsec == {} and d01.nhrp.entries == []
+        assert "Tunnel0 is admin down" in show_dmvpn(d01, detail=True)
+        log = "\n".join(d01.log_buffer)
+        assert "remote address : 198.51.100.130 socket is DOWN" in log
+        assert "is DOWN, Reason: External(NHRP: no error)" in log
+        hub = show_dmvpn(fleet.device("DH1"), detail=False)
+        assert "203.0.113.130" not in hub  # its registration went with the socket
+    finally:
+        fleet.stop()
