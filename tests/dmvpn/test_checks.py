@@ -85,7 +85,9 @@ def test_shutting_the_spoke_tunnel_closes_its_sockets() -> None:
         fleet.clock.advance(30)
         d01 = fleet.device("D01")
         assert len(d01.crypto.ipsec) == 2  # the hub and the D02 shortcut
-        d01.running.set_child(d01.running.find_section("interface Tunnel0"), "shutdown")
+        section = d01.running.find_section("interface Tunnel0")
+        assert section is not None
+        d01.running.set_child(section, "shutdown")
         fleet.clock.advance(11)  # the spoke's next pulse, then the hub's
         assert d01.crypto.ipsec == {} and d01.nhrp.entries == []
         assert "Tunnel0 is admin down" in show_dmvpn(d01, detail=True)
