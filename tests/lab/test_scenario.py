@@ -69,7 +69,7 @@ def test_a_platform_the_lab_does_not_simulate_is_an_error() -> None:
 
 def test_mixed_includes_every_region_with_its_credentials_and_faults() -> None:
     mixed = load_scenario("mixed")
-    parts = [load_scenario("default"), load_scenario("flexvpn")]
+    parts = [load_scenario(n) for n in ("default", "flexvpn", "asa", "dmvpn")]
     assert [r.name for r in mixed.routers] == [r.name for p in parts for r in p.routers]
     assert len(mixed.faults) == sum(len(p.faults) for p in parts)
     for part in parts:
