@@ -66,6 +66,7 @@ class MapEntry:
     lifetime_kb: int
     description: str
     isakmp_profile: str | None = None
+    ikev2_profile: str | None = None  # ``set ikev2-profile``: an IKEv2 crypto map entry
 
     @property
     def key(self) -> str:
@@ -315,10 +316,12 @@ def _entry(name: str, seq: int, lines: list[str]) -> MapEntry:
     acl = pfs = None
     tsets: tuple[str, ...] = ()
     life_s, life_kb, desc = 3600, 4608000, ""
-    profile = None
+    profile = ikev2 = None
     for line in lines:
         w = line.split()
-        if w[:2] == ["set", "peer"] and len(w) > 2:
+        if w[:2] == ["set", "ikev2-profile"] and len(w) > 2:
+            ikev2 = w[2]
+        elif w[:2] == ["set", "peer"] and len(w) > 2:
             peers.append(w[2])
         elif w[:2] == ["match", "address"] and len(w) > 2:
             acl = w[2]
@@ -335,7 +338,7 @@ def _entry(name: str, seq: int, lines: list[str]) -> MapEntry:
             profile = w[2]  # ``set isakmp`` is the abbreviation IOS also accepts
         elif w[0] == "description":
             desc = line[len("description ") :]
-    return MapEntry(name, seq, tuple(peers), acl, tsets, pfs, life_s, life_kb, desc, profile)
+    return MapEntry(name, seq, tuple(peers), acl, tsets, pfs, life_s, life_kb, desc, profile, ikev2)
 
 
 ESP_NAMES = {

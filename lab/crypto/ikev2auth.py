@@ -65,7 +65,21 @@ class Ikev2Auth:
         found = next((e for e in self.entries(device) if peer in e.peers), None)
         if found is None:
             found = dmvpn_entry_toward(device, peer, self.ctx.config(device), self.config(device))
+        if found is None:  # an IKEv2 crypto map entry answers its peer too
+            found = next(
+                (e for e in self.ctx.config(device).entries if e.ikev2_profile and peer in e.peers),
+                None,
+            )
         return found
+
+    def _selectors_refused(self, device: Device, sa: Ikev2Sa) -> bool:
+        """A crypto map entry protects what its ACL permits; a tunnel interface initiator
+        proposes any/any, wider than any such ACL: the responder refuses (TS_UNACCEPTABLE)."""
+        entry = next((e for e in self.ctx.config(device).entries if e.key == sa.entry), None)
+        if entry is None:
+            return False
+        aces = self.ctx.config(device).permits(entry.acl)
+        return not any(a.src == ANY and a.dst == ANY for a in aces)
 
     def _tunnel(self, device: Device, head: str) -> TunnelInterface | None:
         """The protected tunnel (VTI or multipoint GRE) whose crypto map is ``head``."""
@@ -182,6 +196,8 @@ class Ikev2Auth:
             self.wire.reply(device, sa, replace(m, spi=self._spi_in(device, sa)), AUTH_RESPONSE)
             return
         refused = self._verify(device, sa, m)
+        if refused is None and self._selectors_refused(device, sa):
+            refused = "TS_UNACCEPTABLE"
         mine = self.transforms(device, sa.entry)
         chosen = next((t for t in m.esp if t in mine), None)
         if refused is None and chosen is None:

@@ -59,11 +59,13 @@ class V2Message:
 
     @property
     def notify(self) -> str | None:
-        """NO_PROPOSAL_CHOSEN / AUTHENTICATION_FAILED when the payload is that notify."""
+        """NO_PROPOSAL_CHOSEN / AUTHENTICATION_FAILED / TS_UNACCEPTABLE: the payload's notify."""
         if "NOTIFY(NO_PROPOSAL_CHOSEN)" in self.payload:
             return "NO_PROPOSAL_CHOSEN"
         if "NOTIFY(AUTHENTICATION_FAILED)" in self.payload:
             return "AUTHENTICATION_FAILED"
+        if "NOTIFY(TS_UNACCEPTABLE)" in self.payload:
+            return "TS_UNACCEPTABLE"
         return None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from nornir_tasks.checks import ikev2_counters as counters
 from nornir_tasks.checks.compat import MapPeer, map_peers
 from nornir_tasks.checks.evidence import (
     CONFIG,
@@ -288,6 +289,8 @@ def _idle_peers(host: HostEvidence, fleet: FleetEvidence) -> Iterator[tuple[str,
         down = [s for s in sessions(host, peer) if s.status is SessionStatus.DOWN]
         if rows(host, peer, live=False) or host.events_for(peer) or peer in vti_peers(host):
             continue  # a VTI needs no traffic to come up: IKEV2_VTI_DOWN reads it
+        if counters.explained_elsewhere(host, peer, fleet):
+            continue  # IKEv2 was tried: the far end's counters name why it fails
         if any(has_sa(t.flow) or t.encaps.ever for t in flows):
             continue
         if not flows and not down:

@@ -95,9 +95,16 @@ def _ends(host: HostEvidence, peer: str, fleet: FleetEvidence) -> list[End]:
     ends = [End(host, peer, _stats_for(host, peer))]
     other = other_end(fleet, host, peer)
     back = next((q for q in down_peers(other) if q in host.addresses), None) if other else None
+    if other is not None and back is None and other.config is not None:
+        back = next((p for p in _map_peers(other.config) if p in host.addresses), None)
     if other is not None and back is not None:
         ends.append(End(other, back, _stats_for(other, back)))
     return sorted(ends, key=lambda e: e.stats is None)
+
+
+def _map_peers(config: RunningConfig) -> list[str]:
+    """The peers of the configuration's IKEv2 crypto map entries (``set ikev2-profile``)."""
+    return [p for m in config.crypto_maps for e in m.entries if e.ikev2_profile for p in e.peers]
 
 
 def _count(stats: Ikev2ExchangeStats, name: str) -> int:
@@ -138,8 +145,13 @@ def _refused_verdict(ends: list[End], error: str) -> Verdict:
     reporter, other = speaking[0], next((e for e in ends if e is not speaking[0]), None)
     rows = [r for e in ends for r in _rows(e, reporter, "IKE_SA_INIT", "IKE_AUTH", error)]
     if error == "TS_UNACCEPTABLE":
+        maps = [
+            line
+            for e in ends
+            for line in tag(config_lines(e.host, r"^crypto map ", True), e.host, reporter.host.host)
+        ]
         why = "the traffic selectors one end proposes are refused by the other"
-        return Verdict("IKEV2_TS_UNACCEPTABLE", reporter, other, tuple(rows), why)
+        return Verdict("IKEV2_TS_UNACCEPTABLE", reporter, other, tuple(rows + maps), why)
     if error == "AUTHENTICATION_FAILED":
         return _auth_verdict(ends, reporter, other)
     stats = reporter.stats

@@ -63,7 +63,7 @@ def triage(flex: tuple[Fleet, Path], spoke: int, debug: bool = False) -> Playboo
     )
 
 
-SPOKES = [f"V{n:02d}" for n in range(1, 9)]
+SPOKES = [f"V{n:02d}" for n in range(1, 10)]
 # (spoke, code, where health names it without debug, the peer it names there, a quoted line)
 HEALTH = [
     (2, "IKEV2_PROPOSAL_MISMATCH", "V02", HUB, "NO_PROPOSAL_CHOSEN 0 "),
@@ -73,6 +73,7 @@ HEALTH = [
     (6, "IKEV2_NO_PROFILE", "HUB2", wan(6), "V06: AUTHENTICATION_FAILED 0 "),
     (7, "VTI_NO_ROUTE", "V07", HUB, "ip route 0.0.0.0 0.0.0.0 203.0.113.93"),
     (8, "VTI_PMTU_BLACKHOLE", "V08", HUB, "Sending 2, 1400-byte ICMP Echos to 172.31.8.1"),
+    (9, "IKEV2_TS_UNACCEPTABLE", "V09", HUB, "TS_UNACCEPTABLE 0 "),
 ]
 
 
@@ -86,11 +87,14 @@ def test_health_reads_ikev2_state_of_every_vti(health: PlaybookRun) -> None:
     by_host = {h.host: h for h in health.report.hosts}
     assert (by_host["V01"].tunnels_up, by_host["V01"].tunnels_total) == (1, 1)
     assert by_host["V02"].tunnels_up == 0 and by_host["V02"].tunnels_total == 1
-    assert (by_host["HUB2"].tunnels_up, by_host["HUB2"].tunnels_total) == (3, 8)  # V01, V07, V08
+    # eight tunnel interfaces and V09's crypto map entry; V01, V07 and V08 are up
+    assert (by_host["HUB2"].tunnels_up, by_host["HUB2"].tunnels_total) == (3, 9)
     assert not [f for f in health.report.findings if f.code == "NO_INTERESTING_TRAFFIC"]
     read = {c.host: {o.command for o in c.outputs} for c in health.collections}
     assert "show crypto ikev2 sa" in read["V01"] and "show crypto isakmp sa" not in read["V01"]
-    assert "show crypto map" not in read["HUB2"]  # no crypto map: not asked
+    # a mixed hub (tunnel interfaces and a crypto map) is read completely
+    assert {"show crypto map", "show crypto ikev2 sa", "show crypto isakmp sa"} <= read["HUB2"]
+    assert "show crypto map" not in read["V01"]  # a VTI spoke has no crypto map: not asked
 
 
 @pytest.mark.parametrize(
