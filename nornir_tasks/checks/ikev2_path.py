@@ -117,7 +117,10 @@ def _no_response(conv: Conversation, fleet: FleetEvidence) -> Finding | None:
     )
 
 
-@check("IKEV2_NO_RESPONSE", needs=LOGS + counters.STATS)
+CODE = "IKEV2_NO_RESPONSE"
+
+
+@check(CODE, needs=LOGS + counters.STATS)
 def no_response(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """IKE_SA_INIT (or IKE_AUTH) retransmitted without an answer.
 
@@ -126,23 +129,36 @@ def no_response(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     otherwise they are most likely that negotiation's end, not a second failing tunnel."""
     found = [f for conv in conversations(host) if (f := _no_response(conv, fleet)) is not None]
     named = any(f.peer is not None for f in found)
-    yield from (f for f in found if f.peer is not None or not named)
-    for v in counters.of_host(host, fleet, "IKEV2_NO_RESPONSE"):
-        if v.reporter.peer in {f.peer for f in found}:
-            continue  # the debug lines already name it
-        back = "return path" in v.why
-        yield counters.state_finding(
-            v,
-            f"IKEv2 IKE_SA_INIT to {v.reporter.peer} gets no answer"
-            + (" (return path)" if back else ""),
-            (
-                f"The answers are lost on the way {v.reporter.peer} -> {host.host}"
-                if back
-                else "UDP 500 is filtered or misrouted on the way, or the peer does not answer"
-            )
-            + ": check routing, ACLs and firewalls for UDP 500/4500 both ways.",
-            (
-                f"ping {v.reporter.peer} source <WAN interface> ; traceroute the same way",
-                "ACLs / firewalls on the path: UDP 500 and UDP 4500 both ways (and ESP)",
-            ),
+    state = {v.reporter.peer: _from_counters(v, host) for v in counters.of_host(host, fleet, CODE)}
+    for f in found:
+        if f.peer is None and named:
+            continue
+        counted = state.get(f.peer) if f.peer else None
+        if counted is not None and _return_path(counted) and not _return_path(f):
+            continue  # the counters saw more than the debug window did: they speak instead
+        state.pop(f.peer or "", None)
+        yield f
+    yield from state.values()
+
+
+def _return_path(f: Finding) -> bool:
+    return "(return path)" in f.summary
+
+
+def _from_counters(v: counters.Verdict, host: HostEvidence) -> Finding:
+    back = "return path" in v.why
+    return counters.state_finding(
+        v,
+        f"IKEv2 IKE_SA_INIT to {v.reporter.peer} gets no answer"
+        + (" (return path)" if back else ""),
+        (
+            f"The answers are lost on the return path {v.reporter.peer} -> {host.host}"
+            if back
+            else "UDP 500 is filtered or misrouted on the way, or the peer does not answer"
         )
+        + ": check routing, ACLs and firewalls for UDP 500/4500 both ways.",
+        (
+            f"ping {v.reporter.peer} source <WAN interface> ; traceroute the same way",
+            "ACLs / firewalls on the path: UDP 500 and UDP 4500 both ways (and ESP)",
+        ),
+    )
