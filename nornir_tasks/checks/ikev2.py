@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from nornir_tasks.checks import ikev2_counters as counters
 from nornir_tasks.checks.evidence import CONFIG, LOGS, FleetEvidence, HostEvidence
+from nornir_tasks.checks.ikev2_findings import counter_findings
 from nornir_tasks.checks.logview import PeerEvent, source_of
 from nornir_tasks.checks.peers import events_toward, of_kind, other_end
 from nornir_tasks.checks.quote import tag, unique
@@ -180,19 +181,7 @@ def proposal_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Find
                 *_debug_steps(conv.peer),
             ),
         )
-    for v in counters.of_host(host, fleet, "IKEV2_PROPOSAL_MISMATCH"):
-        yield counters.state_finding(
-            v,
-            f"IKEv2 IKE_SA_INIT with {v.reporter.peer}: no common proposal",
-            "Neither end's IKEv2 proposals (encryption, integrity/PRF, DH group) share a "
-            "transform of each type with the other's, so every IKE_SA_INIT is answered "
-            "NO_PROPOSAL_CHOSEN and the IKE SA never forms. The proposals quoted show the "
-            "difference.",
-            (
-                "show crypto ikev2 proposal ; show crypto ikev2 policy  (both ends)",
-                *_debug_steps(v.reporter.peer),
-            ),
-        )
+    yield from counter_findings(host, fleet, "IKEV2_PROPOSAL_MISMATCH")
 
 
 # -- IKEV2_CHILD_PROPOSAL_MISMATCH -----------------------------------------------------------
@@ -233,18 +222,7 @@ def child_proposal_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterato
                 *_debug_steps(conv.peer),
             ),
         )
-    for v in counters.of_host(host, fleet, "IKEV2_CHILD_PROPOSAL_MISMATCH"):
-        yield counters.state_finding(
-            v,
-            f"IKEv2 child SA with {v.reporter.peer} refused: no common ESP proposal",
-            "IKE_AUTH is exchanged as often as NO_PROPOSAL_CHOSEN comes back: the IKE SA is "
-            "agreed, the IPsec SA is not (transform set, mode or PFS group differ).",
-            (
-                "show crypto ipsec transform-set ; show crypto ipsec profile  (both ends)",
-                *_debug_steps(v.reporter.peer),
-            ),
-            Step.IKE_PHASE2,
-        )
+    yield from counter_findings(host, fleet, "IKEV2_CHILD_PROPOSAL_MISMATCH")
 
 
 # -- IKEV2_AUTH_FAILED -----------------------------------------------------------------------
@@ -295,18 +273,7 @@ def auth_failed(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
                 *_debug_steps(conv.peer),
             ),
         )
-    for v in counters.of_host(host, fleet, "IKEV2_AUTH_FAILED"):
-        yield counters.state_finding(
-            v,
-            f"IKEv2 authentication with {v.reporter.peer} failed (pre-shared keys differ)",
-            "Each end has a profile matching the other and a key for it, and IKE_AUTH is "
-            "answered AUTHENTICATION_FAILED: the keys are not the same (re-enter them on both "
-            "ends; a trailing space or a type-7 copy is a classic).",
-            (
-                "show run | section crypto ikev2 keyring  (both ends)",
-                *_debug_steps(v.reporter.peer),
-            ),
-        )
+    yield from counter_findings(host, fleet, "IKEV2_AUTH_FAILED")
 
 
 # -- IKEV2_NO_PROFILE ------------------------------------------------------------------------
@@ -350,16 +317,7 @@ def no_profile(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
                 *_debug_steps(conv.peer),
             ),
         )
-    for v in counters.of_host(host, fleet, "IKEV2_NO_PROFILE"):
-        yield counters.state_finding(
-            v,
-            f"no IKEv2 profile matches {v.reporter.peer}",
-            f"{host.host} refuses IKE_AUTH from {v.reporter.peer} with AUTHENTICATION_FAILED: "
-            "no 'match identity remote' of its IKEv2 profiles covers the peer's identity, so no "
-            "keyring or authentication method applies. Add the peer to the profile (or fix "
-            "the identity the peer sends).",
-            ("show crypto ikev2 profile  (match identity remote)", *_debug_steps(v.reporter.peer)),
-        )
+    yield from counter_findings(host, fleet, "IKEV2_NO_PROFILE")
 
 
 # -- IKEV2_TS_UNACCEPTABLE -------------------------------------------------------------------
@@ -388,13 +346,4 @@ def ts_unacceptable(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findin
                 *_debug_steps(conv.peer),
             ),
         )
-    for v in counters.of_host(host, fleet, "IKEV2_TS_UNACCEPTABLE"):
-        yield counters.state_finding(
-            v,
-            f"traffic selectors refused between {host.host} and {v.reporter.peer}",
-            "The child SA is refused on its traffic selectors (TS_UNACCEPTABLE): a tunnel "
-            "interface proposes any/any where the other end's crypto map ACL protects specific "
-            "subnets, or the ACLs are not mirror images.",
-            ("show crypto map ; show access-lists  (both ends)", *_debug_steps(v.reporter.peer)),
-            Step.IKE_PHASE2,
-        )
+    yield from counter_findings(host, fleet, "IKEV2_TS_UNACCEPTABLE")

@@ -94,6 +94,29 @@ def no_route_into_tunnel(host: HostEvidence, fleet: FleetEvidence) -> Iterator[F
             yield _finding(host, other, peer, tunnel, missing)
 
 
+def _cause(
+    host: HostEvidence,
+    other: HostEvidence,
+    peer: str,
+    tunnel: InterfaceConfig,
+    missing: list[tuple[ipaddress.IPv4Network, InterfaceConfig]],
+) -> str:
+    nets = ", ".join(str(n) for n, _ in missing)
+    way = egress(host, str(missing[0][0].network_address + 1))
+    taken = (
+        f"{way.source} takes it out of {way.interface or 'the WAN'}, in clear"
+        if way is not None
+        else "there is no route for it at all"
+    )
+    return (
+        f"{host.host}'s tunnel interface {tunnel.name} and its IPsec SAs with {peer} are up, but "
+        f"no route sends {other.host}'s LAN ({nets}) into the tunnel: {taken}. A VTI carries "
+        "what the routing table gives it (no crypto ACL selects traffic): add 'ip route "
+        f"{missing[0][0].network_address} {missing[0][0].netmask} {tunnel.name}' or run the "
+        "routing protocol over the tunnel."
+    )
+
+
 def _session_lines(host: HostEvidence, peer: str) -> list[str]:
     """The tunnel's ``show crypto session`` lines (interface and status), as printed."""
     return [
@@ -120,18 +143,7 @@ def _finding(
         host=host.host,
         peer=peer,
         summary=f"{tunnel.name} to {other.host} is up but {nets} is not routed into it",
-        cause=(
-            f"{host.host}'s tunnel interface {tunnel.name} and its IPsec SAs with {peer} are up, "
-            f"but no route sends {other.host}'s LAN ({nets}) into the tunnel: "
-            + (
-                f"{way.source} takes it out of {way.interface or 'the WAN'}, in clear"
-                if way is not None
-                else "there is no route for it at all"
-            )
-            + ". A VTI carries what the routing table gives it (no crypto ACL selects traffic): "
-            f"add 'ip route {missing[0][0].network_address} {missing[0][0].netmask} "
-            f"{tunnel.name}' or run the routing protocol over the tunnel."
-        ),
+        cause=_cause(host, other, peer, tunnel, missing),
         evidence=unique(
             [
                 *_session_lines(host, peer),

@@ -108,10 +108,7 @@ def triage_cmd(
       vpndiag triage BR03 --no-debug -o out/       state only; reports into out/
       vpndiag triage HUB2 --interface Tunnel3      the VTI's destination is the peer
     """
-    if force_debug and no_debug:
-        raise click.UsageError("--debug and --no-debug contradict each other: give one")
-    if interface and peer:
-        raise click.UsageError("--interface and --peer both name the tunnel: give one")
+    _refuse_contradictions(force_debug, no_debug, interface, peer)
     full = _inventory(inventory)
     if interface:
         peer = _interface_peer(full, host, interface)
@@ -123,7 +120,6 @@ def triage_cmd(
     if owner is not None:
         peers |= addresses_of(host_data(full, host))
     selection = Selection(inventory, tuple(ends), (), (), 4)
-    reporting = Reporting.of(kwargs)
     options = RunOptions(
         escalate=False if no_debug else None,
         debug_always=force_debug and not no_debug,
@@ -131,7 +127,16 @@ def triage_cmd(
         title=f"vpndiag triage {host}" + (f" <-> {owner}" if owner else ""),
         focus=frozenset(peers) if peers else None,
     )
-    raise exit_codes.Exit(execute(playbook, selection, reporting, options))
+    raise exit_codes.Exit(execute(playbook, selection, Reporting.of(kwargs), options))
+
+
+def _refuse_contradictions(
+    force_debug: bool, no_debug: bool, interface: str | None, peer: str | None
+) -> None:
+    if force_debug and no_debug:
+        raise click.UsageError("--debug and --no-debug contradict each other: give one")
+    if interface and peer:
+        raise click.UsageError("--interface and --peer both name the tunnel: give one")
 
 
 def tunnel_named(config: RunningConfig, name: str) -> InterfaceConfig | None:
