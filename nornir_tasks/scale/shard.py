@@ -76,9 +76,11 @@ class ShardSpec:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ShardSpec:
-        plan = dict(data["plan"])
-        for key in ("commands", "polled"):
-            plan[key] = tuple(plan[key])
+        # JSON turns every tuple into a list: all of the plan's sequences are tuples again,
+        # including fields added to CollectPlan later.
+        plan: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in dict(data["plan"]).items()
+        }
         plan["when"] = {feature: tuple(c) for feature, c in dict(plan.get("when", {})).items()}
         return cls(**{**data, "hosts": tuple(data["hosts"]), "plan": CollectPlan(**plan)})
 
