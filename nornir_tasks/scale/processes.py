@@ -14,6 +14,7 @@ under its debug ledger and ``cli.interrupt``.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import os
 import queue
@@ -197,6 +198,8 @@ def shard_main(spec: ShardSpec, outbox: Any, stop: Event, release: Event) -> Non
     """A shard process: ``run_shard`` with progress and the poll barrier over ``outbox``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    # As in the CLI: paramiko's own log lines ("Socket exception: ...") are not the report's.
+    logging.getLogger("paramiko").addHandler(logging.NullHandler())
     opened: list[Hosts] = []
     threading.Thread(target=_on_stop, args=(stop, opened), daemon=True).start()
 
