@@ -88,7 +88,7 @@ def child(out: Path, argv: list[str]) -> None:
         else:
             from nornir_tasks.cli.main import main
 
-            main(argv)
+            code = main(argv)
     except SystemExit as exc:
         code = exc.code
     wall = time.perf_counter() - started
