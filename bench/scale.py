@@ -46,7 +46,8 @@ Engine = Callable[[Path, Path], AbstractContextManager[list[str] | None]]
 
 def _health(*extra: str) -> Engine:
     def engine(config: Path, tmp: Path) -> AbstractContextManager[list[str] | None]:
-        return nullcontext(["health", "-i", str(config), "--no-history", "-q", *extra])
+        report = ["-o", str(tmp / "report.json")]  # read back for the hosts not reached
+        return nullcontext(["health", "-i", str(config), "--no-history", "-q", *report, *extra])
 
     return engine
 
@@ -66,11 +67,11 @@ def _bare(config: Path, tmp: Path) -> AbstractContextManager[list[str] | None]:
     return nullcontext(["--bare", str(config), str(plan)])
 
 
-ENGINES: dict[str, Engine] = {
-    "1 process": _health("--processes", "1"),
-    "--processes 2": _health("--processes", "2"),
-    "celery, 2 workers": celery_two_workers,
-    "bare Nornir": _bare,
+ENGINES: dict[str, tuple[str, Engine]] = {
+    "single": ("1 process", _health("--processes", "1")),
+    "processes2": ("--processes 2", _health("--processes", "2")),
+    "celery2": ("celery, 2 workers", celery_two_workers),
+    "bare": ("bare Nornir", _bare),
 }
 
 
@@ -117,24 +118,35 @@ def measure(argv: list[str], lab_pid: int, tmp: Path, timeout_s: float) -> dict[
     except subprocess.TimeoutExpired:  # run() killed it
         return {"unfinished": timeout_s, "load": (load0, os.getloadavg()[0])}
     result: dict[str, Any] = json.loads(out.read_text())
+    result["failed"] = _failed(tmp / "report.json")
     result["lab_cpu"] = proc_cpu(lab_pid) - lab0
     result["load"] = (load0, os.getloadavg()[0])
     return result
 
 
+def _failed(report: Path) -> str:
+    """Hosts the run did not reach, by status ("-" for the bare script: no report)."""
+    if not report.exists():
+        return "-"
+    hosts = json.loads(report.read_text())["hosts"]
+    report.unlink()
+    bad = [h["status"] for h in hosts if h["status"] not in ("ok", "partial")]
+    return ", ".join(f"{bad.count(s)} {s}" for s in sorted(set(bad))) or "0"
+
+
 def row(size: int, engine: str, r: dict[str, Any] | None) -> str:
     if r is None:
-        return f"| {size:,} | {engine} | not measured | | | | | | |"
+        return f"| {size:,} | {engine} | not measured | | | | | | | |"
     load0, load1 = r["load"]
     if "unfinished" in r:
         return (
             f"| {size:,} | {engine} | unfinished after {r['unfinished']:.0f} s (killed) "
-            f"| | | | | | {load0:.1f} → {load1:.1f} |"
+            f"| | | | | | | {load0:.1f} → {load1:.1f} |"
         )
     cpu = (r["cpu"] + r["children_cpu"]) / size * 1000
     return (
         f"| {size:,} | {engine} | {r['wall']:.1f} | {size / r['wall']:.1f} | {cpu:.1f} "
-        f"| {r['lab_cpu'] / size * 1000:.1f} | {r['maxrss_mb']:.0f} | {r['code']} "
+        f"| {r['lab_cpu'] / size * 1000:.1f} | {r['maxrss_mb']:.0f} | {r['code']} | {r['failed']} "
         f"| {load0:.1f} → {load1:.1f} |"
     )
 
@@ -147,9 +159,10 @@ def bench(size: int, engines: list[str], port: int, settle: float, timeout_s: fl
         print(f"<!-- scaled-{size}: lab up in {time.perf_counter() - t0:.0f} s -->", flush=True)
         try:
             for engine in engines:
-                with ENGINES[engine](tmp / "config.yaml", tmp) as argv:
+                label, start = ENGINES[engine]
+                with start(tmp / "config.yaml", tmp) as argv:
                     result = None if argv is None else measure(argv, lab.pid, tmp, timeout_s)
-                print(row(size, engine, result), flush=True)
+                print(row(size, label, result), flush=True)
         finally:
             lab.terminate()
             lab.wait(timeout=120)
@@ -171,9 +184,9 @@ def main() -> None:
     print(f"<!-- file descriptors: soft limit {soft} raised to {hard} -->")
     print(
         "| routers | engine | wall s | devices/s | client CPU ms/device | lab CPU ms/device "
-        "| coordinator peak RSS MB | exit | load avg (1 min) before → after |"
+        "| coordinator peak RSS MB | exit | not reached | load avg (1 min) before → after |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for size in args.sizes:
         bench(size, args.engines, args.port, args.settle, args.timeout)
 
