@@ -175,7 +175,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 5000, 10000])
     parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
-    parser.add_argument("--port", type=int, default=20001, help="first router's SSH port")
+    parser.add_argument("--port", type=int, default=12001, help="first router's SSH port")
     parser.add_argument("--settle", type=float, default=0.0)
     parser.add_argument("--timeout", type=float, default=1200, help="seconds per run")
     args = parser.parse_args()
