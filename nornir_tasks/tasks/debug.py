@@ -256,20 +256,26 @@ def finish_open_debug(
         return Result(host=task.host, result=None)
     if ledger.owned_elsewhere(entry):
         note = f"in progress in {entry.owner.describe()}: left alone"
-        return Result(host=task.host, result=_earlier(entry, False, note, DebugOrigin.OTHER_RUN))
+        record = _earlier(entry, False, note, DebugOrigin.OTHER_RUN, task.host.platform)
+        return Result(host=task.host, result=record)
     clean, note = cleanup_over_new_session(task, retry_delays)
     if clean:
         ledger.close(DEBUG, task.host.name)
     left = f"left on by {entry.owner.describe()}"
-    record = _earlier(entry, clean, f"{left}; {note}", DebugOrigin.EARLIER_RUN)
+    record = _earlier(entry, clean, f"{left}; {note}", DebugOrigin.EARLIER_RUN, task.host.platform)
     return Result(host=task.host, result=record, failed=not clean)
 
 
-def _earlier(entry: DebugEntry, clean: bool, note: str, origin: DebugOrigin) -> DebugRecord:
+def _earlier(
+    entry: DebugEntry, clean: bool, note: str, origin: DebugOrigin, platform: str | None = None
+) -> DebugRecord:
+    speech = dialect(platform)
     started = entry.started_wall
     return DebugRecord(
         host=entry.host,
-        conditions=tuple(f"peer ipv4 {p}" for p in entry.conditions),
+        conditions=tuple(
+            speech.condition(p).removeprefix("debug crypto condition ") for p in entry.conditions
+        ),
         kinds=entry.kinds,
         started=utc_iso(started) if started else "",
         seconds=round(time.time() - started, 1) if clean and started else None,
