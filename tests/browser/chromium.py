@@ -53,9 +53,16 @@ def chromium() -> str:
     return found
 
 
-# Chromium itself still calls these (sign-in, search warm-up) whatever the flags; a report
-# never names them (its HTML is checked for any URL separately), so they are not the page's.
-BROWSER_OWN = frozenset({"www.google.com:443", "accounts.google.com:443", "clients2.google.com"})
+# Chromium itself still calls Google's own services (sign-in, search warm-up, the Android
+# client check: www., accounts., clients2., android.clients.google.com were seen) whatever the
+# flags; a report never names them (its HTML is checked for any URL separately), so they are
+# not the page's. Web fonts and CDNs live elsewhere (fonts.googleapis.com, gstatic.com...).
+BROWSER_OWN_DOMAIN = ".google.com"
+
+
+def browser_own(host: str) -> bool:
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return name == BROWSER_OWN_DOMAIN[1:] or name.endswith(BROWSER_OWN_DOMAIN)
 
 
 def request_host(line: str) -> str:
@@ -92,7 +99,7 @@ class RecordingProxy:
         # A connection that sent nothing is Chromium preconnecting a spare socket to its proxy
         # (it does so on some machines, not others); a fetch always writes a request line.
         sent = [r for r in self.requests if r]
-        return [r for r in sent if request_host(r) not in BROWSER_OWN]
+        return [r for r in sent if not browser_own(request_host(r))]
 
     def close(self) -> None:
         self._sock.close()
