@@ -108,12 +108,17 @@ def worker(
     wanted = wanted or [settings.queue]
     node = name or f"vpndiag-{os.getpid()}@{socket.gethostname()}"
     err.print(f"worker {node} on {redacted(url)}, queues {', '.join(wanted)}", highlight=False)
-    argv = ["worker", f"--concurrency={concurrency}", f"--queues={','.join(wanted)}"]
-    argv += [f"--hostname={node}", f"--loglevel={loglevel.upper()}"]
-    # Mingle and gossip cost a second at start and serve features vpndiag does not use.
-    argv += ["--without-mingle", "--without-gossip", *(["--beat"] if beat else [])]
-    app.worker_main(argv)
+    app.worker_main(_celery_argv(concurrency, wanted, node, loglevel, beat))
     raise exit_codes.Exit(exit_codes.OK)
+
+
+def _celery_argv(
+    concurrency: int, queues: list[str], node: str, level: str, beat: bool
+) -> list[str]:
+    argv = ["worker", f"--concurrency={concurrency}", f"--queues={','.join(queues)}"]
+    argv += [f"--hostname={node}", f"--loglevel={level.upper()}"]
+    # Mingle and gossip cost a second at start and serve features vpndiag does not use.
+    return [*argv, "--without-mingle", "--without-gossip", *(["--beat"] if beat else [])]
 
 
 def _with_beat(app: Celery, settings: CelerySettings, err: Console) -> None:
