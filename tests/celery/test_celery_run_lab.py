@@ -253,7 +253,15 @@ def test_ctrl_c_on_the_coordinator_revokes_its_shards(
     while "Terminating" not in celery_lab.branches.text() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert "Terminating" in celery_lab.branches.text()
-    statuses = [m.get("status") for m in shard_states(celery_lab.redis.url, before)]
+    # Each worker's main process records REVOKED once it has seen its pool process end, a
+    # moment after it logs "Terminating": wait for both records, not for the first look.
+    deadline = time.monotonic() + 10
+    statuses: list[Any] = []
+    while time.monotonic() < deadline:
+        statuses = [m.get("status") for m in shard_states(celery_lab.redis.url, before)]
+        if statuses.count("REVOKED") == 2:
+            break
+        time.sleep(0.1)
     assert statuses.count("REVOKED") == 2, statuses
 
 
