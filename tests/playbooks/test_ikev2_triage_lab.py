@@ -54,12 +54,23 @@ def run(flex: tuple[Fleet, Path], name: str, hosts: list[str], **options: object
         nr.close_connections()
 
 
+# A spoke nobody answers resends IKE_SA_INIT 1, 3, 7, 15 and 31 s after its first try, gives
+# up at 63 s and starts again: a debug window shorter than the 32 s gap may see no request.
+# The window passes on the lab clock, so a long one costs no wall time.
+DEBUG_LAB_S = 40
+
+
 def triage(flex: tuple[Fleet, Path], spoke: int, debug: bool = False) -> PlaybookRun:
     """``vpndiag triage Vnn`` (``--debug``: debug even when the state names the cause)."""
     name = f"V{spoke:02d}"
     focus = frozenset({HUB, wan(spoke)})
     return run(
-        flex, "tunnel_triage", [name, "HUB2"], focus=focus, debug_seconds=25, debug_always=debug
+        flex,
+        "tunnel_triage",
+        [name, "HUB2"],
+        focus=focus,
+        debug_seconds=DEBUG_LAB_S,
+        debug_always=debug,
     )
 
 
@@ -199,7 +210,10 @@ def test_cli_triage_of_a_tunnel_interface(
     assert {h["host"] for h in report["hosts"]} == {"HUB2", "V03"}
     found = [(f["host"], f["code"]) for f in report["findings"]]
     assert ("V03", "IKEV2_AUTH_FAILED") in found
-    assert {f["peer"] for f in report["findings"]} <= {HUB, wan(3)}
+    # (a 1 s real-time window may begin mid-session: lines that name no peer can then give a
+    # peerless finding beside these; attributing them to the debug condition's peer is open)
+    cause = [f["peer"] for f in report["findings"] if f["code"] == "IKEV2_AUTH_FAILED"]
+    assert cause and set(cause) <= {HUB, wan(3)}
     debugs = report["debug"]
     assert {d["host"] for d in debugs} == {"HUB2", "V03"}, debugs
     assert all("ikev2" in d["kinds"] and d["cleanup_verified"] for d in debugs), debugs
