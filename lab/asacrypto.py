@@ -32,7 +32,7 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from lab.configtree import ConfigTree
-from lab.cryptocfg import Ace, CryptoConfig, IsakmpPolicy, MapEntry
+from lab.cryptocfg import Ace, CryptoConfig, IsakmpPolicy, MapEntry, show_transform
 
 IPv4Net = ipaddress.IPv4Network
 ANY = IPv4Net("0.0.0.0/0")
@@ -54,13 +54,7 @@ def asa_transform(words: list[str]) -> tuple[str, ...]:
 
 def ios_to_asa_transform(transform: tuple[str, ...]) -> str:
     """The reverse, for the ASA's own show commands: ``esp-aes-256 esp-sha-hmac``."""
-    out: list[str] = []
-    for word in transform:
-        if word.isdigit() and out and out[-1] == "esp-aes":
-            out[-1] = f"esp-aes-{word}"
-        else:
-            out.append(word)
-    return " ".join(out)
+    return show_transform(transform, aes_form="esp-aes-{bits}")
 
 
 def _policy(priority: int, lines: list[str]) -> IsakmpPolicy:

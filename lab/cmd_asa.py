@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
+from lab import cmd_system
 from lab.asacfg import mask_secrets
 from lab.commands import Session, asa_command
 from lab.configtree import Node
@@ -45,19 +46,10 @@ def enable(s: Session, args: tuple[str, ...]) -> str:
     return ""
 
 
-@asa_command("disable")
-def disable(s: Session, args: tuple[str, ...]) -> str:
-    s.privileged = False
-    return ""
-
-
-def _close(s: Session, args: tuple[str, ...]) -> str:
-    s.close()
-    return ""
-
-
+# Leaving privileged mode and the session work as on IOS: the same handlers, ASA-registered.
+asa_command("disable")(cmd_system.disable)
 for _pattern in ("exit", "logout", "quit"):
-    asa_command(_pattern, user=True)(_close)
+    asa_command(_pattern, user=True)(cmd_system.close_session)
 
 
 @asa_command("terminal pager <n>", user=True)

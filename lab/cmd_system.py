@@ -60,13 +60,13 @@ def disable(s: Session, args: tuple[str, ...]) -> str:
     return ""
 
 
-def _close(s: Session, args: tuple[str, ...]) -> str:
+def close_session(s: Session, args: tuple[str, ...]) -> str:
     s.close()
     return ""
 
 
 for _pattern in ("exit", "logout", "quit"):
-    command(_pattern, user=True)(_close)
+    command(_pattern, user=True)(close_session)
 
 
 # IOS-XE 17.9 on a C8000V, as ``show version`` prints it; the fields are the router's own.

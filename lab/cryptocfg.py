@@ -350,12 +350,13 @@ ESP_NAMES = {
 }
 
 
-def show_transform(transforms: tuple[str, ...]) -> str:
-    """IOS prints ``esp-aes 256`` as ``esp-256-aes`` in SA and crypto map output."""
+def show_transform(transforms: tuple[str, ...], aes_form: str = "esp-{bits}-aes") -> str:
+    """IOS prints ``esp-aes 256`` as ``esp-256-aes`` in SA and crypto map output (an ASA as
+    ``esp-aes-256``: ``aes_form`` says where the key length goes)."""
     out: list[str] = []
     for word in transforms:
         if word.isdigit() and out and out[-1] == "esp-aes":
-            out[-1] = f"esp-{word}-aes"
+            out[-1] = aes_form.format(bits=word)
         else:
             out.append(word)
     return " ".join(out)
