@@ -210,42 +210,45 @@ def nat_not_exempt(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
         return
     reported: set[str] = set()
     for u in untranslated(config):
-        peer = u.tunnel.peer
-        if peer in reported:
-            continue
-        reported.add(peer)
-        traced, proved = _trace_lines(host)
-        counters = [
-            line
-            for tr in host.traffic
-            if tr.flow.current_peer == peer
-            for line in counter_lines(host, tr.flow, tr.by_delta)
-        ]
-        yield Finding(
-            code="ASA_NAT_NOT_EXEMPT",
-            severity=Severity.CRITICAL,
-            host=host.host,
-            peer=peer,
-            summary=f"{host.host} translates the tunnel's traffic to {label(fleet, host, peer)} "
-            "before the crypto map: no NAT exemption",
-            cause=(
-                f"The ASA applies NAT before it looks for a crypto map: traffic of '{u.acl_line}' "
-                f"leaving by {u.interface} first matches '{u.rule.line.strip()}', which "
-                f"translates it ({u.rule.source_real} -> {u.rule.source_mapped}), so it no "
-                "longer matches the crypto ACL and leaves unencrypted. Without an identity NAT "
-                "above it, the ASA never starts IKE for its LAN and answers what the peer sends "
-                "through the tunnel in the clear."
-            ),
-            evidence=unique([u.acl_line, *_nat_lines(host, u.rule), *traced, *counters], 16),
-            next_steps=(
-                "show nat detail",
-                "packet-tracer input inside icmp <LAN host> 8 0 <peer LAN host> detailed",
-                "nat (inside,outside) source static LAN LAN destination static REMOTE REMOTE "
-                "no-proxy-arp route-lookup  (above the PAT rule)",
-            ),
-            step=Step.INTERESTING_TRAFFIC,
-            source=Source.STATE if proved or counters else Source.CONFIG,
-        )
+        if u.tunnel.peer not in reported:
+            reported.add(u.tunnel.peer)
+            yield _nat_finding(host, fleet, u)
+
+
+def _nat_finding(host: HostEvidence, fleet: FleetEvidence, u: Untranslated) -> Finding:
+    peer = u.tunnel.peer
+    traced, proved = _trace_lines(host)
+    counters = [
+        line
+        for tr in host.traffic
+        if tr.flow.current_peer == peer
+        for line in counter_lines(host, tr.flow, tr.by_delta)
+    ]
+    return Finding(
+        code="ASA_NAT_NOT_EXEMPT",
+        severity=Severity.CRITICAL,
+        host=host.host,
+        peer=peer,
+        summary=f"{host.host} translates the tunnel's traffic to {label(fleet, host, peer)} "
+        "before the crypto map: no NAT exemption",
+        cause=(
+            f"The ASA applies NAT before it looks for a crypto map: traffic of '{u.acl_line}' "
+            f"leaving by {u.interface} first matches '{u.rule.line.strip()}', which "
+            f"translates it ({u.rule.source_real} -> {u.rule.source_mapped}), so it no "
+            "longer matches the crypto ACL and leaves unencrypted. Without an identity NAT "
+            "above it, the ASA never starts IKE for its LAN and answers what the peer sends "
+            "through the tunnel in the clear."
+        ),
+        evidence=unique([u.acl_line, *_nat_lines(host, u.rule), *traced, *counters], 16),
+        next_steps=(
+            "show nat detail",
+            "packet-tracer input inside icmp <LAN host> 8 0 <peer LAN host> detailed",
+            "nat (inside,outside) source static LAN LAN destination static REMOTE REMOTE "
+            "no-proxy-arp route-lookup  (above the PAT rule)",
+        ),
+        step=Step.INTERESTING_TRAFFIC,
+        source=Source.STATE if proved or counters else Source.CONFIG,
+    )
 
 
 def explains_not_encrypting(host: HostEvidence, peer: str) -> bool:

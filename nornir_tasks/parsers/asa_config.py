@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from nornir_tasks.models.config import (
     Acl,
@@ -371,6 +372,17 @@ def _complete(lines: list[str]) -> bool:
     return _HEADER.search("\n".join(lines)) is not None and last in (": end", "end")
 
 
+# What the model holds for IOS features an ASA configures otherwise or not at all.
+_NOT_ON_ASA: dict[str, Any] = {
+    "keyrings": (), "isakmp_keepalive": None, "isakmp_profiles": (), "isakmp_peers": (),
+    "aggressive_mode_disabled": False, "ikev2_policies": (), "ikev2_profiles": (),
+    "ipsec_profiles": (), "eem_applets": (),
+    "eem_session_user": None, "route_maps": (), "nat_rules": (),
+    "aaa_authorization_commands": (), "archive": False, "archive_path": None,
+    "scp_server": False, "file_prompt_quiet": False,
+}  # fmt: skip
+
+
 def parse_asa_config(text: str) -> RunningConfig:
     draft = _Draft()
     nodes = read_tree(text)
@@ -382,36 +394,20 @@ def parse_asa_config(text: str) -> RunningConfig:
             _dispatch(draft, node)
     keys, keyrings = _keys(draft)
     return RunningConfig(
+        **_NOT_ON_ASA,
         hostname=draft.hostname,
         version=draft.version,
         isakmp_policies=tuple(draft.policies),
         isakmp_keys=keys,
-        keyrings=(),
-        isakmp_keepalive=None,
-        isakmp_profiles=(),
-        isakmp_peers=(),
-        aggressive_mode_disabled=False,
         ikev2_proposals=tuple(draft.ikev2_policies),
-        ikev2_policies=(),
         ikev2_keyrings=keyrings,
-        ikev2_profiles=(),
         transform_sets=tuple(draft.transform_sets),
         crypto_maps=_crypto_maps(draft),
-        ipsec_profiles=(),
         acls=_acls(draft),
         static_routes=tuple(draft.routes),
         ip_slas={},
         tracks={},
-        eem_applets=(),
-        eem_session_user=None,
-        route_maps=(),
-        nat_rules=(),
         interfaces=_interfaces(draft),
-        aaa_authorization_commands=(),
-        archive=False,
-        archive_path=None,
-        scp_server=False,
-        file_prompt_quiet=False,
         complete=_complete(clean_lines(text)),
         platform="asa",
         ike_enabled={k: tuple(v) for k, v in draft.ike_enabled.items()},
