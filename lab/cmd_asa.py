@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 
-from lab import cmd_system
 from lab.asacfg import mask_secrets
 from lab.commands import Session, asa_command
 from lab.configtree import Node
@@ -46,10 +45,7 @@ def enable(s: Session, args: tuple[str, ...]) -> str:
     return ""
 
 
-# Leaving privileged mode and the session work as on IOS: the same handlers, ASA-registered.
-asa_command("disable")(cmd_system.disable)
-for _pattern in ("exit", "logout", "quit"):
-    asa_command(_pattern, user=True)(cmd_system.close_session)
+# disable, exit, logout and quit: IOS's handlers, registered for the ASA in lab.cmd_system.
 
 
 @asa_command("terminal pager <n>", user=True)

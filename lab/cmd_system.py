@@ -5,7 +5,7 @@ Output formats follow IOS-XE 17.x on a Catalyst 8000V.
 
 from __future__ import annotations
 
-from lab.commands import Session, command
+from lab.commands import Session, asa_command, command
 
 _MAX_SECRET_TRIES = 3
 
@@ -54,6 +54,7 @@ def enable(s: Session, args: tuple[str, ...]) -> str:
     return ""
 
 
+@asa_command("disable")  # an ASA leaves privileged mode and the session the same way
 @command("disable")
 def disable(s: Session, args: tuple[str, ...]) -> str:
     s.privileged = False
@@ -67,6 +68,7 @@ def close_session(s: Session, args: tuple[str, ...]) -> str:
 
 for _pattern in ("exit", "logout", "quit"):
     command(_pattern, user=True)(close_session)
+    asa_command(_pattern, user=True)(close_session)
 
 
 # IOS-XE 17.9 on a C8000V, as ``show version`` prints it; the fields are the router's own.
