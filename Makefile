@@ -15,7 +15,7 @@ CHECK_WORKERS ?= 2
 # xdist worker a few seconds of compiling, even where the environment turned caching off.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: demo test check lint browser bench clean
+.PHONY: demo test check lint tools bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,14 +32,19 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# The HTML report test opens reports in headless Chromium (Debian's package, about 400 MB):
-# installed here when missing and we are root with apt-get; otherwise that test says what to do.
-browser:
-	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+# Tests run some Debian tools for real: headless Chromium for the HTML report (about 400 MB),
+# Prometheus' server and promtool for the alerting rules and the dashboard's queries. Installed
+# here when missing and we are root with apt-get; otherwise those tests say what to do. Where
+# systemd starts the packaged Prometheus service on install, it is stopped again at once.
+tools:
+	@missing=""; command -v chromium >/dev/null || missing="chromium"; \
+	 command -v promtool >/dev/null || missing="$$missing prometheus"; \
+	 [ -z "$$missing" ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	     --no-install-recommends chromium >/dev/null; } || true
+	     --no-install-recommends $$missing >/dev/null \
+	  && { systemctl disable --now prometheus >/dev/null 2>&1 || true; }; } || true
 
-test: lint browser
+test: lint tools
 	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 check: lint

@@ -4,14 +4,12 @@ anything from the network is caught, not merely slowed down."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import subprocess
 import threading
 from pathlib import Path
 
-import pytest
+from tests.debian import debian_tool
 
 # A report must reach nothing: Chromium's own background traffic is turned off so that any
 # request the proxy sees came from the page.
@@ -40,17 +38,7 @@ QUIET = [
 
 def chromium() -> str:
     """The browser's path; installs the Debian package when it is missing and we may."""
-    found = shutil.which("chromium")
-    if found:
-        return found
-    if shutil.which("apt-get") is None or os.geteuid() != 0:
-        pytest.fail("chromium is missing: apt-get install chromium (the browser test needs it)")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    command = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]
-    subprocess.run(command, check=True, env=env, capture_output=True, timeout=900)
-    found = shutil.which("chromium")
-    assert found, "apt-get installed chromium but it is not on PATH"
-    return found
+    return debian_tool("chromium", "chromium")
 
 
 # Chromium itself still calls Google's own services (sign-in, search warm-up, the Android

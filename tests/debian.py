@@ -1,0 +1,27 @@
+"""Debian tools some tests run for real (Chromium, Prometheus' server and promtool): found on
+PATH, or installed with apt-get where we are root, as `make test` does on a fresh machine."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+
+def debian_tool(binary: str, package: str) -> str:
+    """The path of ``binary``; installs ``package`` when it is missing and we may."""
+    found = shutil.which(binary)
+    if found:
+        return found
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        pytest.fail(f"{binary} is missing: apt-get install {package} (a test needs it)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    command = ["apt-get", "install", "-y", "--no-install-recommends", package]
+    subprocess.run(command, check=True, env=env, capture_output=True, timeout=900)
+    if shutil.which("systemctl"):  # a package's service started by the install is not ours
+        subprocess.run(["systemctl", "disable", "--now", package], capture_output=True, check=False)
+    found = shutil.which(binary)
+    assert found, f"apt-get installed {package} but {binary} is not on PATH"
+    return found
