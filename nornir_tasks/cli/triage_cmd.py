@@ -2,17 +2,20 @@
 
 The other end is found in the inventory: the host whose data names the peer address
 (``wan_ip``, ``addresses`` or ``backup_ip``), or the one ``data.hub`` names when no peer is
-given. ``--interface`` names a tunnel interface of HOST (a static VTI, GRE over IPsec): its
-``tunnel destination``, read from HOST's running configuration first, is the peer. Both ends are collected in parallel (tunnel_triage playbook); when state alone does
-not explain a tunnel that is not up, a conditional debug bounded by ``--debug-seconds`` runs
-on both ends (``undebug all`` guaranteed). The report keeps only this tunnel's findings.
+given. ``--interface`` names a tunnel interface of HOST, read from HOST first
+(``triage_interface``): a static VTI's or GRE tunnel's ``tunnel destination`` is the peer; a
+DMVPN interface's peers are its NHRP servers and up shortcuts (spoke) or its spokes (hub),
+each read with its other end (``--peer`` narrows to one). The ends are collected in parallel
+(tunnel_triage playbook); when state alone does not explain a tunnel that is not up, a
+conditional debug bounded by ``--debug-seconds`` runs on both ends (``undebug all``
+guaranteed). The report keeps only these tunnels' findings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 from rich.console import Console
@@ -25,16 +28,14 @@ from nornir_tasks.cli.run_cmd import (
     load,
     report_options,
 )
-from nornir_tasks.models.config import InterfaceConfig, RunningConfig
+from nornir_tasks.cli.triage_interface import interface_peers, usage_error
 from nornir_tasks.playbooks.model import HostSelection
 from nornir_tasks.playbooks.runner import RunOptions
-from nornir_tasks.tasks.collect import collect
 from nornir_tasks.tasks.hosts import (
     Hosts,
     InventoryError,
     host_data,
     host_names,
-    only,
     open_inventory,
 )
 
@@ -72,7 +73,8 @@ def far_end(nr: Hosts, host: str, peer: str | None) -> tuple[str | None, str | N
 @click.option(
     "--interface",
     "interface",
-    help="A tunnel interface of HOST (Tunnel1, Tu1): its tunnel destination is the peer.",
+    help="A tunnel interface of HOST (Tunnel1, Tu1): its tunnel destination is the peer; "
+    "DMVPN: its NHRP peers (--peer narrows to one).",
 )
 @click.option("--peer-host", help="The inventory name of the other end, if not found.")
 @click.option("--debug-seconds", type=click.FloatRange(1, 300), help="Bound of the debug.")
@@ -107,79 +109,55 @@ def triage_cmd(
       vpndiag triage HQ --peer 203.0.113.30        HQ and whoever owns that address
       vpndiag triage BR03 --no-debug -o out/       state only; reports into out/
       vpndiag triage HUB2 --interface Tunnel3      the VTI's destination is the peer
+      vpndiag triage D01 --interface Tunnel0       DMVPN spoke: its hub(s) and up shortcuts
+      vpndiag triage DH1 --interface Tu0 --peer 203.0.113.142   DMVPN hub: one spoke
     """
-    _refuse_contradictions(force_debug, no_debug, interface, peer)
+    _refuse_contradictions(force_debug, no_debug)
     full = _inventory(inventory)
-    if interface:
-        peer = _interface_peer(full, host, interface)
-    address, owner = _ends(full, inventory, host, peer, peer_host)
+    chosen = interface_peers(full, host, interface, peer) if interface else (peer,)
+    if peer_host and len(chosen) > 1:
+        usage_error(f"--peer-host names one other end; {interface} has several: give --peer")
+    ends, focus = _all_ends(full, inventory, host, chosen, peer_host)
     playbook = load("tunnel_triage")
-    ends = [host] + ([owner] if owner and owner != host else [])
     playbook = playbook.model_copy(update={"hosts": HostSelection(names=ends)})
-    peers = {address} if address else set()
-    if owner is not None:
-        peers |= addresses_of(host_data(full, host))
     selection = Selection(inventory, tuple(ends), (), (), 4)
     options = RunOptions(
         escalate=False if no_debug else None,
         debug_always=force_debug and not no_debug,
         debug_seconds=debug_seconds,
-        title=f"vpndiag triage {host}" + (f" <-> {owner}" if owner else ""),
-        focus=frozenset(peers) if peers else None,
+        title=f"vpndiag triage {host}" + (f" <-> {', '.join(ends[1:])}" if ends[1:] else ""),
+        focus=focus,
     )
     raise exit_codes.Exit(execute(playbook, selection, Reporting.of(kwargs), options))
 
 
-def _refuse_contradictions(
-    force_debug: bool, no_debug: bool, interface: str | None, peer: str | None
-) -> None:
+def _all_ends(
+    full: Hosts,
+    inventory: Path,
+    host: str,
+    peers: tuple[str | None, ...],
+    peer_host: str | None,
+) -> tuple[list[str], frozenset[str] | None]:
+    """(HOST and the inventory hosts at the other ends, the addresses the report keeps): each
+    peer address, and HOST's own addresses when another end is read (its view of HOST)."""
+    found = [_ends(full, inventory, host, p, peer_host) for p in peers]
+    owners = [o for _, o in found if o is not None and o != host]
+    focus = {a for a, _ in found if a}
+    if owners:
+        focus |= addresses_of(host_data(full, host))
+    return list(dict.fromkeys([host, *owners])), frozenset(focus) if focus else None
+
+
+def _refuse_contradictions(force_debug: bool, no_debug: bool) -> None:
     if force_debug and no_debug:
         raise click.UsageError("--debug and --no-debug contradict each other: give one")
-    if interface and peer:
-        raise click.UsageError("--interface and --peer both name the tunnel: give one")
-
-
-def tunnel_named(config: RunningConfig, name: str) -> InterfaceConfig | None:
-    """The tunnel interface ``name`` (``Tunnel3``, ``tu3``, ``Tun 3``) of the configuration."""
-    number = name.lower().replace(" ", "").lstrip("tunel")
-    wanted = f"tunnel{number}"
-    return next((i for n, i in config.interfaces.items() if n.lower() == wanted), None)
-
-
-def _interface_peer(full: Hosts, host: str, name: str) -> str:
-    """The tunnel destination of HOST's interface ``name``, read from its running config."""
-    if host not in host_names(full):
-        _usage_error(f"{host}: not in the inventory")
-    read = collect(only(full, [host]), ["show running-config"])[host]
-    config = next((o.parsed for o in read.outputs if isinstance(o.parsed, RunningConfig)), None)
-    if config is None:
-        Console(stderr=True).print(
-            f"[red]error:[/] {host}: the running configuration could not be read "
-            f"({read.error or read.status}) to find {name}",
-            highlight=False,
-        )
-        raise exit_codes.Exit(exit_codes.HOSTS_FAILED)
-    tunnel = tunnel_named(config, name)
-    if tunnel is None:
-        _usage_error(f"{host} has no tunnel interface {name}")
-    if (tunnel.tunnel_mode or "").startswith("gre multipoint") or not tunnel.tunnel_destination:
-        _usage_error(
-            f"{host} {tunnel.name} has no tunnel destination (multipoint GRE?): give --peer "
-            "with the peer's address"
-        )
-    return tunnel.tunnel_destination
-
-
-def _usage_error(message: str) -> NoReturn:
-    Console(stderr=True).print(f"[red]error:[/] {message}", highlight=False)
-    raise exit_codes.Exit(exit_codes.USAGE)
 
 
 def _inventory(inventory: Path) -> Hosts:
     try:
         return open_inventory(inventory)
     except InventoryError as exc:
-        _usage_error(str(exc))
+        usage_error(str(exc))
 
 
 def _ends(
@@ -187,16 +165,16 @@ def _ends(
 ) -> tuple[str | None, str | None]:
     """(the tunnel's peer address, the inventory host at the other end, if any)."""
     if host not in host_names(full):
-        _usage_error(f"{host}: not in the inventory {inventory}")
+        usage_error(f"{host}: not in the inventory {inventory}")
     address, owner = far_end(full, host, peer)
     if address is None:
-        _usage_error(
+        usage_error(
             f"which tunnel of {host}? Give --peer ADDRESS (its inventory data has no 'hub' "
             "to default to)"
         )
     owner = peer_host or owner
     if owner is not None and owner not in host_names(full):
-        _usage_error(f"--peer-host {owner}: not in the inventory")
+        usage_error(f"--peer-host {owner}: not in the inventory")
     if owner is None:
         Console(stderr=True).print(
             f"[yellow]note:[/] the other end of {host}'s tunnel to {address} is not in the "

@@ -4,7 +4,9 @@ appears after traffic and ages out after the hold time, in IOS-XE's words."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,9 @@ from lab.fleet import Fleet
 from lab.inventory import write_inventory
 from lab.scenario import load_scenario
 from nornir_tasks.checks import registered_codes
+from nornir_tasks.cli import exit_codes
+from nornir_tasks.cli.main import main
+from nornir_tasks.cli.triage_interface import interface_peers
 from nornir_tasks.models.dmvpn import DmvpnState, DmvpnTable
 from nornir_tasks.models.findings import Severity
 from nornir_tasks.parsers import parse_result
@@ -24,7 +29,7 @@ from nornir_tasks.tasks.hosts import open_inventory
 pytestmark = pytest.mark.lab
 
 HUB = "198.51.100.130"
-D02 = "203.0.113.134"
+D01, D02, D03, D04, D05 = (f"203.0.113.{130 + 4 * n}" for n in range(5))
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +82,61 @@ def test_triage_reads_both_ends_without_debug(cloud: tuple[Fleet, Path]) -> None
     codes = {(f.host, f.code) for f in result.report.findings}
     assert ("D03", "NHRP_NHS_ADDRESS_WRONG") in codes
     assert result.debug == ()  # the state explained it: no debug ran
+
+
+def triage_cli(cloud: tuple[Fleet, Path], out: Path, *args: str) -> tuple[int, dict[str, Any]]:
+    """``vpndiag triage ... -o out.json`` against the cloud (the debug window is real time)."""
+    config = str(cloud[1])
+    code = main(["triage", *args, "-i", config, "--debug-seconds", "1", "--poll-interval", "0",
+                 "-o", str(out / "triage.json")])  # fmt: skip
+    return code, json.loads((out / "triage.json").read_text())
+
+
+def test_triage_of_a_spoke_interface_reads_its_hub_and_debugs_both_ends(
+    cloud: tuple[Fleet, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``triage D03 --interface Tunnel0 --debug``: the mGRE interface has no destination; its
+    server (the hub, from show dmvpn) is the peer; both ends run ``debug crypto ikev2`` under
+    a condition for each other and are clean afterwards."""
+    code, report = triage_cli(cloud, tmp_path, "D03", "--interface", "Tunnel0", "--debug")
+    assert code == exit_codes.FINDINGS
+    assert {h["host"] for h in report["hosts"]} == {"D03", "DH1"}
+    found = {(f["host"], f["code"], f["peer"]) for f in report["findings"]}
+    assert ("D03", "NHRP_NHS_ADDRESS_WRONG", HUB) in found
+    assert not [f for f in report["findings"] if f["peer"] not in (None, HUB, D03)]
+    debugs = {d["host"]: d for d in report["debug"]}
+    assert set(debugs) == {"D03", "DH1"}, report["debug"]
+    assert debugs["D03"]["conditions"] == [f"peer ipv4 {HUB}"]
+    assert debugs["DH1"]["conditions"] == [f"peer ipv4 {D03}"]
+    assert all("ikev2" in d["kinds"] and d["cleanup_verified"] for d in debugs.values())
+    assert not any(d.debugs or d.debug_conditions for d in cloud[0].devices.values())
+    assert f"D03 Tunnel0 (DMVPN spoke): triaging 1 peer(s): {HUB}" in capsys.readouterr().err
+
+
+def test_triage_of_the_shortcut_reads_hub_and_shortcut_peer_and_finds_them_up(
+    cloud: tuple[Fleet, Path], tmp_path: Path
+) -> None:
+    code, report = triage_cli(cloud, tmp_path, "D01", "--interface", "tu0")
+    assert code == exit_codes.OK, report["findings"]
+    hosts = {h["host"]: h for h in report["hosts"]}
+    assert set(hosts) == {"D01", "DH1", "D02"}
+    assert (hosts["D01"]["tunnels_up"], hosts["D01"]["tunnels_total"]) == (2, 2)
+    assert (hosts["D02"]["tunnels_up"], hosts["D02"]["tunnels_total"]) == (2, 2)
+    assert report["debug"] == []  # up: nothing to explain
+
+
+def test_the_hub_interface_has_every_spoke_for_peer_and_peer_narrows_it(
+    cloud: tuple[Fleet, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What ``triage DH1 --interface Tunnel0 [--peer X]`` reads before the triage itself (the
+    ends and the triage are the spoke's tests above)."""
+    nr = open_inventory(cloud[1])
+    try:  # registered spokes, then the sockets of D03 and D04 (registration refused)
+        assert interface_peers(nr, "DH1", "Tunnel0", None) == (D01, D02, D05, D03, D04)
+        assert "narrow with --peer ADDRESS" in capsys.readouterr().err
+        assert interface_peers(nr, "DH1", "Tunnel0", D04) == (D04,)
+    finally:
+        nr.close_connections()
 
 
 def _dmvpn(conn: BaseConnection) -> DmvpnTable:
