@@ -44,11 +44,14 @@ def phase2_notifies(events: list[PeerEvent]) -> list[PeerEvent]:
 
 
 def proxy_refusals(events: list[PeerEvent]) -> list[PeerEvent]:
-    """This end refused the peer's proxy identities (its crypto ACL has no mirror entry)."""
+    """This end refused the peer's proxy identities (its crypto ACL has no mirror entry).
+
+    The ASA tears such a session down with "Reason: crypto map policy not found" (713259, or
+    the same text after ``[IKEv1]`` when logged to the console), with or without 713061."""
     return (
         of_kind(events, K.PROXY_ID_MISMATCH)
         + [e for e in of_kind(events, K.P2_POLICY_REJECTED) if "error 32" in e.text]
-        + mentioning(events, "no matching crypto map entry")
+        + mentioning(events, "no matching crypto map entry", "crypto map policy not found")
     )
 
 

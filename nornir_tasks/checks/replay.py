@@ -18,10 +18,16 @@ from nornir_tasks.models.logs import EventKind
 def replay_drops(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """Packets dropped by the anti-replay check: ESP reordered or duplicated on the path."""
     events = of_kind(list(host.events), EventKind.REPLAY_ERROR)
+    # %CRYPTO-4-PKT_REPLAY_ERR names a connection id, not a peer: with one tunnel in the
+    # evidence it is that tunnel's; with several it is reported on its own, peer unknown.
+    peerless = [e for e in events if not e.peer]
+    tunnels = {t.flow.current_peer for t in host.traffic if t.flow.current_peer} or {
+        e.peer for e in host.events if e.peer
+    }
     reported: set[str] = set()
     for t in host.traffic:
         peer = t.flow.current_peer or "?"
-        logged = [e for e in events if e.peer == peer]
+        logged = [e for e in events if e.peer == peer] + (peerless if len(tunnels) == 1 else [])
         dropped = t.replay_failed.recent if t.replay_failed else 0
         if not dropped and logged and t.recv_errors.moving:
             dropped = t.recv_errors.recent  # without ``detail``, replay drops are recv errors
@@ -32,9 +38,14 @@ def replay_drops(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
         yield _replay_finding(
             host, peer, t, dropped, dropped / received if received else 0.0, logged
         )
-    for other in dict.fromkeys(e.peer for e in events if e.peer and e.peer not in reported):
+    alone = next(iter(tunnels)) if len(tunnels) == 1 and not host.traffic else None
+    named = [e.peer for e in events if e.peer] + ([alone] if alone and peerless else [])
+    for other in dict.fromkeys(p for p in named if p not in reported):
         if other is not None:
-            yield _replay_finding(host, other, None, 0, 0.0, [e for e in events if e.peer == other])
+            mine = [e for e in events if e.peer == other] + (peerless if other == alone else [])
+            yield _replay_finding(host, other, None, 0, 0.0, mine)
+    if peerless and len(tunnels) != 1:
+        yield _replay_finding(host, None, None, 0, 0.0, peerless)
 
 
 def _replay_severity(share: float, logged: bool) -> Severity:
@@ -46,7 +57,7 @@ def _replay_severity(share: float, logged: bool) -> Severity:
 
 def _replay_finding(
     host: HostEvidence,
-    peer: str,
+    peer: str | None,
     t: Traffic | None,
     dropped: int,
     share: float,
@@ -55,20 +66,23 @@ def _replay_finding(
     lines = flow_lines(host, t.flow, ("peer", "replay", "counters")) if t else []
     lines += event_lines(logged, 3)
     rate = f" ({dropped} packets, {share:.1%} of what arrived)" if dropped else ""
+    name = peer or "a peer the message does not name"
     return Finding(
         code="IPSEC_REPLAY_DROPS",
         severity=_replay_severity(share, bool(logged)),
         host=host.host,
         peer=peer,
-        summary=f"anti-replay drops on the tunnel from {peer}{rate}",
+        summary=f"anti-replay drops on the tunnel from {name}{rate}",
         cause=(
-            f"{host.host} drops ESP from {peer} that falls outside the anti-replay window{rate}: "
+            f"{host.host} drops ESP from {name} that falls outside the anti-replay window{rate}: "
             "packets are reordered (QoS queues on the sender, per-packet load sharing or "
             "multipath on the path) or duplicated. Applications see it as loss."
         ),
         evidence=unique(lines),
         next_steps=(
-            f"show crypto ipsec sa peer {peer} detail | include replay",
+            f"show crypto ipsec sa peer {peer} detail | include replay"
+            if peer
+            else "show crypto ipsec sa detail | include peer|replay",
             "crypto ipsec security-association replay window-size 1024",
             "check QoS on the sender's crypto interface (qos pre-classify) and load sharing on the path",
         ),

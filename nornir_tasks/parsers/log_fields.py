@@ -15,8 +15,11 @@ import ipaddress
 import re
 from collections.abc import Sequence
 
-_V4 = r"(\d{1,3}(?:\.\d{1,3}){3})"
+# An address, or one a paste hid ("Z.Z.Z.Z", "124.29.X.X"): the same octets as the catalogue's
+_OCTET = r"(?:\d{1,3}|[A-Za-z]|[xX*]{2,3})"
+_V4 = rf"({_OCTET}(?:\.{_OCTET}){{3}})(?!\w)"
 _HAS_V4 = re.compile(_V4)
+_HIDDEN = re.compile(rf"{_V4}")
 # Addresses that may be IPv6, each followed by its ":port": the first address of an IKEv2
 # packet line is the peer's ("[To peer:500/From me:500" when sending, "[From peer:500/To me"
 # when receiving); the ASA 750xxx "Remote:peer:500".
@@ -88,6 +91,11 @@ def is_address(text: str | None) -> bool:
     except ValueError:
         return False
     return True
+
+
+def is_peer(text: str | None) -> bool:
+    """An address, or an address a paste hid (kept as that peer's label)."""
+    return is_address(text) or bool(text and _HIDDEN.fullmatch(text))
 
 
 def peer_of(text: str) -> str | None:

@@ -30,8 +30,9 @@ IOS_MESSAGES: tuple[Message, ...] = (
         "or rebooted); rate-limited to one a minute, one during a rekey is normal.",
         ("IPSEC_INVALID_SPI",),
         DOC_115801,
-        rf"destaddr=(?P<local>{V4}), prot=(?P<protocol>\d+), spi=(?P<spi>0x[0-9A-F]+)"
-        rf"(?:\(\d+\))?, srcaddr=(?P<peer>{V4})",
+        # a redacting paste pads the hidden addresses: "destaddr= Z.Z.Z.Z , prot=50"
+        rf"destaddr=\s*(?P<local>{V4})\s*, prot=(?P<protocol>\d+), spi=(?P<spi>0x[0-9A-F]+)"
+        rf"(?:\(\d+\))?, srcaddr=\s*(?P<peer>{V4})",
     ),
     ios(
         "CRYPTO",

@@ -40,7 +40,11 @@ class Message:
         return tuple(self.pattern.groupindex) if self.pattern else ()
 
 
-V4 = r"\d{1,3}(?:\.\d{1,3}){3}"
+# An IPv4 address as a device prints it, or as a forum or ticket paste hides it: octets
+# replaced by a letter or x's ("Z.Z.Z.Z", "124.29.X.X", "x.x.x.x", "1.2.*.*"). A hidden
+# address still names one peer consistently through a paste, so it is kept as that peer's label.
+_OCTET = r"(?:\d{1,3}|[A-Za-z]|[xX*]{2,3})"
+V4 = rf"{_OCTET}(?:\.{_OCTET}){{3}}(?!\w)"
 ADDR = r"[0-9A-Fa-f:.]{2,45}?"  # v4 or v6, ended by the ":port" that follows
 
 DOC_5409 = Source(

@@ -32,7 +32,7 @@ from nornir_tasks.parsers._text import clean_lines
 from nornir_tasks.parsers._unparsed import skip
 from nornir_tasks.parsers.debug_catalogue import text_entry
 from nornir_tasks.parsers.log_catalogue import Message, fields_of, lookup
-from nornir_tasks.parsers.log_fields import is_address, packet_fields, peer_of
+from nornir_tasks.parsers.log_fields import is_peer, packet_fields, peer_of
 from nornir_tasks.parsers.log_lines import Piece, split_messages
 from nornir_tasks.parsers.registry import ParseError, parser
 
@@ -202,7 +202,7 @@ def _fill(draft: _Draft, body: str) -> _Draft:
 def _peer_of(draft: _Draft, text: str) -> str | None:
     """The catalogue's ``peer`` field when it is an address, else the address the text names."""
     named = dict(draft.fields).get("peer")
-    return named if is_address(named) else peer_of(text)
+    return named if is_peer(named) else peer_of(text)
 
 
 def _from_piece(line: str, piece: Piece) -> _Draft:
