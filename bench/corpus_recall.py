@@ -163,11 +163,55 @@ def _totals(scores: list[Score]) -> list[str]:
     ]
 
 
+def _verdict(case: Path) -> tuple[str, bool, str]:
+    """(kind, right, what came out) of one capture through ``vpndiag diagnose``: a labelled
+    failure is right when one of its codes comes out at the severity its provenance states
+    (critical unless it says less); an unlabelled capture is right when nothing is critical."""
+    meta = yaml.safe_load((case / "provenance.yaml").read_text()) or {}
+    cause = meta.get("diagnosed_cause") or {}
+    codes = set((meta.get("expected_findings") or {}).get("any_of", []))
+    codes |= {cause["finding"]} if cause.get("finding") else set()
+    fleet, _ = fleet_from_captures([Capture(case.name, (case / "raw.txt").read_text())])
+    found = [(f.code, str(f.severity)) for f in diagnose(fleet)]
+    got = ", ".join(sorted({f"{c}:{s}" for c, s in found})) or "-"
+    if not codes:
+        return "unlabelled", all(s != "critical" for _, s in found), got
+    if "expected_findings" in meta:  # any of the codes, any severity (tests/checks/test_corpus)
+        return "labelled", any(c in codes for c, _ in found), got
+    wanted = str(cause.get("severity", "critical"))
+    return "labelled", any(c in codes and s == wanted for c, s in found), got
+
+
+def verdicts(cases: list[Path], verbose: bool) -> list[str]:
+    """Verdicts right / total over every capture, labelled failures and the rest apart."""
+    rows = [(c.name, *_verdict(c)) for c in cases]
+    lines = []
+    for kind in ("labelled", "unlabelled"):
+        mine = [r for r in rows if r[1] == kind]
+        right = sum(r[2] for r in mine)
+        lines.append(f"- verdicts right, {kind} captures: {right}/{len(mine)}")
+        lines += [f"  - wrong: {r[0]} -> {r[3]}" for r in mine if not r[2] and verbose]
+    lines.append(
+        "  (an unlabelled capture is right without a critical finding; the few whose output "
+        "itself shows a broken state, tests/checks/test_corpus.py BROKEN_STATE, count as wrong)"
+    )
+    return lines
+
+
 def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--cases", default="*", help="glob over case folder names")
     args.add_argument("--verbose", action="store_true", help="list the values not found")
+    args.add_argument("--verdicts", action="store_true", help="score every capture's verdict")
     opts = args.parse_args()
+    if opts.verdicts:
+        every = sorted(
+            p
+            for p in GOLDEN.iterdir()
+            if fnmatch.fnmatch(p.name, opts.cases) and (p / "raw.txt").exists()
+        )
+        print("\n".join(verdicts(every, opts.verbose)))
+        return
     cases = sorted(
         p
         for p in GOLDEN.iterdir()
