@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from nornir_tasks.checks.evidence import FleetEvidence, fleet_evidence, host_evidence
 from nornir_tasks.models.collection import CommandOutput
 from nornir_tasks.parsers import UnknownCommandError, clean_device_text, resolve
+from nornir_tasks.parsers.log_conditions import condition_of
 from nornir_tasks.parsers.log_lines import has_message
 
 LOG_COMMAND = "debug crypto isakmp"
@@ -165,12 +166,18 @@ def known(command: str) -> bool:
 def _segments(text: str, host: str, command: str | None) -> list[_Open]:
     """Cut the text at prompt lines; a prompt with a known command opens a block of it."""
     segments = [_Open(host, command)]
+    conditions: list[str] = []  # "debug crypto condition ..." typed: for the next debug block
     for line in text.replace("\r", "").split("\n"):
         # only a line with "#" or ">" can be a prompt: most lines skip the regex
         m = _PROMPT.match(line) if ("#" in line or ">" in line) else None
         if m and not is_log_line(line):
             cmd = m["cmd"].strip()
+            if condition_of(cmd) is not None:
+                conditions.append(cmd)
+                continue
             segments.append(_Open(m["host"], cmd if cmd and known(cmd) else None))
+            if _is_log(segments[-1].command):
+                segments[-1].lines, conditions = conditions, []
             continue
         segments[-1].lines.append(line)
     kept = [s for s in segments if any(line.strip() for line in s.lines) or s.command]

@@ -55,7 +55,7 @@ def save_evidence(
         host_dir = directory / _UNSAFE.sub("_", capture.host)
         host_dir.mkdir(parents=True, exist_ok=True)
         path = host_dir / evidence_name(DEBUG_COMMAND)
-        body = mask_secrets("\n".join(capture.lines))
+        body = mask_secrets("\n".join((*capture.typed_conditions(), *capture.lines)))
         path.write_text(f"{capture.host}#{DEBUG_COMMAND}\n{body}\n")
         written.append(path)
     return written

@@ -27,6 +27,12 @@ class DebugCapture:
     cleanup_note: str = ""  # how the cleanup went when not simply on the same session
     conditions: tuple[str, ...] = ()  # as the platform words them ("peer 198.51.100.130" on ASA)
 
+    def typed_conditions(self) -> tuple[str, ...]:
+        """The ``debug crypto condition`` commands the debug ran under: they say whose lines
+        the capture holds (``checks.logview``), so they go above its lines as evidence."""
+        conditions = self.conditions or tuple(f"peer ipv4 {p}" for p in self.peers or (self.peer,))
+        return tuple(f"debug crypto condition {c}" for c in conditions)
+
     def record(self) -> DebugRecord | None:
         """The report's line for this capture (None: refused, nothing was turned on)."""
         if self.refused is not None:

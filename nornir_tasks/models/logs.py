@@ -56,6 +56,8 @@ class EventKind(StrEnum):
     EEM_LOG = "eem_log"
     SYSLOG = "syslog"  # another %FACILITY-SEVERITY-MNEMONIC message
     DEBUG = "debug"  # another ISAKMP/IPSEC/IKEv2 debug line
+    # "debug crypto condition peer ipv4 X" typed above the debug lines: whose lines follow
+    DEBUG_CONDITION = "debug_condition"
     TEXT = "text"  # anything else in the stream (prompts, ping output)
 
 

@@ -32,6 +32,7 @@ from nornir_tasks.parsers._text import clean_lines
 from nornir_tasks.parsers._unparsed import skip
 from nornir_tasks.parsers.debug_catalogue import text_entry
 from nornir_tasks.parsers.log_catalogue import Message, fields_of, lookup
+from nornir_tasks.parsers.log_conditions import condition_of
 from nornir_tasks.parsers.log_fields import is_peer, packet_fields, peer_of
 from nornir_tasks.parsers.log_lines import Piece, split_messages
 from nornir_tasks.parsers.registry import ParseError, parser
@@ -301,6 +302,11 @@ def _packet(draft: _Draft) -> None:
 
 def _stream_line(stream: _Stream, line: str) -> None:
     if stream.in_header and _header_line(stream, line):
+        return
+    if (cond := condition_of(line)) is not None:  # whose debug lines follow
+        draft = _Draft(_K.DEBUG_CONDITION, line, peer=cond.peer, reason=cond.reason)
+        draft.message = cond.text
+        stream.drafts.append(draft)
         return
     drafts = _classify(line)
     last = stream.drafts[-1] if stream.drafts else None

@@ -234,7 +234,7 @@ def evidence(
     """The fleet's evidence: every host's outputs (and debug lines), parsed and keyed, with
     the playbook's limits."""
     interval_s = plan.poll_interval if plan.poll_interval > 0 else None
-    lines = {c.host: c.lines for c in captures if c.lines}
+    lines = {c.host: (*c.typed_conditions(), *c.lines) for c in captures if c.lines}
     hosts = []
     for name in collected:
         collection = collected[name]

@@ -210,10 +210,11 @@ def test_cli_triage_of_a_tunnel_interface(
     assert {h["host"] for h in report["hosts"]} == {"HUB2", "V03"}
     found = [(f["host"], f["code"]) for f in report["findings"]]
     assert ("V03", "IKEV2_AUTH_FAILED") in found
-    # (a 1 s real-time window may begin mid-session: lines that name no peer can then give a
-    # peerless finding beside these; attributing them to the debug condition's peer is open)
+    # a 1 s real-time window may begin mid-session, so lines that name no peer come in; each
+    # end debugs under one condition, so they are that peer's: no peerless finding
     cause = [f["peer"] for f in report["findings"] if f["code"] == "IKEV2_AUTH_FAILED"]
     assert cause and set(cause) <= {HUB, wan(3)}
+    assert not [f for f in report["findings"] if f["peer"] is None], report["findings"]
     debugs = report["debug"]
     assert {d["host"] for d in debugs} == {"HUB2", "V03"}, debugs
     assert all("ikev2" in d["kinds"] and d["cleanup_verified"] for d in debugs), debugs
