@@ -49,6 +49,8 @@ DIAGNOSED = {
     "ciscoforum_ios1711_replay_check_failed_wrapped": "IPSEC_REPLAY_DROPS",
     "ciscoforum_ios1812_replay_seq0_ipsec_sa_redacted": "IPSEC_REPLAY_DROPS",
     "ciscoforum_ios2811_inv_spi_no_sa_replay_wrapped": "IPSEC_INVALID_SPI",
+    "lab_iosxe262_ikev2_auth_exchange_failed_mldsa_vs_rsa": "IKEV2_AUTH_FAILED",
+    "lab_iosxe_ikev2_received_expected_policies_run_together": "IKEV2_PROPOSAL_MISMATCH",
 }
 # Labelled failures (provenance ``diagnosed_cause.finding``) that the diagnosis does not name
 # yet; bench/corpus_recall.py reports them. Not healthy, so not in HEALTHY either.
