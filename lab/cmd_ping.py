@@ -43,10 +43,13 @@ def _vti_to(d: Device, dst: str) -> TunnelInterface | None:
 
 
 def _owner(d: Device, address: str | None) -> Device | None:
-    for other in d.network().devices.values():
+    """The router owning ``address``, or behind it when it is a static NAT's outside one."""
+    net = d.network()
+    for other in net.devices.values():
         if any(str(itf.address) == address for itf in interfaces(other.running)):
             return other
-    return None
+    nat = next((f for f in net.faults if f.kind is FaultKind.NAT and f.outside == address), None)
+    return net.devices.get(nat.router) if nat else None
 
 
 def _through_tunnel(d: Device, dst: str, size: int, df: bool, count: int) -> str | None:

@@ -11,7 +11,8 @@ from enum import StrEnum
 
 
 class Proto(StrEnum):
-    IKE = "ike"  # UDP 500/4500
+    IKE = "ike"  # UDP 500 (and 4500: a fault on "ike" drops both)
+    UDP4500 = "udp4500"  # IKE after a NAT was detected, and ESP in UDP (NAT-T)
     ESP = "esp"
     ICMP = "icmp"
     TCP = "tcp"
@@ -27,6 +28,9 @@ class FaultKind(StrEnum):
     # The path between ``router`` and ``peer`` carries packets up to ``mtu`` bytes and drops
     # larger ones with DF set without an ICMP "fragmentation needed" back: a black hole.
     PATH_MTU = "path_mtu"
+    # A static NAT on ``router``'s path: what it sends from ``interface`` leaves with source
+    # ``outside``, and what is sent to ``outside`` reaches it (a CPE in front of a spoke).
+    NAT = "nat"
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,13 @@ class Fault:
     peer: str = ""
     percent: float = 100.0
     mtu: int = 0  # PATH_MTU
+    outside: str = ""  # NAT: the address the far end sees
 
     def drops(self, proto: Proto, src: str, dst_router: str, dst_ip: str) -> bool:
         if self.kind not in (FaultKind.DROP, FaultKind.LOSS):
             return False
-        if self.protocol not in ("all", proto.value) or self.src != src:
+        carried = (proto.value, "ike") if proto is Proto.UDP4500 else (proto.value,)
+        if self.protocol not in ("all", *carried) or self.src != src:
             return False
         return self.dst in (dst_router, dst_ip)
 

@@ -49,6 +49,7 @@ def fault_from_spec(spec: FaultSpec) -> Fault:
         peer=spec.peer,
         percent=spec.percent,
         mtu=spec.mtu,
+        outside=spec.outside,
     )
 
 

@@ -6,7 +6,12 @@ Layouts copied from real captures: ``genie_iosxe_ikev2_sa_ready`` and
 row with its ``Unknown - 0`` line (two lab write-ups, code index files 55316966387 and
 24549035974), ``genie_iosxe_crypto_session_ikev2`` and
 ``genie_iosxe_crypto_session_remote_detail_flexvpn_flows`` (IKEv2 session blocks, any/any
-flows), ``genie_iosxe_ipsec_sa_interface_tunnel_head`` (``Tunnel10-head-0``).
+flows), ``genie_iosxe_ipsec_sa_interface_tunnel_head`` (``Tunnel10-head-0``). Behind a NAT:
+ports ``/4500`` and ``NAT-T is detected inside`` as an IOS-XE sVTI behind NAT prints them
+(code index file 12021870946, GCP interop notes; ``genie_iosxe_ikev2_sa_detail_flexvpn_pushed_ip_natt``),
+``NAT-T is detected outside`` on the end whose peer is behind it (a FlexVPN head-end's SA in
+code index file 36953805724), ``port 4500`` and Capabilities ``N`` in ``show crypto session``
+(``genie_iosxe_crypto_session_interface_detail_natt``).
 """
 
 from __future__ import annotations
@@ -51,7 +56,7 @@ def _detail(sa: Ikev2Sa) -> list[str]:
         "      Status Description: "
         + ("Negotiation done" if sa.status is V2Status.READY else "Initiator waiting for response"),
         f"      Local id: {sa.local}",
-        f"      Remote id: {sa.peer}",
+        f"      Remote id: {sa.remote_id or sa.peer}",
         f"      Local req msg id:  {sa.msg_id}            Remote req msg id:  0      ",
         f"      Local next msg id: {sa.msg_id}            Remote next msg id: 0      ",
         f"      Local req queued:  {sa.msg_id}            Remote req queued:  0      ",
@@ -60,7 +65,7 @@ def _detail(sa: Ikev2Sa) -> list[str]:
         "      Fragmentation not  configured.",
         "      Dynamic Route Update: disabled",
         "      Extended Authentication not configured.",
-        "      NAT-T is not detected",
+        f"      NAT-T is {'detected ' + sa.nat if sa.nat else 'not detected'}",
         "      Cisco Trust Security SGT is disabled",
         f"      Initiator of SA : {'Yes' if sa.role == 'I' else 'No'}",
     ]
@@ -77,7 +82,7 @@ def ikev2_sa_table(device: Device, detailed: bool) -> str:
     for sa in sorted(device.crypto.ikev2, key=lambda s: s.tunnel_id):
         active = int(now - sa.ready_at) if sa.status is V2Status.READY else 0
         out += [
-            f"{sa.tunnel_id:<9} {sa.local + '/500':<21} {sa.peer + '/500':<21} "
+            f"{sa.tunnel_id:<9} {f'{sa.local}/{sa.port}':<21} {f'{sa.peer}/{sa.port}':<21} "
             f"{'none/none':<20} {sa.status.value:<7}",
             _algorithms(sa),
             f"      Life/Active Time: {sa.lifetime}/{active} sec",
@@ -146,22 +151,23 @@ def _session(
     if sa is not None and sa.profile:
         out.append(f"Profile: {sa.profile}")
     out.append(f"Session status: {_status(sa, has_ipsec)}")
+    port = sa.port if sa else 500
     if detail:
         out += [
-            f"Peer: {vti.destination} port 500 fvrf: (none) ivrf: (none)",
-            f"      Phase1_id: {vti.destination if sa else '(none)'}",
+            f"Peer: {vti.destination} port {port} fvrf: (none) ivrf: (none)",
+            f"      Phase1_id: {(sa.remote_id or vti.destination) if sa else '(none)'}",
             "      Desc: (none)",
         ]
     else:
-        out.append(f"Peer: {vti.destination} port 500 ")
+        out.append(f"Peer: {vti.destination} port {port} ")
     if sa is not None:
         active = "Active" if sa.status is V2Status.READY else "Inactive"
         out += [
             f"  Session ID: {sa.session_id}  ",
-            f"  IKEv2 SA: local {sa.local}/500 remote {sa.peer}/500 {active} ",
+            f"  IKEv2 SA: local {sa.local}/{port} remote {sa.peer}/{port} {active} ",
         ]
-        if detail:
-            cap = "D" if sa.dpd else "(none)"
+        if detail:  # D: dead peer detection, N: NAT-traversal (the legend's letters, in order)
+            cap = ("D" if sa.dpd else "") + ("N" if sa.port == 4500 else "") or "(none)"
             out.append(f"          Capabilities:{cap} connid:{sa.tunnel_id} lifetime:23:59:00")
     out += _flow(device, f"{vti.head} 1", has_ipsec, detail)
     out.append("")

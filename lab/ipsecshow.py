@@ -1,7 +1,10 @@
 """``show crypto ipsec sa`` blocks, shared by crypto map and tunnel-interface flows.
 
 Layouts follow ``lab_iosxe_ipsec_sa_encaps_no_decaps_spoke``, ``genie_iosxe_ipsec_sa_detail_cat9k_gcm``
-and, for a tunnel's ``TunnelN-head-0``, ``genie_iosxe_ipsec_sa_interface_tunnel_head``.
+and, for a tunnel's ``TunnelN-head-0``, ``genie_iosxe_ipsec_sa_interface_tunnel_head``; an SA
+in UDP (NAT-T) says ``current_peer X port 4500`` and ``in use settings ={Tunnel UDP-Encaps, }``
+as ``ntc_ios_ipsec_sa_detail_two_tunnels_natt`` and an IOS-XE sVTI behind NAT (code index
+file 12021870946) print them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,13 @@ from lab.sadb import FlowCounters, IpsecSa
 
 def _ident(net: ipaddress.IPv4Network) -> str:
     return f"({net.network_address}/{net.netmask}/0/0)"
+
+
+def _plaintext_mtu(sa: IpsecSa | None) -> int:
+    """1500 less the ESP overhead; ESP in UDP costs its 8-byte UDP header more."""
+    if sa is None:
+        return 1500
+    return 1430 if sa.udp_encaps else 1438
 
 
 def _counters_block(c: FlowCounters, sa: IpsecSa | None, detail: bool) -> list[str]:
@@ -51,7 +61,7 @@ def _sa_block(d: Device, sa: IpsecSa, spi: int, conn: int, map_name: str) -> lis
     return [
         f"      spi: 0x{spi:X}({spi})",
         f"        transform: {show_transform(sa.transform)} ,",
-        "        in use settings ={Tunnel, }",
+        f"        in use settings ={{Tunnel{' UDP-Encaps' if sa.udp_encaps else ''}, }}",
         f"        conn id: {conn}, flow_id: CSR:{conn % 1000}, sibling_flags FFFFFFFF80000048, crypto map: {map_name}",
         f"        sa timing: remaining key lifetime (k/sec): ({kb}/{left})",
         "        IV size: 16 bytes",
@@ -78,12 +88,12 @@ def ident_block(d: Device, itf: str, entry: MapEntry, ace: Ace, detail: bool) ->
         "   protected vrf: (none)",
         f"   local  ident (addr/mask/prot/port): {_ident(ace.src)}",
         f"   remote ident (addr/mask/prot/port): {_ident(ace.dst)}",
-        f"   current_peer {peer} port 500",
+        f"   current_peer {peer} port {4500 if sa and sa.udp_encaps else 500}",
         "     PERMIT, flags={origin_is_acl,}",
         *_counters_block(counters, sa, detail),
         "",
         f"     local crypto endpt.: {local}, remote crypto endpt.: {peer}",
-        f"     plaintext mtu {1438 if sa else 1500}, path mtu 1500, ip mtu 1500, ip mtu idb {itf}",
+        f"     plaintext mtu {_plaintext_mtu(sa)}, path mtu 1500, ip mtu 1500, ip mtu idb {itf}",
         f"     current outbound spi: 0x{sa.spi_out:X}({sa.spi_out})"
         if sa
         else "     current outbound spi: 0x0(0)",

@@ -28,6 +28,11 @@ def is_private(address: ipaddress.IPv4Address) -> bool:
     return any(address in net for net in _PRIVATE)
 
 
+def _private_source(local: Interface, translated: str | None) -> bool:
+    """A private source address the internet drops (unless a NAT rewrites it)."""
+    return translated is None and local.address is not None and is_private(local.address)
+
+
 class Overlay(Protocol):
     """Forwarding over tunnels the underlay cannot see into (DMVPN: ``lab.nhrpforward``)."""
 
@@ -47,12 +52,32 @@ class Network:
     overlay: Overlay | None = None
 
     def owner(self, address: str) -> tuple[Device, Interface] | None:
+        """The router and interface owning ``address``, or behind it as a static NAT's
+        outside address."""
         ip = ipaddress.IPv4Address(address)
         for device in self.devices.values():
             for itf in device_interfaces(device):
                 if itf.address == ip:
                     return device, itf
-        return None
+        nat = next(
+            (f for f in self.faults if f.kind is FaultKind.NAT and f.outside == address), None
+        )
+        if nat is None or nat.router not in self.devices:
+            return None
+        inside = self.devices[nat.router]
+        found = next((i for i in device_interfaces(inside) if i.name == nat.interface), None)
+        return (inside, found) if found is not None else None
+
+    def nat_outside(self, device: Device, egress: str) -> str | None:
+        """The address a static NAT gives what ``device`` sends out of ``egress``, if any."""
+        return next(
+            (
+                f.outside
+                for f in self.faults
+                if f.kind is FaultKind.NAT and f.router == device.name and f.interface == egress
+            ),
+            None,
+        )
 
     def _blocked(self, device: Device, itf: str) -> bool:
         if not link_up(device, itf):
@@ -78,6 +103,7 @@ class Network:
         if local is None or local.shutdown or self._blocked(src, egress):
             return None
         source = src_ip or (str(local.address) if local.address else "0.0.0.0")
+        translated = self.nat_outside(src, egress)
         if self.overlay is not None and self.overlay.carries(src, egress):
             return self.overlay.forward(src, egress, hop[1], dst, source)
         owner = self.owner(dst_ip)
@@ -87,16 +113,16 @@ class Network:
                 return Delivery(src.name, itf.name, source, egress)
             if is_private(dst) or itf.shutdown or self._blocked(device, itf.name):
                 return None
-            if local.address is not None and is_private(local.address):
+            if _private_source(local, translated):
                 return None
             if self._lost(proto, src.name, device.name, dst_ip):
                 return None
-            return Delivery(device.name, itf.name, source, egress)
-        if is_private(dst) or (local.address is not None and is_private(local.address)):
+            return Delivery(device.name, itf.name, translated or source, egress)
+        if is_private(dst) or _private_source(local, translated):
             return None
         if self._lost(proto, src.name, "", dst_ip):
             return None
-        return Delivery(None, None, source, egress)
+        return Delivery(None, None, translated or source, egress)
 
     def _lost(self, proto: Proto, src: str, dst_router: str, dst_ip: str) -> bool:
         return any(

@@ -82,6 +82,9 @@ class Ikev2Sa:
     deleted: bool = False
     msg_id: int = 0  # the next request's message id
     child_spi: int = 0  # the initiator's inbound ESP SPI, offered in IKE_AUTH
+    port: int = 500  # 4500 once a NAT was detected (both ends float to it)
+    nat: str = ""  # "inside": this end is behind the NAT; "outside": the peer is
+    remote_id: str = ""  # the identity the peer sent in IKE_AUTH (its own address)
 
 
 @dataclass
@@ -106,6 +109,7 @@ class IpsecSa:
     encaps: float = 0.0
     decaps: float = 0.0
     replay_failed: float = 0.0
+    udp_encaps: bool = False  # ESP in UDP 4500 (NAT-T)
 
 
 @dataclass

@@ -57,15 +57,18 @@ class FaultSpec(BaseModel):
     """One injected fault (see ``lab.network.FaultKind``)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    kind: Literal["drop", "loss", "link_down", "isp_down", "reorder", "sa_desync", "path_mtu"]
+    kind: Literal[
+        "drop", "loss", "link_down", "isp_down", "reorder", "sa_desync", "path_mtu", "nat"
+    ]
     src: str = Field("", alias="from")
     dst: str = Field("", alias="to")
-    protocol: Literal["all", "ike", "esp", "icmp", "tcp"] = "all"
+    protocol: Literal["all", "ike", "udp4500", "esp", "icmp", "tcp"] = "all"
     router: str = ""
     interface: str = ""
     peer: str = ""
     percent: float = Field(100.0, ge=0, le=100)
     mtu: int = Field(0, ge=0, le=65535)  # path_mtu: the largest packet the path carries
+    outside: str = ""  # nat: the address the router's ``interface`` is seen from
     note: str = ""
 
 

@@ -124,10 +124,25 @@ class CryptoContext:
         self, device: Device, local: str, peer: str, deliver: Callable[[Device], None]
     ) -> bool:
         """Send one IKE packet; ``deliver(receiver)`` runs on the far end if it arrives."""
-        arrived = self.network.send(device, peer, Proto.IKE, src_ip=local)
+        return self.datagram(device, local, peer, Proto.IKE, lambda r, *_: deliver(r))
+
+    def datagram(
+        self,
+        device: Device,
+        local: str,
+        peer: str,
+        proto: Proto,
+        deliver: Callable[[Device, str, str], None],
+    ) -> bool:
+        """Send one UDP packet; ``deliver(receiver, source, destination)`` runs on the far end
+        if it arrives, with the addresses as it arrived (a static NAT on the way rewrites the
+        source, or the destination: the receiver's own address behind its NAT)."""
+        arrived = self.network.send(device, peer, proto, src_ip=local)
         if arrived is None or arrived.router is None:
             return False
-        deliver(self.devices[arrived.router])
+        receiver = self.devices[arrived.router]
+        at = next((i for i in device_interfaces(receiver) if i.name == arrived.interface), None)
+        deliver(receiver, arrived.src_ip, str(at.address) if at and at.address else peer)
         return True
 
 

@@ -139,7 +139,10 @@ class Ikev2:
                 f"IKE Proposal: {n}, SPI size: 0 (initial negotiation), \nNum. transforms: "
                 f"{len(names)}\n   {'   '.join(names)} \n",
             )
-        m = V2Message("IKE_SA_INIT", False, local, peer, spi, sa.spi_r, 0, SA_INIT, device)
+        m = V2Message(
+            "IKE_SA_INIT", False, local, peer, spi, sa.spi_r, 0, SA_INIT, device,
+            nat_src=local, nat_dst=peer,
+        )  # fmt: skip
         log(device, sa, "Insert SA")  # after the packet on IOS; the lab delivers at once
         self.wire.send(device, sa, replace(m, proposals=offered))
 
@@ -170,6 +173,7 @@ class Ikev2:
         state.next_ikev2 += 1
         new = Ikev2Sa(m.src, m.dst, "R", entry.key, sid, sid, m.spi_i, created=self.ctx.clock.now())
         new.spi_r = f"{self.ctx.rng.getrandbits(64):016X}"
+        new.nat = _nat_seen(m, m.dst)
         self.wire.log(device, new, "Processing IKE_SA_INIT message")
         chosen = self._choose(cfg, m.proposals)
         if chosen is None:
@@ -217,8 +221,35 @@ class Ikev2:
             return
         sa.spi_r = m.spi_r
         sa.chosen = self._choose(self.config(device), m.proposals) or sa.chosen
-        for text in ("Processing IKE_SA_INIT message", "Checking NAT discovery", "NAT not found"):
+        for text in ("Processing IKE_SA_INIT message", "Checking NAT discovery"):
             self.wire.log(device, sa, text)
-        device.crypto.v2_other["NO_NAT"] = device.crypto.v2_other.get("NO_NAT", 0) + 1
+        self._nat_discovery(device, sa, m)
         self.wire.log(device, sa, "Completed SA init exchange")
         self.auth.start(device, sa)
+
+    def _nat_discovery(self, device: Device, sa: Ikev2Sa, m: V2Message) -> None:
+        """The initiator compares the response's NAT_DETECTION hashes with the addresses it
+        sent from and to: a NAT moves the IKE SA to UDP 4500. ``NAT not found`` and the
+        NO_NAT / NAT_INSIDE counters are IOS-XE's (captures above, genieparser's stats);
+        ``NAT INSIDE found`` / ``NAT OUTSIDE found`` are the ASA's IKEv2 debug wording as log
+        analyzers match it (code index file 31422357055): no IOS-XE capture of a detected NAT
+        was found, nor of a NAT_OUTSIDE counter (the lab counts it by analogy)."""
+        sa.nat = _nat_seen(m, sa.local)
+        counter = {"inside": "NAT_INSIDE", "outside": "NAT_OUTSIDE"}.get(sa.nat, "NO_NAT")
+        device.crypto.v2_other[counter] = device.crypto.v2_other.get(counter, 0) + 1
+        if not sa.nat:
+            self.wire.log(device, sa, "NAT not found")
+            return
+        self.wire.log(device, sa, f"NAT {sa.nat.upper()} found")
+        sa.port = 4500
+
+
+def _nat_seen(m: V2Message, me: str) -> str:
+    """What the NAT_DETECTION notifies of ``m`` say: this end (``me``) is behind a NAT
+    ("inside": the sender hashed another address for it), the sender is ("outside": it
+    arrived from another address than it hashed), or neither ("")."""
+    if m.nat_dst and m.nat_dst != me:
+        return "inside"
+    if m.nat_src and m.nat_src != m.src:
+        return "outside"
+    return ""

@@ -102,8 +102,8 @@ class Ikev2Auth:
     def profile(self, device: Device, sa: Ikev2Sa) -> Ikev2Profile | None:
         """The initiator: its IPsec profile's IKEv2 profile; the responder: by identity."""
         cfg = self.config(device)
-        if sa.role == "R":
-            return cfg.profile_for(sa.peer)
+        if sa.role == "R":  # by the identity it sent: its address, NAT or not
+            return cfg.profile_for(sa.remote_id or sa.peer)
         vti = self._tunnel(device, sa.entry.split()[0])
         ipsec = cfg.ipsec_profiles.get(vti.protection or "") if vti else None
         return cfg.profiles.get(ipsec.ikev2_profile or "") if ipsec else None
@@ -146,7 +146,7 @@ class Ikev2Auth:
         sa.msg_id, sa.child_spi = 2, spi
         m = V2Message(
             "IKE_AUTH", False, sa.local, sa.peer, sa.spi_i, sa.spi_r, 1, AUTH_REQUEST, device,
-            key=key, esp=esp, spi=spi,
+            key=key, esp=esp, spi=spi, port=sa.port, identity=sa.local,
         )  # fmt: skip
         self.wire.send(device, sa, m)
 
@@ -157,6 +157,8 @@ class Ikev2Auth:
         return tuple(sets.get(n, DEFAULT_TRANSFORM) for n in names)
 
     def receive(self, device: Device, sa: Ikev2Sa, m: V2Message) -> None:
+        if m.port == 4500:
+            sa.port = 4500  # the responder floats with the initiator (RFC 7296 §2.23)
         self.wire.packet(device, sa, m, False)
         if m.exchange == "INFORMATIONAL":
             self._informational(device, sa, m)
@@ -168,10 +170,11 @@ class Ikev2Auth:
     def _verify(self, device: Device, sa: Ikev2Sa, m: V2Message) -> str | None:
         """The responder checks the initiator: None if fine, else the notify to answer."""
         log = self.wire.log
+        sa.remote_id = m.identity or sa.peer
         log(
             device,
             sa,
-            f"Searching policy based on peer's identity '{sa.peer}' of type 'IPv4 address'",
+            f"Searching policy based on peer's identity '{sa.remote_id}' of type 'IPv4 address'",
         )
         prof = self.profile(device, sa)
         if prof is None:
@@ -257,7 +260,7 @@ class Ikev2Auth:
             sa,
             f"IKEV2 SA created; inserting SA into database. SA lifetime timer ({sa.lifetime} sec) started",
         )
-        log(device, sa, f"Session with IKE ID PAIR ({sa.peer}, {sa.local}) is UP")
+        log(device, sa, f"Session with IKE ID PAIR ({sa.remote_id or sa.peer}, {sa.local}) is UP")
         session_status(device, sa, "UP")
         now = self.ctx.clock.now()
         sa.status, sa.ready_at, sa.last_dpd, sa.exchange = V2Status.READY, now, now, ""
@@ -268,7 +271,7 @@ class Ikev2Auth:
         pfs = entry.pfs if entry else None
         state.ipsec[sa.entry] = IpsecSa(
             sa.entry, sa.peer, sa.local, ANY, ANY, spis[0], spis[1], esp, pfs, now,
-            3600, 4608000, conn, conn + 1, sa.role == "I",
+            3600, 4608000, conn, conn + 1, sa.role == "I", udp_encaps=sa.port == 4500,
         )  # fmt: skip
         state.counters_of(sa.entry)
 
@@ -276,7 +279,7 @@ class Ikev2Auth:
     def _request(self, device: Device, sa: Ikev2Sa, payload: str) -> bool:
         m = V2Message(
             "INFORMATIONAL", False, sa.local, sa.peer, sa.spi_i, sa.spi_r, sa.msg_id, payload,
-            device,
+            device, port=sa.port,
         )  # fmt: skip
         sa.msg_id += 1
         return self.wire.send(device, sa, m)

@@ -8,6 +8,14 @@ capture ``tests/golden/repo_iosxe_debug_ikev2_sa_init_no_response`` and
 ``repo_iosxe_debug_ikev2_child_no_proposal_chosen``: ``IKEv2:(SESSION ID = n,SA ID = 1):``
 then the text, a packet as ``Sending Packet [To P:500/From L:500/VRF i0:f0]`` with the SPIs,
 the exchange and the payloads on the lines under it.
+
+NAT-T: a message carries the addresses its sender hashes into NAT_DETECTION_SOURCE_IP and
+NAT_DETECTION_DESTINATION_IP (``nat_src``, ``nat_dst``) and the UDP port it travels on; the
+receiver gets it from the source address the underlay delivered it with, so a static NAT on
+the way (a ``nat`` fault) shows. Once a NAT is detected both ends float to UDP 4500
+(RFC 7296 §2.23), which the underlay carries as ``Proto.UDP4500``: a path that drops it lets
+IKE_SA_INIT through and loses IKE_AUTH. The packet lines then say ``:4500`` where the captures
+say ``:500`` (the layout of an IOS-XE packet line with port 4500 is not in a capture found).
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from dataclasses import dataclass, replace
 
 from lab.crypto.context import CryptoContext
 from lab.device import Device
+from lab.faults import Proto
 from lab.ikev2cfg import Ikev2Proposal
 from lab.sadb import Ikev2Sa, V2Status
 
@@ -56,6 +65,10 @@ class V2Message:
     key: str | None = None  # IKE_AUTH: the key the sender's AUTH payload is computed with
     esp: tuple[tuple[str, ...], ...] = ()  # IKE_AUTH request: the child SA's ESP proposals
     spi: int = 0  # IKE_AUTH: the sender's inbound ESP SPI
+    port: int = 500  # UDP 500, or 4500 after a NAT was detected
+    nat_src: str = ""  # IKE_SA_INIT: the address the sender hashes as its own
+    nat_dst: str = ""  # IKE_SA_INIT: the address the sender hashes as the receiver's
+    identity: str = ""  # IKE_AUTH request: IDi (the initiator's own address)
 
     @property
     def notify(self) -> str | None:
@@ -101,9 +114,9 @@ class V2Wire:
 
     def packet(self, device: Device, sa: Ikev2Sa | None, m: V2Message, sent: bool) -> None:
         where = (
-            f"Sending Packet [To {m.dst}:500/From {m.src}:500/VRF i0:f0] "
+            f"Sending Packet [To {m.dst}:{m.port}/From {m.src}:{m.port}/VRF i0:f0] "
             if sent
-            else f"Received Packet [From {m.src}:500/To {m.dst}:500/VRF i0:f0] "
+            else f"Received Packet [From {m.src}:{m.port}/To {m.dst}:{m.port}/VRF i0:f0] "
         )
         kind = "RESPONSE" if m.response else "REQUEST"
         peer = m.dst if sent else m.src
@@ -126,10 +139,13 @@ class V2Wire:
 
     def _transmit(self, device: Device, m: V2Message) -> bool:
         count(device, m, sent=True)
-        return self.ctx.send(device, m.src, m.dst, lambda r: self._arrive(r, m))
+        proto = Proto.UDP4500 if m.port == 4500 else Proto.IKE
+        return self.ctx.datagram(device, m.src, m.dst, proto, lambda *a: self._arrive(m, *a))
 
-    def _arrive(self, receiver: Device, m: V2Message) -> None:
+    def _arrive(self, m: V2Message, receiver: Device, source: str, destination: str) -> None:
         count(receiver, m, sent=False)
+        if (source, destination) != (m.src, m.dst):
+            m = replace(m, src=source, dst=destination)  # as a NAT on the way rewrote it
         self.receive(receiver, m)
 
     def _arm(self, device: Device, sa: Ikev2Sa, m: V2Message, delay: float) -> None:
@@ -152,8 +168,9 @@ class V2Wire:
     def reply(self, device: Device, sa: Ikev2Sa | None, m: V2Message, payload: str) -> bool:
         """The response to request ``m``, from ``device``."""
         answer = replace(
-            m, response=True, src=m.dst, dst=m.src, payload=payload, sender=device, key=None
-        )
+            m, response=True, src=m.dst, dst=m.src, payload=payload, sender=device, key=None,
+            nat_src=m.dst, nat_dst=m.src, identity="",
+        )  # fmt: skip
         if sa is not None:
             answer = replace(answer, spi_r=sa.spi_r)
         return self.send(device, sa, answer)
@@ -178,7 +195,7 @@ def session_status(device: Device, sa: Ikev2Sa, state: str) -> None:
     running = device.running
     if running.has_line("crypto logging session") or running.has_line("crypto logging ikev2"):
         device.log(
-            f"%CRYPTO-5-IKEV2_SESSION_STATUS: Crypto tunnel v2 is {state}.  Peer {sa.peer}:500"
+            f"%CRYPTO-5-IKEV2_SESSION_STATUS: Crypto tunnel v2 is {state}.  Peer {sa.peer}:{sa.port}"
             f"       Id: {sa.peer}"
         )
 

@@ -47,6 +47,7 @@ RULE_MODULES = (
     "coverage",
     "ikev2",
     "ikev2_path",
+    "ikev2_natt",
     "vti",
     "vti_routes",
     "vti_mtu",

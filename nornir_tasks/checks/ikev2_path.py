@@ -52,6 +52,12 @@ def unanswered(conv: Conversation, exchange: str) -> list[PeerEvent]:
     ]
 
 
+def auth_to_nat_t(conv: Conversation) -> bool:
+    """Unanswered IKE_AUTH requests went to UDP 4500: a NAT was detected and the path drops
+    4500 (``ikev2_natt`` names that: IKEV2_NAT_T_BLOCKED)."""
+    return any(":4500/" in e.event.line for e in unanswered(conv, "IKE_AUTH"))
+
+
 def _arrived(conv: Conversation, fleet: FleetEvidence, exchange: str) -> list[str] | None:
     """The other end's lines showing our request arrived (None: the other end is not in the
     fleet or has no debug; [] : it has debug and the request is not in it)."""
@@ -91,6 +97,8 @@ def _no_response(conv: Conversation, fleet: FleetEvidence) -> Finding | None:
     retries = [e for e in conv.of(K.RETRANSMIT) if e.event.line.lstrip("*. ").find("IKEv2") >= 0]
     exchange = "IKE_AUTH" if (auth and not init) or conv.of(K.IKEV2_AUTH_TIMEOUT) else "IKE_SA_INIT"
     sent = init or auth
+    if exchange == "IKE_AUTH" and auth_to_nat_t(conv):
+        return None  # IKEV2_NAT_T_BLOCKED (ikev2_natt)
     if not gave_up and not (sent and (retries or len(sent) > 1)):
         return None
     arrived = _arrived(conv, fleet, exchange)
@@ -127,8 +135,12 @@ def no_response(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     Lines that name no peer (``Initial exchange failed`` logged alone, its request sent before
     the capture began) are reported for an unknown peer only when no named peer explains them:
     otherwise they are most likely that negotiation's end, not a second failing tunnel."""
-    found = [f for conv in conversations(host) if (f := _no_response(conv, fleet)) is not None]
-    named = any(f.peer is not None for f in found)
+    convs = conversations(host)
+    found = [f for conv in convs if (f := _no_response(conv, fleet)) is not None]
+    # a named peer's IKE_AUTH lost on UDP 4500 (IKEV2_NAT_T_BLOCKED) explains them too
+    named = any(f.peer is not None for f in found) or any(
+        c.peer is not None and auth_to_nat_t(c) for c in convs
+    )
     state = {v.reporter.peer: _from_counters(v, host) for v in counters.of_host(host, fleet, CODE)}
     for f in found:
         if f.peer is None and named:

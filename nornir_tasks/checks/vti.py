@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nornir_tasks.checks import ikev2_counters as counters
+from nornir_tasks.checks import ikev2_natt as natt
 from nornir_tasks.checks.evidence import (
     CONFIG,
     IPSEC,
@@ -66,6 +67,8 @@ def vti_down(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
             host, peer, fleet
         ):
             continue  # the counters name the cause (EXPLAINED_AT_PEER points to the far end)
+        if natt.reported_here(host, peer, fleet):
+            continue  # IKEV2_NAT_T_BLOCKED names it
         state = ikev2_state(host, peer)
         yield Finding(
             code="IKEV2_VTI_DOWN",

@@ -102,6 +102,50 @@ def test_no_response_retransmits_then_gives_up(flex: Fleet) -> None:
     assert f"Received Packet [From {wan(4)}:500/To {HUB}:500/VRF i0:f0]" in hub
 
 
+# "Sending Packet [To 198.51.100.66:4500/From 192.168.111.2:4500/VRF i0:f0]" + its headers
+_AUTH_4500 = re.compile(
+    r"Sending Packet \[To (\S+):4500/From \S+:4500/VRF i0:f0\] \n"
+    r"Initiator SPI : (\w+) - Responder SPI : \w+ Message id: 1\nIKEv2 IKE_AUTH Exchange REQUEST"
+)
+
+
+def test_behind_a_nat_ike_and_esp_float_to_udp_4500(flex: Fleet) -> None:
+    """V10 sits behind a static NAT (192.168.110.2 seen as 203.0.113.106)."""
+    sa, detail, ipsec, session = cli(
+        flex,
+        "V10",
+        "show crypto ikev2 sa",
+        "show crypto ikev2 sa detailed",
+        "show crypto ipsec sa",
+        "show crypto session detail",
+    )
+    assert re.search(rf"^\d+\s+192\.168\.110\.2/4500\s+{HUB}/4500\s+none/none\s+READY", sa, re.M)
+    assert "NAT-T is detected inside" in detail
+    assert f"current_peer {HUB} port 4500" in ipsec
+    assert ipsec.count("in use settings ={Tunnel UDP-Encaps, }") == 2
+    assert "Capabilities:DN " in session and f"Peer: {HUB} port 4500 " in session
+    hub = one(flex, "HUB2", "show crypto ikev2 sa detailed")
+    block = hub.split(f" {wan(10)}/4500 ")[1].split("\n\n")[0]  # the NAT's outside address
+    assert "READY" in block and "NAT-T is detected outside" in block
+    assert "Remote id: 192.168.110.2" in block  # the identity V10 sent: its own address
+
+
+def test_a_path_dropping_udp_4500_loses_ike_auth_after_nat_detection(flex: Fleet) -> None:
+    """V11 is behind a NAT too, on a path that drops UDP 4500: whichever end initiates,
+    IKE_SA_INIT completes on 500 and IKE_AUTH on 4500 is resent without an answer."""
+    logs = one(flex, "V11", "show logging") + one(flex, "HUB2", "show logging")
+    assert re.search(r"IKEv2:\(SESSION ID = \d+,SA ID = 1\):NAT (INSIDE|OUTSIDE) found", logs)
+    sends = [spi for to, spi in _AUTH_4500.findall(logs) if to in (HUB, wan(11))]
+    assert max(sends.count(spi) for spi in sends) >= 3  # the first send and its resends
+    rows = [
+        line.split()
+        for line in one(flex, "HUB2", "show crypto ikev2 sa").splitlines()
+        if f" {wan(11)}/" in line
+    ]
+    assert all(row[4] != "READY" for row in rows)  # never up (a half-open or floated SA)
+    assert "READY" not in one(flex, "V11", "show crypto ikev2 sa")
+
+
 def test_clear_deletes_both_ends_and_the_vti_comes_back(flex: Fleet) -> None:
     one(flex, "V01", "clear crypto session")
     assert "Sending DELETE INFO message for IKEv2 SA" in one(flex, "V01", "show logging")

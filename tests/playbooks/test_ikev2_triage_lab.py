@@ -74,7 +74,7 @@ def triage(flex: tuple[Fleet, Path], spoke: int, debug: bool = False) -> Playboo
     )
 
 
-SPOKES = [f"V{n:02d}" for n in range(1, 10)]
+SPOKES = [f"V{n:02d}" for n in range(1, 12)]
 # (spoke, code, where health names it without debug, the peer it names there, a quoted line)
 HEALTH = [
     (2, "IKEV2_PROPOSAL_MISMATCH", "V02", HUB, "NO_PROPOSAL_CHOSEN 0 "),
@@ -85,6 +85,9 @@ HEALTH = [
     (7, "VTI_NO_ROUTE", "V07", HUB, "ip route 0.0.0.0 0.0.0.0 203.0.113.93"),
     (8, "VTI_PMTU_BLACKHOLE", "V08", HUB, "Sending 2, 1400-byte ICMP Echos to 172.31.8.1"),
     (9, "IKEV2_TS_UNACCEPTABLE", "V09", HUB, "TS_UNACCEPTABLE 0 "),
+    # behind a NAT, UDP 4500 dropped: the SA rows of both ends (the hub knows V11 by the NAT's
+    # outside address, so the finding is on the end behind it)
+    (11, "IKEV2_NAT_T_BLOCKED", "V11", HUB, "HUB2: "),
 ]
 
 
@@ -98,8 +101,8 @@ def test_health_reads_ikev2_state_of_every_vti(health: PlaybookRun) -> None:
     by_host = {h.host: h for h in health.report.hosts}
     assert (by_host["V01"].tunnels_up, by_host["V01"].tunnels_total) == (1, 1)
     assert by_host["V02"].tunnels_up == 0 and by_host["V02"].tunnels_total == 1
-    # eight tunnel interfaces and V09's crypto map entry; V01, V07 and V08 are up
-    assert (by_host["HUB2"].tunnels_up, by_host["HUB2"].tunnels_total) == (3, 9)
+    # ten tunnel interfaces and V09's crypto map entry; V01, V07, V08 and V10 (NAT-T) are up
+    assert (by_host["HUB2"].tunnels_up, by_host["HUB2"].tunnels_total) == (4, 11)
     assert not [f for f in health.report.findings if f.code == "NO_INTERESTING_TRAFFIC"]
     read = {c.host: {o.command for o in c.outputs} for c in health.collections}
     assert "show crypto ikev2 sa" in read["V01"] and "show crypto isakmp sa" not in read["V01"]
@@ -167,6 +170,8 @@ CASES = [
     (3, "IKEV2_AUTH_FAILED", {"HUB2", "V03"}, "Failed to authenticate the IKE SA"),
     # HUB2 -> V04 drops IKE: V04's answers never come back, HUB2's requests never arrive
     (4, "IKEV2_NO_RESPONSE", {"HUB2", "V04"}, "IKE_SA_INIT Exchange REQUEST"),
+    # IKE_AUTH sent to UDP 4500 (by V11 or the hub, whichever initiated) and never answered
+    (11, "IKEV2_NAT_T_BLOCKED", {"V11"}, ":4500/VRF i0:f0]"),
 ]
 
 
