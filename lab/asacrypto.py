@@ -15,9 +15,16 @@ What the ASA says differently, and how it lands in ``CryptoConfig``:
   the entries; a bare ``set pfs`` is group 2 on the ASA (group 1 on IOS);
 - ``crypto ipsec ikev1 transform-set T esp-aes-256 esp-sha-hmac``: transforms in IOS words
   (``esp-aes 256``) so a transform set compares equal to the IOS peer's;
+- ``crypto ipsec ikev2 ipsec-proposal P`` (``protocol esp encryption aes-256 aes``,
+  ``protocol esp integrity sha-1``): one transform set per encryption x integrity, the first
+  named ``P``, the others ``P#2``...; an entry with ``set ikev2 ipsec-proposal P`` is an IKEv2
+  entry (``MapEntry.ikev2_profile``: the tunnel group of its peer, ``lab.asaikev2``) that
+  offers them all. An entry with both versions' lines is read as IKEv2 (the lab's ASAs run
+  one version per entry);
 - ``crypto map M interface outside`` binds the map, but IKEv1 runs on ``outside`` only with
-  ``crypto ikev1 enable outside``: without it the ASA neither starts nor answers IKEv1 there,
-  so the map counts as bound only where IKEv1 is enabled. An interface with IKEv1 enabled and
+  ``crypto ikev1 enable outside`` (IKEv2 with ``crypto ikev2 enable outside``): without either
+  the ASA neither starts nor answers IKE there, so the map counts as bound only where one is
+  enabled. An interface with IKEv1 enabled and
   no map still answers phase 1 (``IKEV1_ONLY`` stands for it), but the entries of an unbound
   map are not there for quick mode: "no matching crypto map entry";
 - access lists use masks, not wildcards (``permit ip 10.31.0.0 255.255.255.0 object HQ``);
@@ -39,6 +46,23 @@ ANY = IPv4Net("0.0.0.0/0")
 # Not a map name (those have no blanks): the interfaces where IKEv1 is enabled, map or not.
 IKEV1_ONLY = " ikev1 enabled"
 _ENCRYPTION = {"aes": "aes", "aes-192": "aes 192", "aes-256": "aes 256", "3des": "3des"}
+#  protocol esp encryption aes-256  ->  IOS "esp-aes 256";  integrity sha-1  ->  esp-sha-hmac
+_ESP_ENCRYPTION = {
+    "aes": ("esp-aes",),
+    "aes-192": ("esp-aes", "192"),
+    "aes-256": ("esp-aes", "256"),
+    "aes-gcm": ("esp-gcm",),
+    "aes-gcm-256": ("esp-gcm", "256"),
+    "3des": ("esp-3des",),
+    "des": ("esp-des",),
+}
+_ESP_INTEGRITY = {
+    "sha-1": "esp-sha-hmac",
+    "sha-256": "esp-sha256-hmac",
+    "sha-384": "esp-sha384-hmac",
+    "sha-512": "esp-sha512-hmac",
+    "md5": "esp-md5-hmac",
+}
 
 
 def asa_transform(words: list[str]) -> tuple[str, ...]:
@@ -93,6 +117,7 @@ class _Read:
     maps: dict[tuple[str, int], list[list[str]]] = field(default_factory=dict)
     bound: dict[str, list[str]] = field(default_factory=dict)
     ikev1_on: set[str] = field(default_factory=set)
+    ikev2_on: set[str] = field(default_factory=set)
     acls: dict[str, list[Ace]] = field(default_factory=dict)
     nat: list[tuple[str, list[str]]] = field(default_factory=list)  # (section, words)
 
@@ -148,12 +173,13 @@ def read_asa_crypto(tree: ConfigTree) -> CryptoConfig:
     for node in tree.sections():
         _read_line(found, node.line.split(), [c.line for c in node.children])
     entries = tuple(
-        _entry(name, seq, lines)
+        _entry(name, seq, lines, found.tsets)
         for (name, seq), lines in sorted(found.maps.items())
         if name in found.bound
     )
     acls = {k: tuple(v) for k, v in found.acls.items()}
-    bound = {m: tuple(i for i in ifs if i in found.ikev1_on) for m, ifs in found.bound.items()}
+    ike_on = found.ikev1_on | found.ikev2_on
+    bound = {m: tuple(i for i in ifs if i in ike_on) for m, ifs in found.bound.items()}
     bound[IKEV1_ONLY] = tuple(sorted(found.ikev1_on))
     return CryptoConfig(
         policies=tuple(sorted(found.policies, key=lambda p: p.priority)),
@@ -174,8 +200,12 @@ def _read_line(found: _Read, w: list[str], children: list[str]) -> None:
         found.policies.append(_policy(int(w[3]), children))
     elif w[:3] == ["crypto", "ikev1", "enable"] and len(w) > 3:
         found.ikev1_on.add(w[3])
+    elif w[:3] == ["crypto", "ikev2", "enable"] and len(w) > 3:
+        found.ikev2_on.add(w[3])
     elif w[:4] == ["crypto", "ipsec", "ikev1", "transform-set"] and len(w) > 5:
         found.tsets[w[4]] = asa_transform(w[5:])
+    elif w[:4] == ["crypto", "ipsec", "ikev2", "ipsec-proposal"] and len(w) > 4:
+        found.tsets.update(ipsec_proposal(w[4], children))
     elif w[:2] == ["crypto", "map"] and len(w) > 4 and w[3] == "interface":
         found.bound.setdefault(w[2], []).append(w[4])
     elif w[:2] == ["crypto", "map"] and len(w) > 4 and w[3].isdigit():
@@ -195,10 +225,32 @@ def _read_line(found: _Read, w: list[str], children: list[str]) -> None:
         found.nat += [("object", [w[2], *c.split()]) for c in children if c.startswith("nat ")]
 
 
-def _entry(name: str, seq: int, lines: list[list[str]]) -> MapEntry:
+def ipsec_proposal(name: str, lines: list[str]) -> dict[str, tuple[str, ...]]:
+    """``crypto ipsec ikev2 ipsec-proposal NAME`` as transform sets: ``NAME``, ``NAME#2``..."""
+    encryptions: list[tuple[str, ...]] = []
+    integrities: list[str] = []
+    for line in lines:
+        w = line.split()
+        if w[:3] == ["protocol", "esp", "encryption"]:
+            encryptions += [_ESP_ENCRYPTION.get(x, (f"esp-{x}",)) for x in w[3:]]
+        elif w[:3] == ["protocol", "esp", "integrity"]:
+            integrities += [_ESP_INTEGRITY[x] for x in w[3:] if x in _ESP_INTEGRITY]
+    combos = [
+        (*enc, *((integ,) if integ and "esp-gcm" not in enc else ()))
+        for enc in encryptions or [()]
+        for integ in integrities or [""]
+    ]
+    unique = list(dict.fromkeys(combos))
+    return {(name if i == 0 else f"{name}#{i + 1}"): t for i, t in enumerate(unique)}
+
+
+def _entry(
+    name: str, seq: int, lines: list[list[str]], tsets_known: dict[str, tuple[str, ...]]
+) -> MapEntry:
     peers: tuple[str, ...] = ()
     acl = pfs = None
     tsets: tuple[str, ...] = ()
+    ikev2: tuple[str, ...] | None = None
     life_s, life_kb = 28800, 4608000  # the ASA's IPsec SA lifetime defaults
     for w in lines:
         if w[:2] == ["match", "address"] and len(w) > 2:
@@ -207,12 +259,18 @@ def _entry(name: str, seq: int, lines: list[list[str]]) -> MapEntry:
             peers = tuple(w[2:])
         elif w[:3] == ["set", "ikev1", "transform-set"]:
             tsets = tuple(w[3:])
+        elif w[:3] == ["set", "ikev2", "ipsec-proposal"]:
+            ikev2 = tuple(t for p in w[3:] for t in tsets_known if t.split("#")[0] == p)
         elif w[:2] == ["set", "pfs"]:
             pfs = w[2] if len(w) > 2 else "group2"
         elif w[:4] == ["set", "security-association", "lifetime", "seconds"] and len(w) > 4:
             life_s = int(w[4])
         elif w[:4] == ["set", "security-association", "lifetime", "kilobytes"] and len(w) > 4:
             life_kb = int(w[4]) if w[4].isdigit() else life_kb
+    if ikev2 is not None:  # the peer's tunnel group is the entry's IKEv2 profile (lab.asaikev2)
+        return MapEntry(
+            name, seq, peers, acl, ikev2, pfs, life_s, life_kb, "", None, peers[0] if peers else ""
+        )
     return MapEntry(name, seq, peers, acl, tsets, pfs, life_s, life_kb, "")
 
 

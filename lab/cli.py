@@ -10,6 +10,7 @@ from lab import (  # noqa: F401  (imported to register their commands)
     cmd_asa_crypto,
     cmd_asa_dataplane,
     cmd_asa_debug,
+    cmd_asa_ikev2,
     cmd_asa_tracer,
     cmd_asa_vpn,
     cmd_config,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ipaddress import IPv4Network
 
 from lab.asacrypto import ios_to_asa_transform
-from lab.asashow import asa_state, config, live_sas
+from lab.asashow import asa_state, config, ikev2_block, live_sas
 from lab.commands import Session, asa_command
 from lab.cryptocfg import MapEntry
 from lab.device import Device
@@ -49,9 +49,8 @@ def show_ikev1_sa(s: Session, args: tuple[str, ...]) -> str:
 
 @asa_command("show crypto isakmp sa")
 def show_isakmp_sa(s: Session, args: tuple[str, ...]) -> str:
-    """IKEv1 and IKEv2 together, as the golden case ``lab_asa_isakmp_sa_l2l_no_ikev2`` shows.
-    The lab's ASAs negotiate IKEv1 only (crypto map entries run IKEv1 in the engine)."""
-    return ikev1_block(s.device) + "\nThere are no IKEv2 SAs\n"
+    """IKEv1 and IKEv2 together, as the golden case ``lab_asa_isakmp_sa_l2l_no_ikev2`` shows."""
+    return ikev1_block(s.device) + ikev2_block(s.device)
 
 
 @asa_command("clear crypto ikev1 sa [...]")
@@ -103,7 +102,7 @@ def _counters(sa: IpsecSa) -> list[str]:
     ]
 
 
-def _esp_sas(d: Device, sa: IpsecSa, map_name: str) -> list[str]:
+def _esp_sas(d: Device, sa: IpsecSa, map_name: str, version: str) -> list[str]:
     out: list[str] = []
     transform = ios_to_asa_transform(sa.transform)
     left = max(0, int(sa.lifetime_sec - (d.clock.now() - sa.created)))
@@ -114,7 +113,7 @@ def _esp_sas(d: Device, sa: IpsecSa, map_name: str) -> list[str]:
             f"      spi: 0x{_hex(spi)} ({spi})",
             "         SA State: active",
             f"         transform: {transform} no compression",
-            "         in use settings ={L2L, Tunnel, IKEv1, }",
+            f"         in use settings ={{L2L, Tunnel, {version}, }}",
             f"         slot: 0, conn_id: {sa.conn_in}, crypto-map: {map_name}",
             f"         sa timing: remaining key lifetime (kB/sec): ({kb}/{left})",
             "         IV size: 16 bytes",
@@ -126,6 +125,9 @@ def _esp_sas(d: Device, sa: IpsecSa, map_name: str) -> list[str]:
 
 
 def _sa_block(d: Device, entry: MapEntry, sa: IpsecSa) -> list[str]:
+    # An IKEv2 SA names its version and port 500 in the endpoints, as the ASA how-to capture
+    # (code index file 70432723204) prints them; IKEv1 SAs print "/0".
+    version, port = ("IKEv2", 500) if entry.ikev2_profile else ("IKEv1", 0)
     return [
         f"    Crypto map tag: {entry.map_name}, seq num: {entry.seq}, local addr: {sa.local}",
         "",
@@ -138,14 +140,14 @@ def _sa_block(d: Device, entry: MapEntry, sa: IpsecSa) -> list[str]:
         "",
         *_counters(sa),
         "",
-        f"      local crypto endpt.: {sa.local}/0, remote crypto endpt.: {sa.peer}/0",
+        f"      local crypto endpt.: {sa.local}/{port}, remote crypto endpt.: {sa.peer}/{port}",
         "      path mtu 1500, ipsec overhead 74(44), media mtu 1500",
         "      PMTU time remaining (sec): 0, DF policy: copy-df",
         "      ICMP error validation: disabled, TFC packets: disabled",
         f"      current outbound spi: {_hex(sa.spi_out)}",
         f"      current inbound spi : {_hex(sa.spi_in)}",
         "",
-        *_esp_sas(d, sa, entry.map_name),
+        *_esp_sas(d, sa, entry.map_name, version),
     ]
 
 

@@ -1,8 +1,8 @@
 """An ASA's VPN session database: ``show vpn-sessiondb [summary|l2l|detail l2l]``,
-``vpn-sessiondb logoff ipaddress X noconfirm``, and ``show crypto ikev2 sa [detail]``.
+``vpn-sessiondb logoff ipaddress X noconfirm``.
 
-A LAN-to-LAN session is an IKEv1 SA in phase 1 complete with the IPsec SA pairs negotiated
-over it (``Device.crypto``). Layouts follow the shared golden cases
+A LAN-to-LAN session is an IKEv1 SA in phase 1 complete, or an IKEv2 SA READY, with the IPsec
+SA pairs negotiated over it (``Device.crypto``). Layouts follow the shared golden cases
 ``code_asa_vpn_sessiondb_l2l_ikev1_per_protocol_counts`` (``l2l``),
 ``ntc_asa_vpn_sessiondb_detail_l2l_ikev2_natt_gcm`` / ``..._ikev1_unindented`` (``detail l2l``,
 sub-blocks indented by two as the 9.x capture prints them) and
@@ -14,12 +14,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from lab.asashow import live_sas
+from lab.asashow import live_sas, live_v2
 from lab.clock import DAYS, MONTHS
 from lab.commands import Session, asa_command
 from lab.cryptocfg import IsakmpPolicy
 from lab.device import Device
-from lab.sadb import IkeSa, IpsecSa, P1State
+from lab.sadb import IkeSa, Ikev2Sa, IpsecSa, P1State
 
 BYTES_PER_PACKET = 100  # the lab counts packets; sessions report bytes
 _RULE = "-" * 75
@@ -27,18 +27,48 @@ _RULE = "-" * 75
 
 @dataclass(frozen=True)
 class L2lSession:
+    """A LAN-to-LAN session: an IKE SA (IKEv1 in phase 1 complete or IKEv2 READY) with the
+    IPsec SA pairs negotiated over it."""
+
     index: int
-    ike: IkeSa
+    peer: str
+    created: float
+    version: str  # "IKEv1" / "IKEv2"
+    encr: str  # as the session database prints them: AES256, SHA256
+    hashing: str
+    group: int
+    lifetime: int
     ipsec: tuple[IpsecSa, ...]
 
 
+def _pairs(d: Device, peer: str) -> tuple[IpsecSa, ...]:
+    return tuple(sa for sa in d.crypto.ipsec.values() if sa.peer == peer)
+
+
+def _v1(d: Device, ike: IkeSa) -> L2lSession:
+    encr, hashing, group = _ike_encr(ike.policy)
+    life = ike.policy.lifetime if ike.policy else 86400
+    return L2lSession(
+        ike.conn_id - 1000, ike.peer, ike.created, "IKEv1", encr, hashing, group, life,
+        _pairs(d, ike.peer),
+    )  # fmt: skip
+
+
+def _v2(d: Device, sa: Ikev2Sa) -> L2lSession:
+    encr, integ, group = sa.chosen
+    cipher = encr.replace("-cbc", "").replace("-", "").upper()  # aes-cbc-256 -> AES256
+    if "gcm" in encr:
+        cipher = encr.replace("-gcm", "-GCM").upper()  # aes-gcm-256 -> AES-GCM-256
+    hashing = {"sha1": "SHA1", "md5": "MD5"}.get(integ, integ.upper())
+    return L2lSession(
+        sa.session_id + 100, sa.peer, sa.ready_at, "IKEv2", cipher, hashing, group, sa.lifetime,
+        _pairs(d, sa.peer),
+    )  # fmt: skip
+
+
 def sessions(d: Device) -> list[L2lSession]:
-    out = []
-    for ike in live_sas(d):
-        if ike.state == P1State.QM_IDLE:
-            pairs = tuple(sa for sa in d.crypto.ipsec.values() if sa.peer == ike.peer)
-            out.append(L2lSession(ike.conn_id - 1000, ike, pairs))
-    return out
+    out = [_v1(d, ike) for ike in live_sas(d) if ike.state == P1State.QM_IDLE]
+    return out + [_v2(d, sa) for sa in live_v2(d)]
 
 
 def _cipher(policy_encr: str) -> str:
@@ -84,28 +114,28 @@ def _pair(left: str, right: str) -> str:
 
 
 def _header(d: Device, s: L2lSession) -> list[str]:
-    encr, hashing, _ = _ike_encr(s.ike.policy)
     tx = sum(sa.encaps for sa in s.ipsec) * BYTES_PER_PACKET
     rx = sum(sa.decaps for sa in s.ipsec) * BYTES_PER_PACKET
     n = len(s.ipsec)
     esp = _esp(s.ipsec[0]) if s.ipsec else ("", "")
-    protocol = "IKEv1 IPsec" if n else "IKEv1"
-    encryption = f"IKEv1: (1){encr}" + (f"  IPsec: ({n}){esp[0]}" if n else "")
-    hashes = f"IKEv1: (1){hashing}" + (f"  IPsec: ({n}){esp[1]}" if n else "")
+    v = s.version
+    protocol = f"{v} IPsec" if n else v
+    encryption = f"{v}: (1){s.encr}" + (f"  IPsec: ({n}){esp[0]}" if n else "")
+    hashes = f"{v}: (1){s.hashing}" + (f"  IPsec: ({n}){esp[1]}" if n else "")
     return [
-        f"Connection   : {s.ike.peer}",
-        _pair(f"Index        : {s.index}", f"IP Addr      : {s.ike.peer}"),
+        f"Connection   : {s.peer}",
+        _pair(f"Index        : {s.index}", f"IP Addr      : {s.peer}"),
         f"Protocol     : {protocol}",
         f"Encryption   : {encryption}",
         f"Hashing      : {hashes}",
         _pair(f"Bytes Tx     : {int(tx)}", f"Bytes Rx     : {int(rx)}"),
-        f"Login Time   : {_login(d, s.ike.created)}",
-        f"Duration     : {duration(d.clock.now() - s.ike.created)}",
+        f"Login Time   : {_login(d, s.created)}",
+        f"Duration     : {duration(d.clock.now() - s.created)}",
     ]
 
 
 def l2l_text(d: Device, peer: str | None = None) -> str:
-    found = [s for s in sessions(d) if peer is None or s.ike.peer == peer]
+    found = [s for s in sessions(d) if peer is None or s.peer == peer]
     if not found:
         # Wording checked by scripts that drive real ASAs (code index file 773889545).
         return "INFO: There are presently no active sessions of the type specified\n"
@@ -116,17 +146,21 @@ def l2l_text(d: Device, peer: str | None = None) -> str:
 
 
 def _ike_detail(d: Device, s: L2lSession) -> list[str]:
-    encr, hashing, group = _ike_encr(s.ike.policy)
-    life = s.ike.policy.lifetime if s.ike.policy else 86400
-    left = max(0, int(life - (d.clock.now() - s.ike.created)))
+    left = max(0, int(s.lifetime - (d.clock.now() - s.created)))
+    if s.version == "IKEv2":  # golden ntc_asa_vpn_sessiondb_detail_l2l_ikev2_natt_gcm, on 500
+        auth = ["  Rem Auth Mode: preSharedKeys", "  Loc Auth Mode: preSharedKeys"]
+        last = _pair(f"  PRF          : {s.hashing}", f"D/H Group    : {s.group}")
+    else:
+        auth = [_pair("  IKE Neg Mode : Main", "Auth Mode    : preSharedKeys")]
+        last = f"  D/H Group    : {s.group}"
     return [
-        "IKEv1:",
+        f"{s.version}:",
         f"  Tunnel ID    : {s.index}.1",
         _pair("  UDP Src Port : 500", "UDP Dst Port : 500"),
-        _pair("  IKE Neg Mode : Main", "Auth Mode    : preSharedKeys"),
-        _pair(f"  Encryption   : {encr}", f"Hashing      : {hashing}"),
-        _pair(f"  Rekey Int (T): {life} Seconds", f"Rekey Left(T): {left} Seconds"),
-        f"  D/H Group    : {group}",
+        *auth,
+        _pair(f"  Encryption   : {s.encr}", f"Hashing      : {s.hashing}"),
+        _pair(f"  Rekey Int (T): {s.lifetime} Seconds", f"Rekey Left(T): {left} Seconds"),
+        last,
         "  Filter Name  :",
         "",
     ]
@@ -160,13 +194,14 @@ def _ipsec_detail(d: Device, s: L2lSession, i: int, sa: IpsecSa) -> list[str]:
 
 
 def detail_l2l_text(d: Device, peer: str | None = None) -> str:
-    found = [s for s in sessions(d) if peer is None or s.ike.peer == peer]
+    found = [s for s in sessions(d) if peer is None or s.peer == peer]
     if not found:
         # Wording checked by scripts that drive real ASAs (code index file 773889545).
         return "INFO: There are presently no active sessions of the type specified\n"
     out = ["", "Session Type: LAN-to-LAN Detailed", ""]
     for s in found:
-        out += [*_header(d, s), "", "IKEv1 Tunnels: 1", f"IPsec Tunnels: {len(s.ipsec)}", ""]
+        out += [*_header(d, s), "", f"{s.version} Tunnels: 1", f"IPsec Tunnels: {len(s.ipsec)}"]
+        out.append("")
         out += _ike_detail(d, s)
         for i, sa in enumerate(s.ipsec):
             out += _ipsec_detail(d, s, i, sa)
@@ -174,8 +209,12 @@ def detail_l2l_text(d: Device, peer: str | None = None) -> str:
 
 
 def summary_text(d: Device) -> str:
-    n = len(sessions(d))
-    ipsec = sum(len(s.ipsec) for s in sessions(d))
+    found = sessions(d)
+    n = len(found)
+    ipsec = sum(len(s.ipsec) for s in found)
+    by_version = {v: sum(s.version == v for s in found) for v in ("IKEv1", "IKEv2")}
+    # one row per version in use, as golden genie_asa_vpn_sessiondb_summary_* list them
+    rows = [(v, k) for v, k in by_version.items() if k] or [("IKEv1", 0)]
     return "\n".join(
         [
             _RULE,
@@ -184,7 +223,7 @@ def summary_text(d: Device) -> str:
             "                               Active : Cumulative : Peak Concur : Inactive",
             "                             ----------------------------------------------",
             f"Site-to-Site VPN             : {n:>6} : {n:>10} : {n:>11}",
-            f"  IKEv1 IPsec                : {n:>6} : {n:>10} : {n:>11}",
+            *(f"  {v} IPsec                : {k:>6} : {k:>10} : {k:>11}" for v, k in rows),
             _RULE,
             f"Total Active and Inactive    : {n:>6}             Total Cumulative : {n:>7}",
             "Device Total VPN Capacity    :    250",
@@ -195,7 +234,7 @@ def summary_text(d: Device) -> str:
             _RULE,
             "                               Active : Cumulative : Peak Concurrent",
             "                             ----------------------------------------------",
-            f"IKEv1                        : {n:>6} : {n:>10} : {n:>15}",
+            *(f"{v}                        : {k:>6} : {k:>10} : {k:>15}" for v, k in rows),
             f"IPsec                        : {ipsec:>6} : {ipsec:>10} : {ipsec:>15}",
             _RULE,
             f"Totals                       : {n + ipsec:>6} : {n + ipsec:>10}",
@@ -230,7 +269,7 @@ def vpn_sessiondb_logoff(s: Session, args: tuple[str, ...]) -> str:
     no capture of the ``ipaddress`` form was found."""
     d, peer = s.device, args[0]
     engine = d.crypto_engine
-    found = [x for x in sessions(d) if x.ike.peer == peer]
+    found = [x for x in sessions(d) if x.peer == peer]
 
     def logoff() -> str:
         if engine is not None:
@@ -241,9 +280,3 @@ def vpn_sessiondb_logoff(s: Session, args: tuple[str, ...]) -> str:
         return logoff()
     s.ask("Do you want to logoff the VPN session(s)? [confirm]", lambda a: logoff())
     return ""
-
-
-@asa_command("show crypto ikev2 sa [...]")
-def show_ikev2_sa(s: Session, args: tuple[str, ...]) -> str:
-    """The lab's ASAs negotiate IKEv1 only: the wording of golden ``genie_asa_ikev2_sa_none``."""
-    return "\nThere are no IKEv2 SAs\n"

@@ -13,10 +13,10 @@ from lab.commands import Session, command
 from lab.cryptocfg import CryptoConfig, MapEntry, read_crypto_config, show_transform
 from lab.device import Device
 from lab.dmvpncrypto import dmvpn_ipsec_blocks, dmvpn_sessions
-from lab.ikev2show import vti_ipsec_blocks, vti_sessions
+from lab.ikev2show import session_status, vti_ipsec_blocks, vti_sessions
 from lab.ipsecshow import ident_block
 from lab.routing import interfaces
-from lab.sadb import IkeSa, P1State
+from lab.sadb import IkeSa, P1State, V2Status
 
 
 def _engine_sync(d: Device) -> None:
@@ -167,6 +167,8 @@ def _session(
     d: Device, cfg: CryptoConfig, itf: str, peer: str, entries: list[MapEntry], detail: bool
 ) -> list[str]:
     """One peer's block: session status, its IKE SA, then each IPsec flow."""
+    if any(e.ikev2_profile for e in entries):
+        return _v2_session(d, cfg, itf, peer, entries, detail)
     status, ike = _session_status(d, peer, entries)
     out = [f"Interface: {itf}", f"Session status: {status}"]
     if detail:
@@ -187,6 +189,27 @@ def _session(
         out += _flows(d, cfg, entry, detail)
     out.append("")
     return out
+
+
+def _v2_session(
+    d: Device, cfg: CryptoConfig, itf: str, peer: str, entries: list[MapEntry], detail: bool
+) -> list[str]:
+    """An IKEv2 crypto map peer's block, worded as a VTI's (``lab.ikev2show``)."""
+    sa = d.crypto.find_v2(peer)
+    has_ipsec = any(e.key in d.crypto.ipsec for e in entries)
+    out = [f"Interface: {itf}"]
+    if sa is not None and sa.profile:
+        out.append(f"Profile: {sa.profile}")
+    out += [f"Session status: {session_status(sa, has_ipsec)}", f"Peer: {peer} port 500 "]
+    if sa is not None:
+        active = "Active" if sa.status is V2Status.READY else "Inactive"
+        out += [
+            f"  Session ID: {sa.session_id}  ",
+            f"  IKEv2 SA: local {sa.local}/500 remote {sa.peer}/500 {active} ",
+        ]
+    for entry in entries:
+        out += _flows(d, cfg, entry, detail)
+    return [*out, ""]
 
 
 def _flows(d: Device, cfg: CryptoConfig, entry: MapEntry, detail: bool) -> list[str]:

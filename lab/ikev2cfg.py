@@ -95,12 +95,23 @@ class Ikev2Config:
     profiles: dict[str, Ikev2Profile] = field(default_factory=dict)
     ipsec_profiles: dict[str, IpsecProfile] = field(default_factory=dict)
     tunnels: tuple[TunnelInterface, ...] = ()
+    # What an ASA (``lab.asaikev2``) says differently: the key it authenticates itself with
+    # per profile (``ikev2 local-authentication``; IOS uses the keyring's one key both ways),
+    # the interfaces ``crypto ikev2 enable`` names (None: IOS, every interface), and no smart
+    # default proposal (an ASA without ``crypto ikev2 policy`` offers nothing).
+    local_keys: dict[str, str] = field(default_factory=dict)
+    enabled_on: tuple[str, ...] | None = None
+    smart_defaults: bool = True
 
     def offered(self) -> tuple[Ikev2Proposal, ...]:
         """The proposals of the configured policies, else the smart default."""
         names = [p for props in self.policies.values() for p in props]
         found = tuple(self.proposals[n] for n in names if n in self.proposals)
-        return found or (DEFAULT_PROPOSAL,)
+        return found or ((DEFAULT_PROPOSAL,) if self.smart_defaults else ())
+
+    def auth_key(self, profile: Ikev2Profile, peer: str) -> str | None:
+        """The key this end computes its own AUTH payload with."""
+        return self.local_keys.get(profile.name) or self.key_for(profile, peer)
 
     def profile_for(self, peer: str) -> Ikev2Profile | None:
         """The first profile (by name, as IOS sorts them) whose remote identity matches."""

@@ -136,7 +136,7 @@ def vti_sessions(device: Device, detail: bool) -> list[str]:
     return out
 
 
-def _status(sa: Ikev2Sa | None, has_ipsec: bool) -> str:
+def session_status(sa: Ikev2Sa | None, has_ipsec: bool) -> str:
     if sa is not None and sa.status is V2Status.READY:
         return "UP-ACTIVE" if has_ipsec else "UP-IDLE"
     if has_ipsec:
@@ -150,7 +150,7 @@ def _session(
     out = [f"Interface: {vti.name}"]
     if sa is not None and sa.profile:
         out.append(f"Profile: {sa.profile}")
-    out.append(f"Session status: {_status(sa, has_ipsec)}")
+    out.append(f"Session status: {session_status(sa, has_ipsec)}")
     port = sa.port if sa else 500
     if detail:
         out += [

@@ -12,11 +12,13 @@ import random
 from collections.abc import Callable
 
 from lab.asacrypto import read_asa_crypto
+from lab.asaikev2 import read_asa_ikev2
 from lab.asalog import asa_messages
 from lab.clock import SimClock
 from lab.cryptocfg import CryptoConfig, read_crypto_config
 from lab.device import Device
 from lab.forwarding import device_interfaces, device_rib
+from lab.ikev2cfg import Ikev2Config, read_ikev2_config
 from lab.network import Network, Proto
 from lab.routing import resolve
 from lab.sadb import IkeSa
@@ -39,11 +41,22 @@ class CryptoContext:
         read = read_asa_crypto if device.platform == "asa" else read_crypto_config
         return device.memo("crypto", None, lambda: read(device.running))
 
+    def ikev2_config(self, device: Device) -> Ikev2Config:
+        if device.platform == "asa":  # its own memo: forwarding memoizes the IOS reading
+            return device.memo("asa-ikev2", None, lambda: read_asa_ikev2(device.running))
+        return device.memo("ikev2", None, lambda: read_ikev2_config(device.running))
+
     # -- debug and syslog ------------------------------------------------------------------
     def debug(self, device: Device, kind: str, peer: str | None, text: str) -> None:
         """A debug line, if ``debug crypto <kind>`` is on and the peer condition matches."""
         if _debugging(device, kind, peer):
             device.log(text)
+
+    def asa_debug(self, device: Device, peer: str | None, line: str) -> None:
+        """An ASA's IKEv2 debug line (``debug crypto ikev2 protocol|platform``), printed
+        without a timestamp as the ASA captures show them."""
+        if _debugging(device, "asa-ikev2", peer):
+            device.emit(line)
 
     def notify(self, device: Device, event: str, peer: str, **fields: object) -> None:
         """A step of an exchange (``lab.asalog``) that an ASA logs in its own words: its

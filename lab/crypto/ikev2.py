@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from lab.crypto import asav2
 from lab.crypto.context import CryptoContext
 from lab.crypto.ikev2auth import Ikev2Auth
 from lab.crypto.ikev2msg import SA_INIT, V2Message, V2Wire
 from lab.cryptocfg import MapEntry
 from lab.device import Device
-from lab.ikev2cfg import Ikev2Config, Ikev2Proposal, read_ikev2_config
+from lab.ikev2cfg import Ikev2Config, Ikev2Proposal
 from lab.sadb import Ikev2Sa, V2Status
 
 # IOS-XE's names for the transforms (capture repo_iosxe_debug_ikev2_sa_init_no_response).
@@ -71,6 +72,19 @@ def policy_line(p: Ikev2Proposal, n: int) -> str:
     )
 
 
+def asa_proposal_line(p: Ikev2Proposal, n: int) -> str:
+    """``Proposal 1: AES-CBC-256 SHA1 SHA96 DH_GROUP_1024_MODP/Group 2``: an ASA's debug names
+    one transform of each type (the first)."""
+    integ = p.integrity[0] if p.integrity else ""
+    return asav2.PROPOSAL.format(
+        n=n,
+        encr=(p.encryption[0] if p.encryption else "").upper(),
+        prf=integ.upper(),
+        integ=integ_name(integ),
+        dh=group_name(p.groups[0]) if p.groups else "",
+    )
+
+
 class Ikev2:
     """IKEv2 for every router of the fleet (see ``lab.crypto.versions.IkeVersion``)."""
 
@@ -82,7 +96,7 @@ class Ikev2:
         self.auth = Ikev2Auth(ctx, self.wire)
 
     def config(self, device: Device) -> Ikev2Config:
-        return device.memo("ikev2", None, lambda: read_ikev2_config(device.running))
+        return self.ctx.ikev2_config(device)
 
     # -- IkeVersion ------------------------------------------------------------------------
     def bring_up(self, device: Device, entry: MapEntry, peer: str, now: float) -> None:
@@ -165,8 +179,8 @@ class Ikev2:
                 self.wire.reply(device, sa, m, SA_INIT)
             return
         entry = self.auth.entry_toward(device, m.src)
-        if entry is None:
-            return  # no tunnel toward the initiator: IOS drops the request
+        if entry is None or not self.auth.listens(device, m.dst):
+            return  # no tunnel toward the initiator (IOS), IKEv2 not enabled there (ASA): dropped
         cfg = self.config(device)
         state = device.crypto
         sid = state.next_ikev2
@@ -197,6 +211,13 @@ class Ikev2:
         return None
 
     def _refuse(self, device: Device, sa: Ikev2Sa, m: V2Message, cfg: Ikev2Config) -> None:
+        if device.platform == "asa":
+            received = [asa_proposal_line(p, n) for n, p in enumerate(m.proposals, start=1)]
+            expected = [asa_proposal_line(p, n) for n, p in enumerate(cfg.offered(), start=1)]
+            for line in asav2.refusal_lines(sa, received, expected):
+                self.ctx.asa_debug(device, sa.peer, line)
+            self.wire.reply(device, sa, m, " NOTIFY(NO_PROPOSAL_CHOSEN) ")
+            return
         for n, p in enumerate(m.proposals, start=1):
             self.wire.log(
                 device,

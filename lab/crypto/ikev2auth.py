@@ -35,13 +35,13 @@ from lab.ikev2cfg import (
     Ikev2Config,
     Ikev2Profile,
     TunnelInterface,
-    read_ikev2_config,
     vti_entry,
 )
 from lab.routing import resolve
 from lab.sadb import Ikev2Sa, IpsecSa, V2Status
 
-ANY = ipaddress.IPv4Network("0.0.0.0/0")
+IPv4Net = ipaddress.IPv4Network
+ANY = IPv4Net("0.0.0.0/0")
 DEFAULT_TRANSFORM = ("esp-aes", "esp-sha-hmac")
 
 
@@ -51,7 +51,7 @@ class Ikev2Auth:
         self.wire = wire
 
     def config(self, device: Device) -> Ikev2Config:
-        return device.memo("ikev2", None, lambda: read_ikev2_config(device.running))
+        return self.ctx.ikev2_config(device)
 
     # -- where a tunnel is -----------------------------------------------------------------
     def entries(self, device: Device) -> list[MapEntry]:
@@ -72,14 +72,36 @@ class Ikev2Auth:
             )
         return found
 
-    def _selectors_refused(self, device: Device, sa: Ikev2Sa) -> bool:
-        """A crypto map entry protects what its ACL permits; a tunnel interface initiator
-        proposes any/any, wider than any such ACL: the responder refuses (TS_UNACCEPTABLE)."""
-        entry = next((e for e in self.ctx.config(device).entries if e.key == sa.entry), None)
+    def _map_entry(self, device: Device, key: str) -> MapEntry | None:
+        return next((e for e in self.ctx.config(device).entries if e.key == key), None)
+
+    def _selectors_refused(self, device: Device, sa: Ikev2Sa, m: V2Message) -> bool:
+        """A crypto map entry protects what its ACL permits: it accepts a crypto map peer's
+        selectors that mirror one of its permits; a tunnel interface initiator proposes
+        any/any, wider than any such ACL: the responder refuses (TS_UNACCEPTABLE)."""
+        entry = self._map_entry(device, sa.entry)
         if entry is None:
             return False
         aces = self.ctx.config(device).permits(entry.acl)
+        if m.ts is not None:
+            return not any(a.src == m.ts[1] and a.dst == m.ts[0] for a in aces)
         return not any(a.src == ANY and a.dst == ANY for a in aces)
+
+    def selectors(self, device: Device, key: str) -> tuple[IPv4Net, IPv4Net] | None:
+        """A crypto map entry's (local, remote) traffic: its ACL's first permit."""
+        entry = self._map_entry(device, key)
+        aces = self.ctx.config(device).permits(entry.acl) if entry else ()
+        return (aces[0].src, aces[0].dst) if aces else None
+
+    def listens(self, device: Device, address: str) -> bool:
+        """Does IKEv2 run on the interface holding ``address`` (an ASA: ``crypto ikev2
+        enable IFC``; IOS: everywhere)?"""
+        enabled = self.config(device).enabled_on
+        if enabled is None:
+            return True
+        return any(
+            i.name in enabled for i in device_interfaces(device) if str(i.address) == address
+        )
 
     def _tunnel(self, device: Device, head: str) -> TunnelInterface | None:
         """The protected tunnel (VTI or multipoint GRE) whose crypto map is ``head``."""
@@ -90,6 +112,9 @@ class Ikev2Auth:
     def local_address(self, device: Device, entry: MapEntry) -> str | None:
         """The tunnel source's address, if the peer is routed (IKE leaves from there)."""
         vti = self._tunnel(device, entry.map_name)
+        if vti is None and entry.peers:  # a crypto map entry: IKE leaves by the map's interface
+            hop = self.ctx.local_address(device, entry.peers[0])
+            return hop[1] if hop and self.listens(device, hop[1]) else None
         if vti is None or vti.source is None or not entry.peers:
             return None
         if resolve(device_rib(device), ipaddress.IPv4Address(entry.peers[0])) is None:
@@ -105,7 +130,10 @@ class Ikev2Auth:
         if sa.role == "R":  # by the identity it sent: its address, NAT or not
             return cfg.profile_for(sa.remote_id or sa.peer)
         vti = self._tunnel(device, sa.entry.split()[0])
-        ipsec = cfg.ipsec_profiles.get(vti.protection or "") if vti else None
+        if vti is None:  # a crypto map entry names its IKEv2 profile (an ASA: the tunnel group)
+            entry = self._map_entry(device, sa.entry)
+            return cfg.profiles.get(entry.ikev2_profile or "") if entry else None
+        ipsec = cfg.ipsec_profiles.get(vti.protection or "")
         return cfg.profiles.get(ipsec.ikev2_profile or "") if ipsec else None
 
     def prelude(self, device: Device, sa: Ikev2Sa, cfg: Ikev2Config) -> None:
@@ -134,7 +162,7 @@ class Ikev2Auth:
     def start(self, device: Device, sa: Ikev2Sa) -> None:
         """The initiator's IKE_AUTH request: its identity, AUTH and the child's ESP offer."""
         prof = self.profile(device, sa)
-        key = self.config(device).key_for(prof, sa.peer) if prof else None
+        key = self.config(device).auth_key(prof, sa.peer) if prof else None
         log = self.wire.log
         log(device, sa, "Generate my authentication data")
         if key is not None:
@@ -147,11 +175,13 @@ class Ikev2Auth:
         m = V2Message(
             "IKE_AUTH", False, sa.local, sa.peer, sa.spi_i, sa.spi_r, 1, AUTH_REQUEST, device,
             key=key, esp=esp, spi=spi, port=sa.port, identity=sa.local,
+            ts=self.selectors(device, sa.entry),
         )  # fmt: skip
         self.wire.send(device, sa, m)
 
     def transforms(self, device: Device, entry_key: str) -> tuple[tuple[str, ...], ...]:
         entry = next((e for e in self.entries(device) if e.key == entry_key), None)
+        entry = entry or self._map_entry(device, entry_key)
         sets = self.ctx.config(device).transform_sets
         names = entry.transform_sets if entry else ("default",)
         return tuple(sets.get(n, DEFAULT_TRANSFORM) for n in names)
@@ -199,7 +229,7 @@ class Ikev2Auth:
             self.wire.reply(device, sa, replace(m, spi=self._spi_in(device, sa)), AUTH_RESPONSE)
             return
         refused = self._verify(device, sa, m)
-        if refused is None and self._selectors_refused(device, sa):
+        if refused is None and self._selectors_refused(device, sa, m):
             refused = "TS_UNACCEPTABLE"
         mine = self.transforms(device, sa.entry)
         chosen = next((t for t in m.esp if t in mine), None)
@@ -268,10 +298,13 @@ class Ikev2Auth:
         conn = state.next_ipsec_conn
         state.next_ipsec_conn += 2
         entry = next((e for e in self.entries(device) if e.key == sa.entry), None)
+        entry = entry or self._map_entry(device, sa.entry)
         pfs = entry.pfs if entry else None
+        nets = self.selectors(device, sa.entry) or (ANY, ANY)
+        life = entry.lifetime_sec if entry else 3600
         state.ipsec[sa.entry] = IpsecSa(
-            sa.entry, sa.peer, sa.local, ANY, ANY, spis[0], spis[1], esp, pfs, now,
-            3600, 4608000, conn, conn + 1, sa.role == "I", udp_encaps=sa.port == 4500,
+            sa.entry, sa.peer, sa.local, nets[0], nets[1], spis[0], spis[1], esp, pfs, now,
+            life, 4608000, conn, conn + 1, sa.role == "I", udp_encaps=sa.port == 4500,
         )  # fmt: skip
         state.counters_of(sa.entry)
 

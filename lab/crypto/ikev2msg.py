@@ -20,16 +20,19 @@ say ``:500`` (the layout of an IOS-XE packet line with port 4500 is not in a cap
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from lab.crypto import asav2
 from lab.crypto.context import CryptoContext
 from lab.device import Device
 from lab.faults import Proto
 from lab.ikev2cfg import Ikev2Proposal
 from lab.sadb import Ikev2Sa, V2Status
 
+IPv4Net = ipaddress.IPv4Network
 RETRANSMIT_S = 1.0
 MAX_RETRANSMITS = 5
 PURGE_DELETED_S = 2.0  # IOS-XE lists a failed SA as DELETE only briefly
@@ -69,6 +72,9 @@ class V2Message:
     nat_src: str = ""  # IKE_SA_INIT: the address the sender hashes as its own
     nat_dst: str = ""  # IKE_SA_INIT: the address the sender hashes as the receiver's
     identity: str = ""  # IKE_AUTH request: IDi (the initiator's own address)
+    # IKE_AUTH request from a crypto map entry: its (TSi, TSr), the ACL's first permit; None is
+    # a tunnel interface's any/any.
+    ts: tuple[IPv4Net, IPv4Net] | None = None
 
     @property
     def notify(self) -> str | None:
@@ -105,12 +111,22 @@ class V2Wire:
 
     # -- debug -----------------------------------------------------------------------------
     def log(self, device: Device, sa: Ikev2Sa | None, text: str, peer: str | None = None) -> None:
-        """``IKEv2:(SESSION ID = n,SA ID = 1):text``; a leading ``!`` makes it IKEv2-ERROR."""
+        """``IKEv2:(SESSION ID = n,SA ID = 1):text``; a leading ``!`` makes it IKEv2-ERROR.
+        An ASA prints its own lines for the step instead (``lab.crypto.asav2``)."""
+        if device.platform == "asa":
+            self._asa_log(device, sa, text, peer or (sa.peer if sa else ""))
+            return
         head = "IKEv2-ERROR:" if text.startswith("!") else "IKEv2:"
         ids = f"(SESSION ID = {sa.session_id},SA ID = 1):" if sa else ""
         self.ctx.debug(
             device, "ikev2", peer or (sa.peer if sa else None), head + ids + text.lstrip("!")
         )
+
+    def _asa_log(self, device: Device, sa: Ikev2Sa | None, text: str, peer: str) -> None:
+        for line in asav2.debug_lines(text, sa, peer):
+            self.ctx.asa_debug(device, peer, line)
+        if sa is not None and text.lstrip("!: ") == "Failed to authenticate the IKE SA":
+            asav2.syslog_aborted(device, sa, "Failed to authenticate the IKE SA")
 
     def packet(self, device: Device, sa: Ikev2Sa | None, m: V2Message, sent: bool) -> None:
         where = (
@@ -192,6 +208,10 @@ def session_status(device: Device, sa: Ikev2Sa, state: str) -> None:
     ``%CRYPTO-5-SESSION_STATUS`` line; no raw capture of it was found. Which command turns it on
     is not documented in what was found either: the lab takes ``crypto logging session`` (IKEv1's)
     or ``crypto logging ikev2``."""
+    if device.platform == "asa":  # the ASA's own message, always logged
+        if state == "UP":
+            asav2.syslog_up(device, sa)
+        return
     running = device.running
     if running.has_line("crypto logging session") or running.has_line("crypto logging ikev2"):
         device.log(

@@ -7,9 +7,9 @@ The SA pair a version installs (``Device.crypto.ipsec``) is the same for every v
 the ESP data plane, clear and ping work unchanged.
 
 IKEv2 (``lab.crypto.ikev2``) is registered under "IKEv2" and keeps its SAs in their own table
-(``CryptoState.ikev2``); today it serves protected tunnel interfaces, whose entries the engine
-drives itself. ``version_for`` returns "IKEv1" for every crypto map entry until IKEv2 on
-crypto maps (``set ikev2-profile`` in a map entry) is read.
+(``CryptoState.ikev2``); it serves protected tunnel interfaces, whose entries the engine drives
+itself, and IKEv2 crypto map entries (IOS ``set ikev2-profile``, an ASA's ``set ikev2
+ipsec-proposal``), which interesting traffic starts like IKEv1 ones.
 """
 
 from __future__ import annotations
@@ -39,5 +39,5 @@ class IkeVersion(Protocol):
 
 
 def version_for(cfg: CryptoConfig, entry: MapEntry) -> str:
-    """The IKE version a crypto map entry negotiates with: IKEv1 until IKEv2 is read."""
-    return "IKEv1"
+    """The IKE version a crypto map entry negotiates with."""
+    return "IKEv2" if entry.ikev2_profile else "IKEv1"

@@ -209,3 +209,65 @@ def test_asp_drop_counts_traffic_held_for_a_missing_sa(asa_lab: Fleet) -> None:
     row = next(ln for ln in drops.splitlines() if "(ipsec-tun-down)" in ln)
     assert len(row) == 80 and int(row.split()[-1]) > 0
     assert "(ipsec-tun-down)" not in cleared and "Last clearing: Never" not in cleared
+
+
+def test_ikev2_site_negotiates_with_the_ios_hub(asa_lab: Fleet) -> None:
+    """ASA8: IKEv2 crypto map (set ikev2 ipsec-proposal) against AHUB's IKEv2 profile; both
+    ends show the one tunnel, each in its own words, keys masked in the ASA's configuration."""
+    conn = _asa(asa_lab, "ASA8")
+    try:
+        sa = _show(conn, "show crypto ikev2 sa")
+        ipsec = _show(conn, "show crypto ipsec sa")
+        l2l = _show(conn, "show vpn-sessiondb detail l2l")
+        groups = _show(conn, "show running-config tunnel-group")
+        mode = conn.send_config_set(["crypto ikev2 policy 20", "encryption aes-256"])
+    finally:
+        conn.disconnect()
+    assert "Session-id:1, Status:UP-ACTIVE, IKE count:1, CHILD count:1" in sa
+    assert " 203.0.113.222/500       198.51.100.194/500     READY    " in sa
+    assert "Encr: AES-CBC, keysize: 256, Hash: SHA256, DH Grp:14, Auth sign: PSK" in sa
+    assert "Child sa: local selector  10.38.0.0/0 - 10.38.0.255/65535" in sa
+    assert "in use settings ={L2L, Tunnel, IKEv2, }" in ipsec
+    assert (
+        "local crypto endpt.: 203.0.113.222/500, remote crypto endpt.: 198.51.100.194/500" in ipsec
+    )
+    assert _counter(ipsec, "encaps") > 0 and _counter(ipsec, "decaps") > 0
+    assert "Protocol     : IKEv2 IPsec" in l2l and "IKEv2 Tunnels: 1" in l2l
+    assert "  PRF          : SHA256                 D/H Group    : 14" in l2l
+    assert " ikev2 local-authentication pre-shared-key *****" in groups
+    assert "ASA8-V2-Psk-7x" not in groups
+    assert "ASA8(config-ikev2-policy)#" in mode
+    hub = ConnectHandler(**asa_lab.connection("AHUB"))
+    try:
+        hub.enable()
+        hub_sa = _show(hub, "show crypto ikev2 sa")
+        session = _show(hub, "show crypto session")
+    finally:
+        hub.disconnect()
+    assert "198.51.100.194/500    203.0.113.222/500     none/none            READY" in hub_sa
+    block = session[session.index("Peer: 203.0.113.222") :].split("\n\n")[0]
+    assert "IKEv2 SA: local 198.51.100.194/500 remote 203.0.113.222/500 Active" in block
+
+
+def test_ikev2_psk_mismatch_is_logged_in_the_asa_words(asa_lab: Fleet) -> None:
+    """ASA9: keys differ from AHUB's keyring: IKE_AUTH refused both ways, no SA, and the ASA
+    logs 750003; its protocol debug shows which end refused."""
+    conn = _asa(asa_lab, "ASA9")
+    try:
+        _show(conn, "debug crypto condition peer 198.51.100.194")
+        _show(conn, "debug crypto ikev2 protocol 127")
+        asa_lab.advance(12)  # a retry each way every 10 s
+        log = _show(conn, "show logging")
+        sa = _show(conn, "show crypto ikev2 sa")
+        _show(conn, "undebug all")
+        assert _show(conn, "show debug") == "debug crypto condition peer 198.51.100.194"
+    finally:
+        conn.disconnect()
+    assert "There are no IKEv2 SAs" in sa
+    assert (
+        "%ASA-4-750003: Local:203.0.113.226:500 Remote:198.51.100.194:500 Username:Unknown "
+        "IKEv2 Negotiation aborted due to ERROR: Failed to authenticate the IKE SA" in log
+    )
+    assert "IKEv2-PLAT-3: mapped to tunnel group 198.51.100.194 using peer IP" in log
+    assert ": Verify auth failed" in log and ": Sending authentication failure notify" in log
+    assert "SESSION ID =" not in log  # no IOS-XE debug line on an ASA
