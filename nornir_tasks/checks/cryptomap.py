@@ -291,6 +291,8 @@ def _idle_peers(host: HostEvidence, fleet: FleetEvidence) -> Iterator[tuple[str,
             continue  # a VTI needs no traffic to come up: IKEV2_VTI_DOWN reads it
         if counters.explained_elsewhere(host, peer, fleet):
             continue  # IKEv2 was tried: the far end's counters name why it fails
+        if other is not None and any(other.events_for(a) for a in host.addresses):
+            continue  # the far end logged a negotiation with us: IKE was attempted
         if any(has_sa(t.flow) or t.encaps.ever for t in flows):
             continue
         if not flows and not down:

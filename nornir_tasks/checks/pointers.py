@@ -20,8 +20,9 @@ from nornir_tasks.checks.evidence import (
     HostEvidence,
 )
 from nornir_tasks.checks.registry import check
-from nornir_tasks.checks.tunnels import tunnels
+from nornir_tasks.checks.tunnels import tunnel_state, tunnels
 from nornir_tasks.models.findings import Finding, Severity, Source
+from nornir_tasks.models.report import TunnelStatus
 
 CODE = "EXPLAINED_AT_PEER"
 
@@ -36,16 +37,27 @@ class _Causes:
 
 def _causes(fleet: FleetEvidence) -> _Causes:
     # Only what the devices' state shows: a configuration finding (a missing key for a backup
-    # address) names what to change, not a tunnel that is broken now.
+    # address) names what to change, not a tunnel that is broken now. A log finding on a host
+    # whose tunnel to that peer is down does (an ASA's 750003 lines: it has no counters).
     serious = [
-        f
-        for f in fleet.findings
-        if f.severity >= Severity.WARNING and f.peer and f.source is Source.STATE
+        f for f in fleet.findings if f.severity >= Severity.WARNING and f.peer and _now(fleet, f)
     ]
     by_peer: dict[str, list[tuple[int, Finding]]] = {}
     for order, f in enumerate(serious):
         by_peer.setdefault(f.peer or "", []).append((order, f))
     return _Causes(by_peer, frozenset((f.host, f.peer) for f in serious))
+
+
+def _now(fleet: FleetEvidence, f: Finding) -> bool:
+    """Does ``f`` speak of a tunnel broken now?"""
+    if f.source is Source.STATE:
+        return True
+    host = fleet.host(f.host)
+    return (
+        f.source is Source.LOG
+        and host is not None
+        and tunnel_state(host, f.peer or "") is not TunnelStatus.UP
+    )
 
 
 @check(CODE, needs=ISAKMP + IPSEC + CRYPTO_MAP + CONFIG, implied=True, reads_findings=True)

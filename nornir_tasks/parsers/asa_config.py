@@ -89,6 +89,7 @@ class _MapEntry:
     lifetime_kb: int | None = None
     dynamic_map: str | None = None
     reverse_route: str | None = None
+    ikev2: bool = False  # set ikev2 ipsec-proposal: an IKEv2 entry
 
 
 @dataclass
@@ -204,6 +205,7 @@ def _map_setting(draft: _Draft, entry: _MapEntry, w: Words) -> None:
         entry.transform_sets += w[3:]
     elif w[:3] == ["set", "ikev2", "ipsec-proposal"]:
         entry.transform_sets += [n for p in w[3:] for n in items.proposal_names(draft.proposals, p)]
+        entry.ikev2 = True
     elif w[:2] == ["set", "pfs"]:
         entry.pfs = w[2] or "group2"  # ASA: a bare "set pfs" is group 2
     elif w[:3] == ["set", "security-association", "lifetime"]:
@@ -311,7 +313,8 @@ def _entry(seq: int, e: _MapEntry, dynamic: bool) -> CryptoMapEntry:
         lifetime_s=e.lifetime_s,
         lifetime_kb=e.lifetime_kb,
         isakmp_profile=None,
-        ikev2_profile=None,
+        # IKEv2 entry: its "profile" is the tunnel group the L2L peer is found by, its address
+        ikev2_profile=(e.peers[0] if e.peers else "") if e.ikev2 else None,
         reverse_route=e.reverse_route,
     )
 

@@ -76,12 +76,23 @@ IKEV1_KINDS = ("isakmp", "ipsec")
 
 def debug_kinds(fleet: FleetEvidence, peers: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
     """Per host, what to debug: ``isakmp`` and ``ipsec``, and ``ikev2`` when one of its peers
-    speaks IKEv2 (an IKEv2 SA row, or a protected tunnel interface toward it)."""
+    speaks IKEv2 (an IKEv2 SA row, a protected tunnel interface or an IKEv2 crypto map entry
+    toward it: a failing IKEv2 tunnel leaves no SA row)."""
     kinds: dict[str, tuple[str, ...]] = {}
     for name, addresses in peers.items():
         host = fleet.host(name)
         v2 = host is not None and any(
-            ikev2_state(host, a) is not None or a in vti_peers(host) for a in addresses
+            ikev2_state(host, a) is not None or a in vti_peers(host) or a in _v2_map_peers(host)
+            for a in addresses
         )
         kinds[name] = (*IKEV1_KINDS, "ikev2") if v2 else IKEV1_KINDS
     return kinds
+
+
+def _v2_map_peers(host: HostEvidence) -> set[str]:
+    """Peers of the host's IKEv2 crypto map entries (IOS ``set ikev2-profile``, an ASA's ``set
+    ikev2 ipsec-proposal``)."""
+    config = host.config
+    if config is None:
+        return set()
+    return {p for m in config.crypto_maps for e in m.entries if e.ikev2_profile for p in e.peers}

@@ -32,6 +32,7 @@ CAUSES = {
     "ASA5": "CRYPTO_MAP_NOT_APPLIED",
     "ASA6": "IKE_P2_PROPOSAL_MISMATCH",
     "ASA7": "IKE_P2_PROXY_MISMATCH",
+    "ASA9": "IKEV2_AUTH_FAILED",  # IKEv2: the ASA's 750003 lines, no counters on an ASA
 }
 
 
@@ -75,15 +76,19 @@ def test_health_names_each_asa_fault_on_its_asa(health: tuple[int, dict[str, Any
     code, report = health
     assert code == exit_codes.FINDINGS
     assert {h["host"]: h["status"] for h in report["hosts"]} == dict.fromkeys(
-        ["AHUB", *(f"ASA{n}" for n in range(1, 8))], "ok"
+        ["AHUB", *(f"ASA{n}" for n in range(1, 10))], "ok"
     )
     found = _by_host(report)
     for asa, cause in CAUSES.items():
         critical = {f["code"] for f in found[asa] if f["severity"] == "critical"}
         assert cause in critical, (asa, found[asa])
-    assert all(f["severity"] == "info" for f in found["ASA1"]), found["ASA1"]
-    # The IOS hub is the symptom end of every ASA fault: nothing critical there.
+    for healthy in ("ASA1", "ASA8"):  # IKEv1 and IKEv2
+        assert all(f["severity"] == "info" for f in found[healthy]), found[healthy]
+    # The IOS hub is the symptom end of every ASA fault: nothing critical there, and its end of
+    # the IKEv2 tunnel points at the ASA (one tunnel, read from both ends).
     assert not [f for f in found["AHUB"] if f["severity"] == "critical"], found["AHUB"]
+    pointer = {f["peer"]: f["summary"] for f in found["AHUB"] if f["code"] == "EXPLAINED_AT_PEER"}
+    assert pointer["203.0.113.226"] == "the cause is on ASA9: IKEV2_AUTH_FAILED"
 
 
 def test_asa_findings_quote_the_asa_lines(health: tuple[int, dict[str, Any]]) -> None:
@@ -142,3 +147,23 @@ def test_asa_conditional_debug_is_bounded_recorded_and_cleaned_up(
     assert any("[IKEv1" in line and hub in line for line in capture.lines), capture.lines
     assert ledger.get(DEBUG, "ASA6") is None  # verified clean: the entry is closed
     assert asa_is_clean(one(fleet, "ASA6", "show debug"))
+
+
+def test_triage_debugs_ikev2_on_the_asa_and_names_the_key_mismatch(
+    asa_fleet: tuple[Fleet, Path], tmp_path: Path
+) -> None:
+    """ASA9 (IKEv2 keys differ from AHUB's): triage debugs IKEv2 on both ends, the ASA in its
+    own dialect, and names the cause on the ASA; the healthy IKEv2 site stays clean."""
+    _, inventory = asa_fleet
+    argv = ["triage", "ASA9", "-i", str(inventory), "--debug", "--poll-interval", "0"]
+    code, report = _run(argv, tmp_path / "t.json")
+    assert code == exit_codes.FINDINGS
+    found = {f["code"]: f for f in _by_host(report)["ASA9"]}
+    assert found["IKEV2_AUTH_FAILED"]["severity"] == "critical"
+    debugs = {d["host"]: d for d in report["debug"]}
+    assert "ikev2 protocol 127" in debugs["ASA9"]["kinds"], debugs
+    assert debugs["ASA9"]["cleanup_verified"] and debugs["AHUB"]["cleanup_verified"]
+    evidence = [line for f in _by_host(report)["ASA9"] for line in f["evidence"]]
+    assert any("Verify auth failed" in line for line in evidence), found
+    # the ASA's own lines are in its dialect; the hub's (tagged "AHUB: ") in IOS-XE's
+    assert all("SESSION ID =" not in line for line in evidence if not line.startswith("AHUB: "))
