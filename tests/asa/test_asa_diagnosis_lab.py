@@ -14,12 +14,17 @@ import pytest
 from lab.fleet import Fleet
 from lab.inventory import write_inventory
 from lab.scenario import load_scenario
+from nornir_tasks.checks import registered_codes
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.main import main
 from nornir_tasks.ledger import DEBUG, Ledger
 from nornir_tasks.models.debug import DebugCapture
+from nornir_tasks.models.findings import Severity, Source
+from nornir_tasks.playbooks.loader import load_playbook
+from nornir_tasks.playbooks.runner import RunOptions, run_playbook
 from nornir_tasks.tasks.debug import capture_debug
 from nornir_tasks.tasks.debug_dialect import asa_is_clean
+from nornir_tasks.tasks.hosts import open_inventory
 from tests.lab.labcli import nornir_for, one
 
 pytestmark = pytest.mark.lab
@@ -150,20 +155,35 @@ def test_asa_conditional_debug_is_bounded_recorded_and_cleaned_up(
 
 
 def test_triage_debugs_ikev2_on_the_asa_and_names_the_key_mismatch(
-    asa_fleet: tuple[Fleet, Path], tmp_path: Path
+    asa_fleet: tuple[Fleet, Path],
 ) -> None:
     """ASA9 (IKEv2 keys differ from AHUB's): triage debugs IKEv2 on both ends, the ASA in its
-    own dialect, and names the cause on the ASA; the healthy IKEv2 site stays clean."""
-    _, inventory = asa_fleet
-    argv = ["triage", "ASA9", "-i", str(inventory), "--debug", "--poll-interval", "0"]
-    code, report = _run(argv, tmp_path / "t.json")
-    assert code == exit_codes.FINDINGS
-    found = {f["code"]: f for f in _by_host(report)["ASA9"]}
-    assert found["IKEV2_AUTH_FAILED"]["severity"] == "critical"
-    debugs = {d["host"]: d for d in report["debug"]}
-    assert "ikev2 protocol 127" in debugs["ASA9"]["kinds"], debugs
-    assert debugs["ASA9"]["cleanup_verified"] and debugs["AHUB"]["cleanup_verified"]
-    evidence = [line for f in _by_host(report)["ASA9"] for line in f["evidence"]]
-    assert any("Verify auth failed" in line for line in evidence), found
+    own dialect, and names the cause on the ASA. The debug window passes on the lab clock (a
+    retry each way every 10 s), so it costs no wall time."""
+    fleet, inventory = asa_fleet
+    playbook = load_playbook("tunnel_triage", registered_codes())
+    hosts = playbook.hosts.model_copy(update={"names": ["ASA9", "AHUB"]})
+    options = RunOptions(
+        sleep=fleet.advance,
+        clock=fleet.clock.now,
+        poll_interval=0,
+        focus=frozenset({_wan(fleet, "AHUB"), _wan(fleet, "ASA9")}),
+        debug_seconds=25,
+        debug_always=True,
+    )
+    nr = open_inventory(inventory)
+    try:
+        result = run_playbook(nr, playbook.model_copy(update={"hosts": hosts}), options)
+    finally:
+        nr.close_connections()
+    debugs = {c.host: c for c in result.debug}
+    assert "ikev2 protocol 127" in debugs["ASA9"].kinds, debugs
+    assert all(c.cleanup_verified for c in debugs.values())
+    found = [f for f in result.report.findings if f.host == "ASA9"]
+    cause = [f for f in found if f.code == "IKEV2_AUTH_FAILED" and f.source is Source.DEBUG]
+    assert cause and cause[0].severity is Severity.CRITICAL, found
+    assert any(e.startswith("IKEv2-PROTO-3: (") and e.endswith("): Verify auth failed")
+               for e in cause[0].evidence), cause[0].evidence  # fmt: skip
+    assert cause[0].peer == _wan(fleet, "AHUB")  # the ASA's lines name no peer: the condition's
     # the ASA's own lines are in its dialect; the hub's (tagged "AHUB: ") in IOS-XE's
-    assert all("SESSION ID =" not in line for line in evidence if not line.startswith("AHUB: "))
+    assert all("SESSION ID =" not in e for e in cause[0].evidence if not e.startswith("AHUB: "))
