@@ -149,9 +149,4 @@ def _gre_block(
     seq = device.nhrp.seq_for(peer)
     entry = MapEntry(tunnel.head, seq, (peer,), None, (), None, 3600, 4608000, "")
     hosts = Ace("permit", ipaddress.IPv4Network(f"{local}/32"), ipaddress.IPv4Network(f"{peer}/32"))
-    lines = ident_block(device, tunnel.name, entry, hosts, detail)
-    return [
-        line.replace("/0/0)", "/47/0)") if "ident (addr/mask/prot/port)" in line
-        else line.replace("{Tunnel, }", "{Transport, }")
-        for line in lines
-    ]  # fmt: skip
+    return ident_block(device, tunnel.name, entry, hosts, detail, gre=True)

@@ -72,6 +72,9 @@ class IpsecProfile:
     pfs: str | None
 
 
+P2P_MODES = ("ipsec ipv4", "gre ip")
+
+
 @dataclass(frozen=True)
 class TunnelInterface:
     name: str  # "Tunnel0"
@@ -85,6 +88,12 @@ class TunnelInterface:
     def head(self) -> str:
         """The name IOS gives the tunnel's crypto map (``show crypto ipsec sa``)."""
         return f"{self.name}-head-0"
+
+    @property
+    def gre(self) -> bool:
+        """GRE over IPsec: the SA protects GRE (IP protocol 47) between the two tunnel
+        endpoints, not any/any as a VTI's does."""
+        return self.mode == "gre ip"
 
 
 @dataclass(frozen=True)
@@ -128,8 +137,9 @@ class Ikev2Config:
         return next((n for n, (net, _) in ring.items() if ipaddress.IPv4Address(peer) in net), None)
 
     def vtis(self) -> tuple[TunnelInterface, ...]:
-        """Tunnels in ``tunnel mode ipsec ipv4`` protected by an IPsec profile."""
-        return tuple(t for t in self.tunnels if t.mode == "ipsec ipv4" and t.protection)
+        """Point-to-point tunnels protected by an IPsec profile: static VTIs (``tunnel mode
+        ipsec ipv4``) and GRE over IPsec (``tunnel mode gre ip``, the default mode)."""
+        return tuple(t for t in self.tunnels if t.mode in P2P_MODES and t.protection)
 
 
 def vti_entry(vti: TunnelInterface, ikev2: Ikev2Config, crypto: CryptoConfig) -> MapEntry:

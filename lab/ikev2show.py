@@ -107,9 +107,9 @@ def _source_itf(device: Device, vti: TunnelInterface) -> tuple[str, str]:
 
 
 def vti_ipsec_blocks(device: Device, peer: str | None, detail: bool) -> list[str]:
-    """The ``interface: TunnelN`` blocks of ``show crypto ipsec sa`` (any/any, one flow)."""
+    """The ``interface: TunnelN`` blocks of ``show crypto ipsec sa``: one flow each, any/any
+    for a VTI, GRE between the tunnel endpoints for GRE over IPsec."""
     ikev2, crypto = read_ikev2_config(device.running), read_crypto_config(device.running)
-    any_any = Ace("permit", *(2 * (_ANY,)))
     out: list[str] = []
     for vti in _protected(device):
         if peer and peer != vti.destination:
@@ -121,8 +121,32 @@ def vti_ipsec_blocks(device: Device, peer: str | None, detail: bool) -> list[str
             f"    Crypto map tag: {vti.head}, local addr {address}",
             "",
         ]
-        out += ident_block(device, itf, entry, any_any, detail)
+        transport = _transport(device, entry.transform_sets)
+        flow = _flow_ace(vti, address)
+        out += ident_block(device, itf, entry, flow, detail, vti.gre, transport)
     return out
+
+
+def _flow_ace(vti: TunnelInterface, local: str) -> Ace:
+    """What the tunnel's SA protects: any/any (VTI), or GRE host to host."""
+    if not vti.gre or not vti.destination:
+        return Ace("permit", _ANY, _ANY)
+    return Ace("permit", ipaddress.IPv4Network(f"{local}/32"), _host(vti.destination))
+
+
+def _host(address: str) -> ipaddress.IPv4Network:
+    return ipaddress.IPv4Network(f"{address}/32")
+
+
+def _transport(device: Device, transform_sets: tuple[str, ...]) -> bool:
+    """Whether the first of the transform sets says ``mode transport`` (default: tunnel)."""
+    for node in device.running.sections():
+        words = node.line.split()
+        if words[:3] == ["crypto", "ipsec", "transform-set"] and words[3:4] == [
+            transform_sets[0] if transform_sets else ""
+        ]:
+            return node.find("mode transport") is not None
+    return False
 
 
 def vti_sessions(device: Device, detail: bool) -> list[str]:
@@ -169,16 +193,20 @@ def _session(
         if detail:  # D: dead peer detection, N: NAT-traversal (the legend's letters, in order)
             cap = ("D" if sa.dpd else "") + ("N" if sa.port == 4500 else "") or "(none)"
             out.append(f"          Capabilities:{cap} connid:{sa.tunnel_id} lifetime:23:59:00")
-    out += _flow(device, f"{vti.head} 1", has_ipsec, detail)
+    out += _flow(device, vti, has_ipsec, detail)
     out.append("")
     return out
 
 
-def _flow(device: Device, key: str, has_ipsec: bool, detail: bool) -> list[str]:
+def _flow(device: Device, vti: TunnelInterface, has_ipsec: bool, detail: bool) -> list[str]:
+    # GRE over IPsec: "permit 47 host A host B", as DMVPN's GRE flows (lab.dmvpncrypto)
+    local = _source_itf(device, vti)[1]
+    gre = f"permit 47 host {local} host {vti.destination}"
     out = [
-        "  IPSEC FLOW: permit ip 0.0.0.0/0.0.0.0 0.0.0.0/0.0.0.0 ",
+        f"  IPSEC FLOW: {gre if vti.gre else 'permit ip 0.0.0.0/0.0.0.0 0.0.0.0/0.0.0.0'} ",
         f"        Active SAs: {2 if has_ipsec else 0}, origin: crypto map",
     ]
+    key = f"{vti.head} 1"
     pair = device.crypto.ipsec.get(key)
     if detail:
         dec, enc = (int(pair.decaps), int(pair.encaps)) if pair else (0, 0)

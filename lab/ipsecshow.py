@@ -17,8 +17,8 @@ from lab.routing import interfaces
 from lab.sadb import FlowCounters, IpsecSa
 
 
-def _ident(net: ipaddress.IPv4Network) -> str:
-    return f"({net.network_address}/{net.netmask}/0/0)"
+def _ident(net: ipaddress.IPv4Network, prot: int = 0) -> str:
+    return f"({net.network_address}/{net.netmask}/{prot}/0)"
 
 
 def _plaintext_mtu(sa: IpsecSa | None) -> int:
@@ -55,13 +55,15 @@ def _counters_block(c: FlowCounters, sa: IpsecSa | None, detail: bool) -> list[s
     return lines
 
 
-def _sa_block(d: Device, sa: IpsecSa, spi: int, conn: int, map_name: str) -> list[str]:
+def _sa_block(
+    d: Device, sa: IpsecSa, spi: int, conn: int, map_name: str, mode: str = "Tunnel"
+) -> list[str]:
     left = max(0, int(sa.lifetime_sec - (d.clock.now() - sa.created)))
     kb = max(0, sa.lifetime_kb - int((sa.encaps + sa.decaps) * 100 / 1024))
     return [
         f"      spi: 0x{spi:X}({spi})",
         f"        transform: {show_transform(sa.transform)} ,",
-        f"        in use settings ={{Tunnel{' UDP-Encaps' if sa.udp_encaps else ''}, }}",
+        f"        in use settings ={{{mode}{' UDP-Encaps' if sa.udp_encaps else ''}, }}",
         f"        conn id: {conn}, flow_id: CSR:{conn % 1000}, sibling_flags FFFFFFFF80000048, crypto map: {map_name}",
         f"        sa timing: remaining key lifetime (k/sec): ({kb}/{left})",
         "        IV size: 16 bytes",
@@ -71,7 +73,18 @@ def _sa_block(d: Device, sa: IpsecSa, spi: int, conn: int, map_name: str) -> lis
     ]
 
 
-def ident_block(d: Device, itf: str, entry: MapEntry, ace: Ace, detail: bool) -> list[str]:
+def ident_block(
+    d: Device,
+    itf: str,
+    entry: MapEntry,
+    ace: Ace,
+    detail: bool,
+    gre: bool = False,
+    transport: bool | None = None,
+) -> list[str]:
+    """One flow's block; ``gre``: GRE over IPsec (DMVPN, ``tunnel mode gre ip``), idents of
+    protocol 47, as the GRE captures print them (``clarkson_ios_ipsec_sa_gre_esp_null_15_2``);
+    ``transport``: the SA's mode is transport (default: a GRE flow's is)."""
     state = d.crypto
     sa = state.ipsec.get(entry.key)
     counters = state.counters.get(entry.key, FlowCounters())
@@ -86,8 +99,8 @@ def ident_block(d: Device, itf: str, entry: MapEntry, ace: Ace, detail: bool) ->
     )
     out = [
         "   protected vrf: (none)",
-        f"   local  ident (addr/mask/prot/port): {_ident(ace.src)}",
-        f"   remote ident (addr/mask/prot/port): {_ident(ace.dst)}",
+        f"   local  ident (addr/mask/prot/port): {_ident(ace.src, 47 if gre else 0)}",
+        f"   remote ident (addr/mask/prot/port): {_ident(ace.dst, 47 if gre else 0)}",
         f"   current_peer {peer} port {4500 if sa and sa.udp_encaps else 500}",
         "     PERMIT, flags={origin_is_acl,}",
         *_counters_block(counters, sa, detail),
@@ -99,11 +112,12 @@ def ident_block(d: Device, itf: str, entry: MapEntry, ace: Ace, detail: bool) ->
         else "     current outbound spi: 0x0(0)",
     ]
     pfs = f"Y, DH group: {sa.pfs}" if sa and sa.pfs else "N, DH group: none"
+    mode = "Transport" if (gre if transport is None else transport) else "Tunnel"
     out += [f"     PFS (Y/N): {pfs}", "", "     inbound esp sas:"]
     if sa:
-        out += _sa_block(d, sa, sa.spi_in, sa.conn_in, entry.map_name)
+        out += _sa_block(d, sa, sa.spi_in, sa.conn_in, entry.map_name, mode)
     out += ["     inbound ah sas:", "", "     inbound pcp sas:", "", "     outbound esp sas:"]
     if sa:
-        out += _sa_block(d, sa, sa.spi_out, sa.conn_out, entry.map_name)
+        out += _sa_block(d, sa, sa.spi_out, sa.conn_out, entry.map_name, mode)
     out += ["     outbound ah sas:", "", "     outbound pcp sas:", ""]
     return out

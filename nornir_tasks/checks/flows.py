@@ -72,9 +72,26 @@ def inbound_spis(flow: IpsecFlow) -> frozenset[int]:
     return frozenset(sa.spi_value for sa in flow.sas if sa.direction is SaDirection.INBOUND)
 
 
-def remote_network(flow: IpsecFlow) -> ipaddress.IPv4Network | None:
+# (10.0.0.1/255.255.255.255/47/0): IP protocol 47 is GRE
+GRE = 47
+
+
+def gre_tunnel(flow: IpsecFlow) -> bool:
+    """GRE over IPsec (``tunnel mode gre ip`` or DMVPN's ``gre multipoint``): a tunnel
+    interface's ``TunnelN-head-0`` SA that protects GRE between the two tunnel endpoints
+    (``clarkson_ios_ipsec_sa_gre_esp_null_15_2``). Like a VTI's any/any SA it says nothing
+    about the networks behind the tunnel: the tunnel interface's routes carry those."""
     ident = flow.remote_ident
-    if ident is None:
+    return (
+        ident is not None and ident.prot == GRE and (flow.crypto_map_tag or "").endswith("-head-0")
+    )
+
+
+def remote_network(flow: IpsecFlow) -> ipaddress.IPv4Network | None:
+    """The remote network the flow protects (its remote proxy identity); None for GRE over
+    IPsec, whose proxy is the far tunnel endpoint, not a network behind it."""
+    ident = flow.remote_ident
+    if ident is None or gre_tunnel(flow):
         return None
     return network(ident.addr, ident.mask)
 

@@ -110,8 +110,9 @@ def _cause(
     )
     return (
         f"{host.host}'s tunnel interface {tunnel.name} and its IPsec SAs with {peer} are up, but "
-        f"no route sends {other.host}'s LAN ({nets}) into the tunnel: {taken}. A VTI carries "
-        "what the routing table gives it (no crypto ACL selects traffic): add 'ip route "
+        f"no route sends {other.host}'s LAN ({nets}) into the tunnel: {taken}. A tunnel "
+        "interface (VTI, GRE over IPsec) carries what the routing table gives it (no crypto ACL "
+        "selects traffic): add 'ip route "
         f"{missing[0][0].network_address} {missing[0][0].netmask} {tunnel.name}' or run the "
         "routing protocol over the tunnel."
     )

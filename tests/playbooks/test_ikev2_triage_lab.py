@@ -75,6 +75,7 @@ def triage(flex: tuple[Fleet, Path], spoke: int, debug: bool = False) -> Playboo
 
 
 SPOKES = [f"V{n:02d}" for n in range(1, 12)]
+GRE_SPOKE, GRE_WAN = "G01", "203.0.113.122"  # healthy GRE over IPsec (tunnel mode gre ip)
 # (spoke, code, where health names it without debug, the peer it names there, a quoted line)
 HEALTH = [
     (2, "IKEV2_PROPOSAL_MISMATCH", "V02", HUB, "NO_PROPOSAL_CHOSEN 0 "),
@@ -94,15 +95,16 @@ HEALTH = [
 @pytest.fixture(scope="module")
 def health(flex: tuple[Fleet, Path]) -> PlaybookRun:
     """First in the module: the triages below leave their debug lines in the buffers."""
-    return run(flex, "health_check", ["HUB2", *SPOKES])
+    return run(flex, "health_check", ["HUB2", *SPOKES, GRE_SPOKE])
 
 
 def test_health_reads_ikev2_state_of_every_vti(health: PlaybookRun) -> None:
     by_host = {h.host: h for h in health.report.hosts}
     assert (by_host["V01"].tunnels_up, by_host["V01"].tunnels_total) == (1, 1)
     assert by_host["V02"].tunnels_up == 0 and by_host["V02"].tunnels_total == 1
-    # ten tunnel interfaces and V09's crypto map entry; V01, V07, V08 and V10 (NAT-T) are up
-    assert (by_host["HUB2"].tunnels_up, by_host["HUB2"].tunnels_total) == (4, 11)
+    # eleven tunnel interfaces and V09's crypto map entry; V01, V07, V08, V10 (NAT-T) and G01
+    # (GRE over IPsec) are up
+    assert (by_host["HUB2"].tunnels_up, by_host["HUB2"].tunnels_total) == (5, 12)
     assert not [f for f in health.report.findings if f.code == "NO_INTERESTING_TRAFFIC"]
     read = {c.host: {o.command for o in c.outputs} for c in health.collections}
     assert "show crypto ikev2 sa" in read["V01"] and "show crypto isakmp sa" not in read["V01"]
@@ -148,6 +150,29 @@ def test_the_healthy_vti_gets_nothing_above_info(health: PlaybookRun) -> None:
     read = {c.host: [o.command for o in c.outputs] for c in health.collections}
     assert "ping 172.31.1.1 size 1400 df-bit repeat 2 timeout 1" in read["V01"]
     assert not [c for c in read["HUB2"] if c.startswith("ping 172.31.8.2")]  # Tunnel8 clamps
+
+
+def test_gre_over_ipsec_is_a_tunnel_interface_like_a_vti(health: PlaybookRun) -> None:
+    """G01's Tunnel0 is GRE (the default mode, not printed) with tunnel protection: its SA
+    protects GRE between the endpoints (``.../47/0`` idents, as real captures print them), it
+    is up on both ends and nothing is reported about it."""
+    by_host = {h.host: h for h in health.report.hosts}
+    assert (by_host[GRE_SPOKE].tunnels_up, by_host[GRE_SPOKE].tunnels_total) == (1, 1)
+    mine = [f for f in health.report.findings if GRE_SPOKE in (f.host, f.peer) or f.peer == GRE_WAN]
+    assert all(f.severity <= Severity.INFO for f in mine), mine
+    (g01,) = [c for c in health.collections if c.host == GRE_SPOKE]
+    table = next(o.parsed for o in g01.outputs if o.command == "show crypto ipsec sa")
+    (flow,) = table.flows
+    assert (flow.interface, flow.crypto_map_tag, flow.current_peer) == (
+        "Tunnel0",
+        "Tunnel0-head-0",
+        HUB,
+    )
+    assert (flow.local_ident.addr, flow.local_ident.prot) == (GRE_WAN, 47)
+    assert (flow.remote_ident.addr, flow.remote_ident.prot) == (HUB, 47)
+    assert {sa.in_use_settings for sa in flow.sas} == {("Transport",)}
+    # the GRE proxy is the hub's address, not a LAN: no route lookup is made for it
+    assert f"show ip route {HUB}" not in {o.command for o in g01.outputs}
 
 
 # one per way of knowing: counters and configs (the hub's side), a config route, a probe
