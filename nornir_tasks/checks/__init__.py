@@ -39,6 +39,7 @@ RULE_MODULES = (
     "invalid_spi",
     "replay",
     "cryptomap",
+    "unrouted",
     "compat",
     "hygiene",
     "failover",

@@ -35,6 +35,7 @@ from nornir_tasks.checks.quote import config_lines, event_lines, flow_lines, uni
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.routes import Egress, egress
 from nornir_tasks.checks.tunnels import vti_peers
+from nornir_tasks.checks.unrouted import unrouted_peers
 from nornir_tasks.models.config import CryptoMapEntry as ConfigMapEntry
 from nornir_tasks.models.config import RunningConfig
 from nornir_tasks.models.crypto_map import CryptoMapEntry, CryptoMapTable
@@ -306,9 +307,12 @@ def _idle_peers(host: HostEvidence, fleet: FleetEvidence) -> Iterator[tuple[str,
 @check("NO_INTERESTING_TRAFFIC", needs=IPSEC + SESSION)
 def no_interesting_traffic(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """The tunnel is down because nothing has tried to use it (crypto maps are on demand)."""
+    unrouted = unrouted_peers(host)
     for peer, lines in _idle_peers(host, fleet):
         if any(hit_without_sa(t) for t in traffic_to(host, peer)):
             continue  # traffic is there and dropped: IKE_NO_SA / IPSEC_P2_NOT_ESTABLISHED
+        if peer in unrouted:
+            continue  # nothing can reach the tunnel: CRYPTO_NO_ROUTE says why
         yield Finding(
             code="NO_INTERESTING_TRAFFIC",
             severity=Severity.INFO,

@@ -51,6 +51,8 @@ DIAGNOSED = {
     "ciscoforum_ios2811_inv_spi_no_sa_replay_wrapped": "IPSEC_INVALID_SPI",
     "lab_iosxe262_ikev2_auth_exchange_failed_mldsa_vs_rsa": "IKEV2_AUTH_FAILED",
     "lab_iosxe_ikev2_received_expected_policies_run_together": "IKEV2_PROPOSAL_MISMATCH",
+    "cbt_ios_crypto_session_down_no_default_route": "CRYPTO_NO_ROUTE",
+    "cbt_ios_isakmp_key_length_mismatch_two_routers": "IKE_P1_POLICY_MISMATCH",
 }
 # Labelled failures (provenance ``diagnosed_cause.finding``) that the diagnosis does not name
 # yet; bench/corpus_recall.py reports them. Not healthy, so not in HEALTHY either.
