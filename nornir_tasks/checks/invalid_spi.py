@@ -20,6 +20,8 @@ from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.logs import EventKind
 
 _SPI = re.compile(r"spi=(0x[0-9a-f]+)", re.I)
+# A new IPsec SA with the peer, in IOS debug: the quick mode's last state or the install line
+_NEW_SA = ("new state = ike_qm_phase2_complete", "successfully installed ipsec sa")
 
 
 def _stale_senders(
@@ -81,7 +83,20 @@ def invalid_spi(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
         )
         lost = [t for t in host.traffic if t.flow.current_peer == peer and not has_sa(t.flow)]
         confirmed = bool(senders) or (bool(mine) and bool(lost) and phase1_up(host, peer))
-        yield _finding(host, fleet, peer, mine, other, senders, confirmed)
+        healed = not confirmed and _resynced(host, peer, mine)
+        yield _finding(host, fleet, peer, mine, other, senders, confirmed, healed)
+
+
+def _resynced(host: HostEvidence, peer: str, mine: list[PeerEvent]) -> bool:
+    """The same log shows a new IPsec SA with ``peer`` after its last invalid-SPI message: the
+    SAs resynchronised (what ``clear crypto sa`` or a rekey looks like), nothing is broken."""
+    events = [e.event for e in host.events]
+    if not mine or any(e.event not in events for e in mine):
+        return False
+    last = max(events.index(e.event) for e in mine)
+    return any(
+        e.peer == peer and any(t in e.text for t in _NEW_SA) for e in host.events[last + 1 :]
+    )
 
 
 def _finding(
@@ -92,6 +107,7 @@ def _finding(
     other: HostEvidence | None,
     senders: list[Traffic],
     confirmed: bool,
+    healed: bool = False,
 ) -> Finding:
     lines = event_lines(mine, 3)
     if other is not None:
@@ -100,20 +116,12 @@ def _finding(
     spis = ", ".join(f"0x{v:X}" for v in sorted(_spis(mine))) or "an SA"
     return Finding(
         code="IPSEC_INVALID_SPI",
-        severity=Severity.CRITICAL
-        if confirmed or len({e.event.time for e in mine}) > 1
-        else Severity.WARNING,
+        severity=_severity(mine, confirmed, healed),
         host=host.host,
         peer=peer,
         summary=f"ESP from {label(fleet, host, peer)} arrives on an SPI {host.host} does not "
-        "have (SAs out of sync)",
-        cause=(
-            f"{other.host if other else peer} keeps sending ESP on {spis} that {host.host} no "
-            "longer has: the SAs are out of sync (one end cleared or rebooted, or lost its SAs, "
-            "without the delete reaching the other). One direction is a black hole until the "
-            "stale SA expires."
-            + ("" if confirmed else " A single message right after a clear is normal.")
-        ),
+        + ("have; a new SA followed (resynchronised)" if healed else "have (SAs out of sync)"),
+        cause=_cause(host, peer, other, spis, confirmed, healed),
         evidence=unique(lines),
         next_steps=(
             f"show crypto ipsec sa peer {peer}  (compare the SPIs on both ends)",
@@ -124,3 +132,32 @@ def _finding(
         step=Step.DATA_TRANSFER,
         source=source_of(mine) if mine else Source.STATE,
     )
+
+
+def _cause(
+    host: HostEvidence,
+    peer: str,
+    other: HostEvidence | None,
+    spis: str,
+    confirmed: bool,
+    healed: bool,
+) -> str:
+    cause = (
+        f"{other.host if other else peer} keeps sending ESP on {spis} that {host.host} no "
+        "longer has: the SAs are out of sync (one end cleared or rebooted, or lost its SAs, "
+        "without the delete reaching the other). One direction is a black hole until the "
+        "stale SA expires."
+    )
+    if not confirmed:
+        cause += " A single message right after a clear is normal."
+    if healed:
+        cause += f" Here the log then shows a new IPsec SA with {peer}: they resynchronised."
+    return cause
+
+
+def _severity(mine: list[PeerEvent], confirmed: bool, healed: bool) -> Severity:
+    if confirmed:
+        return Severity.CRITICAL
+    if healed:
+        return Severity.INFO
+    return Severity.CRITICAL if len({e.event.time for e in mine}) > 1 else Severity.WARNING

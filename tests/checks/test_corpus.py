@@ -162,6 +162,19 @@ def test_healthy_capture_has_no_critical_finding(
     assert rc == exit_codes.OK
 
 
+QUIET = [c.name for c in CASES if _provenance(c).get("healthy") == "nothing above info"]
+
+
+@pytest.mark.parametrize("case", QUIET)
+def test_quiet_capture_has_nothing_above_info(
+    capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    """A healthy paste (noise lines, an invalid SPI right before the SAs renegotiate, an
+    author's annotation) gets no warning either."""
+    _, findings = cli_json(capsys, str(GOLDEN / case / "raw.txt"))
+    assert all(f["severity"] == "info" for f in findings), findings
+
+
 def test_all_corpus_captures_at_once_keep_their_findings(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
