@@ -191,3 +191,23 @@ def test_modern_device_does_not_use_sha1(lab: Fleet) -> None:
     transport = cast(Any, conn.remote_conn).get_transport()
     assert transport.host_key_type == "rsa-sha2-512"
     conn.disconnect()
+
+
+@pytest.mark.parametrize("router", ["BR01", "BR10"])  # modern, and IOS 15.x's CBC offer
+def test_the_lab_sends_no_ignore_packet_per_message(lab: Fleet, router: str) -> None:
+    """IOS sends a command's output as channel data only; asyncssh's default puts an empty
+    SSH_MSG_IGNORE before every packet, which doubled what a client reads per router."""
+    conn = ConnectHandler(**lab.connection(router))
+    packetizer = cast(Any, conn.remote_conn).get_transport().packetizer
+    read, types = packetizer.read_message, []
+
+    def read_message() -> tuple[int, Any]:
+        ptype, message = read()
+        types.append(ptype)
+        return ptype, message
+
+    packetizer.read_message = read_message
+    conn.enable()
+    assert "hostname" in show(conn, "show running-config")
+    conn.disconnect()
+    assert 94 in types and 2 not in types  # MSG_CHANNEL_DATA seen, MSG_IGNORE never
