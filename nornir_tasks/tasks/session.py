@@ -26,6 +26,7 @@ IDLE_WAKE_S = 5.0
 # netmiko splits the output on the pattern: groups must not capture.
 _ENABLE_ANSWER = re.compile(r"ssword|% ?(?:Access denied|Bad secrets)|[>#]\s*$", re.I)
 _PASSWORD = re.compile(r"ssword", re.I)
+_PROMPT = "_vpndiag_prompt"  # the session's exec prompt, once open_cli has read it
 
 
 class EnableSecretError(Exception):
@@ -37,8 +38,22 @@ class SessionClosedError(Exception):
 
 
 def send(conn: BaseConnection, command: str, read_timeout: float = 30.0) -> str:
-    """Run one exec command and return its text (never a list or dict)."""
-    out: Any = conn.send_command(command, read_timeout=read_timeout, strip_prompt=True)
+    """Run one exec command and return its text (never a list or dict).
+
+    On a session ``open_cli`` prepared, the output ends at the prompt it read there. netmiko
+    otherwise finds the prompt again before every command (``auto_find_prompt``): a round
+    trip and two buffer reads with a sleep each, for the prompt it already had, since an exec
+    command does not change it. What a previous command left unread is dropped, as the
+    prompt search did.
+    """
+    prompt: str | None = getattr(conn, _PROMPT, None)
+    if prompt is None:
+        out: Any = conn.send_command(command, read_timeout=read_timeout, strip_prompt=True)
+        return str(out)
+    conn.read_channel()
+    out = conn.send_command(
+        command, expect_string=re.escape(prompt), read_timeout=read_timeout, strip_prompt=True
+    )
     return str(out)
 
 
@@ -47,13 +62,30 @@ def open_cli(task: Task, enable_timeout: float = 10.0) -> BaseConnection:
     conn: BaseConnection = task.host.get_connection(CLI, task.nornir.config)
     _report_close(conn)
     _quiet_when_idle(conn)
-    if not conn.check_enable_mode():
-        enable(conn, enable_timeout)
+    prompt = current_prompt(conn, enable_timeout)
+    if not prompt.endswith("#"):
+        prompt = enable(conn, enable_timeout)
+    setattr(conn, _PROMPT, prompt)
     return conn
 
 
-def enable(conn: BaseConnection, timeout: float) -> None:
-    """``enable`` and the secret; a refused secret raises ``EnableSecretError`` at once."""
+def current_prompt(conn: BaseConnection, timeout: float) -> str:
+    """The prompt the device prints for an empty line ("R1>", "R1#", "asa/pri/act#").
+
+    netmiko's ``check_enable_mode`` reads the same line but keeps only whether it has a #.
+    """
+    conn.write_channel(conn.RETURN)
+    pattern = re.escape(conn.base_prompt) + r"[^\r\n]*[>#]"
+    return _last_line(conn.read_until_pattern(pattern=pattern, read_timeout=timeout))
+
+
+def _last_line(text: str) -> str:
+    return next((ln.strip() for ln in reversed(text.splitlines()) if ln.strip()), "")
+
+
+def enable(conn: BaseConnection, timeout: float) -> str:
+    """``enable`` and the secret; the enable prompt. A refused secret raises
+    ``EnableSecretError`` at once."""
     conn.write_channel(conn.normalize_cmd("enable"))
     answer = conn.read_until_pattern(pattern=_ENABLE_ANSWER.pattern, read_timeout=timeout)
     if _PASSWORD.search(answer):
@@ -64,11 +96,15 @@ def enable(conn: BaseConnection, timeout: float) -> None:
                 break
             conn.write_channel(conn.RETURN)
             answer = conn.read_until_pattern(pattern=_ENABLE_ANSWER.pattern, read_timeout=timeout)
-    if not conn.check_enable_mode():
+    prompt = _last_line(answer)  # the answer ends at the prompt: no round trip to read it
+    if not (prompt.startswith(conn.base_prompt) and prompt.endswith("#")):
+        prompt = current_prompt(conn, timeout)  # the answer ended elsewhere: ask the device
+    if not prompt.endswith("#"):
         said = next((ln.strip() for ln in answer.splitlines() if "%" in ln), "")
         raise EnableSecretError(
             f"the device refused the enable secret{f' ({said})' if said else ''}"
         )
+    return prompt
 
 
 def _report_close(conn: BaseConnection) -> None:

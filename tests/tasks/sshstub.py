@@ -22,6 +22,7 @@ class Behaviour:
     answers: dict[str, str] = field(default_factory=dict)
     close_on: dict[str, float] = field(default_factory=dict)
     stall_on: frozenset[str] = frozenset()
+    heard: list[str] = field(default_factory=list)  # every line the stub read, in order
 
 
 class _Auth(asyncssh.SSHServer):
@@ -49,6 +50,7 @@ async def _shell(process: asyncssh.SSHServerProcess[str], behaviour: Behaviour) 
     while True:
         process.stdout.write("STUB#" if privileged else "STUB>")
         line = (await process.stdin.readline()).strip()
+        behaviour.heard.append(line)
         if line in ("exit", "") and process.stdin.at_eof():
             break
         if line == "enable":
