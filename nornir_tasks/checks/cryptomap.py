@@ -31,10 +31,11 @@ from nornir_tasks.checks.peers import (
     sessions,
     traffic_to,
 )
-from nornir_tasks.checks.quote import config_lines, event_lines, flow_lines, unique
+from nornir_tasks.checks.quote import config_lines, event_lines, flow_lines, map_lines, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.routes import Egress, egress
 from nornir_tasks.checks.tunnels import vti_peers
+from nornir_tasks.checks.unapplied_logs import unapplied_logs
 from nornir_tasks.checks.unrouted import unrouted_peers
 from nornir_tasks.models.config import CryptoMapEntry as ConfigMapEntry
 from nornir_tasks.models.config import RunningConfig
@@ -44,31 +45,13 @@ from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.logs import EventKind
 
 
-def _map_lines(host: HostEvidence, entry: CryptoMapEntry, *needles: str) -> list[str]:
-    """The entry's header line and the lines under it containing one of ``needles``."""
-    out: list[str] = []
-    for _, text in host.raw_of("show crypto map*"):
-        inside = False
-        for line in text.splitlines():
-            if line.startswith("Crypto Map"):
-                inside = f'"{entry.name}" {entry.seq} ' in line
-                if inside:
-                    out.append(line.strip())
-            elif inside and any(n in line for n in needles):
-                out.append(line.strip())
-    return out
-
-
-# -- CRYPTO_MAP_NOT_APPLIED ----------------------------------------------------------------------
-
-
 def _unapplied_state(host: HostEvidence) -> dict[str, Finding]:
     found: dict[str, Finding] = {}
     for table in host.models(CryptoMapTable):
         for entry in table.entries:
             if entry.applied or entry.interfaces or entry.name in found:
                 continue
-            lines = _map_lines(host, entry, "Peer =", "Interfaces using crypto map")
+            lines = map_lines(host, entry, "Peer =", "Interfaces using crypto map")
             peer = entry.peers[0] if entry.peers else None
             found[entry.name] = _unapplied(host, entry.name, peer, lines, Source.STATE)
     return found
@@ -101,11 +84,12 @@ def _unapplied(
     )
 
 
-@check("CRYPTO_MAP_NOT_APPLIED", needs=CRYPTO_MAP + CONFIG)
+@check("CRYPTO_MAP_NOT_APPLIED", needs=CRYPTO_MAP + CONFIG + LOGS)
 def map_not_applied(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """A crypto map on no interface, or not on the interface that routes to its peer."""
     found = _unapplied_state(host)
     yield from found.values()
+    yield from unapplied_logs(host, {f.peer for f in found.values()})
     config = host.config
     if config is None:
         return
@@ -179,7 +163,7 @@ def map_incomplete(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
                     entry.seq,
                     entry.peers[0] if entry.peers else None,
                     missing,
-                    _map_lines(host, entry, "WARNING", "(missing", "No matching address list"),
+                    map_lines(host, entry, "WARNING", "(missing", "No matching address list"),
                     Source.STATE,
                 )
     config = host.config
@@ -277,9 +261,10 @@ def _incomplete(
 
 
 def _idle_peers(host: HostEvidence, fleet: FleetEvidence) -> Iterator[tuple[str, list[str]]]:
-    """Peers with no IKE SA, no IPsec SA and nothing in the logs: (peer, evidence lines).
-
-    Not when the other end still encrypts towards us: the SAs are out of sync, not idle."""
+    """Peers with no IKE SA, no IPsec SA and nothing in the logs: (peer, evidence lines). Not
+    when the other end still encrypts towards us (SAs out of sync), nor when nothing routes to
+    the tunnel (CRYPTO_NO_ROUTE says why)."""
+    unrouted = unrouted_peers(host)
     for peer in known_peers(host):
         other = other_end(fleet, host, peer)
         if other is not None and any(
@@ -290,8 +275,8 @@ def _idle_peers(host: HostEvidence, fleet: FleetEvidence) -> Iterator[tuple[str,
         down = [s for s in sessions(host, peer) if s.status is SessionStatus.DOWN]
         if rows(host, peer, live=False) or host.events_for(peer) or peer in vti_peers(host):
             continue  # a VTI needs no traffic to come up: IKEV2_VTI_DOWN reads it
-        if counters.explained_elsewhere(host, peer, fleet):
-            continue  # IKEv2 was tried: the far end's counters name why it fails
+        if counters.explained_elsewhere(host, peer, fleet) or peer in unrouted:
+            continue  # IKEv2 was tried (the far end's counters say why), or nothing is routed
         if other is not None and any(other.events_for(a) for a in host.addresses):
             continue  # the far end logged a negotiation with us: IKE was attempted
         if any(has_sa(t.flow) or t.encaps.ever for t in flows):
@@ -307,12 +292,9 @@ def _idle_peers(host: HostEvidence, fleet: FleetEvidence) -> Iterator[tuple[str,
 @check("NO_INTERESTING_TRAFFIC", needs=IPSEC + SESSION)
 def no_interesting_traffic(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """The tunnel is down because nothing has tried to use it (crypto maps are on demand)."""
-    unrouted = unrouted_peers(host)
     for peer, lines in _idle_peers(host, fleet):
         if any(hit_without_sa(t) for t in traffic_to(host, peer)):
             continue  # traffic is there and dropped: IKE_NO_SA / IPSEC_P2_NOT_ESTABLISHED
-        if peer in unrouted:
-            continue  # nothing can reach the tunnel: CRYPTO_NO_ROUTE says why
         yield Finding(
             code="NO_INTERESTING_TRAFFIC",
             severity=Severity.INFO,

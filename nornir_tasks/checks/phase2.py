@@ -29,6 +29,7 @@ from nornir_tasks.checks.peers import (
     sessions,
     traffic_to,
 )
+from nornir_tasks.checks.proxy_wording import no_map_entry, policy_not_found, proxy_finding
 from nornir_tasks.checks.quote import event_lines, flow_lines, ike_lines, tag, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.models.crypto_session import SessionStatus
@@ -100,29 +101,6 @@ def _theirs(
 
 # -- IKE_P2_PROXY_MISMATCH -----------------------------------------------------------------------
 
-_PROXY_STEPS = (
-    "show crypto map  (the ACL of each entry, on both ends)",
-    "show access-lists <crypto ACL>  (each must be the other's mirror)",
-    "show crypto ipsec sa  (local ident / remote ident)",
-)
-
-
-def _proxy_finding(
-    host: HostEvidence, peer: str, name: str, cause: str, evidence: list[str], source: Source
-) -> Finding:
-    return Finding(
-        code="IKE_P2_PROXY_MISMATCH",
-        severity=Severity.CRITICAL,
-        host=host.host,
-        peer=peer,
-        summary=f"crypto ACLs of {host.host} and {name} are not mirror images",
-        cause=cause,
-        evidence=unique(evidence, 14),
-        next_steps=(*_PROXY_STEPS, *debug_steps(peer)),
-        step=Step.IKE_PHASE2,
-        source=source,
-    )
-
 
 def state_proxy_mismatch(host: HostEvidence, other: HostEvidence, peer: str) -> list[str] | None:
     """Both ends have phase 1 up and SA-less flows to each other, none of them mirrored."""
@@ -168,8 +146,10 @@ def _proxy_from_logs(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findi
         other = other_end(fleet, host, peer)
         their_proxy, _ = _theirs(other, host)
         rejected = rejected_by_peer(events)
-        if proxy:
-            yield _proxy_finding(
+        if proxy and all(policy_not_found(e) for e in proxy):
+            yield no_map_entry(host, peer, label(fleet, host, peer), proxy)
+        elif proxy:
+            yield proxy_finding(
                 host,
                 peer,
                 label(fleet, host, peer),
@@ -181,7 +161,7 @@ def _proxy_from_logs(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Findi
                 source_of(proxy),
             )
         elif rejected and their_proxy and other is not None:
-            yield _proxy_finding(
+            yield proxy_finding(
                 host,
                 peer,
                 label(fleet, host, peer),
@@ -201,7 +181,7 @@ def _proxy_from_state(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Find
             continue
         lines = state_proxy_mismatch(host, other, peer)
         if lines and not rejected_by_peer(list(host.events_for(peer))):
-            yield _proxy_finding(
+            yield proxy_finding(
                 host,
                 peer,
                 label(fleet, host, peer),

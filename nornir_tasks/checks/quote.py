@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from nornir_tasks.checks.evidence import HostEvidence
 from nornir_tasks.checks.ike import IkeRow
 from nornir_tasks.checks.logview import PeerEvent
+from nornir_tasks.models.crypto_map import CryptoMapEntry
 from nornir_tasks.models.ipsec import IpsecFlow
 from nornir_tasks.parsers._secrets import mask_secrets
 
@@ -142,3 +143,21 @@ def event_lines(events: Iterable[PeerEvent], limit: int = 8) -> list[str]:
             seen.add(key)
             out.append(e.event.line.strip())
     return out[:limit]
+
+
+def map_lines(host: HostEvidence, entry: CryptoMapEntry, *needles: str) -> list[str]:
+    """The entry's header line and the lines under it containing one of ``needles``."""
+    out: list[str] = []
+    for _, text in host.raw_of("show crypto map*"):
+        inside = False
+        for line in text.splitlines():
+            if line.startswith("Crypto Map"):
+                inside = f'"{entry.name}" {entry.seq} ' in line
+                if inside:
+                    out.append(line.strip())
+            elif inside and any(n in line for n in needles):
+                out.append(line.strip())
+    return out
+
+
+# -- CRYPTO_MAP_NOT_APPLIED ----------------------------------------------------------------------

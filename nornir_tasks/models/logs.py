@@ -38,6 +38,7 @@ class EventKind(StrEnum):
     NOT_IPSEC = "not_ipsec"
     MODE_FAILURE = "mode_failure"
     NO_SA = "no_sa"
+    NO_CRYPTO_MAP = "no_crypto_map"  # ASA: IKE arrived on an interface with no crypto map
     INNER_PACKET_MISMATCH = "inner_packet_mismatch"  # ASA 402116: inner packet outside the SA
     IKEV2_PACKET = "ikev2_packet"  # IKEv2 "Sending/Received Packet": exchange, payloads
     IKEV2_NO_PROPOSAL = "ikev2_no_proposal"  # NOTIFY(NO_PROPOSAL_CHOSEN) in an IKEv2 packet

@@ -8,6 +8,7 @@ from nornir_tasks.parsers.log_sources import (
     DARENMATTHEWS,
     DOC_5409,
     FIELD_GUIDE,
+    LINUX_ASA_NOTES,
     TUNNELSUP_PARANOID,
     XE_R4_CAPTURE,
     DebugText,
@@ -246,6 +247,13 @@ IKEV1_TEXTS: tuple[DebugText, ...] = (
         "A mode failed with the peer.",
         ("IKE_P1_POLICY_MISMATCH",),
         CISCOARTICLES,
+    ),
+    text(
+        "no crypto map bound to interface",
+        K.NO_CRYPTO_MAP,
+        "ASA: IKE from the peer arrived on an interface with no crypto map applied; dropped.",
+        ("CRYPTO_MAP_NOT_APPLIED",),
+        LINUX_ASA_NOTES,
     ),
     text(
         "qm fsm error",

@@ -193,6 +193,11 @@ ASA_IKEV2_ANALYSER = Source(
     "strings it matches and the cause it gives for each",
     "code index file id 31304400721",
 )
+LINUX_ASA_NOTES = Source(
+    "Linux to ASA VPN (engineer's notes, Jekyll markdown on GitHub; code index file id "
+    "24470540754): ASA console lines each followed by the fix",
+    "tests/golden/notes_asa_console_no_crypto_map_bound_to_interface/provenance.yaml",
+)
 ASA_402116_BLOG = Source(
     "recv errors Cisco ASA VPN tunnel (TunnelsUP, 2015-01-22)",
     "tests/golden/tunnelsup_asa_ipsec_sa_peer_recv_errors_402116/provenance.yaml",

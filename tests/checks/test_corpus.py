@@ -53,6 +53,10 @@ DIAGNOSED = {
     "lab_iosxe_ikev2_received_expected_policies_run_together": "IKEV2_PROPOSAL_MISMATCH",
     "cbt_ios_crypto_session_down_no_default_route": "CRYPTO_NO_ROUTE",
     "cbt_ios_isakmp_key_length_mismatch_two_routers": "IKE_P1_POLICY_MISMATCH",
+    "notes_asa_console_no_crypto_map_bound_to_interface": "CRYPTO_MAP_NOT_APPLIED",
+    "notes_asa_debug_all_sa_proposals_unacceptable_des_vs_3des": "IKE_P1_POLICY_MISMATCH",
+    "notes_asa_crypto_map_policy_not_found_missing_set_peer": "IKE_P2_PROXY_MISMATCH",
+    "notes_asa_console_no_matching_crypto_map_entry_remote_proxy": "IKE_P2_PROXY_MISMATCH",
 }
 # Labelled failures (provenance ``diagnosed_cause.finding``) that the diagnosis does not name
 # yet; bench/corpus_recall.py reports them. Not healthy, so not in HEALTHY either.
