@@ -4,19 +4,26 @@ Each command runs as a child process N times; the table gives the median wall ti
 median CPU time (user + system of the child). On a shared machine the CPU time is the steadier
 number: wall time there includes waiting for a core.
 
-    .venv/bin/python bench/startup.py [--runs 15] [--against DIR]
+    .venv/bin/python bench/startup.py [--runs 15] [--against DIR] [--instructions]
 
 ``--against DIR``: also time another checkout (an older commit, ``git archive`` unpacked),
 run by the same interpreter from DIR so that DIR's ``nornir_tasks`` is the one imported; the
 two alternate run by run, so both see the same load. Children run with bytecode caching on
 (``PYTHONDONTWRITEBYTECODE``, set in some shells, would make every run compile every module).
+
+``--instructions``: also count the instructions each command executes (one run under
+valgrind's callgrind, about 50 times slower): the same number on an idle and on a loaded
+machine, where wall and even CPU times are not. On this VM an idle core runs about
+3.3 billion of them a second (``vpndiag --help``: 0.09 s, 319 M at commit 1830d4e).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -59,20 +66,39 @@ def measure(command: list[str], runs: int, trees: list[Path]) -> list[tuple[floa
     return [(statistics.median(w), statistics.median(c)) for w, c in zip(walls, cpus, strict=True)]
 
 
+def instructions(command: list[str], tree: Path) -> float:
+    """Millions of instructions ``command`` executes (callgrind), after one warm-up run."""
+    subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tree, env=_env()
+    )
+    probe = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command]
+    done = subprocess.run(
+        probe, cwd=tree, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    return int(found.group(1)) / 1e6 if found else float("nan")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--against", type=Path, help="another checkout to time alternately")
+    parser.add_argument("--instructions", action="store_true", help="count them (valgrind)")
     args = parser.parse_args()
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions needs valgrind on PATH")
     trees = [ROOT, *([args.against.resolve()] if args.against else [])]
-    heads = " | ".join(f"{t.name}: wall / CPU ms" for t in trees)
+    unit = "wall / CPU ms" + (" / M instructions" if args.instructions else "")
+    heads = " | ".join(f"{t.name}: {unit}" for t in trees)
     print(f"median of {args.runs} runs, load average {os.getloadavg()[0]:.1f} at the start\n")
     print(f"| command | {heads} |\n|---|{'---|' * len(trees)}")
     for name, command in COMMANDS.items():
-        cells = " | ".join(
-            f"{w * 1000:.0f} / {c * 1000:.0f}" for w, c in measure(command, args.runs, trees)
-        )
-        print(f"| `{name}` | {cells} |", flush=True)
+        cells = [f"{w * 1000:.0f} / {c * 1000:.0f}" for w, c in measure(command, args.runs, trees)]
+        if args.instructions:
+            cells = [
+                f"{c} / {instructions(command, t):.0f}" for c, t in zip(cells, trees, strict=True)
+            ]
+        print(f"| `{name}` | {' | '.join(cells)} |", flush=True)
     print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
 
 

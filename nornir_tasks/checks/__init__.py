@@ -6,12 +6,12 @@
     hq = host_evidence("HQ", [CommandOutput("show crypto isakmp sa", text), ...])
     findings = diagnose(fleet_evidence([hq, br07]), select=("IKE_*",))
 
-Every rule module of this package registers its checks on import.
+Every rule module of this package registers its checks on import; ``diagnose`` imports those
+its hosts' outputs can feed (``_index``), the listings all of them. A new rule module goes in
+``RULE_MODULES`` and in ``_index.py`` (``tests/checks/test_check_index.py`` prints its entry).
 """
 
 from __future__ import annotations
-
-import importlib
 
 from nornir_tasks.checks.evidence import (
     FleetEvidence,
@@ -57,8 +57,6 @@ RULE_MODULES = (
     "dmvpn",
     "pointers",  # reads the others' findings: second pass
 )
-for _name in RULE_MODULES:
-    importlib.import_module(f"{__name__}.{_name}")
 
 __all__ = [
     "Check",

@@ -17,13 +17,17 @@ aggressive``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from nornir_tasks.checks import compat
 from nornir_tasks.checks.evidence import HostEvidence
 from nornir_tasks.checks.ike import AM_EXCHANGED, IkeRow, Role
 from nornir_tasks.checks.logview import PeerEvent
 from nornir_tasks.checks.peers import mentioning, of_kind, rows
-from nornir_tasks.models.config import RunningConfig
 from nornir_tasks.models.logs import EventKind
+
+if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
+    from nornir_tasks.models.config import RunningConfig
 
 REFUSED_MNEMONIC = "IKMP_AG_MODE_DISABLED"
 DISABLE_LINE = "crypto isakmp aggressive-mode disable"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.compat import MapPeer, has_key_for, map_peers
 from nornir_tasks.checks.evidence import CONFIG, FleetEvidence, HostEvidence
@@ -20,10 +21,12 @@ from nornir_tasks.checks.ike import WAITING_MSG2, IkeRow
 from nornir_tasks.checks.peers import label, other_end
 from nornir_tasks.checks.quote import config_lines, counter_lines, ike_lines, tag, unique
 from nornir_tasks.checks.registry import check
-from nornir_tasks.models.config import AsaNatRule, RunningConfig
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.packet_tracer import PacketTrace
 from nornir_tasks.parsers.addressing import first_host, network, wildcard_network
+
+if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
+    from nornir_tasks.models.config import AsaNatRule, RunningConfig
 
 TRACER = ("packet-tracer input*",)
 

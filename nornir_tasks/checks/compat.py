@@ -13,6 +13,7 @@ import re
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.evidence import CONFIG, FleetEvidence, HostEvidence
 from nornir_tasks.checks.ike import WAITING_MSG2 as _WAITING
@@ -20,10 +21,12 @@ from nornir_tasks.checks.peers import other_end
 from nornir_tasks.checks.quote import config_lines, ike_lines, tag, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.routes import config_egress, egress
-from nornir_tasks.models.config import CryptoMap, CryptoMapEntry, RunningConfig
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.parsers.addressing import address as ipv4
 from nornir_tasks.parsers.addressing import network
+
+if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
+    from nornir_tasks.models.config import CryptoMap, CryptoMapEntry, RunningConfig
 
 
 @dataclass(frozen=True)

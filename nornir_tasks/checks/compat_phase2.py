@@ -6,13 +6,16 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.compat import Pair, other_lines, pair_finding, pairs, reports
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
 from nornir_tasks.checks.quote import config_lines
-from nornir_tasks.models.config import CryptoMapEntry, RunningConfig, TransformSet
 from nornir_tasks.models.findings import Finding, Severity, Step
 from nornir_tasks.parsers.addressing import network, wildcard_network
+
+if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
+    from nornir_tasks.models.config import CryptoMapEntry, RunningConfig, TransformSet
 
 Proposal = tuple[frozenset[str], str]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from nornir_tasks.checks import ikev2_counters as counters
 from nornir_tasks.checks.compat import MapPeer, map_peers
@@ -37,12 +38,14 @@ from nornir_tasks.checks.routes import Egress, egress
 from nornir_tasks.checks.tunnels import vti_peers
 from nornir_tasks.checks.unapplied_logs import unapplied_logs
 from nornir_tasks.checks.unrouted import unrouted_peers
-from nornir_tasks.models.config import CryptoMapEntry as ConfigMapEntry
-from nornir_tasks.models.config import RunningConfig
 from nornir_tasks.models.crypto_map import CryptoMapEntry, CryptoMapTable
 from nornir_tasks.models.crypto_session import SessionStatus
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.logs import EventKind
+
+if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
+    from nornir_tasks.models.config import CryptoMapEntry as ConfigMapEntry
+    from nornir_tasks.models.config import RunningConfig
 
 
 def _unapplied_state(host: HostEvidence) -> dict[str, Finding]:

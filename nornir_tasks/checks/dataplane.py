@@ -18,12 +18,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from nornir_tasks.checks import asa
 from nornir_tasks.checks.compat import MapPeer, map_peers
 from nornir_tasks.checks.compat_phase2 import acl_pairs
 from nornir_tasks.checks.decaps import dropped_after_decaps
-from nornir_tasks.checks.dmvpn import nhrp_unmapped
 from nornir_tasks.checks.evidence import CONFIG, IPSEC, FleetEvidence, HostEvidence
 from nornir_tasks.checks.flows import Traffic, carries, has_sa, inbound_spis, remote_network
 from nornir_tasks.checks.peers import label, mirror_traffic, other_end
@@ -35,10 +35,13 @@ from nornir_tasks.checks.quote import (
 )
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.routes import Egress, egress, looked_up_in
-from nornir_tasks.models.config import RunningConfig
+from nornir_tasks.checks.tunnels import nhrp_unmapped
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.logs import EventKind
 from nornir_tasks.parsers.addressing import first_host, network
+
+if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
+    from nornir_tasks.models.config import RunningConfig
 
 K = EventKind
 

@@ -58,20 +58,6 @@ def _stuck_rows(host: HostEvidence) -> Iterator[tuple[DmvpnInterface, DmvpnPeer]
                 yield itf, row
 
 
-def nhrp_unmapped(host: HostEvidence, peer: str | None) -> bool:
-    """A DMVPN crypto socket toward ``peer`` (a flow on a multipoint interface) that NHRP maps
-    nothing to (no UP row with that NBMA): nothing is routed into it, so the tunnel is not
-    usable and only receives; the NHRP checks say why."""
-    tables = host.models(DmvpnTable)
-    if not tables or peer is None:
-        return False
-    mgre = {i.interface for t in tables for i in t.interfaces}
-    if not any(f.current_peer == peer and f.interface in mgre for f in host.flows):
-        return False  # not a DMVPN peer (a crypto map or VTI peer of a mixed hub)
-    rows = [p for t in tables for p in t.peers() if p.nbma == peer]
-    return not any(p.state is DmvpnState.UP for p in rows)
-
-
 def stuck(host: HostEvidence, fleet: FleetEvidence) -> list[Stuck]:
     return [Stuck(host, i, r, fleet.owner_of(r.nbma)) for i, r in _stuck_rows(host)]
 

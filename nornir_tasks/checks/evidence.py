@@ -12,23 +12,17 @@ import fnmatch
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from nornir_tasks.checks.flows import Traffic, dedupe_flows, traffic
 from nornir_tasks.checks.ike import IkeRow, ike_rows
 from nornir_tasks.checks.logview import PeerEvent, attribute
 from nornir_tasks.models.collection import CommandOutput, HostCollection, OutputStatus
-from nornir_tasks.models.config import RunningConfig
-from nornir_tasks.models.crypto_map import CryptoMapTable
 from nornir_tasks.models.crypto_session import CryptoSessionTable
-from nornir_tasks.models.dmvpn import DmvpnTable
 from nornir_tasks.models.findings import Finding
-from nornir_tasks.models.ikev2 import Ikev2SaTable
-from nornir_tasks.models.interfaces import InterfaceBriefTable
 from nornir_tasks.models.ipsec import IpsecFlow, IpsecSaTable
 from nornir_tasks.models.isakmp import IsakmpSaTable
 from nornir_tasks.models.logs import LogStream
-from nornir_tasks.models.vpn_sessiondb import VpnSessionTable, as_crypto_sessions
 from nornir_tasks.parsers import (
     ParseError,
     UnknownCommandError,
@@ -36,6 +30,13 @@ from nornir_tasks.parsers import (
     parse_result,
     resolve,
 )
+
+if TYPE_CHECKING:  # the models below are recognised by name (see ``is_model``)
+    from nornir_tasks.models.config import RunningConfig
+    from nornir_tasks.models.crypto_map import CryptoMapTable
+    from nornir_tasks.models.dmvpn import DmvpnTable
+    from nornir_tasks.models.ikev2 import Ikev2SaTable
+    from nornir_tasks.models.interfaces import InterfaceBriefTable
 
 T = TypeVar("T")
 
@@ -46,6 +47,20 @@ SESSION = ("show crypto session*",)
 CRYPTO_MAP = ("show crypto map*",)
 CONFIG = ("show running-config", "show startup-config", "more")
 LOGS = ("show logging", "debug crypto *")
+
+
+# Models this module recognises by name, not by importing them: a model whose module nobody
+# imported has no instances, and importing the configuration, DMVPN and ASA session models only
+# to test ``isinstance`` was a third of ``vpndiag diagnose``'s start (docs/performance.md).
+# ``tests/checks/test_check_index.py`` resolves every name, so a renamed model is not missed.
+RUNNING_CONFIG = "nornir_tasks.models.config.RunningConfig"
+VPN_SESSIONS = "nornir_tasks.models.vpn_sessiondb.VpnSessionTable"
+
+
+def is_model(value: object, name: str) -> bool:
+    """Whether ``value``'s class is the model ``name`` (``module.Class``)."""
+    kind = type(value)
+    return f"{kind.__module__}.{kind.__qualname__}" == name
 
 
 def canonical(command: str) -> str:
@@ -94,9 +109,11 @@ class HostEvidence:
         """
         source = (self.previous or {}) if previous else self.outputs
         found = [value for value in source.values() if isinstance(value, kind)]
-        if kind is CryptoSessionTable:
-            asa = [as_crypto_sessions(v) for v in source.values() if isinstance(v, VpnSessionTable)]
-            found += cast(list[T], asa)
+        asa = [v for v in source.values() if is_model(v, VPN_SESSIONS)]
+        if kind is CryptoSessionTable and asa:
+            from nornir_tasks.models.vpn_sessiondb import as_crypto_sessions  # imported: asa
+
+            found += cast(list[T], [as_crypto_sessions(v) for v in asa])
         return found
 
     def first(self, kind: type[T]) -> T | None:
@@ -105,7 +122,8 @@ class HostEvidence:
 
     @cached_property
     def config(self) -> RunningConfig | None:
-        return self.first(RunningConfig)
+        found = [value for value in self.outputs.values() if is_model(value, RUNNING_CONFIG)]
+        return cast("RunningConfig", found[0]) if found else None
 
     @cached_property
     def ike(self) -> tuple[IkeRow, ...]:
@@ -252,34 +270,58 @@ class _Polls:
         self.current[key], self.raw[key] = model, output.raw
 
 
-def _config_addresses(model: Any) -> Iterable[str | None]:
-    if isinstance(model, RunningConfig):
-        yield from (i.ip_address for i in model.interfaces.values() if not i.shutdown)
-    elif isinstance(model, InterfaceBriefTable):
-        yield from (i.ip_address for i in model.interfaces.values())
+def _config_addresses(model: RunningConfig) -> Iterable[str | None]:
+    return (i.ip_address for i in model.interfaces.values() if not i.shutdown)
 
 
-def _state_addresses(model: Any) -> Iterable[str | None]:
-    if isinstance(model, IpsecSaTable):
-        for flow in model.flows:
-            yield flow.local_addr
-            yield flow.local_crypto_endpt
-    elif isinstance(model, CryptoSessionTable):
-        yield from (ike.local for s in model.sessions for ike in s.ike_sas)
-    elif isinstance(model, IsakmpSaTable | Ikev2SaTable):
-        yield from (sa.local for sa in model.sas)
-    elif isinstance(model, CryptoMapTable):
-        yield from (b.local_address for b in model.bindings)
-    elif isinstance(model, DmvpnTable):  # "Tunnel Src./Dest. addr: 198.51.100.130/MGRE"
-        yield from (i.source.split("/")[0] for i in model.interfaces if i.source)
+def _brief_addresses(model: InterfaceBriefTable) -> Iterable[str | None]:
+    return (i.ip_address for i in model.interfaces.values())
+
+
+def _ipsec_addresses(model: IpsecSaTable) -> Iterable[str | None]:
+    for flow in model.flows:
+        yield flow.local_addr
+        yield flow.local_crypto_endpt
+
+
+def _session_addresses(model: CryptoSessionTable) -> Iterable[str | None]:
+    return (ike.local for s in model.sessions for ike in s.ike_sas)
+
+
+def _sa_addresses(model: IsakmpSaTable | Ikev2SaTable) -> Iterable[str | None]:
+    return (sa.local for sa in model.sas)
+
+
+def _map_addresses(model: CryptoMapTable) -> Iterable[str | None]:
+    return (b.local_address for b in model.bindings)
+
+
+def _dmvpn_addresses(model: DmvpnTable) -> Iterable[str | None]:
+    # "Tunnel Src./Dest. addr: 198.51.100.130/MGRE"
+    return (i.source.split("/")[0] for i in model.interfaces if i.source)
+
+
+# The models that name the host's own addresses (by ``module.Class``, as ``is_model``).
+ADDRESS_READERS: dict[str, Callable[[Any], Iterable[str | None]]] = {
+    RUNNING_CONFIG: _config_addresses,
+    "nornir_tasks.models.interfaces.InterfaceBriefTable": _brief_addresses,
+    "nornir_tasks.models.ipsec.IpsecSaTable": _ipsec_addresses,
+    "nornir_tasks.models.crypto_session.CryptoSessionTable": _session_addresses,
+    "nornir_tasks.models.isakmp.IsakmpSaTable": _sa_addresses,
+    "nornir_tasks.models.ikev2.Ikev2SaTable": _sa_addresses,
+    "nornir_tasks.models.crypto_map.CryptoMapTable": _map_addresses,
+    "nornir_tasks.models.dmvpn.DmvpnTable": _dmvpn_addresses,
+}
 
 
 def own_addresses(outputs: Mapping[str, Any]) -> frozenset[str]:
     """The host's own addresses: its interfaces, and the local end of its SAs and sessions."""
     found: set[str] = set()
     for model in outputs.values():
-        found.update(a for a in _config_addresses(model) if a)
-        found.update(a for a in _state_addresses(model) if a)
+        kind = type(model)
+        read = ADDRESS_READERS.get(f"{kind.__module__}.{kind.__qualname__}")
+        if read is not None:
+            found.update(a for a in read(model) if a)
     return frozenset(found)
 
 

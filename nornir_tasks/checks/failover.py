@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.compat import has_key_for, map_peers, used_addresses
 from nornir_tasks.checks.evidence import CONFIG, LOGS, FleetEvidence, HostEvidence
@@ -18,7 +19,6 @@ from nornir_tasks.checks.peers import of_kind, other_end, rows
 from nornir_tasks.checks.quote import config_lines, event_lines, tag, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.routes import egress
-from nornir_tasks.models.config import RunningConfig, SlaOperation
 from nornir_tasks.models.failover import (
     SlaActivity,
     SlaConfigurationTable,
@@ -31,6 +31,9 @@ from nornir_tasks.models.failover import (
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.logs import EventKind
 from nornir_tasks.parsers.addressing import address, network
+
+if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
+    from nornir_tasks.models.config import RunningConfig, SlaOperation
 
 TRACK = ("show track*",)
 SLA = ("show ip sla *",)

@@ -8,13 +8,16 @@ failover or a reboot of the peer (field guide §6.2 pitfall 11).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.evidence import CONFIG, IPSEC, ISAKMP, FleetEvidence, HostEvidence
 from nornir_tasks.checks.quote import config_lines, unique
 from nornir_tasks.checks.registry import check
-from nornir_tasks.models.config import RunningConfig
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.ikev2 import Ikev2SaTable
+
+if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
+    from nornir_tasks.models.config import RunningConfig
 
 WEAK_CIPHERS = ("des", "3des", "esp-des", "esp-3des")
 WEAK_HASHES = ("md5", "esp-md5-hmac", "ah-md5-hmac")

@@ -27,16 +27,19 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
 from nornir_tasks.checks.peers import other_end
 from nornir_tasks.checks.quote import config_lines, tag, unique
 from nornir_tasks.checks.tunnels import tunnel_state, vti_peers
-from nornir_tasks.models.config import Ikev2Profile, RunningConfig
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.ikev2 import Ikev2ExchangeStats
 from nornir_tasks.models.logs import EventKind
-from nornir_tasks.models.report import TunnelStatus
+from nornir_tasks.models.tunnel_status import TunnelStatus
+
+if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
+    from nornir_tasks.models.config import Ikev2Profile, RunningConfig
 
 STATS = ("show crypto ikev2 stats exchange",)
 HEADER = "EXCHANGE/NOTIFY TX(REQ) TX(RES) RX(REQ) RX(RES)"

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.evidence import HostEvidence
-from nornir_tasks.models.config import InterfaceConfig, RunningConfig, StaticRoute
 from nornir_tasks.models.routing import RouteLookup
 from nornir_tasks.parsers.addressing import address, network
+
+if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
+    from nornir_tasks.models.config import InterfaceConfig, RunningConfig, StaticRoute
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,11 @@ import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from nornir_tasks.checks.dmvpn import nhrp_unmapped
 from nornir_tasks.checks.evidence import HostEvidence
 from nornir_tasks.checks.flows import has_sa, remote_network
 from nornir_tasks.models.crypto_map import CryptoMapTable
 from nornir_tasks.models.ikev2 import Ikev2SaTable, Ikev2Status
-from nornir_tasks.models.report import TunnelStatus
+from nornir_tasks.models.tunnel_status import TunnelStatus
 
 # Route lookups are one command each; a hub with many sick spokes stays bounded.
 MAX_ROUTE_LOOKUPS = 32
@@ -82,6 +81,23 @@ def _phase1(host: HostEvidence, peer: str) -> str | None:
         return None
     up = [r for r in rows if r.up]
     return (up[0] if up else rows[-1]).state
+
+
+def nhrp_unmapped(host: HostEvidence, peer: str | None) -> bool:
+    """A DMVPN crypto socket toward ``peer`` (a flow on a multipoint interface) that NHRP maps
+    nothing to (no UP row with that NBMA): nothing is routed into it, so the tunnel is not
+    usable and only receives; the NHRP checks (``checks.dmvpn``) say why."""
+    if peer is None or not host.has("show dmvpn*"):
+        return False
+    # Imported here: every diagnosis reads tunnel states, few have DMVPN outputs to read.
+    from nornir_tasks.models.dmvpn import DmvpnState, DmvpnTable
+
+    tables = host.models(DmvpnTable)
+    mgre = {i.interface for t in tables for i in t.interfaces}
+    if not any(f.current_peer == peer and f.interface in mgre for f in host.flows):
+        return False  # not a DMVPN peer (a crypto map or VTI peer of a mixed hub)
+    rows = [p for t in tables for p in t.peers() if p.nbma == peer]
+    return not any(p.state is DmvpnState.UP for p in rows)
 
 
 def _tunnel(host: HostEvidence, peer: str) -> Tunnel:

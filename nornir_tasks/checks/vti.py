@@ -32,7 +32,7 @@ from nornir_tasks.checks.peers import sessions
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.tunnels import ikev2_state, tunnel_state, vti_peers
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
-from nornir_tasks.models.report import TunnelStatus
+from nornir_tasks.models.tunnel_status import TunnelStatus
 
 
 def _lines(host: HostEvidence, peer: str) -> list[str]:

@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
 from nornir_tasks.checks.quote import config_lines, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.tunnels import tunnel_state, vti_peers
-from nornir_tasks.models.config import InterfaceConfig
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.ping import PingResult
-from nornir_tasks.models.report import TunnelStatus
+from nornir_tasks.models.tunnel_status import TunnelStatus
+
+if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
+    from nornir_tasks.models.config import InterfaceConfig
 
 PROBE_SIZE = 1400
 MAX_PROBES = 32  # a hub with many tunnels stays bounded

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.evidence import CONFIG, IPSEC, FleetEvidence, HostEvidence
 from nornir_tasks.checks.peers import other_end, sessions
@@ -21,9 +22,11 @@ from nornir_tasks.checks.quote import config_lines, tag, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.routes import egress, looked_up_in
 from nornir_tasks.checks.tunnels import tunnel_state, vti_peers
-from nornir_tasks.models.config import InterfaceConfig, RunningConfig
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
-from nornir_tasks.models.report import TunnelStatus
+from nornir_tasks.models.tunnel_status import TunnelStatus
+
+if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
+    from nornir_tasks.models.config import InterfaceConfig, RunningConfig
 
 _ROUTING = r"^router (ospf|eigrp|bgp|rip|isis|odr)\b"
 

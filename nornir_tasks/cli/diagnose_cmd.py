@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
-from nornir_tasks.checks import diagnose
 from nornir_tasks.cli import exit_codes
-from nornir_tasks.cli.findings_view import findings_json, print_findings
 from nornir_tasks.cli.input_files import max_input_option, read_input
-from nornir_tasks.diagnose import Capture, command_from_name, fleet_from_captures
 from nornir_tasks.models.findings import Severity
+
+if TYPE_CHECKING:  # imported when the command runs: ``diagnose --help`` needs none of it
+    from nornir_tasks.diagnose import Capture
 
 
 def _capture(path: Path, max_mb: int, host: str | None = None) -> Capture:
     """A file: its host is the folder's (saved evidence) or its own name; a command-named file
     (``show_crypto_isakmp_sa.txt``) is that command's output."""
+    from nornir_tasks.diagnose import Capture, command_from_name
+
     text = read_input(str(path), max_mb)
     if host is None:
         return Capture(path.stem, text)
@@ -44,6 +46,8 @@ def _files(paths: tuple[str, ...]) -> list[tuple[Path, str | None]]:
 
 
 def _captures(paths: tuple[str, ...], max_mb: int) -> list[Capture]:
+    from nornir_tasks.diagnose import Capture
+
     out = [Capture("stdin", read_input("-", max_mb))] if "-" in paths else []
     files = _files(tuple(p for p in paths if p != "-"))
     stems = [f.stem for f, host in files if host is None]
@@ -87,6 +91,12 @@ def diagnose_cmd(
     Any mix of outputs, with or without prompts; a folder is read file by file, and
     DIR/<host>/<command>.txt (saved evidence) names host and command.
     """
+    from rich.console import Console
+
+    from nornir_tasks.checks import diagnose
+    from nornir_tasks.cli.findings_view import findings_json, print_findings
+    from nornir_tasks.diagnose import fleet_from_captures
+
     fleet, problems = fleet_from_captures(_captures(files, max_input_mb))
     err = Console(stderr=True)
     for problem in problems:

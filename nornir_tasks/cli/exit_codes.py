@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from nornir_tasks.models.findings import Finding, Severity
-from nornir_tasks.models.report import CheckOutcome, RunReport
+
+if TYPE_CHECKING:  # every command imports this module; the run report only the run commands
+    from nornir_tasks.models.report import RunReport
 
 FC = TypeVar("FC", bound=Callable[..., Any])
 
@@ -45,6 +47,8 @@ def exit_code(
 
 def report_exit_code(report: RunReport, fail_on: Severity) -> int:
     """``exit_code`` of a run's report: its findings, hosts, debug and failed checks."""
+    from nornir_tasks.models.report import CheckOutcome  # imported with the report
+
     bad = (CheckOutcome.FAIL, CheckOutcome.ERROR)
     return exit_code(
         report.findings,

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from nornir_tasks.models.failover import EemAction, TrackKind
+if TYPE_CHECKING:  # annotations only: a configuration without failover needs none of them
+    from nornir_tasks.models.failover import EemAction, TrackKind
 
 
 @dataclass(frozen=True)

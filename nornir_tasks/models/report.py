@@ -13,6 +13,7 @@ from enum import StrEnum
 from nornir_tasks.models.collection import HostStatus
 from nornir_tasks.models.debug import DebugRecord
 from nornir_tasks.models.findings import Finding, Severity, finding_order
+from nornir_tasks.models.tunnel_status import TunnelStatus as TunnelStatus  # its old home
 
 # Reached hosts; every other status means nothing (or not enough) was collected.
 REACHED = frozenset({HostStatus.OK, HostStatus.PARTIAL})
@@ -47,12 +48,6 @@ class CheckResult:
     host: str
     outcome: CheckOutcome
     message: str = ""
-
-
-class TunnelStatus(StrEnum):
-    UP = "up"
-    NEGOTIATING = "negotiating"
-    DOWN = "down"
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,9 @@ REQUIRED = {
 
 @pytest.fixture()
 def scratch_register(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Checks registered by a test disappear after it."""
+    """Checks registered by a test disappear after it (every rule module's are there first:
+    one imported during the test would register into the copy and be lost after it)."""
+    registry.load_all()
     monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
 
 

@@ -1,0 +1,106 @@
+"""What each rule module's checks need (canonical commands, globs), so that ``diagnose``
+imports only the modules whose checks can apply to the hosts it is given.
+
+Kept equal to what the modules register by ``tests/checks/test_check_index.py``, which prints
+the corrected table when they differ. ``registry`` reads it; nothing else should.
+"""
+
+from __future__ import annotations
+
+NEEDS_BY_MODULE: dict[str, tuple[str, ...]] = {
+    "asa": ("more", "packet-tracer input*", "show running-config", "show startup-config"),
+    "compat": ("more", "show running-config", "show startup-config"),
+    "coverage": ("*",),
+    "cryptomap": (
+        "debug crypto *",
+        "more",
+        "show crypto ikev1 sa*",
+        "show crypto ipsec sa*",
+        "show crypto isakmp sa*",
+        "show crypto map*",
+        "show crypto session*",
+        "show logging",
+        "show running-config",
+        "show startup-config",
+    ),
+    "dataplane": ("more", "show crypto ipsec sa*", "show running-config", "show startup-config"),
+    "decaps": ("debug crypto *", "show crypto ipsec sa*", "show logging"),
+    "dmvpn": ("debug crypto *", "show dmvpn*", "show logging"),
+    "failover": (
+        "debug crypto *",
+        "more",
+        "show ip sla *",
+        "show logging",
+        "show running-config",
+        "show startup-config",
+        "show track*",
+    ),
+    "hygiene": (
+        "more",
+        "show crypto ikev1 sa*",
+        "show crypto ikev2 sa*",
+        "show crypto ipsec sa*",
+        "show crypto isakmp sa*",
+        "show running-config",
+        "show startup-config",
+    ),
+    "ikev2": (
+        "debug crypto *",
+        "more",
+        "show crypto ikev2 stats exchange",
+        "show logging",
+        "show running-config",
+        "show startup-config",
+    ),
+    "ikev2_path": ("debug crypto *", "show crypto ikev2 stats exchange", "show logging"),
+    "invalid_spi": ("debug crypto *", "show crypto ipsec sa*", "show logging"),
+    "noise": ("debug crypto *", "show crypto ipsec sa*", "show logging"),
+    "phase1": ("debug crypto *", "show crypto ikev1 sa*", "show crypto isakmp sa*", "show logging"),
+    "phase1_keys": (
+        "debug crypto *",
+        "more",
+        "show crypto ikev1 sa*",
+        "show crypto isakmp sa*",
+        "show logging",
+        "show running-config",
+        "show startup-config",
+    ),
+    "phase1_policy": (
+        "debug crypto *",
+        "more",
+        "show logging",
+        "show running-config",
+        "show startup-config",
+    ),
+    "phase2": (
+        "debug crypto *",
+        "more",
+        "show crypto ipsec sa*",
+        "show crypto session*",
+        "show logging",
+        "show running-config",
+        "show startup-config",
+    ),
+    "pointers": (
+        "more",
+        "show crypto ikev1 sa*",
+        "show crypto ipsec sa*",
+        "show crypto isakmp sa*",
+        "show crypto map*",
+        "show running-config",
+        "show startup-config",
+    ),
+    "replay": ("debug crypto *", "show crypto ipsec sa*", "show logging"),
+    "termination": ("debug crypto *", "show logging"),
+    "thresholds": ("show processes cpu*",),
+    "vti": (
+        "more",
+        "show crypto ikev2 stats exchange",
+        "show crypto ipsec sa*",
+        "show crypto session*",
+        "show running-config",
+        "show startup-config",
+    ),
+    "vti_mtu": ("ping *",),
+    "vti_routes": ("more", "show crypto ipsec sa*", "show running-config", "show startup-config"),
+}
