@@ -52,6 +52,7 @@ NEEDS_BY_MODULE: dict[str, tuple[str, ...]] = {
         "show running-config",
         "show startup-config",
     ),
+    "ikev2_natt": ("debug crypto *", "show crypto ikev2 sa*", "show logging"),
     "ikev2_path": ("debug crypto *", "show crypto ikev2 stats exchange", "show logging"),
     "invalid_spi": ("debug crypto *", "show crypto ipsec sa*", "show logging"),
     "noise": ("debug crypto *", "show crypto ipsec sa*", "show logging"),

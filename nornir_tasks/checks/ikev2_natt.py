@@ -35,7 +35,7 @@ from nornir_tasks.checks.tunnels import tunnel_state, vti_peers
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.ikev2 import Ikev2ExchangeStats, Ikev2SaTable, Ikev2Status
 from nornir_tasks.models.logs import EventKind
-from nornir_tasks.models.report import TunnelStatus
+from nornir_tasks.models.tunnel_status import TunnelStatus
 
 CODE = "IKEV2_NAT_T_BLOCKED"
 NAT_T_PORT = 4500

@@ -22,7 +22,7 @@ from nornir_tasks.checks.evidence import (
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.tunnels import tunnel_state, tunnels
 from nornir_tasks.models.findings import Finding, Severity, Source
-from nornir_tasks.models.report import TunnelStatus
+from nornir_tasks.models.tunnel_status import TunnelStatus
 
 CODE = "EXPLAINED_AT_PEER"
 
