@@ -94,6 +94,7 @@ NEEDS_BY_MODULE: dict[str, tuple[str, ...]] = {
     "replay": ("debug crypto *", "show crypto ipsec sa*", "show logging"),
     "termination": ("debug crypto *", "show logging"),
     "thresholds": ("show processes cpu*",),
+    "unrouted": ("show ip route",),
     "vti": (
         "more",
         "show crypto ikev2 stats exchange",
