@@ -22,7 +22,8 @@ from nornir_tasks.models.dmvpn import DmvpnTable
 from nornir_tasks.tasks.collect import collect
 from nornir_tasks.tasks.hosts import Hosts, host_names, only
 
-# Both ends of every peer are read and debugged together (the debug step's own bound is 8).
+# Every peer's owner is read too; the debug step debugs at most 8 (host, peer) pairs, both
+# ends of the first unexplained tunnels (playbooks.debug_targets.MAX_TARGETS).
 MAX_PEERS = 8
 MGRE_READS = ("show dmvpn", "show crypto session")
 
