@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
+from nornir_tasks.checks.ikev2_proposals import disjoint, map_peers, offered
 from nornir_tasks.checks.peers import other_end
 from nornir_tasks.checks.quote import config_lines, tag, unique
 from nornir_tasks.checks.tunnels import tunnel_state, vti_peers
@@ -106,8 +107,7 @@ def _ends(host: HostEvidence, peer: str, fleet: FleetEvidence) -> list[End]:
 
 
 def _map_peers(config: RunningConfig) -> list[str]:
-    """The peers of the configuration's IKEv2 crypto map entries (``set ikev2-profile``)."""
-    return [p for m in config.crypto_maps for e in m.entries if e.ikev2_profile for p in e.peers]
+    return map_peers(config)
 
 
 def _count(stats: Ikev2ExchangeStats, name: str) -> int:
@@ -218,9 +218,15 @@ def verdicts(fleet: FleetEvidence) -> dict[tuple[str, str], list[Verdict]]:
         out: dict[tuple[str, str], list[Verdict]] = {}
         seen: set[frozenset[str]] = set()
         for host in fleet.hosts:
-            for peer in down_peers(host):
-                v = verdict(host, peer, fleet)
-                pair = frozenset({host.host, v.other.host.host if v and v.other else peer})
+            found = [(p, verdict(host, p, fleet)) for p in down_peers(host)]
+            found += [(p, proposal_verdict(host, p, fleet)) for p in _map_down(host)]
+            for peer, v in found:
+                ends = (
+                    (v.reporter.host.host, v.other.host.host)
+                    if v and v.other
+                    else (host.host, peer)
+                )
+                pair = frozenset(ends)
                 if v is None or pair in seen:
                     continue
                 seen.add(pair)
@@ -228,6 +234,48 @@ def verdicts(fleet: FleetEvidence) -> dict[tuple[str, str], list[Verdict]]:
         return out
 
     return fleet.memo("ikev2_counters.verdicts", build)
+
+
+def _map_down(host: HostEvidence) -> list[str]:
+    """IKEv2 crypto-map peers whose tunnel is not up (no counters: read from the configs)."""
+    peers = map_peers(host.config) if host.config else []
+    return [p for p in dict.fromkeys(peers) if tunnel_state(host, p) is not TunnelStatus.UP]
+
+
+def proposal_verdict(host: HostEvidence, peer: str, fleet: FleetEvidence) -> Verdict | None:
+    """Both ends' configured IKEv2 proposals share no acceptable one (``ikev2_proposals``):
+    reported on the end with fewer IKEv2 crypto-map peers (the site, not the hub)."""
+    other = other_end(fleet, host, peer)
+    if other is None or host.config is None or other.config is None:
+        return None
+    back = next((p for p in map_peers(other.config) if p in host.addresses), None)
+    if back is None:
+        return None
+    reporter, far = sorted([End(host, peer, None), End(other, back, None)], key=_map_count)
+    lacking = _lacking(reporter.host, far.host)
+    if not lacking or _explained(reporter.host, reporter.peer):
+        return None  # agreed, or its own log or debug lines speak (checks ikev2)
+    pattern = r"^crypto ikev2 (?:proposal|policy) "
+    lines = [
+        ln
+        for e in (reporter, far)
+        for ln in tag(config_lines(e.host, pattern, True), e.host, reporter.host.host)
+    ]
+    why = (
+        f"no IKEv2 proposal of {reporter.host.host} agrees with one of {far.host.host}'s "
+        f"({'; '.join(lacking)}), so every IKE_SA_INIT between them is refused"
+    )
+    return Verdict("IKEV2_PROPOSAL_MISMATCH", reporter, far, tuple(lines), why)
+
+
+def _lacking(a: HostEvidence, b: HostEvidence) -> list[str]:
+    mine = offered(a.config) if a.config else None
+    theirs = offered(b.config) if b.config else None
+    return disjoint(mine, theirs, (a.host, b.host)) if mine and theirs else []
+
+
+def _map_count(end: End) -> int:
+    return len(map_peers(end.host.config)) if end.host.config else 0
 
 
 def of_host(host: HostEvidence, fleet: FleetEvidence, code: str) -> Iterator[Verdict]:
@@ -300,6 +348,8 @@ def _opposite(ends: list[End], end: End) -> End | None:
 
 
 def evidence(v: Verdict) -> tuple[str, ...]:
+    if v.reporter.stats is None and (v.other is None or v.other.stats is None):
+        return unique(v.lines, 16)  # the configurations alone (ikev2_proposals)
     note = "(IKEv2 counters since the last clear, every peer of the router)"
     return unique([*v.lines, note], 16)
 

@@ -38,6 +38,7 @@ CAUSES = {
     "ASA6": "IKE_P2_PROPOSAL_MISMATCH",
     "ASA7": "IKE_P2_PROXY_MISMATCH",
     "ASA9": "IKEV2_AUTH_FAILED",  # IKEv2: the ASA's 750003 lines, no counters on an ASA
+    "ASA10": "IKEV2_PROPOSAL_MISMATCH",  # IKEv2: both ends' proposals, no log line at all
 }
 
 
@@ -81,7 +82,7 @@ def test_health_names_each_asa_fault_on_its_asa(health: tuple[int, dict[str, Any
     code, report = health
     assert code == exit_codes.FINDINGS
     assert {h["host"]: h["status"] for h in report["hosts"]} == dict.fromkeys(
-        ["AHUB", *(f"ASA{n}" for n in range(1, 10))], "ok"
+        ["AHUB", *(f"ASA{n}" for n in range(1, 11))], "ok"
     )
     found = _by_host(report)
     for asa, cause in CAUSES.items():
@@ -94,6 +95,10 @@ def test_health_names_each_asa_fault_on_its_asa(health: tuple[int, dict[str, Any
     assert not [f for f in found["AHUB"] if f["severity"] == "critical"], found["AHUB"]
     pointer = {f["peer"]: f["summary"] for f in found["AHUB"] if f["code"] == "EXPLAINED_AT_PEER"}
     assert pointer["203.0.113.226"] == "the cause is on ASA9: IKEV2_AUTH_FAILED"
+    assert pointer["203.0.113.230"] == "the cause is on ASA10: IKEV2_PROPOSAL_MISMATCH"
+    (proposals,) = [f for f in found["ASA10"] if f["code"] == "IKEV2_PROPOSAL_MISMATCH"]
+    assert "(DH group ASA10 21, AHUB 14)" in proposals["cause"]
+    assert {"group 21", "AHUB: group 14"} <= set(proposals["evidence"])
 
 
 def test_asa_findings_quote_the_asa_lines(health: tuple[int, dict[str, Any]]) -> None:

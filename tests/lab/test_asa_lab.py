@@ -271,3 +271,24 @@ def test_ikev2_psk_mismatch_is_logged_in_the_asa_words(asa_lab: Fleet) -> None:
     assert "IKEv2-PLAT-3: mapped to tunnel group 198.51.100.194 using peer IP" in log
     assert ": Verify auth failed" in log and ": Sending authentication failure notify" in log
     assert "SESSION ID =" not in log  # no IOS-XE debug line on an ASA
+
+
+def test_ikev2_proposal_mismatch_prints_both_policies_in_the_asa_debug(asa_lab: Fleet) -> None:
+    """ASA10 asks DH group 21, AHUB offers 14: as responder the ASA prints what it received and
+    what it expected (the layout of golden blog_asa_ikev2_debug_no_matching_policy)."""
+    conn = _asa(asa_lab, "ASA10")
+    try:
+        _show(conn, "debug crypto ikev2 protocol 127")
+        asa_lab.advance(12)
+        log = _show(conn, "show logging")
+        _show(conn, "undebug all")
+    finally:
+        conn.disconnect()
+    lines = log.splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.endswith("): Received Policies:"))
+    assert lines[at + 1] == "Proposal 1: AES-CBC-256 SHA256 SHA256 DH_GROUP_2048_MODP/Group 14"
+    assert lines[at + 2].endswith("): Failed to find a matching policy")
+    assert lines[at + 3].endswith("): Expected Policies:")
+    assert lines[at + 4] == "Proposal 1: AES-CBC-256 SHA256 SHA256 DH_GROUP_521_ECP/Group 21"
+    assert any(ln.endswith("): Received no proposal chosen notify") for ln in lines)  # initiator
+    assert not [ln for ln in lines if "%ASA-4-750003:" in ln or "%ASA-5-750006:" in ln]

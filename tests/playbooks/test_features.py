@@ -134,3 +134,39 @@ def test_an_asa_configuration_shows_its_features_like_an_ios_one() -> None:
     )
     when = {"crypto_map": ["show crypto isakmp sa"], "ikev2": ["show crypto ikev2 sa"]}
     assert commands_for(when, [config]) == ("show crypto isakmp sa",)
+
+
+def test_an_asa_running_ikev2_is_asked_its_ikev2_state_in_its_own_commands() -> None:
+    """An ASA with ``crypto ikev2 policy`` and an IKEv2 map entry (the lab's ASA8) gets
+    ``show crypto ikev2 sa``; the IOS exchange counters it has no layout for are skipped."""
+    from nornir_tasks.models.collection import CommandOutput, OutputStatus
+    from nornir_tasks.parsers import parse
+    from nornir_tasks.playbooks.features import commands_for
+    from nornir_tasks.tasks.platforms import plan_commands
+
+    text = (
+        "ASA Version 9.15(1)1\nhostname ASA8\n"
+        "crypto ipsec ikev2 ipsec-proposal P\n protocol esp encryption aes-256\n"
+        "crypto map CMAP 10 match address VPN\ncrypto map CMAP 10 set peer 198.51.100.194\n"
+        "crypto map CMAP 10 set ikev2 ipsec-proposal P\ncrypto map CMAP interface outside\n"
+        "crypto ikev2 policy 10\n encryption aes-256\n integrity sha256\n"
+        "crypto ikev2 enable outside\n: end\n"
+    )
+    parsed = parse("show running-config", text)
+    config = CommandOutput("show running-config", text, OutputStatus.OK, parsed)
+    when = {
+        "crypto_map": ["show crypto ipsec sa"],
+        "ikev1": ["show crypto isakmp sa"],
+        "ikev2": ["show crypto ikev2 sa", "show crypto ikev2 stats exchange"],
+    }
+    wanted = commands_for(when, [config])
+    assert wanted == (
+        "show crypto ipsec sa",
+        "show crypto ikev2 sa",
+        "show crypto ikev2 stats exchange",
+    )
+    plan = plan_commands("cisco_asa", wanted)
+    assert "show crypto ikev2 sa" in plan.run and "show crypto isakmp sa" not in plan.run
+    assert plan.skipped == ("show crypto ikev2 stats exchange",)
+    entry = parsed.crypto_maps[0].entries[0]
+    assert entry.ikev2_profile == "198.51.100.194"  # the IKEv2 entry, named by its tunnel group
