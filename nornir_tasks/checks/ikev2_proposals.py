@@ -13,8 +13,10 @@ DH group are common (RFC 7296 §3.3; PRF follows integrity on both platforms' de
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from nornir_tasks.models.config import Ikev2Proposal, RunningConfig
+if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
+    from nornir_tasks.models.config import Ikev2Proposal, RunningConfig
 
 _KINDS = (("encryption", "encryption"), ("integrity", "integrity"), ("group", "DH group"))
 
