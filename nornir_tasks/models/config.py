@@ -1,5 +1,8 @@
 """Running-configuration models: the crypto and failover parts vpndiag reasons about.
 
+``RunningConfig`` and the crypto map, transform-set, ACL, NAT, tunnel-group and interface
+parts are here; the IKE parts are in ``config_ike``, the routing and failover parts in
+``config_failover`` (both re-exported: import them from here).
 No secret is ever stored: a pre-shared key is recorded as present, with its type (0, 6, 7).
 """
 
@@ -7,149 +10,61 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # annotations only: a configuration without failover needs none of them
-    from nornir_tasks.models.failover import EemAction, TrackKind
+from nornir_tasks.models.config_failover import (
+    EemApplet,
+    RouteMapEntry,
+    SlaOperation,
+    SlaSchedule,
+    StaticRoute,
+    TrackObject,
+)
+from nornir_tasks.models.config_ike import (
+    Ikev2Keyring,
+    Ikev2KeyringPeer,
+    Ikev2Policy,
+    Ikev2Profile,
+    Ikev2Proposal,
+    IsakmpKeepalive,
+    IsakmpKey,
+    IsakmpPeer,
+    IsakmpPolicy,
+    IsakmpProfile,
+    Keyring,
+    KeyringPeer,
+)
 
-
-@dataclass(frozen=True)
-class IsakmpPolicy:
-    """``crypto isakmp policy 10`` (None: the IOS default applies, the line is not shown)."""
-
-    priority: int
-    encryption: str | None  # "aes 256", "3des"
-    hash: str | None
-    authentication: str | None  # "pre-share", "rsa-sig"
-    group: int | None
-    lifetime_s: int | None
-
-
-@dataclass(frozen=True)
-class IsakmpKey:
-    """``crypto isakmp key 6 <secret> address 10.1.1.1 255.255.255.255`` (secret not kept)."""
-
-    key_type: int  # 0 clear, 6 AES-encrypted, 7 Vigenère
-    address: str | None
-    mask: str | None
-    hostname: str | None
-    no_xauth: bool
-
-
-@dataclass(frozen=True)
-class KeyringPeer:
-    """``pre-shared-key address 61.128.1.1 key <secret>`` inside ``crypto keyring``."""
-
-    address: str | None
-    mask: str | None
-    hostname: str | None
-    key_type: int
-
-
-@dataclass(frozen=True)
-class Keyring:
-    """``crypto keyring NAME``."""
-
-    name: str
-    vrf: str | None
-    local_address: str | None
-    peers: tuple[KeyringPeer, ...]
-
-
-@dataclass(frozen=True)
-class IsakmpPeer:
-    """``crypto isakmp peer address 10.1.1.1`` (or ``hostname H``) and its ``set`` lines.
-
-    ``set aggressive-mode password <secret>`` is a pre-shared key for the peer, used by aggressive
-    mode (recorded as present, with its type); either ``set aggressive-mode`` line makes IOS
-    initiate aggressive mode toward the peer.
-    """
-
-    address: str | None
-    hostname: str | None
-    aggressive_key_type: int | None  # 0/6/7 when a password is set; None: no password line
-    client_endpoint: str | None  # "ipv4-address 203.0.113.6", "fqdn cpe.example.net"
-
-    @property
-    def aggressive(self) -> bool:
-        return self.aggressive_key_type is not None or self.client_endpoint is not None
-
-
-@dataclass(frozen=True)
-class IsakmpKeepalive:
-    """``crypto isakmp keepalive 10 3 periodic`` (DPD)."""
-
-    interval_s: int
-    retry_s: int | None
-    mode: str | None  # "periodic", "on-demand"
-
-
-@dataclass(frozen=True)
-class IsakmpProfile:
-    """``crypto isakmp profile NAME``."""
-
-    name: str
-    keyrings: tuple[str, ...]
-    match_identities: tuple[str, ...]  # "address 61.128.1.1 255.255.255.255", "group global"
-    local_address: str | None
-    virtual_template: int | None
-    vrf: str | None
-    keepalive: str | None
-    initiate_mode: str | None  # "aggressive" (``initiate mode aggressive``); None: main mode
-
-
-@dataclass(frozen=True)
-class Ikev2Proposal:
-    """``crypto ikev2 proposal NAME``."""
-
-    name: str
-    encryption: tuple[str, ...]
-    integrity: tuple[str, ...]
-    prf: tuple[str, ...]
-    group: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Ikev2Policy:
-    """``crypto ikev2 policy NAME``."""
-
-    name: str
-    proposals: tuple[str, ...]
-    matches: tuple[str, ...]  # "address local 203.0.113.1", "fvrf any"
-
-
-@dataclass(frozen=True)
-class Ikev2KeyringPeer:
-    """``peer NAME`` inside ``crypto ikev2 keyring`` (secret not kept)."""
-
-    name: str
-    address: str | None
-    mask: str | None
-    hostname: str | None
-    identity: str | None
-    key_types: tuple[int, ...]  # one per pre-shared-key line (local/remote/both)
-
-
-@dataclass(frozen=True)
-class Ikev2Keyring:
-    """``crypto ikev2 keyring NAME``."""
-
-    name: str
-    peers: tuple[Ikev2KeyringPeer, ...]
-
-
-@dataclass(frozen=True)
-class Ikev2Profile:
-    """``crypto ikev2 profile NAME``."""
-
-    name: str
-    match_identities: tuple[str, ...]  # "remote address 10.1.1.1 255.255.255.255"
-    identity_local: str | None
-    authentication_local: tuple[str, ...]
-    authentication_remote: tuple[str, ...]
-    keyring: str | None  # "local KR"
-    dpd: str | None
-    lifetime_s: int | None
+__all__ = [
+    "Acl",
+    "AclEntry",
+    "AsaNatRule",
+    "CryptoMap",
+    "CryptoMapEntry",
+    "EemApplet",
+    "Ikev2Keyring",
+    "Ikev2KeyringPeer",
+    "Ikev2Policy",
+    "Ikev2Profile",
+    "Ikev2Proposal",
+    "InterfaceConfig",
+    "IpsecProfile",
+    "IsakmpKeepalive",
+    "IsakmpKey",
+    "IsakmpPeer",
+    "IsakmpPolicy",
+    "IsakmpProfile",
+    "Keyring",
+    "KeyringPeer",
+    "NatRule",
+    "RouteMapEntry",
+    "RunningConfig",
+    "SlaOperation",
+    "SlaSchedule",
+    "StaticRoute",
+    "TrackObject",
+    "TransformSet",
+    "TunnelGroup",
+]
 
 
 @dataclass(frozen=True)
@@ -223,87 +138,6 @@ class Acl:
     name: str
     kind: str  # "extended", "standard"
     entries: tuple[AclEntry, ...]
-
-
-@dataclass(frozen=True)
-class StaticRoute:
-    """``ip route 0.0.0.0 0.0.0.0 203.0.113.1 250 track 10 name ISP1``."""
-
-    prefix: str
-    mask: str
-    interface: str | None
-    next_hop: str | None
-    distance: int | None
-    track: int | None
-    name: str | None
-    permanent: bool
-    tag: int | None
-    vrf: str | None
-    line: str
-
-
-@dataclass(frozen=True)
-class SlaSchedule:
-    """``ip sla schedule 10 life forever start-time now``."""
-
-    life: str | None  # "forever", "3600"
-    start_time: str | None  # "now", "pending", "after 00:05:00", "12:00 Jan 1"
-    ageout: int | None
-    recurring: bool
-    line: str
-
-
-@dataclass(frozen=True)
-class SlaOperation:
-    """``ip sla 10`` and its operation lines."""
-
-    entry_id: int
-    type: str | None  # "icmp-echo", "tcp-connect", "udp-jitter"
-    target: str | None
-    port: int | None
-    source_interface: str | None
-    source_ip: str | None
-    frequency_s: int | None
-    timeout_ms: int | None
-    threshold_ms: int | None
-    vrf: str | None
-    tag: str | None
-    schedule: SlaSchedule | None
-
-
-@dataclass(frozen=True)
-class TrackObject:
-    """``track 10 ip sla 10 reachability`` and ``delay down 15 up 60``."""
-
-    track_id: int
-    kind: TrackKind
-    object: str  # "10" (SLA), "GigabitEthernet0/0", "10.0.0.0 255.0.0.0", "boolean"
-    mode: str | None  # as configured; None when omitted (``track 1 ip sla 1`` means state)
-    delay_up_s: int | None
-    delay_down_s: int | None
-    members: tuple[str, ...]  # list tracks: "object 1", "object 2 not", "threshold weight up 20"
-
-
-@dataclass(frozen=True)
-class EemApplet:
-    """``event manager applet NAME`` with its event and actions."""
-
-    name: str
-    options: str | None  # "authorization bypass", "class A"
-    events: tuple[str, ...]  # "track 10 state down", "syslog pattern \"...\""
-    actions: tuple[EemAction, ...]
-    description: str | None
-
-
-@dataclass(frozen=True)
-class RouteMapEntry:
-    """``route-map NAME permit 10`` with its match and set lines."""
-
-    name: str
-    action: str
-    seq: int | None
-    matches: tuple[str, ...]  # "ip address NAT", "interface GigabitEthernet0/0"
-    sets: tuple[str, ...]
 
 
 @dataclass(frozen=True)
