@@ -89,14 +89,7 @@ def ident_block(
     sa = state.ipsec.get(entry.key)
     counters = state.counters.get(entry.key, FlowCounters())
     peer = sa.peer if sa else (entry.peers[0] if entry.peers else "0.0.0.0")
-    local = (
-        sa.local
-        if sa
-        else next(
-            (str(i.address) for i in interfaces(d.running) if i.name == itf and i.address),
-            "0.0.0.0",
-        )
-    )
+    local = sa.local if sa else _interface_address(d, itf)
     out = [
         "   protected vrf: (none)",
         f"   local  ident (addr/mask/prot/port): {_ident(ace.src, 47 if gre else 0)}",
@@ -113,11 +106,21 @@ def ident_block(
     ]
     pfs = f"Y, DH group: {sa.pfs}" if sa and sa.pfs else "N, DH group: none"
     mode = "Transport" if (gre if transport is None else transport) else "Tunnel"
-    out += [f"     PFS (Y/N): {pfs}", "", "     inbound esp sas:"]
+    return [*out, f"     PFS (Y/N): {pfs}", "", *_sa_sections(d, sa, entry.map_name, mode)]
+
+
+def _interface_address(d: Device, itf: str) -> str:
+    """The crypto endpoint of a flow with no SA yet: the interface's address."""
+    found = (str(i.address) for i in interfaces(d.running) if i.name == itf and i.address)
+    return next(found, "0.0.0.0")
+
+
+def _sa_sections(d: Device, sa: IpsecSa | None, map_name: str, mode: str) -> list[str]:
+    """The inbound and outbound esp / ah / pcp sections (only esp ever holds an SA here)."""
+    out = ["     inbound esp sas:"]
     if sa:
-        out += _sa_block(d, sa, sa.spi_in, sa.conn_in, entry.map_name, mode)
+        out += _sa_block(d, sa, sa.spi_in, sa.conn_in, map_name, mode)
     out += ["     inbound ah sas:", "", "     inbound pcp sas:", "", "     outbound esp sas:"]
     if sa:
-        out += _sa_block(d, sa, sa.spi_out, sa.conn_out, entry.map_name, mode)
-    out += ["     outbound ah sas:", "", "     outbound pcp sas:", ""]
-    return out
+        out += _sa_block(d, sa, sa.spi_out, sa.conn_out, map_name, mode)
+    return [*out, "     outbound ah sas:", "", "     outbound pcp sas:", ""]
