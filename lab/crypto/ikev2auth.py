@@ -226,7 +226,8 @@ class Ikev2Auth:
 
     def _on_auth_request(self, device: Device, sa: Ikev2Sa, m: V2Message) -> None:
         if sa.status is V2Status.READY:  # a resend: the SA is up, answer again
-            self.wire.reply(device, sa, replace(m, spi=self._spi_in(device, sa)), AUTH_RESPONSE)
+            again = replace(m, spi=self._spi_in(device, sa))
+            self.wire.reply(device, sa, again, AUTH_RESPONSE, self._own_key(device, sa))
             return
         refused = self._verify(device, sa, m)
         if refused is None and self._selectors_refused(device, sa, m):
@@ -245,7 +246,12 @@ class Ikev2Auth:
                 self.wire.delete(device, old)
         spi_in = self.ctx.rng.randrange(0x10000000, 0xFFFFFFFF)
         self._up(device, sa, (spi_in, m.spi), chosen)
-        self.wire.reply(device, sa, replace(m, spi=spi_in, esp=(chosen,)), AUTH_RESPONSE)
+        answer = replace(m, spi=spi_in, esp=(chosen,))
+        self.wire.reply(device, sa, answer, AUTH_RESPONSE, self._own_key(device, sa))
+
+    def _own_key(self, device: Device, sa: Ikev2Sa) -> str | None:
+        prof = self.profile(device, sa)
+        return self.config(device).auth_key(prof, sa.peer) if prof else None
 
     def _on_auth_response(self, device: Device, sa: Ikev2Sa, m: V2Message) -> None:
         cancel(sa)
@@ -265,10 +271,21 @@ class Ikev2Auth:
             self._refuse_responder(device, sa)
             return
         sa.profile, sa.dpd, sa.lifetime = prof.name, prof.dpd, prof.lifetime
-        for text in ("Verify peer's authentication data",
-                     "Verification of peer's authenctication data PASSED"):  # fmt: skip
-            self.wire.log(device, sa, text)
+        self.wire.log(device, sa, "Verify peer's authentication data")
+        if m.key != self.config(device).key_for(prof, sa.peer):
+            self._reject_responder_auth(device, sa)
+            return
+        self.wire.log(device, sa, "Verification of peer's authenctication data PASSED")
         self._up(device, sa, (sa.child_spi, m.spi), m.esp[0] if m.esp else DEFAULT_TRANSFORM)
+
+    def _reject_responder_auth(self, device: Device, sa: Ikev2Sa) -> None:
+        """The responder's AUTH does not verify with the key this end expects from it (an ASA
+        whose ``ikev2 remote-authentication`` key differs from the peer's): the initiator tells
+        it and deletes both SAs (RFC 7296 §2.21.2). The line is the responder's wording for a
+        refused AUTH; no capture shows an initiator's."""
+        self.wire.log(device, sa, "!: Failed to authenticate the IKE SA")
+        self._request(device, sa, " NOTIFY(AUTHENTICATION_FAILED) DELETE ")
+        self.wire.delete(device, sa)
 
     def _refuse_responder(self, device: Device, sa: Ikev2Sa) -> None:
         """The initiator's profile does not match the responder's identity: the SA the

@@ -181,10 +181,12 @@ class V2Wire:
         self._arm(device, sa, m, delay * 2)
         self._transmit(device, m)
 
-    def reply(self, device: Device, sa: Ikev2Sa | None, m: V2Message, payload: str) -> bool:
-        """The response to request ``m``, from ``device``."""
+    def reply(
+        self, device: Device, sa: Ikev2Sa | None, m: V2Message, payload: str, key: str | None = None
+    ) -> bool:
+        """The response to request ``m``, from ``device`` (``key``: its AUTH's, in IKE_AUTH)."""
         answer = replace(
-            m, response=True, src=m.dst, dst=m.src, payload=payload, sender=device, key=None,
+            m, response=True, src=m.dst, dst=m.src, payload=payload, sender=device, key=key,
             nat_src=m.dst, nat_dst=m.src, identity="",
         )  # fmt: skip
         if sa is not None:
