@@ -387,14 +387,37 @@ def _learnt(host: HostEvidence, owners: Mapping[str, str]) -> set[str]:
     return found
 
 
+def _map_peers(host: HostEvidence) -> set[str]:
+    return {p for t in host.models(CryptoMapTable) for e in t.entries for p in e.peers}
+
+
+def _mapped_to(
+    host: HostEvidence, hosts: Sequence[HostEvidence], owners: Mapping[str, str]
+) -> set[str]:
+    """Own addresses read off the crypto maps of a two-ended paste: when ``host`` is the only
+    one whose map names an address of host A, the one address A's map names that nobody owns
+    is ``host``'s (R2's map says ``Peer = 15.1.1.1``, R1's ``Peer = 25.2.2.2``)."""
+    found: set[str] = set()
+    for peer in _map_peers(host):
+        owner = next((h for h in hosts if h.host == owners.get(peer)), None)
+        if owner is None or owner.host == host.host:
+            continue
+        unowned = {p for p in _map_peers(owner) if p not in owners}
+        naming = [h for h in hosts if h.host != owner.host and _map_peers(h) & owner.addresses]
+        if len(unowned) == 1 and [h.host for h in naming] == [host.host]:
+            found |= unowned
+    return found
+
+
 def fleet_evidence(
     hosts: Sequence[HostEvidence], cpu_percent: float | None = None
 ) -> FleetEvidence:
     """The fleet, each host's addresses completed from the others' (a ``dst src`` row names
-    both ends: the one another host owns is the peer, so the other one is this host's)."""
+    both ends: the one another host owns is the peer, so the other one is this host's; two
+    crypto maps naming each other's end do too)."""
     owners = {a: h.host for h in hosts for a in h.addresses}
     completed = []
     for host in hosts:
-        extra = _learnt(host, owners)
+        extra = _learnt(host, owners) | _mapped_to(host, hosts, owners)
         completed.append(replace(host, addresses=host.addresses | extra) if extra else host)
     return FleetEvidence(tuple(completed), cpu_percent)

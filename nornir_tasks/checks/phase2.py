@@ -12,9 +12,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nornir_tasks.checks import compat, compat_phase2
-from nornir_tasks.checks.evidence import CONFIG, IPSEC, LOGS, SESSION, FleetEvidence, HostEvidence
+from nornir_tasks.checks.evidence import (
+    CONFIG,
+    CRYPTO_MAP,
+    IPSEC,
+    LOGS,
+    SESSION,
+    FleetEvidence,
+    HostEvidence,
+)
 from nornir_tasks.checks.flows import Traffic, has_sa, hit_without_sa, mirrors
 from nornir_tasks.checks.logview import PeerEvent, source_of
+from nornir_tasks.checks.map_transforms import map_transform_findings
 from nornir_tasks.checks.peers import (
     debug_steps,
     events_toward,
@@ -200,7 +209,7 @@ def _reporter(host: HostEvidence, other: HostEvidence) -> HostEvidence:
 # -- IKE_P2_PROPOSAL_MISMATCH --------------------------------------------------------------------
 
 
-@check("IKE_P2_PROPOSAL_MISMATCH", needs=LOGS + CONFIG)
+@check("IKE_P2_PROPOSAL_MISMATCH", needs=LOGS + CONFIG + CRYPTO_MAP)
 def proposal_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """Quick mode refused on the transform set or PFS, or refused by a peer for no known reason."""
     for peer in dict.fromkeys(e.peer for e in host.events if e.peer):
@@ -210,6 +219,7 @@ def proposal_mismatch(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Find
         if refused is not None:
             yield _proposal_finding(host, fleet, peer, *refused)
     yield from compat_phase2.proposal_findings(host, fleet)
+    yield from map_transform_findings(host, fleet)
 
 
 def _proposal_refused(

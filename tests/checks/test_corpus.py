@@ -57,6 +57,7 @@ DIAGNOSED = {
     "notes_asa_debug_all_sa_proposals_unacceptable_des_vs_3des": "IKE_P1_POLICY_MISMATCH",
     "notes_asa_crypto_map_policy_not_found_missing_set_peer": "IKE_P2_PROXY_MISMATCH",
     "notes_asa_console_no_matching_crypto_map_entry_remote_proxy": "IKE_P2_PROXY_MISMATCH",
+    "cbt_ios_two_routers_transform_set_mismatch_show_crypto_map": "IKE_P2_PROPOSAL_MISMATCH",
 }
 # Labelled failures (provenance ``diagnosed_cause.finding``) that the diagnosis does not name
 # yet; bench/corpus_recall.py reports them. Not healthy, so not in HEALTHY either.
