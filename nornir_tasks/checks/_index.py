@@ -77,6 +77,7 @@ NEEDS_BY_MODULE: dict[str, tuple[str, ...]] = {
         "debug crypto *",
         "more",
         "show crypto ipsec sa*",
+        "show crypto map*",
         "show crypto session*",
         "show logging",
         "show running-config",

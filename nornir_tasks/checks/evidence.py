@@ -387,8 +387,12 @@ def _learnt(host: HostEvidence, owners: Mapping[str, str]) -> set[str]:
     return found
 
 
+_CRYPTO_MAP = "nornir_tasks.models.crypto_map.CryptoMapTable"
+
+
 def _map_peers(host: HostEvidence) -> set[str]:
-    return {p for t in host.models(CryptoMapTable) for e in t.entries for p in e.peers}
+    maps = [cast("CryptoMapTable", m) for m in host.outputs.values() if is_model(m, _CRYPTO_MAP)]
+    return {p for t in maps for e in t.entries for p in e.peers}
 
 
 def _mapped_to(
