@@ -58,6 +58,7 @@ DIAGNOSED = {
     "notes_asa_crypto_map_policy_not_found_missing_set_peer": "IKE_P2_PROXY_MISMATCH",
     "notes_asa_console_no_matching_crypto_map_entry_remote_proxy": "IKE_P2_PROXY_MISMATCH",
     "cbt_ios_two_routers_transform_set_mismatch_show_crypto_map": "IKE_P2_PROPOSAL_MISMATCH",
+    "faultlab_iosxe_dmvpn_spoke_hub_without_tunnel_protection": "IKE_P1_NO_RESPONSE",
 }
 # Labelled failures (provenance ``diagnosed_cause.finding``) that the diagnosis does not name
 # yet; bench/corpus_recall.py reports them. Not healthy, so not in HEALTHY either.
