@@ -46,6 +46,7 @@ from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
 from nornir_tasks.reports import render, write_reports
 from nornir_tasks.saved_evidence import save_evidence
 from nornir_tasks.scale.broker import BrokerError, BrokerUnreachableError
+from nornir_tasks.scale.gc_thresholds import fleet_gc
 from nornir_tasks.scale.processes import ProcessCollector
 from nornir_tasks.settings import Settings, SettingsError, load_settings
 from nornir_tasks.smtp.mailer import MailError, MailSettings, mail_report
@@ -191,6 +192,17 @@ def execute(
     after: Callable[[PlaybookRun], None] | None = None,
 ) -> int:
     """Run ``playbook`` on the selection and report it; returns the exit code."""
+    with fleet_gc():
+        return _execute(playbook, selection, reporting, options, after)
+
+
+def _execute(
+    playbook: Playbook,
+    selection: Selection,
+    reporting: Reporting,
+    options: RunOptions | None,
+    after: Callable[[PlaybookRun], None] | None,
+) -> int:
     console = Console()
     err = Console(stderr=True, soft_wrap=True)
     ready = _ready(playbook, selection, reporting, options, err)

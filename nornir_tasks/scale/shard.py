@@ -40,6 +40,7 @@ from nornir_tasks.parsers._secrets import mask_secrets
 from nornir_tasks.playbooks.collecting import CollectPlan, collect_phases
 from nornir_tasks.playbooks.steps import HostDone, PhaseStart, PollPause
 from nornir_tasks.scale import wire
+from nornir_tasks.scale.gc_thresholds import fleet_gc
 from nornir_tasks.tasks.hosts import Hosts, close, command_timeout, open_inventory
 
 __all__ = [
@@ -144,7 +145,8 @@ def run_shard(spec: ShardSpec, hooks: ShardHooks | None = None) -> ShardResult:
     try:
         hooks.opened(nr)
         pause = hooks.pause or (lambda reached: time.sleep(spec.plan.poll_interval))
-        collected = collect_phases(nr, spec.plan, hooks.progress, pause)
+        with fleet_gc():
+            collected = collect_phases(nr, spec.plan, hooks.progress, pause)
     finally:
         close(nr)
     missing = HostCollection("", HostStatus.FAILED, (), "not in the inventory of this collector")
