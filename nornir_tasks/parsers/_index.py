@@ -95,6 +95,10 @@ PARSERS_BY_MODULE: dict[str, tuple[str, ...]] = {
         "packet-tracer input ...",
     ),
     "ping": ("ping * ...",),
+    "pki": (
+        "show clock",
+        "show crypto pki certificates ...",
+    ),
     "routing": (
         "show ip route",
         "show ip route *",
