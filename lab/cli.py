@@ -22,6 +22,7 @@ from lab import (  # noqa: F401  (imported to register their commands)
     cmd_ikev2,
     cmd_ip,
     cmd_ping,
+    cmd_pki,
     cmd_system,
     cmd_telnet,
     quirks,

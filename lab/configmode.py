@@ -56,8 +56,17 @@ MODES: dict[str, SubMode] = {
         "config-ikev2-keyring-peer", "address pre-shared-key identity hostname description"
     ),
     "ikev2-profile": _mode(
-        "config-ikev2-profile", "match identity authentication keyring dpd lifetime description"
+        "config-ikev2-profile",
+        "match identity authentication keyring dpd lifetime description pki",
     ),
+    "pki-trustpoint": _mode(
+        "ca-trustpoint",
+        "enrollment fqdn subject-name subject-alt-name revocation-check rsakeypair "
+        "serial-number ip-address auto-enroll usage",
+    ),
+    "pki-chain": _mode("config-cert-chain", "certificate"),
+    # ``certificate [ca] SERIAL`` takes the certificate as hex lines up to ``quit``
+    "pki-cert": _mode("config-pubkey", "quit"),
     "ip-sla": _mode("config-ip-sla", "icmp-echo tcp-connect udp-jitter udp-echo " + _IP_SLA_OP),
     "ip-sla-echo": _mode("config-ip-sla-echo", _IP_SLA_OP),
     "ip-sla-tcp": _mode("config-ip-sla-tcp", _IP_SLA_OP),
@@ -149,6 +158,8 @@ _MODE_BY_HEAD3 = {
     "crypto isakmp peer": "isakmp-peer",
     "crypto ipsec transform-set": "transform-set",
     "crypto ipsec profile": "ipsec-profile",
+    "crypto pki trustpoint": "pki-trustpoint",
+    "crypto pki certificate": "pki-chain",
     "event manager applet": "applet",
     "ip access-list extended": "ext-nacl",
     "ip access-list standard": "std-nacl",
@@ -189,6 +200,8 @@ def belongs_to(mode: SubMode, line: str) -> bool:
         w = w[1:]
     if w[0].isdigit() and mode.prompt.endswith("nacl"):
         return True  # sequenced ACE: "10 permit ip any any"
+    if mode.prompt == "config-pubkey" and all(_HEX_WORD.match(x) for x in w):
+        return True  # a certificate's hex line
     if w[0] not in mode.accepts:
         return False
     for first, allowed in mode.second:
@@ -198,7 +211,11 @@ def belongs_to(mode: SubMode, line: str) -> bool:
 
 
 # A sub-mode line that opens a nested block: (mode, first word) -> the nested mode.
-NESTED = {("ikev2-keyring", "peer"): "ikev2-keyring-peer"}
+NESTED = {
+    ("ikev2-keyring", "peer"): "ikev2-keyring-peer",
+    ("pki-chain", "certificate"): "pki-cert",
+}
+_HEX_WORD = re.compile(r"^[0-9A-Fa-f]{1,8}$")
 
 
 @dataclass

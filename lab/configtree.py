@@ -76,12 +76,17 @@ class Node:
         return next((c for c in self.children if c.line == line), None)
 
 
+_HEX_WORD = re.compile(r"^[0-9A-Fa-f]{8}$")
+
+
 def _child_key(line: str) -> str | None:
     words = line.split()
     if not words:
         return None
     if words[0] in {"permit", "deny", "remark"} or words[0].isdigit():
         return None  # ACE lines accumulate
+    if all(_HEX_WORD.match(w) for w in words):
+        return None  # a certificate's hex lines accumulate
     if " ".join(words[:2]) in _CHILD_MULTI_FIRST or words[0] in _CHILD_MULTI_FIRST:
         return None
     if words[0] == "action" and len(words) > 1:

@@ -59,6 +59,7 @@ class Ikev2Profile:
     keyring: str | None  # keyring local NAME
     dpd: tuple[int, int] | None  # dpd INTERVAL RETRY on-demand|periodic
     lifetime: int = 86400
+    trustpoint: str | None = None  # pki trustpoint NAME (rsa-sig)
 
     def matches(self, address: str) -> bool:
         return any(ipaddress.IPv4Address(address) in net for net in self.remote)
@@ -197,7 +198,7 @@ def _keyring(node: Node) -> dict[str, tuple[IPv4Net, str]]:
 
 def _profile(name: str, lines: list[str]) -> Ikev2Profile:
     remote: list[IPv4Net] = []
-    values: dict[str, str | None] = {"local": None, "remote": None, "keyring": None}
+    values: dict[str, str | None] = {"local": None, "remote": None, "keyring": None, "pki": None}
     dpd = None
     for line in lines:
         w = line.split()
@@ -207,11 +208,14 @@ def _profile(name: str, lines: list[str]) -> Ikev2Profile:
             values[w[1]] = w[2]
         elif w[:2] == ["keyring", "local"] and len(w) > 2:
             values["keyring"] = w[2]
+        elif w[:2] == ["pki", "trustpoint"] and len(w) > 2:
+            values["pki"] = w[2]
         elif w[0] == "dpd" and len(w) > 2 and w[1].isdigit() and w[2].isdigit():
             dpd = (int(w[1]), int(w[2]))
     return Ikev2Profile(
-        name, tuple(remote), values["local"], values["remote"], values["keyring"], dpd
-    )
+        name, tuple(remote), values["local"], values["remote"], values["keyring"], dpd,
+        trustpoint=values["pki"],
+    )  # fmt: skip
 
 
 def _ipsec_profile(name: str, lines: list[str]) -> IpsecProfile:

@@ -11,7 +11,8 @@ ports ``/4500`` and ``NAT-T is detected inside`` as an IOS-XE sVTI behind NAT pr
 (code index file 12021870946, GCP interop notes; ``genie_iosxe_ikev2_sa_detail_flexvpn_pushed_ip_natt``),
 ``NAT-T is detected outside`` on the end whose peer is behind it (a FlexVPN head-end's SA in
 code index file 36953805724), ``port 4500`` and Capabilities ``N`` in ``show crypto session``
-(``genie_iosxe_crypto_session_interface_detail_natt``).
+(``genie_iosxe_crypto_session_interface_detail_natt``). ``Auth sign: RSA, Auth verify: RSA``
+for certificates as an IOS IKEv2 rsa-sig lab prints it (code index file 10028578880).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def _algorithms(sa: Ikev2Sa) -> str:
     return (
         f"      Encr: {'-'.join(words[:2]).upper()}, keysize: {keysize}, PRF: "
         f"{_PRF.get(integ, integ.upper())}, Hash: {_HASH.get(integ, integ.upper())}, DH Grp:"
-        f"{group}, Auth sign: PSK, Auth verify: PSK"
+        f"{group}, Auth sign: {sa.auth[0]}, Auth verify: {sa.auth[-1]}"
     )
 
 

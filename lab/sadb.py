@@ -85,6 +85,7 @@ class Ikev2Sa:
     port: int = 500  # 4500 once a NAT was detected (both ends float to it)
     nat: str = ""  # "inside": this end is behind the NAT; "outside": the peer is
     remote_id: str = ""  # the identity the peer sent in IKE_AUTH (its own address)
+    auth: tuple[str, ...] = ("PSK", "PSK")  # Auth sign, Auth verify: "PSK" or "RSA"
 
 
 @dataclass

@@ -69,6 +69,7 @@ _HEADERS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Crypto session current status", "show crypto session detail"),
         (r"^EXCHANGE/NOTIFY\s+TX\(REQ\)", "show crypto ikev2 stats exchange"),
         (r'^Crypto Map (?:IPv[46] )?"', "show crypto map"),
+        (r"^\s*(?:CA |Router Self-Signed )?Certificate\s*$", "show crypto pki certificates"),
         (
             r"^(?:Building configuration|Current configuration\s*:|! Last configuration change"
             r"|version \d|hostname \S+$)",

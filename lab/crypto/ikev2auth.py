@@ -20,6 +20,14 @@ from dataclasses import replace
 
 from lab.crypto.context import CryptoContext
 from lab.crypto.dmvpnsa import dmvpn_entries, dmvpn_entry_toward
+from lab.crypto.ikev2cert import (
+    AUTH_REQUEST_CERT,
+    AUTH_RESPONSE_CERT,
+    RSA,
+    CertCheck,
+    own_certificate,
+    signs,
+)
 from lab.crypto.ikev2msg import (
     AUTH_REQUEST,
     AUTH_RESPONSE,
@@ -49,6 +57,7 @@ class Ikev2Auth:
     def __init__(self, ctx: CryptoContext, wire: V2Wire) -> None:
         self.ctx = ctx
         self.wire = wire
+        self.certs = CertCheck(ctx, wire)
 
     def config(self, device: Device) -> Ikev2Config:
         return self.ctx.ikev2_config(device)
@@ -162,10 +171,13 @@ class Ikev2Auth:
     def start(self, device: Device, sa: Ikev2Sa) -> None:
         """The initiator's IKE_AUTH request: its identity, AUTH and the child's ESP offer."""
         prof = self.profile(device, sa)
-        key = self.config(device).auth_key(prof, sa.peer) if prof else None
+        key = self.config(device).auth_key(prof, sa.peer) if prof and not signs(prof) else None
         log = self.wire.log
         log(device, sa, "Generate my authentication data")
-        if key is not None:
+        if signs(prof):
+            log(device, sa, "Get my authentication method")
+            log(device, sa, "My authentication method is 'RSA'")
+        elif key is not None:
             log(device, sa, f"Use preshared key for id {sa.local}, key len {len(key)}")
         log(device, sa, "Generating IKE_AUTH message")
         log(device, sa, f"Constructing IDi payload: '{sa.local}' of type 'IPv4 address'")
@@ -173,9 +185,10 @@ class Ikev2Auth:
         spi = self.ctx.rng.randrange(0x10000000, 0xFFFFFFFF)
         sa.msg_id, sa.child_spi = 2, spi
         m = V2Message(
-            "IKE_AUTH", False, sa.local, sa.peer, sa.spi_i, sa.spi_r, 1, AUTH_REQUEST, device,
-            key=key, esp=esp, spi=spi, port=sa.port, identity=sa.local,
-            ts=self.selectors(device, sa.entry),
+            "IKE_AUTH", False, sa.local, sa.peer, sa.spi_i, sa.spi_r, 1,
+            AUTH_REQUEST_CERT if signs(prof) else AUTH_REQUEST, device, key=key, esp=esp, spi=spi,
+            port=sa.port, identity=sa.local, ts=self.selectors(device, sa.entry),
+            cert=own_certificate(device, prof),
         )  # fmt: skip
         self.wire.send(device, sa, m)
 
@@ -212,8 +225,12 @@ class Ikev2Auth:
             log(device, sa, ": Failed to locate an item in the database")
             return "AUTHENTICATION_FAILED"
         sa.profile, sa.dpd, sa.lifetime = prof.name, prof.dpd, prof.lifetime
-        for text in ("Verify peer's policy", "Peer's policy verified", "Get peer's authentication method",
-                     "Peer's authentication method is 'PSK'", f"Get peer's preshared key for {sa.peer}",
+        for text in ("Verify peer's policy", "Peer's policy verified",
+                     "Get peer's authentication method"):  # fmt: skip
+            log(device, sa, text)
+        if prof.auth_remote == RSA:
+            return None if self.certs.verify(device, sa, prof, m.cert) else "AUTHENTICATION_FAILED"
+        for text in ("Peer's authentication method is 'PSK'", f"Get peer's preshared key for {sa.peer}",
                      "Verify peer's authentication data"):  # fmt: skip
             log(device, sa, text)
         key = self.config(device).key_for(prof, sa.peer)
@@ -226,8 +243,7 @@ class Ikev2Auth:
 
     def _on_auth_request(self, device: Device, sa: Ikev2Sa, m: V2Message) -> None:
         if sa.status is V2Status.READY:  # a resend: the SA is up, answer again
-            again = replace(m, spi=self._spi_in(device, sa))
-            self.wire.reply(device, sa, again, AUTH_RESPONSE, self._own_key(device, sa))
+            self._answer(device, sa, replace(m, spi=self._spi_in(device, sa)))
             return
         refused = self._verify(device, sa, m)
         if refused is None and self._selectors_refused(device, sa, m):
@@ -246,12 +262,14 @@ class Ikev2Auth:
                 self.wire.delete(device, old)
         spi_in = self.ctx.rng.randrange(0x10000000, 0xFFFFFFFF)
         self._up(device, sa, (spi_in, m.spi), chosen)
-        answer = replace(m, spi=spi_in, esp=(chosen,))
-        self.wire.reply(device, sa, answer, AUTH_RESPONSE, self._own_key(device, sa))
+        self._answer(device, sa, replace(m, spi=spi_in, esp=(chosen,)))
 
-    def _own_key(self, device: Device, sa: Ikev2Sa) -> str | None:
+    def _answer(self, device: Device, sa: Ikev2Sa, m: V2Message) -> None:
+        """The IKE_AUTH response: AUTH with this end's key, or its certificate (rsa-sig)."""
         prof = self.profile(device, sa)
-        return self.config(device).auth_key(prof, sa.peer) if prof else None
+        payload = AUTH_RESPONSE_CERT if signs(prof) else AUTH_RESPONSE
+        key = self.config(device).auth_key(prof, sa.peer) if prof and not signs(prof) else None
+        self.wire.reply(device, sa, m, payload, key, own_certificate(device, prof))
 
     def _on_auth_response(self, device: Device, sa: Ikev2Sa, m: V2Message) -> None:
         cancel(sa)
@@ -271,11 +289,17 @@ class Ikev2Auth:
             self._refuse_responder(device, sa)
             return
         sa.profile, sa.dpd, sa.lifetime = prof.name, prof.dpd, prof.lifetime
-        self.wire.log(device, sa, "Verify peer's authentication data")
-        if m.key != self.config(device).key_for(prof, sa.peer):
-            self._reject_responder_auth(device, sa)
-            return
-        self.wire.log(device, sa, "Verification of peer's authenctication data PASSED")
+        if prof.auth_remote == RSA:
+            if not self.certs.verify(device, sa, prof, m.cert):
+                self._request(device, sa, " NOTIFY(AUTHENTICATION_FAILED) DELETE ")
+                self.wire.delete(device, sa)  # the responder's SA goes with the DELETE
+                return
+        else:
+            self.wire.log(device, sa, "Verify peer's authentication data")
+            if m.key != self.config(device).key_for(prof, sa.peer):
+                self._reject_responder_auth(device, sa)
+                return
+            self.wire.log(device, sa, "Verification of peer's authenctication data PASSED")
         self._up(device, sa, (sa.child_spi, m.spi), m.esp[0] if m.esp else DEFAULT_TRANSFORM)
 
     def _reject_responder_auth(self, device: Device, sa: Ikev2Sa) -> None:
@@ -311,6 +335,8 @@ class Ikev2Auth:
         session_status(device, sa, "UP")
         now = self.ctx.clock.now()
         sa.status, sa.ready_at, sa.last_dpd, sa.exchange = V2Status.READY, now, now, ""
+        prof = self.profile(device, sa)
+        sa.auth = tuple("RSA" if a == RSA else "PSK" for a in _methods(prof))  # sign, verify
         state = device.crypto
         conn = state.next_ipsec_conn
         state.next_ipsec_conn += 2
@@ -371,3 +397,8 @@ class Ikev2Auth:
         if sa.status is V2Status.READY:
             self._request(device, sa, " DELETE ")
         self.wire.delete(device, sa)
+
+
+def _methods(prof: Ikev2Profile | None) -> tuple[str | None, str | None]:
+    """(authentication local, authentication remote) of the profile."""
+    return (prof.auth_local, prof.auth_remote) if prof else (None, None)

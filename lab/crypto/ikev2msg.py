@@ -30,6 +30,7 @@ from lab.crypto.context import CryptoContext
 from lab.device import Device
 from lab.faults import Proto
 from lab.ikev2cfg import Ikev2Proposal
+from lab.pki import LabCertificate
 from lab.sadb import Ikev2Sa, V2Status
 
 IPv4Net = ipaddress.IPv4Network
@@ -75,6 +76,7 @@ class V2Message:
     # IKE_AUTH request from a crypto map entry: its (TSi, TSr), the ACL's first permit; None is
     # a tunnel interface's any/any.
     ts: tuple[IPv4Net, IPv4Net] | None = None
+    cert: LabCertificate | None = None  # IKE_AUTH with rsa-sig: the sender's CERT payload
 
     @property
     def notify(self) -> str | None:
@@ -182,12 +184,19 @@ class V2Wire:
         self._transmit(device, m)
 
     def reply(
-        self, device: Device, sa: Ikev2Sa | None, m: V2Message, payload: str, key: str | None = None
+        self,
+        device: Device,
+        sa: Ikev2Sa | None,
+        m: V2Message,
+        payload: str,
+        key: str | None = None,
+        cert: LabCertificate | None = None,
     ) -> bool:
-        """The response to request ``m``, from ``device`` (``key``: its AUTH's, in IKE_AUTH)."""
+        """The response to request ``m``, from ``device`` (``key``: its AUTH's, in IKE_AUTH;
+        ``cert``: its CERT payload, with rsa-sig)."""
         answer = replace(
             m, response=True, src=m.dst, dst=m.src, payload=payload, sender=device, key=key,
-            nat_src=m.dst, nat_dst=m.src, identity="",
+            nat_src=m.dst, nat_dst=m.src, identity="", cert=cert,
         )  # fmt: skip
         if sa is not None:
             answer = replace(answer, spi_r=sa.spi_r)

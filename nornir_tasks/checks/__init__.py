@@ -49,6 +49,7 @@ RULE_MODULES = (
     "ikev2",
     "ikev2_path",
     "ikev2_natt",
+    "pki",
     "vti",
     "vti_routes",
     "vti_mtu",

@@ -208,7 +208,16 @@ def verdict(host: HostEvidence, peer: str, fleet: FleetEvidence) -> Verdict | No
     found = _refused_verdict(ends, error) if error else _no_response_verdict(ends)
     if found is None or _explained(found.reporter.host, found.reporter.peer):
         return None  # the reporting end's own log or debug lines speak (checks ikev2*)
+    if found.code == "IKEV2_AUTH_FAILED" and any(_certificates(e) for e in ends):
+        return None  # no pre-shared key to differ: certificates are the pki check's
     return found
+
+
+def _certificates(end: End) -> bool:
+    """The end authenticates this peer with certificates (rsa-sig)."""
+    profile = profile_for(end.host.config, end.peer) if end.host.config else None
+    methods = (*profile.authentication_local, *profile.authentication_remote) if profile else ()
+    return "rsa-sig" in methods
 
 
 def verdicts(fleet: FleetEvidence) -> dict[tuple[str, str], list[Verdict]]:

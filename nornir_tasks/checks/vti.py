@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from nornir_tasks.checks import ikev2_counters as counters
 from nornir_tasks.checks import ikev2_natt as natt
+from nornir_tasks.checks import pki
 from nornir_tasks.checks.evidence import (
     CONFIG,
     IPSEC,
@@ -67,8 +68,8 @@ def vti_down(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
             host, peer, fleet
         ):
             continue  # the counters name the cause (EXPLAINED_AT_PEER points to the far end)
-        if natt.reported_here(host, peer, fleet):
-            continue  # IKEV2_NAT_T_BLOCKED names it
+        if natt.reported_here(host, peer, fleet) or pki.explains(host, peer, fleet):
+            continue  # IKEV2_NAT_T_BLOCKED or IKEV2_CERT_EXPIRED names it
         state = ikev2_state(host, peer)
         yield Finding(
             code="IKEV2_VTI_DOWN",

@@ -147,3 +147,4 @@ class Ikev2Profile:
     keyring: str | None  # "local KR"
     dpd: str | None
     lifetime_s: int | None
+    pki_trustpoint: str | None = None  # "pki trustpoint NAME [sign|verify]" (rsa-sig)

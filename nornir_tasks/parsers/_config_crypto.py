@@ -260,7 +260,14 @@ def ikev2_profile(node: ConfigNode) -> Ikev2Profile:
         keyring=values.get("keyring") or None,
         dpd=values.get("dpd") or None,
         lifetime_s=to_int(values.get("lifetime")),
+        pki_trustpoint=_trustpoint(values.get("pki")),
     )
+
+
+def _trustpoint(pki: str | None) -> str | None:
+    """``pki trustpoint NAME [sign|verify]`` -> NAME."""
+    words = (pki or "").split()
+    return words[1] if words[:1] == ["trustpoint"] and len(words) > 1 else None
 
 
 def transform_set(node: ConfigNode) -> TransformSet:

@@ -124,3 +124,12 @@ def _dmvpn(config: RunningConfig) -> bool:
         (config.interfaces[n].tunnel_mode or "").startswith("gre multipoint")
         for n in _tunnels(config)
     )
+
+
+@feature("pki")
+def _pki(config: RunningConfig) -> bool:
+    """An IKEv2 profile that authenticates with certificates (``rsa-sig``)."""
+    return any(
+        "rsa-sig" in (*p.authentication_local, *p.authentication_remote)
+        for p in config.ikev2_profiles
+    )

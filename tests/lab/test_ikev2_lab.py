@@ -146,6 +146,41 @@ def test_a_path_dropping_udp_4500_loses_ike_auth_after_nat_detection(flex: Fleet
     assert "READY" not in one(flex, "V11", "show crypto ikev2 sa")
 
 
+def test_rsa_sig_with_a_trustpoint_and_an_expired_certificate_refused(flex: Fleet) -> None:
+    """V12 and V13 authenticate with certificates (trustpoint LAB-CA); V13's ended on Nov 10,
+    before the lab clock: the hub refuses it whoever initiates."""
+    certs, sa = cli(flex, "V12", "show crypto pki certificates", "show crypto ikev2 sa")
+    mine, ca = certs.split("\n\n")[:2]
+    assert mine.startswith("Certificate\n  Status: Available\n")
+    assert "  Certificate Serial Number (hex): 0C\n  Certificate Usage: General Purpose" in mine
+    assert "  Subject:\n    Name: V12.lab.vpndiag.test\n    hostname=V12.lab.vpndiag.test" in mine
+    assert "    end   date: 11:11:40 UTC Nov 18 2026\n  Associated Trustpoints: LAB-CA" in mine
+    assert ca.startswith("CA Certificate") and "  Issuer:\n    cn=Lab Root CA\n    o=vpndiag" in ca
+    assert "Auth sign: RSA, Auth verify: RSA" in sa and "READY" in sa
+    hub = one(flex, "HUB2", "show logging")
+    assert (
+        "%PKI-3-CERTIFICATE_INVALID_EXPIRED: Certificate chain validation has failed. The "
+        "certificate (SN: 0D) has expired. Validity period ended on 09:30:00 UTC Nov 10 2026"
+    ) in hub
+    assert (
+        "Verify cert failed" in hub and "Verification of peer's authentication data FAILED" in hub
+    )
+    v13 = cli(flex, "V13", "show crypto ikev2 sa", "show crypto pki certificates")
+    assert "READY" not in v13[0]
+    assert "Status: Available" in v13[1]  # IOS says nothing else of an expired certificate
+
+
+def test_a_certificate_the_lab_clock_passes_fails_the_next_negotiation(flex: Fleet) -> None:
+    """V12's certificate ends at 11:11:40, five minutes into the lab: its SA lives on until it
+    is negotiated again, which the hub then refuses."""
+    flex.advance(max(0.0, 310 - flex.clock.now()))
+    assert v2_rows(one(flex, "V12", "show crypto ikev2 sa")).get((wan(12), HUB)) == "READY"
+    one(flex, "V12", "clear crypto session")
+    flex.advance(5)
+    assert "(SN: 0C) has expired" in one(flex, "HUB2", "show logging")
+    assert v2_rows(one(flex, "V12", "show crypto ikev2 sa")).get((wan(12), HUB)) != "READY"
+
+
 def test_clear_deletes_both_ends_and_the_vti_comes_back(flex: Fleet) -> None:
     one(flex, "V01", "clear crypto session")
     assert "Sending DELETE INFO message for IKEv2 SA" in one(flex, "V01", "show logging")

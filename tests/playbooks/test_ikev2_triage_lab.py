@@ -74,7 +74,7 @@ def triage(flex: tuple[Fleet, Path], spoke: int, debug: bool = False) -> Playboo
     )
 
 
-SPOKES = [f"V{n:02d}" for n in range(1, 12)]
+SPOKES = [f"V{n:02d}" for n in range(1, 14)]
 GRE_SPOKE, GRE_WAN = "G01", "203.0.113.122"  # healthy GRE over IPsec (tunnel mode gre ip)
 # (spoke, code, where health names it without debug, the peer it names there, a quoted line)
 HEALTH = [
@@ -89,6 +89,8 @@ HEALTH = [
     # behind a NAT, UDP 4500 dropped: the SA rows of both ends (the hub knows V11 by the NAT's
     # outside address, so the finding is on the end behind it)
     (11, "IKEV2_NAT_T_BLOCKED", "V11", HUB, "HUB2: "),
+    # rsa-sig: V13's own certificate ended before the lab clock; the hub's refusal is quoted
+    (13, "IKEV2_CERT_EXPIRED", "V13", HUB, "HUB2: "),
 ]
 
 
@@ -102,9 +104,9 @@ def test_health_reads_ikev2_state_of_every_vti(health: PlaybookRun) -> None:
     by_host = {h.host: h for h in health.report.hosts}
     assert (by_host["V01"].tunnels_up, by_host["V01"].tunnels_total) == (1, 1)
     assert by_host["V02"].tunnels_up == 0 and by_host["V02"].tunnels_total == 1
-    # eleven tunnel interfaces and V09's crypto map entry; V01, V07, V08, V10 (NAT-T) and G01
-    # (GRE over IPsec) are up
-    assert (by_host["HUB2"].tunnels_up, by_host["HUB2"].tunnels_total) == (5, 12)
+    # thirteen tunnel interfaces and V09's crypto map entry; V01, V07, V08, V10 (NAT-T), V12
+    # (a certificate still valid) and G01 (GRE over IPsec) are up
+    assert (by_host["HUB2"].tunnels_up, by_host["HUB2"].tunnels_total) == (6, 14)
     assert not [f for f in health.report.findings if f.code == "NO_INTERESTING_TRAFFIC"]
     read = {c.host: {o.command for o in c.outputs} for c in health.collections}
     assert "show crypto ikev2 sa" in read["V01"] and "show crypto isakmp sa" not in read["V01"]
@@ -141,6 +143,20 @@ def test_health_quotes_both_proposals_and_the_return_path(health: PlaybookRun) -
     assert any(line.startswith("HUB2: ") and "IN-NEG" in line for line in no_answer.evidence)
 
 
+def test_health_warns_of_a_certificate_that_expires_soon(health: PlaybookRun) -> None:
+    """V12's certificate ends five minutes into the lab: its tunnel is up, the health check
+    warns before it breaks, from the certificate's end date and the router's clock."""
+    (found,) = [f for f in health.report.findings if f.code == "IKEV2_CERT_EXPIRING"]
+    assert (found.host, found.peer, found.severity) == ("V12", HUB, Severity.WARNING)
+    assert "end   date: 11:11:40 UTC Nov 18 2026" in found.evidence
+    assert any(line.startswith("show clock: *11:0") for line in found.evidence)
+    by_host = {h.host: h for h in health.report.hosts}
+    assert (by_host["V12"].tunnels_up, by_host["V12"].tunnels_total) == (1, 1)
+    read = {c.host: {o.command for o in c.outputs} for c in health.collections}
+    assert "show crypto pki certificates" in read["V12"]
+    assert "show crypto pki certificates" not in read["V01"]  # pre-shared keys: not asked
+
+
 def test_the_healthy_vti_gets_nothing_above_info(health: PlaybookRun) -> None:
     healthy = [f for f in health.report.findings if f.host == "V01" or f.peer == wan(1)]
     assert all(f.severity <= Severity.INFO for f in healthy), healthy
@@ -175,8 +191,9 @@ def test_gre_over_ipsec_is_a_tunnel_interface_like_a_vti(health: PlaybookRun) ->
     assert f"show ip route {HUB}" not in {o.command for o in g01.outputs}
 
 
-# one per way of knowing: counters and configs (the hub's side), a config route, a probe
-NO_DEBUG = [c[:4] for c in HEALTH if c[0] in (5, 7, 8)]
+# one per way of knowing: counters and configs (the hub's side), a config route, a probe,
+# a certificate's dates against the router's clock
+NO_DEBUG = [c[:4] for c in HEALTH if c[0] in (5, 7, 8, 13)]
 
 
 @pytest.mark.parametrize(("spoke", "code", "host", "peer"), NO_DEBUG, ids=[c[1] for c in NO_DEBUG])
