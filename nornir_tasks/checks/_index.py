@@ -83,6 +83,7 @@ NEEDS_BY_MODULE: dict[str, tuple[str, ...]] = {
         "show running-config",
         "show startup-config",
     ),
+    "pki": ("show crypto pki certificates*",),
     "pointers": (
         "more",
         "show crypto ikev1 sa*",

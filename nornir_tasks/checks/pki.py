@@ -15,16 +15,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
 from nornir_tasks.checks.peers import other_end
 from nornir_tasks.checks.quote import config_lines, tag, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.tunnels import tunnel_state
-from nornir_tasks.models.config import RunningConfig
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.pki import PkiCertificate, PkiCertificateTable, RouterClock
 from nornir_tasks.models.report import TunnelStatus
+
+if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
+    from nornir_tasks.models.config import RunningConfig
 
 EXPIRED = "IKEV2_CERT_EXPIRED"
 EXPIRING = "IKEV2_CERT_EXPIRING"
