@@ -204,11 +204,9 @@ def _drift_lines(found: Drift) -> list[tuple[str, list[str]]]:
             "resolved findings",
             [f"{f.code} {tunnel_label(f.host, f.peer)}" for f in found.resolved_findings],
         ),
-        (
-            "tunnels down",
-            [f"{c.host} -> {c.peer}: {c.before} -> {c.after}" for c in found.went_down],
-        ),
-        ("tunnels up", [f"{c.host} -> {c.peer}: {c.before} -> {c.after}" for c in found.came_up]),
+        ("tunnels down (critical)", [c.description for c in found.went_down]),
+        ("tunnels up", [c.description for c in found.came_up]),
+        ("DMVPN shortcuts aged out (expected)", [c.description for c in found.aged_out]),
         ("configuration changed", [f"{c.host}: {c.section} section" for c in found.config_changes]),
         (
             "rekey storms",
@@ -253,7 +251,10 @@ def diff_cmd(
         click.echo(json.dumps(drift_json(found), indent=2))
     else:
         print_drift(Console(), found)
-    raise exit_codes.Exit(exit_codes.exit_code(found.new_at_or_above(fail_on), fail_on))
+    # A tunnel that went down is critical drift: at or above every --fail-on.
+    outage = bool(found.went_down)
+    code = exit_codes.exit_code(found.new_at_or_above(fail_on), fail_on, failed_checks=outage)
+    raise exit_codes.Exit(code)
 
 
 # -- schedule ------------------------------------------------------------------------------

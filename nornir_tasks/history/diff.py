@@ -1,7 +1,9 @@
 """Drift between recorded runs: what changed since the last run, or since last night.
 
 Findings are the same finding when host, peer and code match. A host not reached in the later
-run resolves nothing and takes no tunnel down: nothing is known about it. Rekey storms need the
+run resolves nothing and takes no tunnel down: nothing is known about it (nor does a run that
+read no IPsec SAs, the config audit). A tunnel that leaves the up state is an outage, a
+critical drift, except an on-demand one: a DMVPN spoke-to-spoke shortcut ages out when idle. Rekey storms need the
 runs in between (one SPI change is visible per pair of runs), so ``drift`` reads the whole
 sequence, oldest first. Pure: recorded runs in, a ``Drift`` out.
 """
@@ -18,6 +20,7 @@ from nornir_tasks.history.snapshot import RunSnapshot, TunnelSnapshot, parse_tim
 from nornir_tasks.models.base import to_jsonable
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.models.report import TunnelStatus, at_or_above, sorted_findings
+from nornir_tasks.models.tunnel_status import TunnelKind
 
 # IOS's SA lifetime when none is configured (crypto ipsec security-association lifetime).
 DEFAULT_LIFETIME_S = 3600
@@ -34,12 +37,35 @@ def finding_key(finding: Finding) -> FindingKey:
 
 @dataclass(frozen=True)
 class TunnelChange:
-    """A tunnel whose state changed (None: not seen in that run)."""
+    """A tunnel whose state changed (None: not seen in that run), with what it is (the later
+    run's record, else the earlier's; None: recorded before kinds were)."""
 
     host: str
     peer: str
     before: TunnelStatus | None
     after: TunnelStatus | None
+    kind: TunnelKind | None = None
+    interface: str | None = None
+
+    @property
+    def description(self) -> str:
+        """``DH1 Tunnel0 -> 203.0.113.130 (DMVPN spoke): up -> gone``."""
+        where = f"{self.host} {self.interface}" if self.interface else self.host
+        what = f" ({KIND_WORDS[self.kind]})" if self.kind is not None else ""
+        before, after = (_WORD.get(s, str(s)) for s in (self.before, self.after))
+        return f"{where} -> {self.peer}{what}: {before} -> {after}"
+
+
+KIND_WORDS = {
+    TunnelKind.CRYPTO_MAP: "crypto map",
+    TunnelKind.VTI: "VTI",
+    TunnelKind.DMVPN_HUB: "DMVPN hub",
+    TunnelKind.DMVPN_SPOKE: "DMVPN spoke",
+    TunnelKind.DMVPN_SHORTCUT: "DMVPN shortcut",
+    TunnelKind.DYNAMIC: "dynamic peer",
+}
+# A tunnel no longer listed: no SA, no configuration and no NHRP entry names it any more.
+_WORD: dict[TunnelStatus | None, str] = {None: "gone"}
 
 
 @dataclass(frozen=True)
@@ -83,8 +109,9 @@ class Drift:
     current_started: str
     new_findings: tuple[Finding, ...] = ()
     resolved_findings: tuple[Finding, ...] = ()
-    went_down: tuple[TunnelChange, ...] = ()
+    went_down: tuple[TunnelChange, ...] = ()  # left up: critical (an outage)
     came_up: tuple[TunnelChange, ...] = ()
+    aged_out: tuple[TunnelChange, ...] = ()  # on-demand tunnels (DMVPN shortcuts) that left up
     config_changes: tuple[ConfigChange, ...] = ()
     rekey_storms: tuple[RekeyStorm, ...] = ()
     stalled_counters: tuple[StalledCounter, ...] = ()
@@ -95,7 +122,9 @@ class Drift:
 
     @property
     def has_new_critical(self) -> bool:
-        return bool(self.new_at_or_above(Severity.CRITICAL))
+        """A new critical finding, or a tunnel that went down (an outage, even when no check
+        names it: a hub whose dynamic spoke vanished has no finding for it)."""
+        return bool(self.new_at_or_above(Severity.CRITICAL) or self.went_down)
 
     @property
     def empty(self) -> bool:
@@ -105,6 +134,7 @@ class Drift:
                 self.resolved_findings,
                 self.went_down,
                 self.came_up,
+                self.aged_out,
                 self.config_changes,
                 self.rekey_storms,
                 self.stalled_counters,
@@ -121,6 +151,11 @@ def _tunnels(run: RunSnapshot) -> dict[TunnelKey, TunnelSnapshot]:
     return {(t.host, t.peer): t for h in run.hosts if h.reached for t in h.tunnels}
 
 
+def _read_tunnels(run: RunSnapshot) -> set[str]:
+    """Hosts reached whose tunnel state the run read (a config audit reads none)."""
+    return {h.host for h in run.hosts if h.reached and h.tunnels_read}
+
+
 def new_findings(base: RunSnapshot, current: RunSnapshot) -> tuple[Finding, ...]:
     known = {finding_key(f) for f in base.findings}
     return sorted_findings(f for f in current.findings if finding_key(f) not in known)
@@ -135,12 +170,22 @@ def resolved_findings(base: RunSnapshot, current: RunSnapshot) -> tuple[Finding,
 
 
 def tunnel_changes(base: RunSnapshot, current: RunSnapshot) -> tuple[TunnelChange, ...]:
-    """Tunnels of hosts reached in both runs whose state changed."""
-    both = _reached(base) & _reached(current)
+    """Tunnels of hosts whose tunnel state both runs read, whose state changed."""
+    both = _read_tunnels(base) & _read_tunnels(current)
     before, after = _tunnels(base), _tunnels(current)
     keys = sorted(k for k in before.keys() | after.keys() if k[0] in both)
-    changes = (TunnelChange(*k, _state(before.get(k)), _state(after.get(k))) for k in keys)
+    changes = (_change(k, before.get(k), after.get(k)) for k in keys)
     return tuple(c for c in changes if c.before != c.after)
+
+
+def _change(key: TunnelKey, a: TunnelSnapshot | None, b: TunnelSnapshot | None) -> TunnelChange:
+    known = b if b is not None and b.kind is not None else a
+    kind, interface = (known.kind, known.interface) if known is not None else (None, None)
+    return TunnelChange(*key, _state(a), _state(b), kind, interface)
+
+
+def _on_demand(change: TunnelChange) -> bool:
+    return change.kind is not None and change.kind.on_demand
 
 
 def _state(tunnel: TunnelSnapshot | None) -> TunnelStatus | None:
@@ -224,6 +269,7 @@ def drift(runs: Sequence[RunSnapshot]) -> Drift:
         raise ValueError("drift needs at least one run")
     base, current = runs[0], runs[-1]
     changes = tunnel_changes(base, current)
+    left_up = [c for c in changes if c.before is TunnelStatus.UP]
     return Drift(
         base_run=base.run_id,
         current_run=current.run_id,
@@ -231,8 +277,9 @@ def drift(runs: Sequence[RunSnapshot]) -> Drift:
         current_started=current.started,
         new_findings=new_findings(base, current),
         resolved_findings=resolved_findings(base, current),
-        went_down=tuple(c for c in changes if c.before is TunnelStatus.UP),
+        went_down=tuple(c for c in left_up if not _on_demand(c)),
         came_up=tuple(c for c in changes if c.after is TunnelStatus.UP),
+        aged_out=tuple(c for c in left_up if _on_demand(c)),
         config_changes=config_changes(base, current),
         rekey_storms=rekey_storms(runs),
         stalled_counters=stalled_counters(base, current),
@@ -243,5 +290,8 @@ def drift(runs: Sequence[RunSnapshot]) -> Drift:
 def drift_json(drift: Drift) -> dict[str, Any]:
     """The drift as plain JSON types (``audit diff --format json``, the webhook body)."""
     data: dict[str, Any] = to_jsonable(drift)
+    for name in ("went_down", "came_up", "aged_out"):
+        for row, change in zip(data[name], getattr(drift, name), strict=True):
+            row["description"] = change.description
     data["has_new_critical"] = drift.has_new_critical
     return data

@@ -1,6 +1,7 @@
 """Tell someone when the drift holds new critical findings: a webhook (JSON POST) and/or mail.
 
-Only new critical findings notify: a fault that was already there last run was already told.
+Only new critical findings and tunnels that went down notify: a fault that was already there
+last run was already told, and a DMVPN shortcut ageing out is expected.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ class NotifySettings:
 
 def subject(drift: Drift) -> str:
     new = drift.new_at_or_above(Severity.CRITICAL)
-    hosts = sorted({f.host for f in new})
-    return f"vpndiag: {len(new)} new critical finding(s) on {', '.join(hosts)}"
+    hosts = sorted({f.host for f in new} | {c.host for c in drift.went_down})
+    down = f", {len(drift.went_down)} tunnel(s) down" if drift.went_down else ""
+    return f"vpndiag: {len(new)} new critical finding(s){down} on {', '.join(hosts)}"
 
 
 def drift_text(drift: Drift) -> str:
@@ -41,7 +43,7 @@ def drift_text(drift: Drift) -> str:
     for f in drift.new_findings:
         lines.append(f"- {f.severity.value} {f.code} {f.host} {f.peer or ''}: {f.summary}")
     lines += [f"- resolved: {f.code} {f.host} {f.peer or ''}" for f in drift.resolved_findings]
-    lines += [f"- tunnel down: {c.host} -> {c.peer}" for c in drift.went_down]
+    lines += [f"- tunnel down: {c.description}" for c in drift.went_down]
     lines += [f"- config changed: {c.host} {c.section}" for c in drift.config_changes]
     return "\n".join(lines) + "\n"
 

@@ -70,7 +70,14 @@ _V2 = (
     "CREATE INDEX runs_by_started ON runs(started_ts)",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+# Version 3: what each tunnel is and its tunnel interface; whether the run read tunnel state.
+_V3 = (
+    "ALTER TABLE tunnels ADD COLUMN kind TEXT",
+    "ALTER TABLE tunnels ADD COLUMN interface TEXT",
+    "ALTER TABLE hosts ADD COLUMN tunnels_read INTEGER",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 LATEST = len(MIGRATIONS)
 
 

@@ -1,8 +1,10 @@
 """A compact, secret-free record of one run: per host its outcome, config fingerprints and tunnels.
 
-What the history store keeps and the drift rules compare: per tunnel (host, peer) the phase-1
-state, the IPsec SA count, the encaps/decaps counters, the SPIs and lifetimes; per host the
-sha256 of its crypto and failover configuration. Fingerprints hash the parsed (secret-free)
+What the history store keeps and the drift rules compare: the tunnels the report counts, per
+(host, peer) with the report's state, the phase-1 state (IKEv1 or IKEv2), what the tunnel is
+(crypto map, VTI, DMVPN hub/spoke/shortcut) and its tunnel interface, the IPsec SA count, the
+encaps/decaps counters, the SPIs and lifetimes; per host the sha256 of its crypto and failover
+configuration. Fingerprints hash the parsed (secret-free)
 configuration, so no pre-shared key enters the store in any form, not even hashed.
 Pure: data in, data out.
 """
@@ -16,8 +18,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
-from nornir_tasks.checks.ike import IkeRow
-from nornir_tasks.checks.tunnels import tunnel_state
+from nornir_tasks.checks.tunnel_kinds import tunnel_identity
+from nornir_tasks.checks.tunnels import Tunnel, tunnels
 from nornir_tasks.models.base import to_jsonable
 from nornir_tasks.models.collection import HostStatus
 from nornir_tasks.models.config import RunningConfig
@@ -25,6 +27,7 @@ from nornir_tasks.models.crypto_map import CryptoMapTable
 from nornir_tasks.models.findings import Finding
 from nornir_tasks.models.ipsec import IpsecFlow, SaDirection
 from nornir_tasks.models.report import REACHED, HostReport, RunReport, TunnelStatus
+from nornir_tasks.models.tunnel_status import TunnelKind
 
 # The parts of RunningConfig each fingerprint covers.
 CRYPTO_FIELDS = (
@@ -67,6 +70,8 @@ class TunnelSnapshot:
     outbound_spis: tuple[str, ...]
     remaining_s: int | None  # the shortest remaining SA lifetime, seconds
     lifetime_s: int | None  # the configured SA lifetime, seconds (None: not known)
+    kind: TunnelKind | None = None  # None: recorded before the kind was (schema < 3)
+    interface: str | None = None  # the tunnel interface of a VTI or DMVPN tunnel
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,7 @@ class HostSnapshot:
     crypto_sha256: str | None
     failover_sha256: str | None
     tunnels: tuple[TunnelSnapshot, ...] = ()
+    tunnels_read: bool = True  # False: the run read no IPsec SAs (no tunnel state is known)
 
     @property
     def reached(self) -> bool:
@@ -139,21 +145,6 @@ def failover_fingerprint(config: RunningConfig) -> str:
     return _sha256_of({name: getattr(config, name) for name in FAILOVER_FIELDS})
 
 
-def _peers(evidence: HostEvidence) -> list[str]:
-    """Every peer the host has an SA with or a crypto map entry for, in first-seen order."""
-    found = [r.peer for r in evidence.ike] + [f.current_peer for f in evidence.flows]
-    config = evidence.config
-    if config is not None:
-        found += [p for m in config.crypto_maps for e in m.entries for p in e.peers]
-    return list(dict.fromkeys(p for p in found if p))
-
-
-def _phase1(rows: list[IkeRow]) -> str | None:
-    live = [r for r in rows if not r.deleted] or rows
-    up = [r for r in live if r.up]
-    return (up or live)[0].state if live else None
-
-
 def _spis(flows: list[IpsecFlow], direction: SaDirection) -> tuple[str, ...]:
     spis = {sa.spi_value for f in flows for sa in f.sas if sa.direction is direction}
     return tuple(f"0x{spi:08X}" for spi in sorted(spis))
@@ -177,14 +168,17 @@ def _lifetime(evidence: HostEvidence, peer: str) -> int | None:
     return next((e.lifetime_s for e in entries if peer in e.peers and e.lifetime_s), None)
 
 
-def tunnel_snapshot(evidence: HostEvidence, peer: str) -> TunnelSnapshot:
-    rows = [r for r in evidence.ike if r.peer == peer]
+def tunnel_snapshot(evidence: HostEvidence, tunnel: Tunnel) -> TunnelSnapshot:
+    """``tunnel`` as the report read it (``checks.tunnels``: its state and phase-1 word, IKEv1
+    or IKEv2), with what drift compares and what the tunnel is."""
+    peer = tunnel.peer
     flows = [f for f in evidence.flows if f.current_peer == peer]
+    identity = tunnel_identity(evidence, peer)
     return TunnelSnapshot(
         host=evidence.host,
         peer=peer,
-        state=tunnel_state(evidence, peer),  # the report's rule, so history agrees with it
-        phase1=_phase1(rows),
+        state=tunnel.state,  # the report's rule, so history agrees with it
+        phase1=tunnel.phase1,
         phase2_sas=sum(len(f.sas) for f in flows),
         encaps=sum(f.pkts_encaps or 0 for f in flows),
         decaps=sum(f.pkts_decaps or 0 for f in flows),
@@ -192,23 +186,34 @@ def tunnel_snapshot(evidence: HostEvidence, peer: str) -> TunnelSnapshot:
         outbound_spis=_spis(flows, SaDirection.OUTBOUND),
         remaining_s=_remaining(flows),
         lifetime_s=_lifetime(evidence, peer),
+        kind=identity.kind,
+        interface=identity.interface,
     )
 
 
 def tunnel_snapshots(evidence: HostEvidence) -> tuple[TunnelSnapshot, ...]:
-    return tuple(tunnel_snapshot(evidence, peer) for peer in _peers(evidence))
+    """The tunnels the report counts (``checks.tunnels.tunnels``), one per peer."""
+    return tuple(tunnel_snapshot(evidence, t) for t in tunnels(evidence))
+
+
+def reads_tunnels(evidence: HostEvidence) -> bool:
+    """The run read the IPsec table, so it knows which tunnels are up (``tunnel_counts``'s
+    condition: the config audit reads crypto maps, not SAs, and records no tunnel)."""
+    return evidence.has("show crypto ipsec sa*")
 
 
 def host_snapshot(report: HostReport, evidence: HostEvidence | None) -> HostSnapshot:
     """The host's record; without evidence (not reached) only the outcome."""
     config = evidence.config if evidence is not None else None
+    read = evidence is not None and reads_tunnels(evidence)
     return HostSnapshot(
         host=report.host,
         status=report.status,
         error=report.error,
         crypto_sha256=crypto_fingerprint(config) if config is not None else None,
         failover_sha256=failover_fingerprint(config) if config is not None else None,
-        tunnels=tunnel_snapshots(evidence) if evidence is not None else (),
+        tunnels=tunnel_snapshots(evidence) if evidence is not None and read else (),
+        tunnels_read=read,
     )
 
 

@@ -12,7 +12,6 @@ field goes through the report redactor first: no secret is stored.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
@@ -22,6 +21,16 @@ from pathlib import Path
 from types import TracebackType
 
 from nornir_tasks.history import schema
+from nornir_tasks.history.rows import (
+    INSERT_FINDING,
+    INSERT_TUNNEL,
+    TUNNEL_COLUMNS,
+    finding_from_row,
+    finding_row,
+    insert_host,
+    tunnel_from_row,
+    tunnel_row,
+)
 from nornir_tasks.history.snapshot import (
     HostSnapshot,
     RunSnapshot,
@@ -29,8 +38,8 @@ from nornir_tasks.history.snapshot import (
     parse_time,
 )
 from nornir_tasks.models.collection import HostStatus
-from nornir_tasks.models.findings import Finding, Severity, Source, Step
-from nornir_tasks.models.report import HostReport, RunReport, TunnelPoint, TunnelStatus
+from nornir_tasks.models.findings import Finding, Severity
+from nornir_tasks.models.report import RunReport, TunnelPoint, TunnelStatus
 from nornir_tasks.reports.redact import redact_report
 
 ENV = "VPNDIAG_HISTORY_DB"
@@ -163,10 +172,10 @@ class HistoryStore:
             if row is None or row[0]:
                 raise HistoryError(f"run {run_id}: {'no such run' if row is None else 'complete'}")
             for host in report.hosts:
-                _insert_host(conn, run_id, host, by_host.get(host.host))
-            conn.executemany(_INSERT_FINDING, [_finding_row(run_id, f) for f in report.findings])
+                insert_host(conn, run_id, host, by_host.get(host.host))
+            conn.executemany(INSERT_FINDING, [finding_row(run_id, f) for f in report.findings])
             tunnels = [t for s in by_host.values() for t in s.tunnels]
-            conn.executemany(_INSERT_TUNNEL, [_tunnel_row(run_id, t) for t in tunnels])
+            conn.executemany(INSERT_TUNNEL, [tunnel_row(run_id, t) for t in tunnels])
             conn.execute(
                 "UPDATE runs SET complete = 1, finished = ?, duration_s = ?, title = ? WHERE id = ?",
                 (utc_now(), report.duration_s, report.title, run_id),
@@ -251,7 +260,7 @@ class HistoryStore:
             " source FROM findings WHERE run_id = ? ORDER BY rowid",
             (run_id,),
         ).fetchall()
-        return tuple(_finding(r) for r in rows)
+        return tuple(finding_from_row(r) for r in rows)
 
     def tunnel_history(
         self, host: str | None = None, peer: str | None = None, since_ts: float | None = None
@@ -276,114 +285,16 @@ class HistoryStore:
     def _hosts(self, run_id: int) -> tuple[HostSnapshot, ...]:
         tunnels: dict[str, list[TunnelSnapshot]] = {}
         for row in self._conn.execute(
-            f"SELECT {_TUNNEL_COLUMNS} FROM tunnels WHERE run_id = ? ORDER BY rowid", (run_id,)
+            f"SELECT {TUNNEL_COLUMNS} FROM tunnels WHERE run_id = ? ORDER BY rowid", (run_id,)
         ):
-            tunnels.setdefault(row[0], []).append(_tunnel(row))
+            tunnels.setdefault(row[0], []).append(tunnel_from_row(row))
         rows = self._conn.execute(
-            "SELECT host, status, error, crypto_sha256, failover_sha256 FROM hosts"
+            "SELECT host, status, error, crypto_sha256, failover_sha256,"
+            " COALESCE(tunnels_read, 1) FROM hosts"
             " WHERE run_id = ? ORDER BY rowid",
             (run_id,),
         ).fetchall()
         return tuple(
-            HostSnapshot(h, HostStatus(s), e, c, f, tuple(tunnels.get(h, ())))
-            for h, s, e, c, f in rows
+            HostSnapshot(h, HostStatus(s), e, c, f, tuple(tunnels.get(h, ())), read != 0)
+            for h, s, e, c, f, read in rows
         )
-
-
-# -- rows ----------------------------------------------------------------------------------
-
-_INSERT_FINDING = (
-    "INSERT INTO findings (run_id, code, severity, host, peer, summary, cause, evidence,"
-    " next_steps, step, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_TUNNEL_COLUMNS = (
-    "host, peer, state, phase1, phase2_sas, encaps, decaps, inbound_spis, outbound_spis,"
-    " remaining_s, lifetime_s"
-)
-_INSERT_TUNNEL = f"INSERT INTO tunnels (run_id, {_TUNNEL_COLUMNS}) VALUES ({', '.join('?' * 12)})"
-
-
-def _insert_host(
-    conn: sqlite3.Connection, run_id: int, host: HostReport, snapshot: HostSnapshot | None
-) -> None:
-    conn.execute(
-        "INSERT INTO hosts (run_id, host, status, error, tunnels_up, tunnels_total,"
-        " tunnels_negotiating, crypto_sha256, failover_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            run_id,
-            host.host,
-            host.status.value,
-            host.error,  # already masked by redact_report
-            host.tunnels_up,
-            host.tunnels_total,
-            host.tunnels_negotiating,
-            snapshot.crypto_sha256 if snapshot else None,
-            snapshot.failover_sha256 if snapshot else None,
-        ),
-    )
-
-
-def _finding_row(run_id: int, f: Finding) -> tuple[object, ...]:
-    return (
-        run_id,
-        f.code,
-        f.severity.value,
-        f.host,
-        f.peer,
-        f.summary,
-        f.cause,
-        json.dumps(list(f.evidence)),
-        json.dumps(list(f.next_steps)),
-        f.step.value,
-        f.source.value,
-    )
-
-
-def _finding(row: tuple[object, ...]) -> Finding:
-    code, severity, host, peer, summary, cause, evidence, next_steps, step, source = row
-    return Finding(
-        code=str(code),
-        severity=Severity(str(severity)),
-        host=str(host),
-        peer=None if peer is None else str(peer),
-        summary=str(summary),
-        cause=str(cause),
-        evidence=tuple(json.loads(str(evidence))),
-        next_steps=tuple(json.loads(str(next_steps))),
-        step=Step(str(step)),
-        source=Source(str(source)),
-    )
-
-
-def _tunnel_row(run_id: int, t: TunnelSnapshot) -> tuple[object, ...]:
-    return (
-        run_id,
-        t.host,
-        t.peer,
-        t.state.value,
-        t.phase1,
-        t.phase2_sas,
-        t.encaps,
-        t.decaps,
-        json.dumps(list(t.inbound_spis)),
-        json.dumps(list(t.outbound_spis)),
-        t.remaining_s,
-        t.lifetime_s,
-    )
-
-
-def _tunnel(row: tuple[object, ...]) -> TunnelSnapshot:
-    host, peer, state, phase1, sas, encaps, decaps, spis_in, spis_out, remaining, life = row
-    return TunnelSnapshot(
-        host=str(host),
-        peer=str(peer),
-        state=TunnelStatus(str(state)),
-        phase1=None if phase1 is None else str(phase1),
-        phase2_sas=int(str(sas)),
-        encaps=int(str(encaps)),
-        decaps=int(str(decaps)),
-        inbound_spis=tuple(json.loads(str(spis_in))),
-        outbound_spis=tuple(json.loads(str(spis_out))),
-        remaining_s=None if remaining is None else int(str(remaining)),
-        lifetime_s=None if life is None else int(str(life)),
-    )

@@ -153,5 +153,13 @@ def test_the_drift_as_json_names_everything() -> None:
     assert data["new_findings"][0]["code"] == "IKE_P1_NO_RESPONSE"
     assert data["new_findings"][0]["severity"] == Severity.CRITICAL.value
     assert data["went_down"] == [
-        {"host": "BR01", "peer": HQ, "before": "up", "after": "negotiating"}
+        {
+            "host": "BR01",
+            "peer": HQ,
+            "before": "up",
+            "after": "negotiating",
+            "kind": "crypto-map",
+            "interface": None,
+            "description": f"BR01 -> {HQ} (crypto map): up -> negotiating",
+        }
     ]

@@ -42,7 +42,7 @@ def test_a_new_critical_finding_is_posted_and_mailed(
     ]
     (mail,) = relay.handler.received
     assert mail.rcpt_tos == ["noc@corp.example"]
-    assert mail.message["Subject"] == "vpndiag: 1 new critical finding(s) on BR01"
+    assert mail.message["Subject"] == "vpndiag: 1 new critical finding(s), 1 tunnel(s) down on BR01"
     assert "IKE_P1_NO_RESPONSE BR01 198.51.100.2" in mail.message.get_payload(decode=True).decode()
 
 

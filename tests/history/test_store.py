@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from nornir_tasks.history import rows as rows_module
 from nornir_tasks.history import schema
 from nornir_tasks.history import store as store_module
 from nornir_tasks.history.snapshot import TunnelSnapshot, run_snapshots
@@ -23,6 +24,7 @@ from nornir_tasks.history.store import (
     default_path,
 )
 from nornir_tasks.models.report import RunReport, TunnelStatus
+from nornir_tasks.models.tunnel_status import TunnelKind
 from nornir_tasks.reports.formats import render
 from tests.history.support import PSK, captured, lab_run, record_run
 
@@ -83,7 +85,7 @@ def test_a_failure_inside_finish_run_writes_nothing(
 ) -> None:
     report, fleet = lab_run(captured("default", "BR01"), captured("default", "HQ"))
     db = tmp_path / "history.db"
-    real = store_module._tunnel_row
+    real = rows_module.tunnel_row
     calls: list[int] = []
 
     def failing(run_id: int, tunnel: TunnelSnapshot) -> tuple[object, ...]:
@@ -92,7 +94,7 @@ def test_a_failure_inside_finish_run_writes_nothing(
             raise OSError("disk full")
         return real(run_id, tunnel)
 
-    monkeypatch.setattr(store_module, "_tunnel_row", failing)
+    monkeypatch.setattr(store_module, "tunnel_row", failing)
     with HistoryStore(db) as store:
         run_id = store.begin_run(RunMeta.of(report))
         with pytest.raises(OSError, match="disk full"):
@@ -100,7 +102,7 @@ def test_a_failure_inside_finish_run_writes_nothing(
         assert not store.run(run_id).complete
     # hosts and findings were inserted before the failure: rolled back with it
     assert [count(db, t, run_id) for t in ("hosts", "findings", "tunnels")] == [0, 0, 0]
-    monkeypatch.setattr(store_module, "_tunnel_row", real)
+    monkeypatch.setattr(store_module, "tunnel_row", real)
     with HistoryStore(db) as store:
         store.finish_run(run_id, report, run_snapshots(report, fleet))  # a retry completes it
         assert store.run(run_id).complete
@@ -118,7 +120,7 @@ report, fleet = lab_run(captured("default", "BR01"), captured("default", "HQ"))
 def stall(run_id, tunnel):
     print("IN-TRANSACTION", flush=True)
     time.sleep(60)
-s._tunnel_row = stall
+s.tunnel_row = stall
 with s.HistoryStore(sys.argv[1]) as store:
     run_id = store.begin_run(s.RunMeta.of(report))
     store.finish_run(run_id, report, run_snapshots(report, fleet))
@@ -200,14 +202,21 @@ def test_a_version_1_database_is_migrated_and_keeps_its_runs(tmp_path: Path) -> 
     )
     conn.close()
     with HistoryStore(db) as store:
-        assert store.schema_version == schema.LATEST == 2
+        assert store.schema_version == schema.LATEST == 3
         (host,) = store.run(1).hosts
         assert (host.host, host.crypto_sha256, host.tunnels[0].lifetime_s) == ("BR01", None, None)
         assert host.tunnels[0].inbound_spis == ("0x1",)
+        # recorded before the kind and the read flag: kind unknown, tunnel state read
+        assert (host.tunnels[0].kind, host.tunnels[0].interface, host.tunnels_read) == (
+            None,
+            None,
+            True,
+        )
         report, fleet = lab_run(captured("default", "BR01"))
-        assert store.run(record_run(db, report, fleet)).hosts[0].crypto_sha256
+        new = store.run(record_run(db, report, fleet)).hosts[0]
+        assert new.crypto_sha256 and new.tunnels[0].kind is TunnelKind.CRYPTO_MAP
     with HistoryStore(db) as store:  # opening again migrates nothing
-        assert store.schema_version == 2
+        assert store.schema_version == 3
 
 
 def test_a_database_newer_than_the_tool_is_refused(tmp_path: Path) -> None:
