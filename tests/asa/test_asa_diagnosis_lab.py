@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from lab.faults import Fault, FaultKind
 from lab.fleet import Fleet
 from lab.inventory import write_inventory
 from lab.scenario import load_scenario
@@ -20,11 +21,13 @@ from nornir_tasks.cli.main import main
 from nornir_tasks.ledger import DEBUG, Ledger
 from nornir_tasks.models.debug import DebugCapture
 from nornir_tasks.models.findings import Severity, Source
+from nornir_tasks.models.tunnel_status import TunnelKind, TunnelStatus
 from nornir_tasks.playbooks.loader import load_playbook
 from nornir_tasks.playbooks.runner import RunOptions, run_playbook
 from nornir_tasks.tasks.debug import capture_debug
 from nornir_tasks.tasks.debug_dialect import asa_is_clean
 from nornir_tasks.tasks.hosts import open_inventory
+from tests.history.lab_runs import record, report_json, tunnels
 from tests.lab.labcli import nornir_for, one
 
 pytestmark = pytest.mark.lab
@@ -192,3 +195,46 @@ def test_triage_debugs_ikev2_on_the_asa_and_names_the_key_mismatch(
     assert cause[0].peer == _wan(fleet, "AHUB")  # the ASA's lines name no peer: the condition's
     # the ASA's own lines are in its dialect; the hub's (tagged "AHUB: ") in IOS-XE's
     assert all("SESSION ID =" not in e for e in cause[0].evidence if not e.startswith("AHUB: "))
+
+
+def test_history_records_asa_tunnels_ikev1_and_ikev2_and_drift_names_the_one_down(
+    asa_fleet: tuple[Fleet, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Last in the module: two recorded health checks around ASA1's tunnel cleared on a path
+    that then drops everything between ASA1 and AHUB. Both ends of each ASA tunnel are in the
+    history under the peer address, IKEv1 (MM_ACTIVE / QM_IDLE) and IKEv2 (READY) alike."""
+    fleet, inventory = asa_fleet
+    db, hosts = tmp_path / "history.db", ["AHUB", "ASA1", "ASA8", "ASA9"]
+    hub, asa1, asa8 = (_wan(fleet, n) for n in ("AHUB", "ASA1", "ASA8"))
+    before = record(inventory, db, tmp_path / "a", hosts)
+    fleet.add_fault(Fault(FaultKind.DROP, src="ASA1", dst="AHUB"))
+    fleet.add_fault(Fault(FaultKind.DROP, src="AHUB", dst="ASA1"))
+    try:
+        one(fleet, "ASA1", "clear crypto ikev1 sa")
+        one(fleet, "AHUB", f"clear crypto session remote {asa1}")
+        fleet.advance(30)
+        after = record(inventory, db, tmp_path / "b", hosts)
+    finally:
+        fleet.clear_faults()
+
+    first, second = tunnels(db, before), tunnels(db, after)
+    seen = {k: (t.kind, t.state, t.phase1) for k, t in first.items()}
+    up = TunnelStatus.UP
+    assert seen[("ASA1", hub)] == (TunnelKind.CRYPTO_MAP, up, "MM_ACTIVE")
+    assert seen[("AHUB", asa1)] == (TunnelKind.CRYPTO_MAP, up, "QM_IDLE")
+    assert seen[("ASA8", hub)] == (TunnelKind.CRYPTO_MAP, up, "READY")  # IKEv2 on the ASA
+    assert seen[("AHUB", asa8)] == (TunnelKind.CRYPTO_MAP, up, "READY")
+    assert seen[("ASA9", hub)][1] is not up  # IKEv2 keys differ: listed, never up
+    assert len([k for k in first if k[0] == "AHUB"]) == 9  # every ASA site's map entry
+    assert first.keys() == second.keys()
+
+    capsys.readouterr()
+    assert main(["audit", "diff", "--db", str(db)]) == exit_codes.FINDINGS
+    out = capsys.readouterr().out
+    down = out.split("tunnels down (critical)")[1].split("\n\n")[0]
+    assert sorted(line.strip() for line in down.strip().splitlines()) == [
+        f"AHUB -> {asa1} (crypto map): up -> {second[('AHUB', asa1)].state}",
+        f"ASA1 -> {hub} (crypto map): up -> {second[('ASA1', hub)].state}",
+    ]
+    history = report_json(tmp_path / "b")["history"]
+    assert {(p["host"], p["peer"]) for p in history} == set(first)

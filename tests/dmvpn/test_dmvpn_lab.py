@@ -21,10 +21,12 @@ from nornir_tasks.cli.main import main
 from nornir_tasks.cli.triage_interface import interface_peers
 from nornir_tasks.models.dmvpn import DmvpnState, DmvpnTable
 from nornir_tasks.models.findings import Severity
+from nornir_tasks.models.tunnel_status import TunnelKind, TunnelStatus
 from nornir_tasks.parsers import parse_result
 from nornir_tasks.playbooks.loader import load_playbook
 from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
 from nornir_tasks.tasks.hosts import open_inventory
+from tests.history.lab_runs import configure, record, report_json, tunnels
 
 pytestmark = pytest.mark.lab
 
@@ -171,3 +173,58 @@ def test_registration_then_a_shortcut_that_ages_out(cloud: tuple[Fleet, Path]) -
     gone = str(d05.send_command("show logging | include CRYPTO_SS"))
     assert f"remote address : {D02} socket is DOWN" in gone
     d05.disconnect()
+
+
+def test_history_keys_dmvpn_tunnels_by_nbma_and_drift_tells_an_outage_from_a_shortcut(
+    cloud: tuple[Fleet, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Last in the module (it shuts D01's tunnel): two recorded health checks around D01's
+    Tunnel0 shut down and 330 s of lab clock. Hub-spoke tunnels going away are critical drift;
+    the shortcuts that age out with them (D05-D02 on its own) are expected."""
+    fleet, config = cloud
+    db, hosts = tmp_path / "history.db", ["DH1", "D01", "D02", "D05"]
+    d05 = ConnectHandler(**fleet.connection("D05"))
+    d05.enable()
+    assert "!!!!!" in d05.send_command("ping 10.42.0.1 source GigabitEthernet2")
+    d05.disconnect()
+    fleet.advance(1)
+    before = record(config, db, tmp_path / "a", hosts)
+    configure(fleet, "D01", "interface Tunnel0", "shutdown")
+    fleet.advance(330)  # past the shortcuts' 300 s hold time
+    after = record(config, db, tmp_path / "b", hosts)
+
+    recorded = tunnels(db, before)
+    kinds = {k: (t.kind, t.interface, t.state, t.phase1) for k, t in recorded.items()}
+    up = (TunnelStatus.UP, "READY")
+    assert {k: v for k, v in kinds.items() if k[0] != "DH1"} == {
+        ("D01", HUB): (TunnelKind.DMVPN_HUB, "Tunnel0", *up),
+        ("D01", D02): (TunnelKind.DMVPN_SHORTCUT, "Tunnel0", *up),
+        ("D02", HUB): (TunnelKind.DMVPN_HUB, "Tunnel0", *up),
+        ("D02", D01): (TunnelKind.DMVPN_SHORTCUT, "Tunnel0", *up),
+        ("D02", D05): (TunnelKind.DMVPN_SHORTCUT, "Tunnel0", *up),
+        ("D05", HUB): (TunnelKind.DMVPN_HUB, "Tunnel0", *up),
+        ("D05", D02): (TunnelKind.DMVPN_SHORTCUT, "Tunnel0", *up),
+    }  # keyed by NBMA address only: no tunnel address (172.30.0.x) anywhere
+    assert {k[1] for k in kinds if k[0] == "DH1"} == {D01, D02, D03, D04, D05}
+    assert {v[0] for k, v in kinds.items() if k[0] == "DH1"} == {TunnelKind.DMVPN_SPOKE}
+    assert tunnels(db, after).keys() == {("D02", HUB), ("D05", HUB)} | {
+        ("DH1", p) for p in (D02, D03, D04, D05)
+    }
+
+    capsys.readouterr()
+    assert main(["audit", "diff", "--db", str(db)]) == exit_codes.FINDINGS  # no new finding
+    out = capsys.readouterr().out
+    down, aged = out.split("tunnels down (critical)")[1].split("DMVPN shortcuts aged out")
+    assert sorted(line.strip() for line in down.strip().splitlines()) == [
+        f"D01 Tunnel0 -> {HUB} (DMVPN hub): up -> gone",
+        f"DH1 Tunnel0 -> {D01} (DMVPN spoke): up -> gone",
+    ]
+    assert f"D05 Tunnel0 -> {D02} (DMVPN shortcut): up -> gone" in aged
+    assert f"D02 Tunnel0 -> {D05} (DMVPN shortcut): up -> gone" in aged
+
+    history = report_json(tmp_path / "b")["history"]  # both runs' states, as the chart draws
+    assert {(p["host"], p["peer"], p["state"]) for p in history} >= {
+        ("D05", D02, "up"), ("DH1", D01, "up"), ("D01", HUB, "up"),
+    }  # fmt: skip
+    html = (tmp_path / "b" / "report.html").read_text()
+    assert f"<title>D05 → {D02}</title>" in html and f"<title>DH1 → {D01}</title>" in html

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+from nornir_tasks.checks import host_evidence
 from nornir_tasks.history.diff import Drift, drift, drift_json, rekey_storms
-from nornir_tasks.history.snapshot import RunSnapshot, run_snapshots
+from nornir_tasks.history.snapshot import RunSnapshot, host_snapshot, run_snapshots
+from nornir_tasks.models.collection import CommandOutput, HostStatus
 from nornir_tasks.models.findings import Severity
-from nornir_tasks.models.report import TunnelStatus
+from nornir_tasks.models.report import HostReport, TunnelStatus
+from nornir_tasks.models.tunnel_status import TunnelKind
 from tests.history.support import captured, lab_run, snapshot_run, with_tunnel
 
 HQ = "198.51.100.2"
@@ -163,3 +168,53 @@ def test_the_drift_as_json_names_everything() -> None:
             "description": f"BR01 -> {HQ} (crypto map): up -> negotiating",
         }
     ]
+
+
+def _without_tunnels(run: RunSnapshot, read: bool) -> RunSnapshot:
+    hosts = tuple(dataclasses.replace(h, tunnels=(), tunnels_read=read) for h in run.hosts)
+    return dataclasses.replace(run, hosts=hosts)
+
+
+def test_a_dmvpn_shortcut_ageing_out_is_expected_and_a_hub_tunnel_going_is_critical() -> None:
+    first = night(1, "default", 1)
+    gone = _without_tunnels(night(2, "default", 2), read=True)
+    shortcut = with_tunnel(first, "BR01", HQ, kind=TunnelKind.DMVPN_SHORTCUT, interface="Tunnel0")
+    found = drift([shortcut, gone])
+    assert [c.description for c in found.aged_out] == [
+        f"BR01 Tunnel0 -> {HQ} (DMVPN shortcut): up -> gone"
+    ]
+    assert found.went_down == () and not found.has_new_critical
+    hub = with_tunnel(first, "BR01", HQ, kind=TunnelKind.DMVPN_HUB, interface="Tunnel0")
+    found = drift([hub, gone])
+    assert [c.description for c in found.went_down] == [
+        f"BR01 Tunnel0 -> {HQ} (DMVPN hub): up -> gone"
+    ]
+    assert found.aged_out == () and found.has_new_critical  # no finding names it: still told
+
+
+def test_a_run_that_read_no_ipsec_sas_takes_no_tunnel_down() -> None:
+    # the config audit reads crypto maps, not SAs: it cannot know a tunnel's state
+    audit = _without_tunnels(night(2, "default", 2), read=False)
+    assert drift([night(1, "default", 1), audit]).went_down == ()
+    assert drift([audit, night(3, "default", 3)]).came_up == ()
+
+
+def test_a_run_without_the_ipsec_table_records_no_tunnel_state() -> None:
+    audit = host_evidence("BR01", [CommandOutput("show crypto isakmp sa", ISAKMP)])
+    health = host_evidence("BR01", [CommandOutput("show crypto isakmp sa", ISAKMP),
+                                    CommandOutput("show crypto ipsec sa", "")])  # fmt: skip
+    row = HostReport("BR01", HostStatus.OK, None, 0, 0)
+    assert (host_snapshot(row, audit).tunnels, host_snapshot(row, audit).tunnels_read) == (
+        (),
+        False,
+    )
+    recorded = host_snapshot(row, health)
+    assert recorded.tunnels_read and [(t.peer, t.phase1) for t in recorded.tunnels] == [
+        (HQ, "QM_IDLE")
+    ]
+
+
+ISAKMP = f"""IPv4 Crypto ISAKMP SA
+dst             src             state          conn-id status
+{HQ}    {BR01}     QM_IDLE           1001 ACTIVE
+"""

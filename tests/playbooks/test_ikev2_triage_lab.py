@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from lab.faults import Fault, FaultKind
 from lab.fleet import Fleet
 from lab.inventory import write_inventory
 from lab.scenario import load_scenario
@@ -16,9 +17,12 @@ from nornir_tasks.checks import registered_codes
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.main import main
 from nornir_tasks.models.findings import Severity, Source
+from nornir_tasks.models.tunnel_status import TunnelKind, TunnelStatus
 from nornir_tasks.playbooks.loader import load_playbook
 from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
 from nornir_tasks.tasks.hosts import open_inventory
+from tests.history.lab_runs import record, report_json, tunnels
+from tests.lab.labcli import cli
 
 pytestmark = pytest.mark.lab
 
@@ -269,3 +273,47 @@ def test_cli_triage_of_a_tunnel_interface(
     capsys.readouterr()
     assert main(["triage", "HUB2", "--interface", "GigabitEthernet1", "-i", str(config)]) == 3
     assert "no tunnel interface GigabitEthernet1" in capsys.readouterr().err
+
+
+def test_history_keys_vtis_by_destination_and_drift_names_the_tunnel_interface(
+    flex: tuple[Fleet, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Last in the module (it takes V01's tunnel down): two recorded health checks around
+    V01's IKEv2 SA cleared on a path that then drops everything between V01 and HUB2. Every
+    IKEv2 SA is recorded under its tunnel destination with its tunnel interface and READY
+    (V10's behind a NAT too: no UDP 4500 port in the key, the same key both runs)."""
+    fleet, config = flex
+    db, hosts = tmp_path / "history.db", ["HUB2", "V01", "V10"]
+    before = record(config, db, tmp_path / "a", hosts)
+    fleet.add_fault(Fault(FaultKind.DROP, src="V01", dst="HUB2"))
+    fleet.add_fault(Fault(FaultKind.DROP, src="HUB2", dst="V01"))
+    try:
+        cli(fleet, "V01", "clear crypto ikev2 sa")
+        cli(fleet, "HUB2", f"clear crypto session remote {wan(1)}")
+        fleet.advance(30)
+        after = record(config, db, tmp_path / "b", hosts)
+    finally:
+        fleet.clear_faults()
+
+    first, second = tunnels(db, before), tunnels(db, after)
+    assert first.keys() == second.keys()
+    vti = {k: (t.kind, t.interface, t.state, t.phase1) for k, t in first.items()}
+    up = (TunnelStatus.UP, "READY")
+    assert vti[("V01", HUB)] == (TunnelKind.VTI, "Tunnel0", *up)
+    assert vti[("HUB2", wan(1))] == (TunnelKind.VTI, "Tunnel1", *up)
+    assert vti[("V10", HUB)] == (TunnelKind.VTI, "Tunnel0", *up)
+    assert vti[("HUB2", "203.0.113.106")] == (TunnelKind.VTI, "Tunnel10", *up)  # V10's NAT
+    assert vti[("HUB2", wan(9))][:2] == (TunnelKind.CRYPTO_MAP, None)  # V09: a crypto map
+    assert len([k for k in first if k[0] == "HUB2"]) == 12
+
+    capsys.readouterr()
+    assert main(["audit", "diff", "--db", str(db)]) == exit_codes.FINDINGS
+    out = capsys.readouterr().out
+    down = out.split("tunnels down (critical)")[1].split("\n\n")[0]
+    assert sorted(line.strip() for line in down.strip().splitlines()) == [
+        f"HUB2 Tunnel1 -> {wan(1)} (VTI): up -> {second[('HUB2', wan(1))].state}",
+        f"V01 Tunnel0 -> {HUB} (VTI): up -> {second[('V01', HUB)].state}",
+    ]
+    history = report_json(tmp_path / "b")["history"]
+    assert {(p["host"], p["peer"]) for p in history} == set(first)
+    assert ("V10", HUB, "up") in {(p["host"], p["peer"], p["state"]) for p in history}
