@@ -9,14 +9,16 @@ in (``sh cry isa sa`` -> ``show crypto isakmp sa``, ``sh ip ro 10.4.0.1`` -> ``s
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from nornir_tasks.checks.addresses import learnt, mapped_to, own_addresses
 from nornir_tasks.checks.flows import Traffic, dedupe_flows, traffic
 from nornir_tasks.checks.ike import IkeRow, ike_rows
 from nornir_tasks.checks.logview import PeerEvent, attribute
+from nornir_tasks.checks.model_names import RUNNING_CONFIG, VPN_SESSIONS, is_model
 from nornir_tasks.models.collection import CommandOutput, HostCollection, OutputStatus
 from nornir_tasks.models.crypto_session import CryptoSessionTable
 from nornir_tasks.models.findings import Finding
@@ -31,12 +33,8 @@ from nornir_tasks.parsers import (
     resolve,
 )
 
-if TYPE_CHECKING:  # the models below are recognised by name (see ``is_model``)
+if TYPE_CHECKING:  # recognised by name (``model_names``)
     from nornir_tasks.models.config import RunningConfig
-    from nornir_tasks.models.crypto_map import CryptoMapTable
-    from nornir_tasks.models.dmvpn import DmvpnTable
-    from nornir_tasks.models.ikev2 import Ikev2SaTable
-    from nornir_tasks.models.interfaces import InterfaceBriefTable
 
 T = TypeVar("T")
 
@@ -47,20 +45,6 @@ SESSION = ("show crypto session*",)
 CRYPTO_MAP = ("show crypto map*",)
 CONFIG = ("show running-config", "show startup-config", "more")
 LOGS = ("show logging", "debug crypto *")
-
-
-# Models this module recognises by name, not by importing them: a model whose module nobody
-# imported has no instances, and importing the configuration, DMVPN and ASA session models only
-# to test ``isinstance`` was a third of ``vpndiag diagnose``'s start (docs/performance.md).
-# ``tests/checks/test_check_index.py`` resolves every name, so a renamed model is not missed.
-RUNNING_CONFIG = "nornir_tasks.models.config.RunningConfig"
-VPN_SESSIONS = "nornir_tasks.models.vpn_sessiondb.VpnSessionTable"
-
-
-def is_model(value: object, name: str) -> bool:
-    """Whether ``value``'s class is the model ``name`` (``module.Class``)."""
-    kind = type(value)
-    return f"{kind.__module__}.{kind.__qualname__}" == name
 
 
 def canonical(command: str) -> str:
@@ -270,61 +254,6 @@ class _Polls:
         self.current[key], self.raw[key] = model, output.raw
 
 
-def _config_addresses(model: RunningConfig) -> Iterable[str | None]:
-    return (i.ip_address for i in model.interfaces.values() if not i.shutdown)
-
-
-def _brief_addresses(model: InterfaceBriefTable) -> Iterable[str | None]:
-    return (i.ip_address for i in model.interfaces.values())
-
-
-def _ipsec_addresses(model: IpsecSaTable) -> Iterable[str | None]:
-    for flow in model.flows:
-        yield flow.local_addr
-        yield flow.local_crypto_endpt
-
-
-def _session_addresses(model: CryptoSessionTable) -> Iterable[str | None]:
-    return (ike.local for s in model.sessions for ike in s.ike_sas)
-
-
-def _sa_addresses(model: IsakmpSaTable | Ikev2SaTable) -> Iterable[str | None]:
-    return (sa.local for sa in model.sas)
-
-
-def _map_addresses(model: CryptoMapTable) -> Iterable[str | None]:
-    return (b.local_address for b in model.bindings)
-
-
-def _dmvpn_addresses(model: DmvpnTable) -> Iterable[str | None]:
-    # "Tunnel Src./Dest. addr: 198.51.100.130/MGRE"
-    return (i.source.split("/")[0] for i in model.interfaces if i.source)
-
-
-# The models that name the host's own addresses (by ``module.Class``, as ``is_model``).
-ADDRESS_READERS: dict[str, Callable[[Any], Iterable[str | None]]] = {
-    RUNNING_CONFIG: _config_addresses,
-    "nornir_tasks.models.interfaces.InterfaceBriefTable": _brief_addresses,
-    "nornir_tasks.models.ipsec.IpsecSaTable": _ipsec_addresses,
-    "nornir_tasks.models.crypto_session.CryptoSessionTable": _session_addresses,
-    "nornir_tasks.models.isakmp.IsakmpSaTable": _sa_addresses,
-    "nornir_tasks.models.ikev2.Ikev2SaTable": _sa_addresses,
-    "nornir_tasks.models.crypto_map.CryptoMapTable": _map_addresses,
-    "nornir_tasks.models.dmvpn.DmvpnTable": _dmvpn_addresses,
-}
-
-
-def own_addresses(outputs: Mapping[str, Any]) -> frozenset[str]:
-    """The host's own addresses: its interfaces, and the local end of its SAs and sessions."""
-    found: set[str] = set()
-    for model in outputs.values():
-        kind = type(model)
-        read = ADDRESS_READERS.get(f"{kind.__module__}.{kind.__qualname__}")
-        if read is not None:
-            found.update(a for a in read(model) if a)
-    return frozenset(found)
-
-
 def host_evidence(
     host: str,
     outputs: Sequence[CommandOutput],
@@ -372,47 +301,6 @@ def from_collection(
     return host_evidence(collection.host, usable(collection), usable(previous), interval_s)
 
 
-def _learnt(host: HostEvidence, owners: Mapping[str, str]) -> set[str]:
-    """Own addresses read off IOS SA rows whose other end another host owns."""
-    found: set[str] = set()
-    for table in host.models(IsakmpSaTable):
-        for sa in table.sas:
-            ends = {sa.dst, sa.src}
-            if not sa.dst or not sa.src or ends & host.addresses:
-                continue
-            if owners.get(sa.dst, host.host) != host.host:
-                found.add(sa.src)
-            elif owners.get(sa.src, host.host) != host.host:
-                found.add(sa.dst)
-    return found
-
-
-_CRYPTO_MAP = "nornir_tasks.models.crypto_map.CryptoMapTable"
-
-
-def _map_peers(host: HostEvidence) -> set[str]:
-    maps = [cast("CryptoMapTable", m) for m in host.outputs.values() if is_model(m, _CRYPTO_MAP)]
-    return {p for t in maps for e in t.entries for p in e.peers}
-
-
-def _mapped_to(
-    host: HostEvidence, hosts: Sequence[HostEvidence], owners: Mapping[str, str]
-) -> set[str]:
-    """Own addresses read off the crypto maps of a two-ended paste: when ``host`` is the only
-    one whose map names an address of host A, the one address A's map names that nobody owns
-    is ``host``'s (R2's map says ``Peer = 15.1.1.1``, R1's ``Peer = 25.2.2.2``)."""
-    found: set[str] = set()
-    for peer in _map_peers(host):
-        owner = next((h for h in hosts if h.host == owners.get(peer)), None)
-        if owner is None or owner.host == host.host:
-            continue
-        unowned = {p for p in _map_peers(owner) if p not in owners}
-        naming = [h for h in hosts if h.host != owner.host and _map_peers(h) & owner.addresses]
-        if len(unowned) == 1 and [h.host for h in naming] == [host.host]:
-            found |= unowned
-    return found
-
-
 def fleet_evidence(
     hosts: Sequence[HostEvidence], cpu_percent: float | None = None
 ) -> FleetEvidence:
@@ -422,6 +310,6 @@ def fleet_evidence(
     owners = {a: h.host for h in hosts for a in h.addresses}
     completed = []
     for host in hosts:
-        extra = _learnt(host, owners) | _mapped_to(host, hosts, owners)
+        extra = learnt(host, owners) | mapped_to(host, hosts, owners)
         completed.append(replace(host, addresses=host.addresses | extra) if extra else host)
     return FleetEvidence(tuple(completed), cpu_percent)

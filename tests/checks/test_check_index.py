@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from nornir_tasks.checks import RULE_MODULES, evidence, registry
+from nornir_tasks.checks import RULE_MODULES, addresses, model_names, registry
 from nornir_tasks.checks._index import NEEDS_BY_MODULE
 from nornir_tasks.diagnose import Capture, fleet_from_captures
 
@@ -46,8 +46,9 @@ def test_a_rule_module_the_index_does_not_know_is_always_imported(
 
 
 def test_the_models_evidence_names_exist() -> None:
-    """``evidence`` recognises some models by ``module.Class`` instead of importing them."""
-    for name in (evidence.RUNNING_CONFIG, evidence.VPN_SESSIONS, *evidence.ADDRESS_READERS):
+    """The checks recognise some models by ``module.Class`` instead of importing them."""
+    names = (model_names.RUNNING_CONFIG, model_names.VPN_SESSIONS, model_names.CRYPTO_MAP)
+    for name in (*names, *addresses.ADDRESS_READERS):
         module, _, cls = name.rpartition(".")
         kind = getattr(importlib.import_module(module), cls)
         assert f"{kind.__module__}.{kind.__qualname__}" == name
