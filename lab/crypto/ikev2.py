@@ -8,6 +8,11 @@ each type with, else answers NO_PROPOSAL_CHOSEN and logs what it received and ex
 wording as quoted from CML IOS-XE consoles by a lab tutorial, code index file 70654122103, not
 a primary capture). A static VTI starts IKE by itself, without traffic, as IOS does; when both
 ends would start at once the lab lets the first one through (IOS deletes the duplicate).
+
+The KE payload is in the first group of the initiator's first proposal; when the proposal the
+responder selects has another group, it answers INVALID_KE_PAYLOAD with the group it wants and
+keeps no state, and the initiator sends IKE_SA_INIT again with that group (RFC 7296 §1.2,
+§3.10.1). The two debug lines for it are the lab's own: no IOS-XE capture of them was found.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from dataclasses import replace
 from lab.crypto import asav2
 from lab.crypto.context import CryptoContext
 from lab.crypto.ikev2auth import Ikev2Auth
-from lab.crypto.ikev2msg import SA_INIT, V2Message, V2Wire
+from lab.crypto.ikev2msg import SA_INIT, V2Message, V2Wire, cancel
 from lab.cryptocfg import MapEntry
 from lab.device import Device
 from lab.ikev2cfg import Ikev2Config, Ikev2Proposal
@@ -153,12 +158,18 @@ class Ikev2:
                 f"IKE Proposal: {n}, SPI size: 0 (initial negotiation), \nNum. transforms: "
                 f"{len(names)}\n   {'   '.join(names)} \n",
             )
-        m = V2Message(
-            "IKE_SA_INIT", False, local, peer, spi, sa.spi_r, 0, SA_INIT, device,
-            nat_src=local, nat_dst=peer,
-        )  # fmt: skip
         log(device, sa, "Insert SA")  # after the packet on IOS; the lab delivers at once
-        self.wire.send(device, sa, replace(m, proposals=offered))
+        self._send_init(device, sa, offered[0].groups[0])
+
+    def _send_init(self, device: Device, sa: Ikev2Sa, group: int) -> None:
+        """IKE_SA_INIT with every proposal and a KE payload in ``group`` (the first proposal's
+        first group: the initiator's guess; the responder's, after INVALID_KE_PAYLOAD)."""
+        m = V2Message(
+            "IKE_SA_INIT", False, sa.local, sa.peer, sa.spi_i, sa.spi_r, 0, SA_INIT, device,
+            nat_src=sa.local, nat_dst=sa.peer, proposals=self.config(device).offered(),
+            ke_group=group,
+        )  # fmt: skip
+        self.wire.send(device, sa, m)
 
     def receive(self, device: Device, m: V2Message) -> None:
         """An IKEv2 message arrived from ``m.src``."""
@@ -192,6 +203,9 @@ class Ikev2:
         chosen = self._choose(cfg, m.proposals)
         if chosen is None:
             self._refuse(device, new, m, cfg)
+            return
+        if m.ke_group and chosen[2] != m.ke_group:
+            self._invalid_ke(device, new, m, chosen[2])
             return
         new.chosen = chosen
         state.ikev2.append(new)
@@ -240,6 +254,9 @@ class Ikev2:
             self.wire.log(device, sa, "!: Received no proposal chosen notify")
             self.wire.delete(device, sa)
             return
+        if m.notify == "INVALID_KE_PAYLOAD":
+            self._retry_group(device, sa, m.ke_group)
+            return
         sa.spi_r = m.spi_r
         sa.chosen = self._choose(self.config(device), m.proposals) or sa.chosen
         for text in ("Processing IKE_SA_INIT message", "Checking NAT discovery"):
@@ -247,6 +264,23 @@ class Ikev2:
         self._nat_discovery(device, sa, m)
         self.wire.log(device, sa, "Completed SA init exchange")
         self.auth.start(device, sa)
+
+    def _invalid_ke(self, device: Device, sa: Ikev2Sa, m: V2Message, group: int) -> None:
+        """The proposal agreed uses another DH group than the KE payload: INVALID_KE_PAYLOAD
+        with the group wanted, and no state kept (RFC 7296 §1.2)."""
+        self.wire.log(device, sa, f"!: Invalid KE payload: DH group {m.ke_group}, expected {group}")
+        self.wire.reply(device, None, replace(m, ke_group=group), " NOTIFY(INVALID_KE_PAYLOAD) ")
+
+    def _retry_group(self, device: Device, sa: Ikev2Sa, group: int) -> None:
+        """IKE_SA_INIT again with the group the responder asked for, if one of ours."""
+        offered = {g for p in self.config(device).offered() for g in p.groups}
+        if group not in offered:
+            self.wire.delete(device, sa)
+            return
+        cancel(sa)
+        sa.retransmits = 0
+        self.wire.log(device, sa, f"Retrying IKE_SA_INIT with DH group {group}")
+        self._send_init(device, sa, group)
 
     def _nat_discovery(self, device: Device, sa: Ikev2Sa, m: V2Message) -> None:
         """The initiator compares the response's NAT_DETECTION hashes with the addresses it

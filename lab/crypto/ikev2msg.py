@@ -77,6 +77,9 @@ class V2Message:
     # a tunnel interface's any/any.
     ts: tuple[IPv4Net, IPv4Net] | None = None
     cert: LabCertificate | None = None  # IKE_AUTH with rsa-sig: the sender's CERT payload
+    # IKE_SA_INIT: the DH group of the KE payload (a request), the group an INVALID_KE_PAYLOAD
+    # notify asks for (its response)
+    ke_group: int = 0
 
     @property
     def notify(self) -> str | None:
@@ -87,6 +90,8 @@ class V2Message:
             return "AUTHENTICATION_FAILED"
         if "NOTIFY(TS_UNACCEPTABLE)" in self.payload:
             return "TS_UNACCEPTABLE"
+        if "NOTIFY(INVALID_KE_PAYLOAD)" in self.payload:
+            return "INVALID_KE_PAYLOAD"
         return None
 
 

@@ -4,13 +4,13 @@ its three faults, as an engineer reads them on both ends."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from lab.fleet import Fleet, fault_from_spec
-from lab.scenario import FaultSpec, load_scenario
+from lab.scenario import FaultSpec, Scenario, load_scenario
 from tests.lab.labcli import cli, one
 
 pytestmark = pytest.mark.lab
@@ -202,3 +202,36 @@ def test_dpd_clears_a_dead_peer_then_the_tunnel_returns(flex: Fleet) -> None:
     flex.clear_faults()
     flex.advance(20)
     assert v2_rows(one(flex, "V01", "show crypto ikev2 sa")).get((wan(1), HUB)) == "READY"
+
+
+def test_invalid_ke_payload_then_a_retry_in_the_responders_group(
+    fleet_factory: Callable[[Scenario], Fleet],
+) -> None:
+    """HUB2 offers DH groups 19 and 14, V01 20 and 14: whichever starts sends its KE payload in
+    its first group, the other selects 14 and answers INVALID_KE_PAYLOAD asking for it, keeping
+    nothing, and the second IKE_SA_INIT (KE 14) brings the tunnel up: a group order mismatch
+    costs one round trip, it is no fault."""
+    flexvpn = load_scenario("flexvpn")
+    groups = {"HUB2": " group 19 14\n", "V01": " group 20 14\n"}
+    routers = [
+        r.model_copy(update={"config": r.config.replace(" group 14\n", groups[r.name])})
+        for r in flexvpn.routers
+        if r.name in groups
+    ]
+    fleet = fleet_factory(flexvpn.model_copy(update={"routers": routers, "faults": []}))
+
+    def debug_both() -> None:
+        for name in groups:
+            fleet.devices[name].debugs.add("ikev2")
+
+    fleet.call(debug_both)
+    fleet.advance(5)
+    sa, stats, log = cli(
+        fleet, "V01", "show crypto ikev2 sa", "show crypto ikev2 stats exchange", "show logging"
+    )
+    assert v2_rows(sa).get((wan(1), HUB)) == "READY" and "DH Grp:14" in sa
+    # one refusal, sent (the hub started) or received (V01 started), then success
+    assert re.search(r"^INVALID_KE_PAYLOAD (0 1 0 0|0 0 0 1)$", stats, re.M), stats
+    logs = log + one(fleet, "HUB2", "show logging")
+    assert re.search(r"Invalid KE payload: DH group (19|20), expected 14", logs)
+    assert "Retrying IKE_SA_INIT with DH group 14" in logs
