@@ -24,7 +24,7 @@ from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.tunnels import tunnel_state
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.pki import PkiCertificate, PkiCertificateTable, RouterClock
-from nornir_tasks.models.report import TunnelStatus
+from nornir_tasks.models.tunnel_status import TunnelStatus
 
 if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
     from nornir_tasks.models.config import RunningConfig
