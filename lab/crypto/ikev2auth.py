@@ -25,6 +25,7 @@ from lab.crypto.ikev2cert import (
     AUTH_RESPONSE_CERT,
     RSA,
     CertCheck,
+    auth_names,
     own_certificate,
     signs,
 )
@@ -335,8 +336,7 @@ class Ikev2Auth:
         session_status(device, sa, "UP")
         now = self.ctx.clock.now()
         sa.status, sa.ready_at, sa.last_dpd, sa.exchange = V2Status.READY, now, now, ""
-        prof = self.profile(device, sa)
-        sa.auth = tuple("RSA" if a == RSA else "PSK" for a in _methods(prof))  # sign, verify
+        sa.auth = auth_names(self.profile(device, sa))
         state = device.crypto
         conn = state.next_ipsec_conn
         state.next_ipsec_conn += 2
@@ -397,8 +397,3 @@ class Ikev2Auth:
         if sa.status is V2Status.READY:
             self._request(device, sa, " DELETE ")
         self.wire.delete(device, sa)
-
-
-def _methods(prof: Ikev2Profile | None) -> tuple[str | None, str | None]:
-    """(authentication local, authentication remote) of the profile."""
-    return (prof.auth_local, prof.auth_remote) if prof else (None, None)

@@ -46,6 +46,12 @@ def signs(prof: Ikev2Profile | None) -> bool:
     return prof is not None and prof.auth_local == RSA
 
 
+def auth_names(prof: Ikev2Profile | None) -> tuple[str, str]:
+    """``Auth sign`` / ``Auth verify`` of ``show crypto ikev2 sa``: RSA for rsa-sig, else PSK."""
+    local, remote = (prof.auth_local, prof.auth_remote) if prof else (None, None)
+    return ("RSA" if local == RSA else "PSK", "RSA" if remote == RSA else "PSK")
+
+
 def own_certificate(device: Device, prof: Ikev2Profile | None) -> LabCertificate | None:
     """The certificate this end sends (``authentication local rsa-sig``), if it has one."""
     return pki_of(device).identity(prof.trustpoint) if signs(prof) and prof else None
