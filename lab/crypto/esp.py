@@ -100,8 +100,10 @@ class DataPlane:
         return back.packets if back else 0.0
 
     def _esp(self, device: Device, sa: IpsecSa, packets: float) -> Arrival | None:
-        """Carry ``packets`` ESP packets to the peer; the peer's SA and what it decapsulated."""
-        delivery = self.ctx.network.send(device, sa.peer, Proto.ESP, src_ip=sa.local)
+        """Carry ``packets`` ESP packets to the peer; the peer's SA and what it decapsulated
+        (in UDP 4500 when NAT-T encapsulates them)."""
+        proto = Proto.UDP4500 if sa.udp_encaps else Proto.ESP
+        delivery = self.ctx.network.send(device, sa.peer, proto, src_ip=sa.local)
         peer_dev = self.ctx.device_at(sa.peer)
         if delivery is None or peer_dev is None:
             return None
