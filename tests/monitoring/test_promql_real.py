@@ -141,10 +141,52 @@ def _query(base: str, expr: str) -> dict[str, Any]:
     return data
 
 
+def _ready(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base}/-/ready", timeout=5) as reply:
+            return bool(reply.status == 200)
+    except OSError:  # refused while it starts, or 503 until its storage is up
+        return False
+
+
+def _start(binary: str, work: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """Prometheus on a free loopback port, ready for queries. A port taken between choosing
+    and binding (other tests pick ports too) ends the process: start again on another."""
+    log = work / "prometheus.log"
+    for _attempt in range(3):
+        port = _free_port()
+        args = [
+            binary,
+            f"--config.file={work / 'prometheus.yml'}",
+            f"--storage.tsdb.path={work / 'data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+        ]
+        with log.open("ab") as out:
+            process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            if _ready(base):
+                return process, base
+            time.sleep(0.2)
+        process.kill()
+        process.wait()
+    pytest.fail(f"Prometheus did not start: {log.read_text(errors='replace')[-2000:]}")
+
+
+def _scraped_twice(base: str) -> bool:
+    try:
+        got = _query(base, "count_over_time(vpndiag_hosts[1m])")["data"]["result"]
+    except (OSError, ValueError, KeyError):  # not answering yet, or not JSON
+        return False
+    return bool(got) and float(got[0]["value"][1]) >= 2
+
+
 @pytest.fixture(scope="module")
 def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Prometheus server scraping vpndiag's rendered metrics every second, until it holds
-    two scrapes (so ``rate()`` has samples)."""
+    two scrapes (so ``rate()`` has samples). Its scrape manager applies new targets about
+    5 s after start, so this takes some 7 s; up to a minute on a loaded machine."""
     binary = debian_tool("prometheus", "prometheus")
     work = tmp_path_factory.mktemp("prometheus")
     metrics = _serve(render_prometheus(fleet()).encode())
@@ -155,27 +197,13 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "scrape_configs": [{"job_name": "vpndiag", "static_configs": [{"targets": [target]}]}],
     }
     (work / "prometheus.yml").write_text(yaml.safe_dump(config))
-    port = _free_port()
-    args = [
-        binary,
-        f"--config.file={work / 'prometheus.yml'}",
-        f"--storage.tsdb.path={work / 'data'}",
-        f"--web.listen-address=127.0.0.1:{port}",
-    ]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    process, base = _start(binary, work)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                got = _query(base, "count_over_time(vpndiag_hosts[1m])")["data"]["result"]
-                if got and float(got[0]["value"][1]) >= 2:
-                    break
-            except OSError:
-                pass
+        deadline = time.monotonic() + 90
+        while not _scraped_twice(base):
+            if time.monotonic() > deadline:
+                pytest.fail("Prometheus did not scrape the metrics twice within 90 s")
             time.sleep(0.2)
-        else:
-            pytest.fail("Prometheus did not scrape the metrics twice within 30 s")
         yield base
     finally:
         process.terminate()
