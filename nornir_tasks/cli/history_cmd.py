@@ -18,7 +18,7 @@ from rich.text import Text
 
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.terminal import SEVERITY_STYLE
-from nornir_tasks.history.diff import Drift, drift, drift_json
+from nornir_tasks.history.diff import KIND_WORDS, Drift, drift, drift_json
 from nornir_tasks.history.schedule import (
     Job,
     LogTarget,
@@ -78,15 +78,22 @@ def _since_change(points: Sequence[TunnelPoint]) -> str:
     return at
 
 
+def _tunnel(point: TunnelPoint) -> str:
+    """``Tunnel0 DMVPN hub``: the tunnel interface and kind of the latest record."""
+    kind = KIND_WORDS[point.kind] if point.kind is not None else ""
+    return " ".join(w for w in (point.interface, kind) if w)
+
+
 def timeline_table(states: Sequence[TunnelPoint], width: int = 48) -> Table:
     table = Table(title="tunnel history (oldest run left)", title_justify="left")
-    for column in ("host", "peer", "timeline", "now", "since"):
+    for column in ("host", "peer", "tunnel", "timeline", "now", "since"):
         table.add_column(column, no_wrap=column != "timeline")
     for (host, peer), points in _timelines(states).items():
         shown = points[-width:]
         table.add_row(
             escape(host),
             escape(peer),
+            escape(_tunnel(points[-1])),
             "".join(_GLYPH[p.state] for p in shown),
             _GLYPH[points[-1].state] + " " + points[-1].state.value,
             _since_change(points),
@@ -97,7 +104,13 @@ def timeline_table(states: Sequence[TunnelPoint], width: int = 48) -> Table:
 def timelines_json(states: Sequence[TunnelPoint]) -> dict[str, Any]:
     return {
         "tunnels": [
-            {"host": h, "peer": p, "states": [{"at": s.at, "state": s.state.value} for s in pts]}
+            {
+                "host": h,
+                "peer": p,
+                "kind": pts[-1].kind.value if pts[-1].kind is not None else None,
+                "interface": pts[-1].interface,
+                "states": [{"at": s.at, "state": s.state.value} for s in pts],
+            }
             for (h, p), pts in _timelines(states).items()
         ]
     }

@@ -40,6 +40,7 @@ from nornir_tasks.history.snapshot import (
 from nornir_tasks.models.collection import HostStatus
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.models.report import RunReport, TunnelPoint, TunnelStatus
+from nornir_tasks.models.tunnel_status import TunnelKind
 from nornir_tasks.reports.redact import redact_report
 
 ENV = "VPNDIAG_HISTORY_DB"
@@ -267,14 +268,17 @@ class HistoryStore:
     ) -> tuple[TunnelPoint, ...]:
         """Tunnel states over the complete runs, oldest first (the HTML report's chart)."""
         rows = self._conn.execute(
-            """SELECT t.host, t.peer, t.state, r.started FROM tunnels t
+            """SELECT t.host, t.peer, t.state, r.started, t.kind, t.interface FROM tunnels t
             JOIN runs r ON r.id = t.run_id
             WHERE r.complete = 1 AND (? IS NULL OR t.host = ?) AND (? IS NULL OR t.peer = ?)
                 AND r.started_ts >= ?
             ORDER BY t.host, t.peer, r.started_ts, r.id""",
             (host, host, peer, peer, float("-inf") if since_ts is None else since_ts),
         ).fetchall()
-        return tuple(TunnelPoint(h, p, TunnelStatus(s), at) for h, p, s, at in rows)
+        return tuple(
+            TunnelPoint(h, p, TunnelStatus(s), at, TunnelKind(k) if k else None, i)
+            for h, p, s, at, k, i in rows
+        )
 
     def with_history(self, report: RunReport, since_ts: float | None = None) -> RunReport:
         """``report`` carrying the recorded states of its hosts' tunnels (the HTML chart)."""

@@ -13,6 +13,7 @@ from enum import StrEnum
 from nornir_tasks.models.collection import HostStatus
 from nornir_tasks.models.debug import DebugRecord
 from nornir_tasks.models.findings import Finding, Severity, finding_order
+from nornir_tasks.models.tunnel_status import TunnelKind
 from nornir_tasks.models.tunnel_status import TunnelStatus as TunnelStatus  # its old home
 
 # Reached hosts; every other status means nothing (or not enough) was collected.
@@ -58,6 +59,8 @@ class TunnelPoint:
     peer: str
     state: TunnelStatus
     at: str  # ISO 8601, UTC
+    kind: TunnelKind | None = None  # what the tunnel is (None: recorded before kinds were)
+    interface: str | None = None  # its tunnel interface (VTI, DMVPN)
 
 
 @dataclass(frozen=True)

@@ -222,6 +222,11 @@ def test_history_keys_dmvpn_tunnels_by_nbma_and_drift_tells_an_outage_from_a_sho
     assert f"D05 Tunnel0 -> {D02} (DMVPN shortcut): up -> gone" in aged
     assert f"D02 Tunnel0 -> {D05} (DMVPN shortcut): up -> gone" in aged
 
+    assert main(["history", "D05", "--db", str(db), "--format", "json"]) == exit_codes.OK
+    timelines = json.loads(capsys.readouterr().out)["tunnels"]
+    assert {(t["peer"], t["kind"], t["interface"]) for t in timelines} == {
+        (HUB, "dmvpn-hub", "Tunnel0"), (D02, "dmvpn-shortcut", "Tunnel0"),
+    }  # fmt: skip
     history = report_json(tmp_path / "b")["history"]  # both runs' states, as the chart draws
     assert {(p["host"], p["peer"], p["state"]) for p in history} >= {
         ("D05", D02, "up"), ("DH1", D01, "up"), ("D01", HUB, "up"),

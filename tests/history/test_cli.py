@@ -41,7 +41,7 @@ def audit(*args: str) -> int:
 def test_history_prints_a_timeline_per_tunnel(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["history", "BR01", "--db", str(db)]) == exit_codes.OK
     out = capsys.readouterr().out
-    assert "BR01" in out and HQ in out
+    assert "BR01" in out and HQ in out and "crypto map" in out  # the tunnel's kind
     assert "█▒█" in out  # up, negotiating, up
     assert "2026-11-18T03:00:00Z" in out  # up since the last run
 
@@ -50,6 +50,7 @@ def test_history_as_json_filters_by_tunnel(db: Path, capsys: pytest.CaptureFixtu
     assert main(["history", "--tunnel", HQ, "--db", str(db), "--format", "json"]) == 0
     (tunnel,) = json.loads(capsys.readouterr().out)["tunnels"]
     assert [s["state"] for s in tunnel["states"]] == ["up", "negotiating", "up"]
+    assert (tunnel["kind"], tunnel["interface"]) == ("crypto-map", None)
     assert main(["history", "--tunnel", "192.0.2.99", "--db", str(db), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"tunnels": []}
 
