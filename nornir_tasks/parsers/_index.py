@@ -15,6 +15,8 @@ PARSERS_BY_MODULE: dict[str, tuple[str, ...]] = {
     "crypto_filters": (
         "show crypto ikev2 sa local *",
         "show crypto ikev2 sa local * detail",
+        "show crypto ikev2 session",
+        "show crypto ikev2 session detail",
         "show crypto session interface *",
         "show crypto session interface * detail",
         "show crypto session local *",

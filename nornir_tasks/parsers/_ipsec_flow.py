@@ -241,7 +241,10 @@ def _counters(scan: _Scan, s: str) -> bool:
         pairs = scan.counter_cache[s] = _counter_pairs(_COUNTER.findall(s))
     if not pairs:
         return False
-    flow = scan.current()
+    # A counter this flow already holds starts the next flow: output filtered with
+    # "| include encaps|decaps" keeps only the counter lines of every flow.
+    first = pairs[0][0]
+    flow = scan.current() if first[0] == "~" else scan.flow_opening(first)
     for name, value in pairs:
         if name[0] == "~":
             flow.setdefault("other_counters", {})[name[1:]] = value

@@ -82,8 +82,8 @@ def _int(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-# IPv4 Crypto IKEv2 SA   /  " IPv6 Crypto IKEv2  SA "
-_SECTION = re.compile(r"IPv([46]) Crypto IKEv2\s+SA")
+# IPv4 Crypto IKEv2 SA   /  " IPv6 Crypto IKEv2  SA "   /   IPv4 Crypto IKEv2 Session
+_SECTION = re.compile(r"IPv([46]) Crypto IKEv2\s+S(?:A|ession)")
 
 
 def _section(scan: _Scan, m: re.Match[str]) -> None:

@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar
 
 from nornir_tasks.parsers._index import PARSERS_BY_MODULE
 from nornir_tasks.parsers._unparsed import collecting
+from nornir_tasks.parsers._wrapped import better, rejoined
 from nornir_tasks.parsers.cleaning import clean_device_text
 
 ParserFn = Callable[[str], Any]
@@ -242,6 +243,11 @@ def _significant(text: str) -> int:
     )
 
 
+# The log reader joins the messages a paste wrapped itself (``logs._wrapped``); a debug line
+# it has no pattern for is ordinary there, not half of a broken line.
+_OWN_WRAPS = ("debug ", "show logging")
+
+
 def parse_result(command: str, text: str, strict: bool = False) -> ParseResult[Any]:
     """Clean ``text``, parse it as the output of ``command``, and report what was not read.
 
@@ -256,6 +262,14 @@ def parse_result(command: str, text: str, strict: bool = False) -> ParseResult[A
         return ParseResult(pattern, value)
     lines = cleaned.split("\n")
     unparsed = _numbered(lines, skipped.lines)
+    if not strict and not pattern.startswith(_OWN_WRAPS) and (joined := rejoined(lines, unparsed)):
+        with collecting() as second:
+            second_value = fn("\n".join(joined.lines))
+        if better(value, second_value, (skipped.count, second.count), joined):
+            if not second.count:  # the joins read every line a wrap had broken
+                return ParseResult(pattern, second_value)
+            value, skipped = second_value, second
+            unparsed = _numbered(joined.lines, second.lines)
     read = skipped.read if skipped.read is not None else _significant(cleaned)
     if strict or skipped.count >= read:
         reason = "not a line of this command's output"
