@@ -1,6 +1,7 @@
 """Recall on the real captures in tests/golden: how much of what the device printed we keep.
 
-Run: ``.venv/bin/python bench/corpus_recall.py [--cases GLOB] [--verbose]``. Prints Markdown.
+Run: ``.venv/bin/python bench/corpus_recall.py [--cases GLOB] [--set NAME] [--verbose]``. Prints
+Markdown. ``--set`` keeps the cases whose provenance names that collection (``set: NAME``).
 
 For every case whose ``provenance.yaml`` lists ``printed_values`` (the values read off the raw
 text: addresses, counters, states, SPIs, names), the capture is parsed as its command
@@ -61,9 +62,12 @@ def _leaves(value: Any) -> Iterator[Any]:
 
 
 def _number(text: str) -> int | None:
-    """'105' -> 105, '0x2D' -> 45; a bare 8/16-digit hex word (an SPI) -> its value too."""
+    """'105' -> 105, '0x2D' -> 45, '23:07:14' -> 83234 (seconds); a bare 8/16-digit hex word (an
+    SPI) -> its value too."""
     if re.fullmatch(r"-?\d+%?", text):  # "41%" (device load) is 41
         return int(text.rstrip("%"))
+    if m := re.fullmatch(r"(\d+):([0-5]\d):([0-5]\d)", text):  # a time left, kept as seconds
+        return int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3])
     if re.fullmatch(r"0[xX][0-9a-fA-F]+", text) or re.fullmatch(
         r"[0-9a-fA-F]{8}|[0-9a-fA-F]{16}", text
     ):
@@ -198,9 +202,15 @@ def verdicts(cases: list[Path], verbose: bool) -> list[str]:
     return lines
 
 
+def _selected(provenance: Path, collection: str | None) -> bool:
+    meta = yaml.safe_load(provenance.read_text())
+    return "printed_values" in meta and collection in (None, meta.get("set"))
+
+
 def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--cases", default="*", help="glob over case folder names")
+    args.add_argument("--set", help="only the cases whose provenance says 'set: NAME'")
     args.add_argument("--verbose", action="store_true", help="list the values not found")
     args.add_argument("--verdicts", action="store_true", help="score every capture's verdict")
     opts = args.parse_args()
@@ -215,8 +225,7 @@ def main() -> None:
     cases = sorted(
         p
         for p in GOLDEN.iterdir()
-        if fnmatch.fnmatch(p.name, opts.cases)
-        and "printed_values" in (p / "provenance.yaml").read_text()
+        if fnmatch.fnmatch(p.name, opts.cases) and _selected(p / "provenance.yaml", opts.set)
     )
     scores = [score(case) for case in cases]
     print("\n".join([*_table(scores, opts.verbose), "", *_totals(scores)]))

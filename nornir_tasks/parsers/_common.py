@@ -30,7 +30,10 @@ _EXEC_TIMESTAMP = re.compile(r"^\s*(?:Load for five secs:|Time source is |No tim
 # An echoed command, indented or bare: "        PE1#show processes cpu | include process",
 # "show ip route 192.168.154.0", "R1# show event manager history events",
 # "# show crypto isakmp sa" (a write-up that dropped the hostname)
-_ECHO = re.compile(r"^\s*(?:[\w.\-/()]{0,64}[>#]\s*)?(?:sh(?:ow?)?|deb(?:ug)?|more)\s+\S", re.I)
+# "R1#show ...", "sh ...", "R16(config-if)#do sh dmvpn" (a show run from configuration mode)
+_ECHO = re.compile(
+    r"^\s*(?:[\w.\-/()]{0,64}[>#]\s*)?(?:do\s+)?(?:sh(?:ow?)?|deb(?:ug)?|more)\s+\S", re.I
+)
 
 
 def cli_error(lines: Iterable[str]) -> str | None:

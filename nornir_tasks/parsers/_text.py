@@ -6,8 +6,11 @@ import re
 
 # " --More-- " and its erase sequence (backspaces or spaces) left in the stream by paging.
 _MORE = re.compile(r" ?--More-- ?(?:\x08+ *\x08*)?")
-# Prompt with an echoed command: "R1#show crypto isakmp sa", "ASA/pri/act# sh cry isa sa"
-_PROMPT_ECHO = re.compile(r"^[\w.\-/()]{1,64}[>#]\s*(?:sh(?:ow?)?|deb(?:ug)?|more|dir)\b", re.I)
+# Prompt with an echoed command: "R1#show crypto isakmp sa", "ASA/pri/act# sh cry isa sa",
+# "R16(config-if)#do sh dmvpn"
+_PROMPT_ECHO = re.compile(
+    r"^[\w.\-/()]{1,64}[>#]\s*(?:do\s+)?(?:sh(?:ow?)?|deb(?:ug)?|more|dir)\b", re.I
+)
 # A bare prompt line: "R1#", "R1(config)#"
 _BARE_PROMPT = re.compile(r"^[\w.\-/]{1,64}(?:\([\w\-]+\))?[>#]\s*$")
 

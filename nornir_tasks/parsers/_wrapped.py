@@ -11,20 +11,26 @@ a word or a value, and the parser sees two lines it cannot read as a whole::
 ``parse_result`` asks for the joined text only when a parser left lines unread. It keeps the
 second reading only when every joined line is read and the first reading's values are kept,
 except a value the break cut short, which may grow (``Tunnel10`` -> ``Tunnel102-head-0``) when
-no continuation reads as a line of its own (``name: value``). So clean output costs nothing,
-and an unknown line that merely follows a long one is reported, not glued onto it.
+no continuation reads as a line of its own (``name: value``), and a field the first reading
+lacked, which may fill then too or when every break fell inside a word (``Au`` | ``th verify``). So
+clean output costs nothing, and an unknown line that merely follows a long one is reported,
+not glued onto it.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from nornir_tasks.parsers._unparsed import Skipped, collecting
+
 # Shorter lines were not broken by a terminal (80 columns) or a page's text box.
 WRAP_MIN = 60
+# Joins tried one by one when all at once did not help (each try is a whole second reading).
+_ONE_BY_ONE = 8
 # "peer address: 10.9.9.9", "Widget frobnication: high": a line of its own, not a tail
 _OWN_LINE = re.compile(r"[A-Za-z][\w ./()-]{0,40}:(?:\s|$)")
 
@@ -34,28 +40,60 @@ class Rejoined:
     lines: list[str]
     consumed: int  # unread lines that are now part of a joined line
     tails: bool  # no continuation reads as a line of its own: a cut-short value may grow
+    mid_word: bool  # every join continues a word ("Au" | "th verify"): an absent field may fill
 
 
-def rejoined(lines: Sequence[str], unparsed: Sequence[tuple[int, str]]) -> Rejoined | None:
-    """``lines`` with each unread line appended to the long line above it (the unread line left
-    blank, so line numbers stay); a line broken in three joins twice. None if nothing joins."""
-    unread = {number for number, _ in unparsed if number > 1}
-    out = list(lines)
-    joined: dict[int, int] = {}  # line number -> the line number it was appended to
-    tails = True
-    for number in sorted(unread):
-        target = joined.get(number - 1) or number - 1
+def reread(
+    parse: Callable[[str], Any],
+    lines: Sequence[str],
+    unparsed: Sequence[tuple[int, str]],
+    first: Any,
+) -> tuple[Any, Skipped, list[str]] | None:
+    """The reading of ``lines`` with the wraps joined back (the model, the lines it still did
+    not read, the joined lines), if it is ``better`` than ``first``: every join at once, else
+    each alone in turn (the first few), keeping those that help."""
+    unread = {number for number, _ in unparsed}
+    joins = candidates(lines, unread)
+    trials = [joins] + ([[j] for j in joins[:_ONE_BY_ONE]] if len(joins) > 1 else [])
+    kept: list[tuple[int, int]] = []
+    best: tuple[Any, Skipped, list[str]] | None = None
+    for trial in trials:
+        joined = rejoin(lines, sorted({*kept, *trial}), unread)
+        with collecting() as skipped:
+            value = parse("\n".join(joined.lines))
+        before = (first, len(unparsed)) if best is None else (best[0], best[1].count)
+        added = rejoin(lines, [j for j in trial if j not in kept], unread - {t for _, t in kept})
+        if better(before[0], value, (before[1], skipped.count), added):
+            best, kept = (value, skipped, joined.lines), sorted({*kept, *trial})
+            if trial is joins:
+                break
+    return best
+
+
+def candidates(lines: Sequence[str], unread: set[int]) -> list[tuple[int, int]]:
+    """(unread line, the line it would be appended to), in text order: the line above, when that
+    is long; a line broken in three (its middle part long too) appends its third part to the
+    first."""
+    targets: dict[int, int] = {}
+    for number in sorted(n for n in unread if n > 1):
+        if len(lines[number - 2].rstrip()) >= WRAP_MIN and lines[number - 1].strip():
+            targets[number] = targets.get(number - 1) or number - 1
+    return sorted(targets.items())
+
+
+def rejoin(lines: Sequence[str], joins: Sequence[tuple[int, int]], unread: set[int]) -> Rejoined:
+    """``lines`` with each join's line appended to its target (and left blank, so line numbers
+    stay)."""
+    out, tails, mid_word = list(lines), True, True
+    for number, target in joins:
         above, below = out[target - 1], out[number - 1]
-        if len(above.rstrip()) < WRAP_MIN or not below.strip():
-            continue
+        glue = _glue(above, below)
         tails = tails and not _OWN_LINE.match(below.strip())
-        out[target - 1] = above.rstrip() + _glue(above, below) + below.strip()
+        mid_word = mid_word and not glue
+        out[target - 1] = above.rstrip() + glue + below.strip()
         out[number - 1] = ""
-        joined[number] = target
-    if not joined:
-        return None
-    consumed = len(joined) + len(set(joined.values()) & unread)
-    return Rejoined(out, consumed, tails)
+    consumed = len(joins) + len({target for _, target in joins} & unread)
+    return Rejoined(out, consumed, tails, mid_word)
 
 
 def _glue(above: str, below: str) -> str:
@@ -64,18 +102,22 @@ def _glue(above: str, below: str) -> str:
 
 
 def better(first: Any, second: Any, unread: tuple[int, int], joins: Rejoined) -> bool:
-    """The second reading (of the joined text) reads every joined line and keeps the first's
-    values (or grows those a break cut short, when ``joins.tails``)."""
+    """The second reading (of the joined text) reads every joined line, finds some value the
+    first did not, and keeps the first's values: a value cut short may grow (``joins.tails``),
+    an absent one may fill (``joins.tails`` or ``joins.mid_word``)."""
     if unread[1] > unread[0] - joins.consumed:
         return False
     from nornir_tasks.models import to_jsonable  # the rare path: not paid by clean output
 
     before, after = Counter(_leaves(to_jsonable(first))), Counter(_leaves(to_jsonable(second)))
     lost, gained = before - after, after - before
-    if not lost:
-        return True
-    grown = {(path, str(value)) for path, value in gained}
-    return joins.tails and all(_grew(path, str(value), grown) for path, value in lost)
+    grown = {(path, str(value)) for path, value in gained if value is not None}
+    return bool(grown) and all(
+        (joins.tails or joins.mid_word)
+        if value is None
+        else joins.tails and _grew(path, str(value), grown)
+        for path, value in lost
+    )
 
 
 def _grew(path: str, value: str, grown: set[tuple[str, str]]) -> bool:
@@ -89,5 +131,5 @@ def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
     elif isinstance(value, list):
         for item in value:
             yield from _leaves(item, f"{path}[]")
-    elif value is not None:
+    else:
         yield path, value

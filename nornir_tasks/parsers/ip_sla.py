@@ -58,11 +58,11 @@ CONFIGURATION = "show ip sla configuration"
 
 _ACTIVITY = {"*": SlaActivity.ACTIVE, "^": SlaActivity.INACTIVE, "~": SlaActivity.PENDING}
 
-# IPSLAs Latest Operation Summary / Codes: * active, ^ inactive, ~ pending /
+# IPSLAs Latest Operation Summary (IP SLAs ... on 15.x) / Codes: * active, ^ inactive, ~ pending /
 # All Stats are in milliseconds. ... / ID   Type   Destination ... / Code   Run / ------
 # (ms)        Code        Run   (the second header line of IOS 15.x)
 _SUMMARY_HEADER = re.compile(
-    r"^(?:IPSLAs? Latest|Codes:|All Stats|ID\s+Type\s|(?:\(ms\)\s+)?Code\s+Run$|-{10,}"
+    r"^(?:IP ?SLAs? Latest|Codes:|All Stats|ID\s+Type\s|(?:\(ms\)\s+)?Code\s+Run$|-{10,}"
     r"|-{3,}(?:\s+-{3,})+$)"  # ---      ----      -----------  -----   (one dash run per column)
 )
 # ID       Type      Destination  State   Stats(ms)  ReturnCode  LastRun  (a State column)
@@ -138,9 +138,9 @@ def parse_ip_sla_summary(text: str) -> SlaSummary:
     return SlaSummary(entries=entries, complete=complete)
 
 
-# IPSLA operation id: 1 / Round Trip Time (RTT) for       Index 1
+# IPSLA operation id: 1 / Round Trip Time (RTT) for       Index 1 / IP SLA operation id: 1
 _STATS_ENTRY = re.compile(
-    r"^(?:IPSLA operation id:|Round [Tt]rip [Tt]ime \(RTT\)(?: for)?\s+Index)\s*(\d+)\s*$"
+    r"^(?:IP ?SLA operation id:|Round [Tt]rip [Tt]ime \(RTT\)(?: for)?\s+Index)\s*(\d+)\s*$"
 )
 # IPSLAs Latest Operation Statistics
 _STATS_HEADER = re.compile(r"^IP ?SLAs? Latest Operation Statistics")

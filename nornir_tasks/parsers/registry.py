@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar
 
 from nornir_tasks.parsers._index import PARSERS_BY_MODULE
 from nornir_tasks.parsers._unparsed import collecting
-from nornir_tasks.parsers._wrapped import better, rejoined
+from nornir_tasks.parsers._wrapped import reread
 from nornir_tasks.parsers.cleaning import clean_device_text
 
 ParserFn = Callable[[str], Any]
@@ -262,14 +262,13 @@ def parse_result(command: str, text: str, strict: bool = False) -> ParseResult[A
         return ParseResult(pattern, value)
     lines = cleaned.split("\n")
     unparsed = _numbered(lines, skipped.lines)
-    if not strict and not pattern.startswith(_OWN_WRAPS) and (joined := rejoined(lines, unparsed)):
-        with collecting() as second:
-            second_value = fn("\n".join(joined.lines))
-        if better(value, second_value, (skipped.count, second.count), joined):
-            if not second.count:  # the joins read every line a wrap had broken
-                return ParseResult(pattern, second_value)
-            value, skipped = second_value, second
-            unparsed = _numbered(joined.lines, second.lines)
+    if not strict and not pattern.startswith(_OWN_WRAPS):
+        second = reread(fn, lines, unparsed, value)  # lines a terminal or a page wrapped
+        if second is not None:
+            value, skipped, lines = second
+            if not skipped.count:
+                return ParseResult(pattern, value)
+            unparsed = _numbered(lines, skipped.lines)
     read = skipped.read if skipped.read is not None else _significant(cleaned)
     if strict or skipped.count >= read:
         reason = "not a line of this command's output"

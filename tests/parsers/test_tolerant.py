@@ -105,7 +105,11 @@ def test_inserting_an_unknown_line_never_loses_a_parsed_value(
 ) -> None:
     command, raw, before = _as_captured(case)
     lines = raw.splitlines()
-    at = data.draw(st.integers(0, len(lines)), label="position")
+    # The tail of a line the capture itself shows wrapped is not where a device prints a line.
+    tails = yaml.safe_load((case / "provenance.yaml").read_text()).get("wrapped_tails", [])
+    at = data.draw(
+        st.integers(0, len(lines)).filter(lambda i: i + 1 not in tails), label="position"
+    )
     # indented like the line it goes before, as a new release would print a sibling line
     neighbour = lines[at] if at < len(lines) else (lines[-1] if lines else "")
     indent = neighbour[: len(neighbour) - len(neighbour.lstrip())]
