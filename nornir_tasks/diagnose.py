@@ -85,8 +85,8 @@ _HEADERS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"^Syslog logging:", "show logging"),
         (r"^Track \d+\s*$", "show track"),
-        (r"^IPSLAs Latest Operation Summary", "show ip sla summary"),
-        (r"^IPSLA operation id:", "show ip sla statistics"),
+        (r"^IP ?SLAs Latest Operation Summary", "show ip sla summary"),
+        (r"^IP ?SLAs Latest Operation Statistics|^IP ?SLA operation id:", "show ip sla statistics"),
         (
             r"^Entry [Nn]umber:|^IP SLAs? Infrastructure Engine|^IP SLAs Configuration:",
             "show ip sla configuration",

@@ -75,6 +75,8 @@ BROKEN_STATE = {
     # a server row stuck in NHRP: "NHRP    never    SC" / "NHRP    48w0d     S"
     "genie_iosxe_dmvpn_spoke_two_tunnels_ike_nhrp_dt": "NHRP_REGISTRATION_FAILED",
     "ntc_ios_dmvpn_spoke_up_and_nhrp": "NHRP_REGISTRATION_FAILED",
+    "otus_ios_dmvpn_spoke_two_clouds_unknown_nbma_ix": "NHRP_REGISTRATION_FAILED",  # NHRP 03:32:03 S
+    "otus_ios_ipsec_sa_crypto_map_tunnel_tab_indented": "IPSEC_NOT_ENCRYPTING",  # decaps 2, encaps 0
 }
 
 
