@@ -88,6 +88,13 @@ def enable(conn: BaseConnection, timeout: float) -> str:
     ``EnableSecretError`` at once."""
     conn.write_channel(conn.normalize_cmd("enable"))
     answer = conn.read_until_pattern(pattern=_ENABLE_ANSWER.pattern, read_timeout=timeout)
+    for _ in range(2):
+        if "enable" in answer or _PASSWORD.search(answer):
+            break
+        # A prompt before the echo of "enable": a loaded device's late answer to an earlier
+        # line (seen at 1,000 lab routers). Taken for the answer, the next empty line went
+        # to the password question and the host timed out; read on to the real answer.
+        answer = conn.read_until_pattern(pattern=_ENABLE_ANSWER.pattern, read_timeout=timeout)
     if _PASSWORD.search(answer):
         conn.write_channel(conn.normalize_cmd(conn.secret or ""))
         answer = conn.read_until_pattern(pattern=_ENABLE_ANSWER.pattern, read_timeout=timeout)
