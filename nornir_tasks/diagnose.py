@@ -76,6 +76,7 @@ _HEADERS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "show running-config",
         ),
         (r"^Interface\s+IP-Address\s+OK\?", "show ip interface brief"),
+        (r"^\S+ is (?:up|down|administratively down),\s+line protocol is ", "show interfaces"),
         # The legend, or (pasted without it) the gateway line that follows it; a device without
         # ip routing prints only its default gateway.
         (

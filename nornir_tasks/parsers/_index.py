@@ -53,6 +53,10 @@ PARSERS_BY_MODULE: dict[str, tuple[str, ...]] = {
         "show crypto ikev2 sa remote * detail",
     ),
     "ikev2_stats": ("show crypto ikev2 stats exchange",),
+    "interface_detail": (
+        "show interfaces",
+        "show interfaces ...",
+    ),
     "interfaces": (
         "show ip interface brief",
         "show ip interface brief ...",
