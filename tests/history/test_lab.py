@@ -43,6 +43,24 @@ def record(fleet: Fleet, config: Path, db: Path) -> int:
     return latest
 
 
+def up_again(fleet: Fleet, router: str, peer: str, limit: float = 600.0) -> None:
+    """Advance the lab clock until ``router`` holds a QM_IDLE phase 1 and an IPsec SA with
+    ``peer`` again. How long a failed phase 1 takes to clear and the next attempt to succeed
+    depends on where its retransmission timers stood when the fault went (the lab clock also
+    moves with real time, so a loaded machine shifts them): wait for the state, not a guess."""
+
+    def up() -> bool:
+        state = fleet.device(router).crypto
+        phase1 = any(s.peer == peer and s.state.name == "QM_IDLE" for s in state.isakmp)
+        return phase1 and bool(state.ipsec)
+
+    waited = 0.0
+    while not fleet.call(up):
+        assert waited < limit, f"{router} did not bring its tunnel to {peer} up in {limit} s"
+        fleet.advance(10)
+        waited += 10
+
+
 def audit_diff(db: Path, *args: str) -> int:
     """``vpndiag audit diff ARGS --db DB``."""
     return main(["audit", "diff", *args, "--db", str(db)])
@@ -63,7 +81,7 @@ def test_a_fault_appears_in_the_diff_and_resolves_when_cleared(
         faulty = record(fleet, config, db)
     finally:
         fleet.clear_faults()
-    fleet.advance(120)
+    up_again(fleet, "BR01", HQ)
     cleared = record(fleet, config, db)
 
     with HistoryStore(db) as store:
