@@ -26,9 +26,11 @@ def link_up(device: Device, name: str) -> bool:
 
 def tunnel_up(device: Device, name: str) -> bool:
     """A point-to-point tunnel with ``tunnel protection`` is up while its ``TunnelN-head-0``
-    SA pair exists."""
+    SA pair exists; a tunnel that is shut down is down whatever it had."""
     cfg = device.memo("ikev2", None, lambda: read_ikev2_config(device.running))
     vti = next((t for t in cfg.tunnels if t.name == name), None)
+    if vti is not None and vti.shutdown:
+        return False
     if vti is None or vti.protection is None or vti.mode == "gre multipoint":
         return True  # a multipoint tunnel is up with its source; its SAs are per peer
     return f"{vti.head} 1" in device.crypto.ipsec

@@ -139,6 +139,7 @@ class CryptoState:
     # show crypto ikev2 stats exchange: (exchange or notify, "TX(REQ)"...) -> count
     v2_stats: dict[tuple[str, str], int] = field(default_factory=dict)
     v2_other: dict[str, int] = field(default_factory=dict)  # OTHER COUNTERS: NO_NAT, NAT_INSIDE
+    admin_down: set[str] = field(default_factory=set)  # tunnel interfaces seen shut down
 
     def count_v2(self, name: str, column: str) -> None:
         self.v2_stats[(name, column)] = self.v2_stats.get((name, column), 0) + 1

@@ -42,6 +42,13 @@ class OperatorActions:
                 if notify:
                     self._notify_delete(device, sa.peer, sa.local, sa.spi_out)
 
+    def delete_pair(self, device: Device, key: str) -> None:
+        """Delete one SA pair (a tunnel's ``TunnelN-head-0 1``) with a notice to the peer."""
+        self.dataplane.sync()
+        sa = device.crypto.ipsec.pop(key, None)
+        if sa is not None:
+            self._notify_delete(device, sa.peer, sa.local, sa.spi_out)
+
     def _notify_delete(self, device: Device, peer: str, local: str, spi_out: int) -> None:
         """The delete notice, over the IKE SA: the peer drops its side of the pair."""
         peer_dev = self.ctx.device_at(peer)

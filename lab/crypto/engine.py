@@ -17,6 +17,7 @@ from lab.crypto.dpd import DeadPeerDetection
 from lab.crypto.esp import DataPlane
 from lab.crypto.ikev1 import Ikev1
 from lab.crypto.ikev2 import Ikev2
+from lab.crypto.tunnelshut import sync_admin_state
 from lab.crypto.versions import IkeVersion, version_for
 from lab.device import Device
 from lab.network import FaultKind, Network
@@ -90,7 +91,9 @@ class CryptoEngine:
             version.bring_up(device, entry, entry.peers[0], now)
 
     def drive_tunnels(self, device: Device, now: float) -> None:
-        """A protected VTI negotiates by itself, without traffic (IKEv2 in this lab)."""
+        """A protected VTI negotiates by itself, without traffic (IKEv2 in this lab); one
+        shut down since the last pulse loses its SAs first."""
+        sync_admin_state(device, self.ikev2, self.actions)
         for entry in self.ikev2.auth.entries(device):
             if entry.peers and entry.key not in device.crypto.ipsec:
                 self.ikev2.bring_up(device, entry, entry.peers[0], now)

@@ -1,0 +1,66 @@
+"""``shutdown`` on a protected tunnel interface takes the tunnel down in the lab, as on IOS-XE:
+the interface is administratively down, its IPsec SAs and (no other child left) its IKEv2 SA
+are deleted on both ends, and ``no shutdown`` negotiates again (issue 14)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from netmiko import ConnectHandler
+
+from lab.fleet import Fleet
+from lab.scenario import Scenario, load_scenario
+from tests.lab.labcli import cli, one
+
+pytestmark = pytest.mark.lab
+
+
+def configure(fleet: Fleet, router: str, *lines: str) -> None:
+    conn = ConnectHandler(**fleet.connection(router))
+    try:
+        conn.enable()
+        conn.send_config_set(list(lines))
+    finally:
+        conn.disconnect()
+
+
+def pair(fleet_factory: Callable[[Scenario], Fleet]) -> Fleet:
+    """HUB2 and its healthy sVTI spoke V01, nothing else."""
+    flexvpn = load_scenario("flexvpn")
+    routers = [r for r in flexvpn.routers if r.name in ("HUB2", "V01")]
+    return fleet_factory(flexvpn.model_copy(update={"routers": routers, "faults": []}))
+
+
+def test_shutdown_takes_the_svti_down_and_no_shutdown_brings_it_back(
+    fleet_factory: Callable[[Scenario], Fleet],
+) -> None:
+    fleet = pair(fleet_factory)
+    fleet.advance(10)
+    assert "READY" in one(fleet, "V01", "show crypto ikev2 sa")
+    configure(fleet, "V01", "interface Tunnel0", "shutdown")
+    fleet.advance(6)  # one crypto pulse
+    brief, itf, v2, ipsec, log = cli(
+        fleet, "V01", "show ip interface brief", "show interfaces Tunnel0",
+        "show crypto ikev2 sa", "show crypto ipsec sa", "show logging",
+    )  # fmt: skip
+    assert re.search(
+        r"^Tunnel0\s+172\.31\.1\.2\s+YES \S+\s+administratively down down", brief, re.M
+    )
+    assert "Tunnel0 is administratively down, line protocol is down" in itf
+    assert "READY" not in v2
+    assert "current outbound spi: 0x0(0)" in ipsec and "Status: ACTIVE" not in ipsec
+    proto = "%LINEPROTO-5-UPDOWN: Line protocol on Interface Tunnel0, changed state to down"
+    link = "%LINK-5-CHANGED: Interface Tunnel0, changed state to administratively down"
+    assert proto in log and link in log and log.index(proto) < log.index(link)
+    hub_v2, hub_brief = cli(fleet, "HUB2", "show crypto ikev2 sa", "show ip interface brief")
+    assert "READY" not in hub_v2  # the delete notice reached the hub
+    assert re.search(r"^Tunnel1\s+\S+\s+YES \S+\s+up\s+down", hub_brief, re.M)
+    configure(fleet, "V01", "interface Tunnel0", "no shutdown")
+    fleet.advance(12)
+    v2, brief, log = cli(fleet, "V01", "show crypto ikev2 sa", "show ip interface brief",
+                         "show logging")  # fmt: skip
+    assert "READY" in v2
+    assert re.search(r"^Tunnel0\s+172\.31\.1\.2\s+YES \S+\s+up\s+up", brief, re.M)
+    assert "%LINK-5-UPDOWN: Interface Tunnel0, changed state to up" in log
