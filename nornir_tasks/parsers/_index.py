@@ -55,7 +55,8 @@ PARSERS_BY_MODULE: dict[str, tuple[str, ...]] = {
     "ikev2_stats": ("show crypto ikev2 stats exchange",),
     "interface_detail": (
         "show interfaces",
-        "show interfaces ...",
+        "show interfaces *",
+        "show interfaces * *",
     ),
     "interfaces": (
         "show ip interface brief",

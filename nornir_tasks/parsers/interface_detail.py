@@ -1,4 +1,8 @@
-"""``show interfaces [X]`` (IOS, IOS-XE): the state, addressing, tunnel and counters of each.
+"""``show interfaces [X]`` (IOS, IOS-XE, ASA): the state, addressing, tunnel and counters of each.
+
+``X`` is one interface (``Tunnel10``, ``tunnel 10``). The other ``show interfaces`` subcommands
+(``status``, ``switchport``, ``trunk``, ``description``...) print tables of another shape: the
+parser finds no interface in them and refuses them, as it refuses any foreign text.
 
 Sample::
 
@@ -32,9 +36,13 @@ COMMAND = "show interfaces"
 
 _STATUSES = {s.value for s in LinkStatus}
 # Tunnel2700 is up,  line protocol is up   /   Gi0/1 is administratively down, line protocol is down
-_HEAD = re.compile(r"^(\S+) is ([a-z ]+?),\s+line protocol is (.+?)\s*$")
+# Interface GigabitEthernet0/0 "outside", is up, line protocol is up   (ASA)
+_HEAD = re.compile(
+    r'^(?:Interface )?(\S+)(?: "[^"]*")?,? is ([a-z ]+?),\s+line protocol is (.+?)\s*$'
+)
 # Hardware is Tunnel   /   Hardware is CSR vNIC, address is 0050.56bf.1a2b (bia 0050.56bf.1a2b)
-_HARDWARE = re.compile(r"^Hardware is (.+?)(?:, address is .*)?$")
+# Hardware is i82540EM rev03, BW 1000 Mbps, DLY 10 usec   (ASA)
+_HARDWARE = re.compile(r"^Hardware is (.+?)(?:, (?:address is|BW) .*)?$")
 # Description: "Zscaler Primary Tunnel"
 _DESCRIPTION = re.compile(r"^Description: (.*)$")
 # Internet address is 172.18.58.121/30
@@ -139,7 +147,8 @@ def _build(values: dict[str, Any]) -> InterfaceDetail:
 
 
 @parser("show interfaces")
-@parser("show interfaces ...")
+@parser("show interfaces *")
+@parser("show interfaces * *")
 def parse_interfaces(text: str) -> InterfaceDetailTable:
     """Parse ``show interfaces [X]`` into one record per interface."""
     scan = _Scan()
