@@ -53,6 +53,7 @@ RULE_MODULES = (
     "vti",
     "vti_routes",
     "vti_mtu",
+    "tunnel_admin",
     "decaps",
     "thresholds",
     "dmvpn",

@@ -96,6 +96,13 @@ NEEDS_BY_MODULE: dict[str, tuple[str, ...]] = {
     "replay": ("debug crypto *", "show crypto ipsec sa*", "show logging"),
     "termination": ("debug crypto *", "show logging"),
     "thresholds": ("show processes cpu*",),
+    "tunnel_admin": (
+        "more",
+        "show interfaces*",
+        "show ip interface brief*",
+        "show running-config",
+        "show startup-config",
+    ),
     "unrouted": ("show ip route",),
     "vti": (
         "more",

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from nornir_tasks.checks import ikev2_counters as counters
+from nornir_tasks.checks.admin_down import shut_peers
 from nornir_tasks.checks.compat import MapPeer, map_peers
 from nornir_tasks.checks.evidence import (
     CONFIG,
@@ -278,6 +279,8 @@ def _idle_peers(host: HostEvidence, fleet: FleetEvidence) -> Iterator[tuple[str,
         down = [s for s in sessions(host, peer) if s.status is SessionStatus.DOWN]
         if rows(host, peer, live=False) or host.events_for(peer) or peer in vti_peers(host):
             continue  # a VTI needs no traffic to come up: IKEV2_VTI_DOWN reads it
+        if peer in shut_peers(host):
+            continue  # its tunnel interface is shut down: TUNNEL_ADMIN_DOWN says so
         if counters.explained_elsewhere(host, peer, fleet) or peer in unrouted:
             continue  # IKEv2 was tried (the far end's counters say why), or nothing is routed
         if other is not None and any(other.events_for(a) for a in host.addresses):

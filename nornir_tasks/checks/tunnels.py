@@ -16,6 +16,7 @@ import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from nornir_tasks.checks.admin_down import shut_peers
 from nornir_tasks.checks.evidence import HostEvidence
 from nornir_tasks.checks.flows import has_sa, remote_network
 from nornir_tasks.models.crypto_map import CryptoMapTable
@@ -54,16 +55,21 @@ def configured_peers(host: HostEvidence) -> list[str]:
     if not found and config is not None:
         found += [p for m in config.crypto_maps for e in m.entries for p in e.peers]
     found += vti_peers(host)
+    found += sorted(shut_peers(host))  # down by intent, yet configured: counted as down
     return list(dict.fromkeys(p for p in found if _valid(p)))
 
 
 def vti_peers(host: HostEvidence) -> list[str]:
     """Destinations of protected tunnel interfaces: IOS names their crypto map
-    ``TunnelN-head-0`` and lists it with its peer even while no SA exists."""
+    ``TunnelN-head-0`` and lists it with its peer even while no SA exists. The peers of a
+    tunnel shut down on purpose are left out (``admin_down``): no VTI check reads them."""
+    shut = shut_peers(host)
     return [
         f.current_peer
         for f in host.flows
-        if f.current_peer and (f.crypto_map_tag or "").endswith("-head-0")
+        if f.current_peer
+        and (f.crypto_map_tag or "").endswith("-head-0")
+        and f.current_peer not in shut
     ]
 
 

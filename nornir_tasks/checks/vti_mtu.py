@@ -53,7 +53,7 @@ def _tunnels_up(host: HostEvidence) -> list[InterfaceConfig]:
     if config is None:
         return []
     up = {p for p in dict.fromkeys(vti_peers(host)) if tunnel_state(host, p) is TunnelStatus.UP}
-    return [i for i in config.interfaces.values() if i.tunnel_destination in up]
+    return [i for i in config.interfaces.values() if i.tunnel_destination in up and not i.shutdown]
 
 
 def _interface_lines(host: HostEvidence, name: str) -> list[str]:

@@ -12,6 +12,10 @@ from netmiko import ConnectHandler
 
 from lab.fleet import Fleet
 from lab.scenario import Scenario, load_scenario
+from nornir_tasks.checks.tunnels import tunnel_counts
+from nornir_tasks.models.findings import Severity
+from tests.checks.support import fleet as captured
+from tests.checks.support import run
 from tests.lab.labcli import cli, one
 
 pytestmark = pytest.mark.lab
@@ -57,6 +61,7 @@ def test_shutdown_takes_the_svti_down_and_no_shutdown_brings_it_back(
     hub_v2, hub_brief = cli(fleet, "HUB2", "show crypto ikev2 sa", "show ip interface brief")
     assert "READY" not in hub_v2  # the delete notice reached the hub
     assert re.search(r"^Tunnel1\s+\S+\s+YES \S+\s+up\s+down", hub_brief, re.M)
+    diagnose_the_shut_spoke(fleet)
     configure(fleet, "V01", "interface Tunnel0", "no shutdown")
     fleet.advance(12)
     v2, brief, log = cli(fleet, "V01", "show crypto ikev2 sa", "show ip interface brief",
@@ -64,3 +69,35 @@ def test_shutdown_takes_the_svti_down_and_no_shutdown_brings_it_back(
     assert "READY" in v2
     assert re.search(r"^Tunnel0\s+172\.31\.1\.2\s+YES \S+\s+up\s+up", brief, re.M)
     assert "%LINK-5-UPDOWN: Interface Tunnel0, changed state to up" in log
+
+
+# what health_check reads on V01, and the DF probe VTI_PMTU_BLACKHOLE reads
+READ = (
+    "show running-config",
+    "show ip interface brief",
+    "show crypto ipsec sa",
+    "show crypto session",
+    "show crypto ikev2 sa",
+    "show crypto ikev2 stats exchange",
+    "show logging",
+    "ping 172.31.1.1 size 1400 df-bit repeat 2 timeout 1",
+)
+
+
+def diagnose_the_shut_spoke(fleet: Fleet) -> None:
+    """V01 with Tunnel0 shut: TUNNEL_ADMIN_DOWN (a warning) quoting the interface's state, the
+    hub counted as a configured tunnel that is down, and no VTI code for a tunnel shut on
+    purpose (no false VTI_PMTU_BLACKHOLE from the DF probe that cannot pass)."""
+    outputs = cli(fleet, "V01", *READ)
+    paste = "\n".join(f"V01#{c}\n{o}" for c, o in zip(READ, outputs, strict=True))
+    evidence = captured(("V01", paste))
+    found = run(evidence)
+    (admin,) = [f for f in found if f.code == "TUNNEL_ADMIN_DOWN"]
+    assert (admin.severity, admin.host, admin.peer) == (Severity.WARNING, "V01", "198.51.100.66")
+    assert any(
+        re.match(r"Tunnel0\s+172\.31\.1\.2 .*administratively down", e) for e in admin.evidence
+    )
+    assert "show running-config interface Tunnel0" in admin.next_steps
+    assert [f.code for f in found if f.severity is not Severity.INFO] == ["TUNNEL_ADMIN_DOWN"]
+    assert not [f.code for f in found if f.peer == "198.51.100.66" and f.code != admin.code]
+    assert tunnel_counts(evidence.hosts[0]) == (0, 0, 1)
