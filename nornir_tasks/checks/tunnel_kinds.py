@@ -11,6 +11,7 @@ time (expected), a hub-spoke or configured tunnel does not.
   hub refuses to register (a hub), or a shortcut being torn down (a spoke).
 - A point-to-point tunnel interface whose ``tunnel destination`` is the peer, or IOS's
   ``TunnelN-head-0`` map in ``show crypto ipsec sa``: a VTI (sVTI or GRE over IPsec).
+- A shut multipoint tunnel (``checks.admin_down``) names its servers by NBMA: DMVPN hub.
 - A crypto map entry naming the peer (``show crypto map`` or the running configuration, IOS and
   ASA): a crypto-map tunnel. Anything else (an SA no configuration names): dynamic.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nornir_tasks.checks.admin_down import shut_tunnels
 from nornir_tasks.checks.evidence import HostEvidence
 from nornir_tasks.models.crypto_map import CryptoMapTable
 from nornir_tasks.models.dmvpn import DmvpnInterface, DmvpnPeer, DmvpnTable
@@ -75,6 +77,15 @@ def _vti(host: HostEvidence, peer: str) -> TunnelIdentity | None:
     return None
 
 
+def _shut(host: HostEvidence, peer: str) -> TunnelIdentity | None:
+    """A shut multipoint tunnel's server (its NHS by NBMA): no ``show dmvpn`` row or SA is
+    left to name it, the configuration does (``admin_down``)."""
+    for tunnel in shut_tunnels(host):
+        if peer in tunnel.peers:
+            return TunnelIdentity(TunnelKind.DMVPN_HUB, tunnel.name)
+    return None
+
+
 def _in_crypto_map(host: HostEvidence, peer: str) -> bool:
     if any(peer in e.peers for t in host.models(CryptoMapTable) for e in t.entries):
         return True
@@ -85,7 +96,7 @@ def _in_crypto_map(host: HostEvidence, peer: str) -> bool:
 
 def tunnel_identity(host: HostEvidence, peer: str) -> TunnelIdentity:
     """The kind of the tunnel to ``peer`` and its tunnel interface (see the module docstring)."""
-    found = _dmvpn(host, peer) or _vti(host, peer)
+    found = _dmvpn(host, peer) or _vti(host, peer) or _shut(host, peer)
     if found is not None:
         return found
     if _in_crypto_map(host, peer):

@@ -207,7 +207,9 @@ def test_history_keys_dmvpn_tunnels_by_nbma_and_drift_tells_an_outage_from_a_sho
     }  # keyed by NBMA address only: no tunnel address (172.30.0.x) anywhere
     assert {k[1] for k in kinds if k[0] == "DH1"} == {D01, D02, D03, D04, D05}
     assert {v[0] for k, v in kinds.items() if k[0] == "DH1"} == {TunnelKind.DMVPN_SPOKE}
-    assert tunnels(db, after).keys() == {("D02", HUB), ("D05", HUB)} | {
+    # D01's hub tunnel stays, down: its interface is shut (TUNNEL_ADMIN_DOWN), not gone
+    assert tunnels(db, after)[("D01", HUB)].state is TunnelStatus.DOWN
+    assert tunnels(db, after).keys() == {("D01", HUB), ("D02", HUB), ("D05", HUB)} | {
         ("DH1", p) for p in (D02, D03, D04, D05)
     }
 
@@ -216,7 +218,7 @@ def test_history_keys_dmvpn_tunnels_by_nbma_and_drift_tells_an_outage_from_a_sho
     out = capsys.readouterr().out
     down, aged = out.split("tunnels down (critical)")[1].split("DMVPN shortcuts aged out")
     assert sorted(line.strip() for line in down.strip().splitlines()) == [
-        f"D01 Tunnel0 -> {HUB} (DMVPN hub): up -> gone",
+        f"D01 Tunnel0 -> {HUB} (DMVPN hub): up -> down",
         f"DH1 Tunnel0 -> {D01} (DMVPN spoke): up -> gone",
     ]
     assert f"D05 Tunnel0 -> {D02} (DMVPN shortcut): up -> gone" in aged
