@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nornir_tasks.checks.evidence import HostEvidence
+from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
 from nornir_tasks.checks.quote import config_lines
 from nornir_tasks.models.interfaces import InterfaceBriefTable, InterfaceDetailTable, LinkStatus
 
@@ -27,6 +27,7 @@ class ShutTunnel:
     name: str  # "Tunnel0"
     peers: tuple[str, ...]  # its destination, or the NHS NBMA addresses of a DMVPN spoke
     lines: tuple[str, ...]  # the interface's state line(s) as printed, and "shutdown"
+    shown: bool  # a show command (not only the configuration) has it administratively down
 
 
 def _brief_lines(host: HostEvidence) -> dict[str, str]:
@@ -85,11 +86,18 @@ def shut_tunnels(host: HostEvidence) -> tuple[ShutTunnel, ...]:
     for name, (destination, shut) in found.items():
         peers = [destination] if destination else _nbma_peers(host, name)
         lines = [row[name] for row in (brief, shown) if name in row]
+        state = bool(lines) or name in detail
         lines += [f"interface {name}", "shutdown"] if shut else []
-        out.append(ShutTunnel(name, tuple(dict.fromkeys(peers)), tuple(lines)))
+        out.append(ShutTunnel(name, tuple(dict.fromkeys(peers)), tuple(lines), state))
     return tuple(out)
 
 
 def shut_peers(host: HostEvidence) -> set[str]:
     """The peers of the host's shut tunnels."""
     return {p for t in shut_tunnels(host) for p in t.peers}
+
+
+def shut_by_peer(host: HostEvidence, peer: str, fleet: FleetEvidence) -> bool:
+    """Has the far end (the fleet host owning ``peer``) shut its tunnel toward ``host``?"""
+    other = fleet.owner_of(peer)
+    return other is not None and bool(shut_peers(other) & host.addresses)

@@ -48,5 +48,6 @@ def _finding(host: HostEvidence, tunnel: ShutTunnel) -> Finding:
             f"if unintended: configure terminal ; interface {tunnel.name} ; no shutdown",
         ),
         step=Step.CONFIG,
-        source=Source.CONFIG if "shutdown" in tunnel.lines else Source.STATE,
+        # the device's state shows it down now (EXPLAINED_AT_PEER then points the far end here)
+        source=Source.STATE if tunnel.shown else Source.CONFIG,
     )

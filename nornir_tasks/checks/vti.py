@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from nornir_tasks.checks import ikev2_counters as counters
 from nornir_tasks.checks import ikev2_natt as natt
 from nornir_tasks.checks import pki
+from nornir_tasks.checks.admin_down import shut_by_peer
 from nornir_tasks.checks.evidence import (
     CONFIG,
     IPSEC,
@@ -68,6 +69,8 @@ def vti_down(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
             host, peer, fleet
         ):
             continue  # the counters name the cause (EXPLAINED_AT_PEER points to the far end)
+        if shut_by_peer(host, peer, fleet):
+            continue  # TUNNEL_ADMIN_DOWN on the far end (EXPLAINED_AT_PEER points there)
         if natt.reported_here(host, peer, fleet) or pki.explains(host, peer, fleet):
             continue  # IKEV2_NAT_T_BLOCKED or IKEV2_CERT_EXPIRED names it
         state = ikev2_state(host, peer)

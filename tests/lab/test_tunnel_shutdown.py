@@ -12,10 +12,10 @@ from netmiko import ConnectHandler
 
 from lab.fleet import Fleet
 from lab.scenario import Scenario, load_scenario
+from nornir_tasks.checks import diagnose
 from nornir_tasks.checks.tunnels import tunnel_counts
 from nornir_tasks.models.findings import Severity
 from tests.checks.support import fleet as captured
-from tests.checks.support import run
 from tests.lab.labcli import cli, one
 
 pytestmark = pytest.mark.lab
@@ -88,10 +88,14 @@ def diagnose_the_shut_spoke(fleet: Fleet) -> None:
     """V01 with Tunnel0 shut: TUNNEL_ADMIN_DOWN (a warning) quoting the interface's state, the
     hub counted as a configured tunnel that is down, and no VTI code for a tunnel shut on
     purpose (no false VTI_PMTU_BLACKHOLE from the DF probe that cannot pass)."""
-    outputs = cli(fleet, "V01", *READ)
-    paste = "\n".join(f"V01#{c}\n{o}" for c, o in zip(READ, outputs, strict=True))
-    evidence = captured(("V01", paste))
-    found = run(evidence)
+    pastes = []
+    for router, read in (("V01", READ), ("HUB2", READ[:5])):
+        outputs = cli(fleet, router, *read)
+        text = "\n".join(f"{router}#{c}\n{o}" for c, o in zip(read, outputs, strict=True))
+        pastes.append((router, text))
+    evidence = captured(*pastes)
+    everything = diagnose(evidence, second_pass=True)
+    found = [f for f in everything if f.host == "V01"]
     (admin,) = [f for f in found if f.code == "TUNNEL_ADMIN_DOWN"]
     assert (admin.severity, admin.host, admin.peer) == (Severity.WARNING, "V01", "198.51.100.66")
     assert any(
@@ -101,3 +105,9 @@ def diagnose_the_shut_spoke(fleet: Fleet) -> None:
     assert [f.code for f in found if f.severity is not Severity.INFO] == ["TUNNEL_ADMIN_DOWN"]
     assert not [f.code for f in found if f.peer == "198.51.100.66" and f.code != admin.code]
     assert tunnel_counts(evidence.hosts[0]) == (0, 0, 1)
+    # the hub's side of it points to V01, it is no IKEv2 failure of its own
+    (hub,) = [f for f in everything if f.host == "HUB2" and f.peer == "203.0.113.70"]
+    assert (hub.code, hub.summary) == (
+        "EXPLAINED_AT_PEER",
+        "the cause is on V01: TUNNEL_ADMIN_DOWN",
+    )
