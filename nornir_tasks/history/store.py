@@ -242,16 +242,23 @@ class HistoryStore:
 
     def between(self, first: int, last: int) -> tuple[RunSnapshot, ...]:
         """Complete runs from ``first`` to ``last`` (both included), oldest first; runs of
-        other playbooks in between are left out (they read other things)."""
-        low, high = self._conn.execute(
-            "SELECT MIN(started_ts), MAX(started_ts) FROM runs WHERE id IN (?, ?)", (first, last)
-        ).fetchone()
+        other playbooks in between are left out (they read other things).
+
+        Runs are placed by (start time, id), the order ``runs`` and ``latest`` use: start
+        times have whole seconds, and runs started in the same second as ``first`` but
+        recorded before it are not between the two."""
+        ends = self._conn.execute(
+            "SELECT started_ts, id FROM runs WHERE id IN (?, ?) ORDER BY started_ts, id",
+            (first, last),
+        ).fetchall()
+        low, high = ends[0], ends[-1]
         playbook = self.playbook_of(last)
         ids = self._conn.execute(
-            "SELECT id FROM runs WHERE complete = 1 AND started_ts BETWEEN ? AND ?"
+            "SELECT id FROM runs WHERE complete = 1"
+            " AND (started_ts, id) >= (?, ?) AND (started_ts, id) <= (?, ?)"
             " AND (id IN (?, ?) OR ? IS NULL OR playbook = ?)"
             " ORDER BY started_ts, id",
-            (low, high, first, last, playbook, playbook),
+            (*low, *high, first, last, playbook, playbook),
         ).fetchall()
         return tuple(self.run(int(r[0])) for r in ids)
 

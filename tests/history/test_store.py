@@ -320,3 +320,26 @@ def test_drift_compares_runs_of_the_same_playbook(tmp_path: Path) -> None:
         assert store.latest(exclude=last) == audit
         assert [r.run_id for r in store.between(first, last)] == [first, last]
         assert store.playbook_of(audit) == "audit"
+
+
+def test_runs_started_in_the_same_second_are_between_by_their_order(tmp_path: Path) -> None:
+    """Start times have whole seconds: a run recorded before ``first`` in the same second is
+    not between ``first`` and ``last`` (it made the drift of a quick lab test compare the
+    wrong base)."""
+    db = tmp_path / "h.db"
+
+    def record(started: str) -> int:
+        report = RunReport("vpndiag health_check", "health_check", started, 1.0, "0", ())
+        with HistoryStore(db) as store:
+            run_id = store.begin_run(RunMeta.of(report))
+            store.finish_run(run_id, report, ())
+        return run_id
+
+    healthy = record("2026-12-03T14:30:01Z")
+    faulty = record("2026-12-03T14:30:01Z")
+    cleared = record("2026-12-03T14:30:02Z")
+    with HistoryStore(db) as store:
+        assert [r.run_id for r in store.between(faulty, cleared)] == [faulty, cleared]
+        assert [r.run_id for r in store.between(healthy, faulty)] == [healthy, faulty]
+        assert [r.run_id for r in store.between(cleared, healthy)] == [healthy, faulty, cleared]
+        assert [r.run_id for r in store.between(faulty, faulty)] == [faulty]
