@@ -41,12 +41,31 @@ def _model_or_parse_error(command: str, text: str) -> object:
         return None
 
 
+def cut_points(count: int, ends: int = 10, middle: int = 20) -> list[int]:
+    """Where to cut a capture of ``count`` lines: after every line of a short one; for a long
+    one after each of its first and last ``ends`` lines and at ``middle`` evenly spaced lines
+    between (every parser of every capture at every cut was the slowest test of the suite,
+    quadratic in the capture's length, and the golden set keeps growing)."""
+    if count <= 2 * ends + middle:
+        return list(range(1, count + 1))
+    step = (count - 2 * ends) / (middle + 1)
+    inner = {ends + round(step * (i + 1)) for i in range(middle)}
+    return sorted({*range(1, ends + 1), *inner, *range(count - ends + 1, count + 1)})
+
+
+def test_cut_points_cover_short_captures_and_both_ends_of_long_ones() -> None:
+    assert cut_points(5) == [1, 2, 3, 4, 5]
+    long = cut_points(300)
+    assert long[:10] == list(range(1, 11)) and long[-10:] == list(range(291, 301))
+    assert len(long) == 40 and all(11 <= n <= 290 for n in long[10:-10])
+
+
 @pytest.mark.parametrize("command", DISTINCT)
 def test_every_line_cut_of_every_capture(command: str) -> None:
-    """Cut after every line and inside it: a model (flagged if cut mid-record) or ParseError."""
+    """Cut after a line and inside it: a model (flagged if cut mid-record) or ParseError."""
     for text in SAMPLES.values():
         lines = text.split("\n")
-        for n in range(1, len(lines) + 1):
+        for n in cut_points(len(lines)):
             head = "\n".join(lines[:n])
             _model_or_parse_error(command, head)
             _model_or_parse_error(command, head[: len(head) - len(lines[n - 1]) // 2])
