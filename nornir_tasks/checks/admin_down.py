@@ -74,7 +74,12 @@ def _detail_lines(host: HostEvidence, names: set[str]) -> dict[str, str]:
 
 
 def shut_tunnels(host: HostEvidence) -> tuple[ShutTunnel, ...]:
-    """The protected tunnel interfaces that are administratively down."""
+    """The protected tunnel interfaces that are administratively down (read once per host:
+    the tunnel, VTI and crypto-map checks ask for every peer)."""
+    return host.memo("shut_tunnels", lambda: _shut_tunnels(host))
+
+
+def _shut_tunnels(host: HostEvidence) -> tuple[ShutTunnel, ...]:
     brief, detail = _brief_lines(host), _detail_down(host)
     found: dict[str, tuple[str | None, bool]] = {n: (d, False) for n, (d, _) in detail.items()}
     config = host.config

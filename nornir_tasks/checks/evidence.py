@@ -62,8 +62,23 @@ def canonical(command: str) -> str:
     return " ".join(words)
 
 
+class _Memo:
+    """``memo(name, compute)``: ``compute()`` once per instance. On the fleet, an index a
+    check would otherwise rebuild for every host (checks that look at every other host made
+    diagnosis quadratic in the fleet); on a host, a reading several checks ask for per peer."""
+
+    @cached_property
+    def _memos(self) -> dict[str, Any]:
+        return {}
+
+    def memo(self, name: str, compute: Callable[[], T]) -> T:
+        if name not in self._memos:
+            self._memos[name] = compute()
+        return cast("T", self._memos[name])
+
+
 @dataclass(frozen=True)
-class HostEvidence:
+class HostEvidence(_Memo):
     """What is known about one host: canonical command -> parsed model (and raw text)."""
 
     host: str
@@ -157,7 +172,7 @@ class HostEvidence:
 
 
 @dataclass(frozen=True)
-class FleetEvidence:
+class FleetEvidence(_Memo):
     """The hosts diagnosed together; peers are matched to hosts by address."""
 
     hosts: tuple[HostEvidence, ...]
@@ -173,23 +188,12 @@ class FleetEvidence:
         # The first of a name wins, as the linear search it replaces did.
         return {h.host: h for h in reversed(self.hosts)}
 
-    @cached_property
-    def _memos(self) -> dict[str, Any]:
-        return {}
-
     def owner_of(self, address: str | None) -> HostEvidence | None:
         """The host that owns ``address`` (one of its interface addresses), if in the fleet."""
         return self._owners.get(address) if address else None
 
     def host(self, name: str) -> HostEvidence | None:
         return self._by_name.get(name)
-
-    def memo(self, name: str, compute: Callable[[], T]) -> T:
-        """``compute()``, once per fleet: an index a check would otherwise rebuild for every
-        host (checks that look at every other host made diagnosis quadratic in the fleet)."""
-        if name not in self._memos:
-            self._memos[name] = compute()
-        return cast("T", self._memos[name])
 
 
 @lru_cache(maxsize=8192)
