@@ -17,8 +17,9 @@ import hypothesis  # noqa: F401  (imported before lab threads start: CPython 3.1
 import pytest
 
 from lab.fleet import Fleet
-from lab.inventory import write_inventory
 from lab.scenario import Scenario, load_scenario
+from tests.lab_fleet import running
+from tests.lab_fleet import settled as settled_fleet
 
 # Using one of these fixtures makes a test a lab test.
 LAB_FIXTURES = frozenset({"lab", "fresh_lab", "fleet_factory", "host_key"})
@@ -47,19 +48,10 @@ def host_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("lab-key") / "ssh_host_rsa_key"
 
 
-def _run(scenario: Scenario, host_key: Path) -> Iterator[Fleet]:
-    fleet = Fleet(scenario)
-    fleet.start(key_path=host_key)
-    try:
-        yield fleet
-    finally:
-        fleet.stop()
-
-
 @pytest.fixture(scope="module")
 def lab(host_key: Path) -> Iterator[Fleet]:
     """The default scenario, shared by the tests of one module."""
-    yield from _run(load_scenario("default"), host_key)
+    yield from running(load_scenario("default"), host_key)
 
 
 @pytest.fixture(scope="module")
@@ -68,19 +60,13 @@ def settled(
 ) -> Iterator[tuple[Fleet, Path]]:
     """The default scenario after 90 lab seconds (tunnels up, faults showing; BR07 <-> HQ stays
     broken with MSG2 lost), with a Nornir inventory for it; shared by one module's tests."""
-    fleet = Fleet(load_scenario("default"))
-    fleet.start(key_path=host_key)
-    try:
-        fleet.advance(90)
-        yield fleet, write_inventory(fleet, tmp_path_factory.mktemp("inv"))
-    finally:
-        fleet.stop()
+    yield from settled_fleet("default", host_key, tmp_path_factory.mktemp("inv"), 90)
 
 
 @pytest.fixture()
 def fresh_lab(host_key: Path) -> Iterator[Fleet]:
     """The default scenario for a test that changes device state."""
-    yield from _run(load_scenario("default"), host_key)
+    yield from running(load_scenario("default"), host_key)
 
 
 @pytest.fixture()

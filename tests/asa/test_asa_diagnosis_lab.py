@@ -13,8 +13,6 @@ import pytest
 
 from lab.faults import Fault, FaultKind
 from lab.fleet import Fleet
-from lab.inventory import write_inventory
-from lab.scenario import load_scenario
 from nornir_tasks.checks import registered_codes
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.main import main
@@ -29,6 +27,7 @@ from nornir_tasks.tasks.debug_dialect import asa_is_clean
 from nornir_tasks.tasks.hosts import open_inventory
 from tests.history.lab_runs import record, report_json, tunnels
 from tests.lab.labcli import nornir_for, one
+from tests.lab_fleet import settled
 
 pytestmark = pytest.mark.lab
 
@@ -49,13 +48,7 @@ CAUSES = {
 def asa_fleet(
     host_key: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Fleet, Path]]:
-    fleet = Fleet(load_scenario("asa"))
-    fleet.start(key_path=host_key)
-    try:
-        fleet.advance(90)
-        yield fleet, write_inventory(fleet, tmp_path_factory.mktemp("asa-inv"))
-    finally:
-        fleet.stop()
+    yield from settled("asa", host_key, tmp_path_factory.mktemp("asa-inv"), 90)
 
 
 def _wan(fleet: Fleet, name: str) -> str:

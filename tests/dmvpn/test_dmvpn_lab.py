@@ -13,8 +13,6 @@ import pytest
 from netmiko import BaseConnection, ConnectHandler
 
 from lab.fleet import Fleet
-from lab.inventory import write_inventory
-from lab.scenario import load_scenario
 from nornir_tasks.checks import registered_codes
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.main import main
@@ -27,6 +25,7 @@ from nornir_tasks.playbooks.loader import load_playbook
 from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
 from nornir_tasks.tasks.hosts import open_inventory
 from tests.history.lab_runs import configure, record, report_json, tunnels
+from tests.lab_fleet import settled
 
 pytestmark = pytest.mark.lab
 
@@ -36,13 +35,7 @@ D01, D02, D03, D04, D05 = (f"203.0.113.{130 + 4 * n}" for n in range(5))
 
 @pytest.fixture(scope="module")
 def cloud(host_key: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Fleet, Path]]:
-    fleet = Fleet(load_scenario("dmvpn"))
-    fleet.start(key_path=host_key)
-    try:
-        fleet.advance(60)
-        yield fleet, write_inventory(fleet, tmp_path_factory.mktemp("inv"))
-    finally:
-        fleet.stop()
+    yield from settled("dmvpn", host_key, tmp_path_factory.mktemp("inv"), 60)
 
 
 def run(cloud: tuple[Fleet, Path], name: str, hosts: list[str], **options: object) -> PlaybookRun:
