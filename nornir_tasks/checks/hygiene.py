@@ -94,7 +94,8 @@ def weak_state(host: HostEvidence) -> list[str]:
         for child in flow.sas:
             words = (child.transform or "").lower().split()
             if any(w in WEAK_CIPHERS + WEAK_HASHES for w in words):
-                found.append(f"IPsec SA with {flow.current_peer}: {child.transform}")
+                peer = flow.current_peer or "a peer the output does not name"
+                found.append(f"IPsec SA with {peer}: {child.transform}")
                 break
     return list(dict.fromkeys(found))
 

@@ -18,7 +18,8 @@ _MAP_TAG = re.compile(
 # protected vrf: (none)        /  ASA: Protected vrf (ivrf): Global
 _PROTECTED_VRF = re.compile(r"[Pp]rotected vrf(?: \(ivrf\))?:\s*(\S+)")
 # local  ident (addr/mask/prot/port): (20.20.20.0/255.255.255.0/0/0)
-_IDENT = re.compile(r"(local|remote)\s+ident \(addr/mask/prot/port\):\s*\(([^)]*)\)")
+# (a paste may lose the closing bracket: "(200.122.164.0/255.255.255.0/0/0" at the end of the line)
+_IDENT = re.compile(r"(local|remote)\s+ident \(addr/mask/prot/port\):\s*\(([^)]*?)(?:\)|\s*$)")
 # current_peer 1.1.1.1 port 500   /  ASA: current_peer: 172.20.0.21
 _PEER = re.compile(r"current_peer:?\s+(\S+)(?:\s+port\s+(\d+))?")
 # current outbound spi: 0x397C36EE(964441838)   /  ASA: current inbound spi : 32F752FF
@@ -171,7 +172,12 @@ def _access_list(scan: _Scan, s: str) -> bool:
     # access-list 2 extended permit ip 172.16.122.32 255.255.255.240 host 172.30.1.153  (ASA)
     if not s.startswith("access-list "):
         return False
-    scan.flow_opening("access_list")["access_list"] = s
+    # The ASA prints it before its flow's idents: after an ident it opens the next flow (a paste
+    # without the "Crypto map tag" lines that would have opened it).
+    flow = scan.flow
+    if flow is None or "access_list" in flow or "local_ident" in flow:
+        flow = scan.open_flow()
+    flow["access_list"] = s
     return True
 
 

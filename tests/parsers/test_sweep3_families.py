@@ -1,0 +1,71 @@
+"""Families the third sweep of public outputs showed we misread (docs/parsers.md, sweep 3).
+
+Each test is one kind of output or paste, on a real capture in tests/golden (provenance there)
+or a line quoted from a public file named beside it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nornir_tasks.checks import diagnose
+from nornir_tasks.diagnose import Capture, fleet_from_captures
+from nornir_tasks.models.config import RunningConfig
+from nornir_tasks.models.failover import TrackKind
+from nornir_tasks.models.ipsec import IpsecSaTable
+from nornir_tasks.parsers import parse, parse_result
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+
+
+def _raw(case: str) -> str:
+    return (GOLDEN / case / "raw.txt").read_text()
+
+
+def test_asa_access_list_line_opens_the_next_flow_without_map_tag_lines() -> None:
+    """An ASA paste cut of its 'Crypto map tag' lines: the 'access-list' line printed before a
+    flow's idents belongs to that flow, not to the one before it; an ident line that lost its
+    closing bracket is still read."""
+    result = parse_result(
+        "show crypto ipsec sa", _raw("ciscoforum_asa_ipsec_sa_no_map_tag_truncated_ident")
+    )
+    table = result.value
+    assert isinstance(table, IpsecSaTable)
+    assert result.unparsed_count == 0
+    first, second = table.flows
+    assert first.access_list is None
+    assert first.remote_ident is not None and first.remote_ident.addr == "200.122.164.0"
+    assert second.access_list is not None and "outside_1_cryptomap" in second.access_list
+    assert second.remote_ident is not None and second.remote_ident.addr == "200.122.164.165"
+    assert [s.spi_value for s in second.sas] == [2803255961, 4003767679]
+
+
+def test_weak_transform_of_a_flow_without_peer_is_worded_without_none() -> None:
+    fleet, _ = fleet_from_captures(
+        [Capture("ASA", _raw("ciscoforum_asa_ipsec_sa_no_map_tag_truncated_ident"))]
+    )
+    weak = [f for f in diagnose(fleet) if f.code == "IKE_WEAK_CRYPTO"]
+    assert weak and not any("None" in line for f in weak for line in f.evidence)
+
+
+def test_track_ip_route_as_typed_with_prefix_length() -> None:
+    # The line of a change script for a Cisco 891 (code index file id 10371056343): IOS takes
+    # "A.B.C.D/len" and prints it back with a mask; pastes of what was typed keep the slash.
+    text = "hostname R891\n!\ntrack 10 ip route 0.0.0.0/0 reachability\n!\n"
+    config = parse("show running-config", text)
+    assert isinstance(config, RunningConfig)
+    track = config.tracks[10]
+    assert (track.kind, track.object, track.mode) == (
+        TrackKind.IP_ROUTE,
+        "0.0.0.0/0",
+        "reachability",
+    )
+
+
+def test_asa_cant_find_valid_tunnel_group_names_the_missing_key_with_asa_steps() -> None:
+    case = "notes_asa_ikev1_cant_find_valid_tunnel_group"
+    fleet, _ = fleet_from_captures([Capture("ASA", _raw(case))])
+    found = [f for f in diagnose(fleet) if f.code == "IKE_P1_PSK_MISSING"]
+    assert [f.peer for f in found] == ["31.204.98.143"]
+    steps = " ".join(found[0].next_steps)
+    assert "tunnel-group 31.204.98.143" in steps and "crypto isakmp key" not in steps
