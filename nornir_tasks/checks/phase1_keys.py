@@ -179,14 +179,37 @@ def _no_key_finding(host: HostEvidence, peer: str, events: list[PeerEvent]) -> F
             "interface or a backup ISP), or the keyring/profile does not match."
         ),
         evidence=unique(event_lines(events, 6)),
-        next_steps=(
-            "show run | include crypto isakmp key",
-            "show run | section crypto keyring|crypto isakmp profile",
-            "on the peer: the src column of 'show crypto isakmp sa' for the address it uses",
-            f"crypto isakmp key <key> address {peer}",
-        ),
+        next_steps=_asa_no_key_steps(peer) if _asa_said(events) else _ios_no_key_steps(peer),
         step=Step.IKE_PHASE1,
         source=source_of(events),
+    )
+
+
+def _asa_said(events: list[PeerEvent]) -> bool:
+    """The lines are an ASA's (``%ASA-``, or its ``[IKEv1]: Group = ...`` console form)."""
+    return any(
+        e.event.facility == "ASA" or "[IKEv1]" in e.event.line or "Group = " in e.event.line
+        for e in events
+    )
+
+
+def _ios_no_key_steps(peer: str) -> tuple[str, ...]:
+    return (
+        "show run | include crypto isakmp key",
+        "show run | section crypto keyring|crypto isakmp profile",
+        "on the peer: the src column of 'show crypto isakmp sa' for the address it uses",
+        f"crypto isakmp key <key> address {peer}",
+    )
+
+
+def _asa_no_key_steps(peer: str) -> tuple[str, ...]:
+    # A L2L tunnel-group is looked up by the peer's address as typed: a group named by a
+    # 'name' alias or a hostname is never found.
+    return (
+        "show running-config tunnel-group",
+        f"show running-config all tunnel-group {peer}",
+        f"tunnel-group {peer} type ipsec-l2l  (named by the address itself, not a 'name' alias)",
+        f"tunnel-group {peer} ipsec-attributes / ikev1 pre-shared-key <key>",
     )
 
 

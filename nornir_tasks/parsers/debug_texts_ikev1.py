@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nornir_tasks.parsers.log_sources import (
+    ASA_SARANSK_NOTES,
     CISCOARTICLES,
     COURSEIVA,
     DARENMATTHEWS,
@@ -168,6 +169,15 @@ IKEV1_TEXTS: tuple[DebugText, ...] = (
         "No key for the peer's address.",
         ("IKE_P1_PSK_MISSING",),
         DOC_5409,
+    ),
+    text(
+        # ASA: a L2L peer's tunnel-group is found by its address; none is named so (or the one
+        # named so has no key), and the ASA drops the negotiation.
+        "can't find a valid tunnel group",
+        K.NO_PSK,
+        "ASA: no tunnel-group (with a key) for the peer's address.",
+        ("IKE_P1_PSK_MISSING",),
+        ASA_SARANSK_NOTES,
     ),
     text(
         "is a duplicate of a previous packet",

@@ -198,6 +198,12 @@ LINUX_ASA_NOTES = Source(
     "24470540754): ASA console lines each followed by the fix",
     "tests/golden/notes_asa_console_no_crypto_map_bound_to_interface/provenance.yaml",
 )
+ASA_SARANSK_NOTES = Source(
+    "ipsec-saransk (engineer's working notes, Jekyll markdown on GitHub; code index file id "
+    "27011369093): ASA 'Can't find a valid tunnel group' for a peer whose tunnel-group is named "
+    "by a 'name' alias",
+    "tests/golden/notes_asa_ikev1_cant_find_valid_tunnel_group/provenance.yaml",
+)
 ASA_402116_BLOG = Source(
     "recv errors Cisco ASA VPN tunnel (TunnelsUP, 2015-01-22)",
     "tests/golden/tunnelsup_asa_ipsec_sa_peer_recv_errors_402116/provenance.yaml",

@@ -59,6 +59,8 @@ DIAGNOSED = {
     "notes_asa_console_no_matching_crypto_map_entry_remote_proxy": "IKE_P2_PROXY_MISMATCH",
     "cbt_ios_two_routers_transform_set_mismatch_show_crypto_map": "IKE_P2_PROPOSAL_MISMATCH",
     "faultlab_iosxe_dmvpn_spoke_hub_without_tunnel_protection": "IKE_P1_NO_RESPONSE",
+    # sweep 3: the ASA finds no tunnel-group named by the peer's address (named by an alias)
+    "notes_asa_ikev1_cant_find_valid_tunnel_group": "IKE_P1_PSK_MISSING",
 }
 # Labelled failures (provenance ``diagnosed_cause.finding``) that the diagnosis does not name
 # yet; bench/corpus_recall.py reports them. Not healthy, so not in HEALTHY either.
