@@ -168,7 +168,9 @@ def _track_target(words: list[str]) -> tuple[TrackKind, str, str | None]:
     if words[:1] == ["interface"] and len(words) > 1:
         return TrackKind.INTERFACE, words[1], " ".join(words[2:]) or None
     if words[:2] == ["ip", "route"]:
-        return TrackKind.IP_ROUTE, " ".join(words[2:4]), " ".join(words[4:]) or None
+        # "ip route 10.1.1.0 255.255.255.0 reachability", or as typed: "ip route 10.1.1.0/24 ..."
+        end = 3 if "/" in (words[2:3] or [""])[0] else 4
+        return TrackKind.IP_ROUTE, " ".join(words[2:end]), " ".join(words[end:]) or None
     if words[:2] == ["list", "boolean"]:
         return TrackKind.LIST_BOOLEAN, "boolean", " ".join(words[2:]) or None
     if words[:2] == ["list", "threshold"]:
