@@ -13,10 +13,10 @@ from lab.commands import Session, command
 from lab.cryptocfg import CryptoConfig, MapEntry, read_crypto_config, show_transform
 from lab.device import Device
 from lab.dmvpncrypto import dmvpn_ipsec_blocks, dmvpn_sessions
-from lab.ikev2show import session_status, vti_ipsec_blocks, vti_sessions
+from lab.ikev2show import peer_lines, session_status, vti_ipsec_blocks, vti_sessions
 from lab.ipsecshow import ident_block
 from lab.routing import interfaces
-from lab.sadb import IkeSa, P1State, V2Status
+from lab.sadb import IkeSa, P1State
 
 
 def _engine_sync(d: Device) -> None:
@@ -200,13 +200,7 @@ def _v2_session(
     out = [f"Interface: {itf}"]
     if sa is not None and sa.profile:
         out.append(f"Profile: {sa.profile}")
-    out += [f"Session status: {session_status(sa, has_ipsec)}", f"Peer: {peer} port 500 "]
-    if sa is not None:
-        active = "Active" if sa.status is V2Status.READY else "Inactive"
-        out += [
-            f"  Session ID: {sa.session_id}  ",
-            f"  IKEv2 SA: local {sa.local}/500 remote {sa.peer}/500 {active} ",
-        ]
+    out += [f"Session status: {session_status(sa, has_ipsec)}", *peer_lines(peer, sa, detail)]
     for entry in entries:
         out += _flows(d, cfg, entry, detail)
     return [*out, ""]

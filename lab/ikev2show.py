@@ -176,15 +176,23 @@ def _session(
     if sa is not None and sa.profile:
         out.append(f"Profile: {sa.profile}")
     out.append(f"Session status: {session_status(sa, has_ipsec)}")
+    out += peer_lines(vti.destination, sa, detail)
+    out += _flow(device, vti, has_ipsec, detail)
+    out.append("")
+    return out
+
+
+def peer_lines(peer: str | None, sa: Ikev2Sa | None, detail: bool) -> list[str]:
+    """An IKEv2 session's peer and IKE SA lines (a VTI's, or a crypto map entry's)."""
     port = sa.port if sa else 500
     if detail:
-        out += [
-            f"Peer: {vti.destination} port {port} fvrf: (none) ivrf: (none)",
-            f"      Phase1_id: {(sa.remote_id or vti.destination) if sa else '(none)'}",
+        out = [
+            f"Peer: {peer} port {port} fvrf: (none) ivrf: (none)",
+            f"      Phase1_id: {(sa.remote_id or peer) if sa else '(none)'}",
             "      Desc: (none)",
         ]
     else:
-        out.append(f"Peer: {vti.destination} port {port} ")
+        out = [f"Peer: {peer} port {port} "]
     if sa is not None:
         active = "Active" if sa.status is V2Status.READY else "Inactive"
         out += [
@@ -194,8 +202,6 @@ def _session(
         if detail:  # D: dead peer detection, N: NAT-traversal (the legend's letters, in order)
             cap = ("D" if sa.dpd else "") + ("N" if sa.port == 4500 else "") or "(none)"
             out.append(f"          Capabilities:{cap} connid:{sa.tunnel_id} lifetime:23:59:00")
-    out += _flow(device, vti, has_ipsec, detail)
-    out.append("")
     return out
 
 
