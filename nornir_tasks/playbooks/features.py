@@ -88,21 +88,42 @@ def _crypto_map(config: RunningConfig) -> bool:
 
 @feature("ikev1")
 def _ikev1(config: RunningConfig) -> bool:
-    """ISAKMP policies, keys, keyrings or profiles."""
+    """IKEv1 can negotiate here. An ASA answers IKEv1 only on interfaces with ``crypto ikev1
+    enable``: without one its ``show crypto ikev1 sa`` is empty by construction. On IOS:
+    ISAKMP policies, keys, keyrings or profiles, or a crypto map entry or tunnel protection
+    profile that names no IKEv2 profile (IOS then negotiates IKEv1, on its default policies
+    if need be)."""
+    if config.platform == "asa":
+        return bool(config.ike_enabled.get("ikev1"))
     return bool(
         config.isakmp_policies or config.isakmp_keys or config.keyrings or config.isakmp_profiles
-    )
+    ) or any(profile is None for profile in _ike_users(config))
 
 
 @feature("ikev2")
 def _ikev2(config: RunningConfig) -> bool:
-    """An IKEv2 profile, keyring, proposal or policy."""
+    """IKEv2 can negotiate here: on an ASA, ``crypto ikev2 enable`` on an interface; on IOS,
+    an IKEv2 profile, keyring, proposal or policy."""
+    if config.platform == "asa":
+        return bool(config.ike_enabled.get("ikev2"))
     return bool(
         config.ikev2_profiles
         or config.ikev2_keyrings
         or config.ikev2_proposals
         or config.ikev2_policies
     )
+
+
+def _ike_users(config: RunningConfig) -> list[str | None]:
+    """The IKEv2 profile (None: IKEv1) of each IOS crypto map entry that negotiates with IKE
+    and of each IPsec profile a tunnel interface is protected by."""
+    entries = [e for m in config.crypto_maps for e in m.entries if e.type != "ipsec-manual"]
+    used = {config.interfaces[n].tunnel_protection for n in _tunnels(config)}
+    profiles = [p for p in config.ipsec_profiles if p.name in used]
+    # an entry pointing to a dynamic map negotiates with that map's entries' settings
+    return [e.ikev2_profile for e in entries if e.dynamic_map is None] + [
+        p.ikev2_profile for p in profiles
+    ]
 
 
 @feature("tunnel")

@@ -18,6 +18,7 @@ from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.main import main
 from nornir_tasks.ledger import DEBUG, Ledger
 from nornir_tasks.models.debug import DebugCapture
+from nornir_tasks.models.collection import HostStatus
 from nornir_tasks.models.findings import Severity, Source
 from nornir_tasks.models.tunnel_status import TunnelKind, TunnelStatus
 from nornir_tasks.playbooks.loader import load_playbook
@@ -61,13 +62,22 @@ def _run(argv: list[str], out: Path) -> tuple[int, dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def health(
-    asa_fleet: tuple[Fleet, Path], tmp_path_factory: pytest.TempPathFactory
-) -> tuple[int, dict[str, Any]]:
-    """One health run over the fleet, read by several tests."""
+def health_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("health")
+
+
+@pytest.fixture(scope="module")
+def health(asa_fleet: tuple[Fleet, Path], health_out: Path) -> tuple[int, dict[str, Any]]:
+    """One health run over the fleet, read by several tests (its raw outputs in ``ev``)."""
     _, inventory = asa_fleet
-    out = tmp_path_factory.mktemp("health") / "h.json"
-    return _run(["health", "-i", str(inventory), "--poll-interval", "0"], out)
+    argv = ["health", "-i", str(inventory), "--poll-interval", "0"]
+    return _run([*argv, "--save-evidence", str(health_out / "ev")], health_out / "h.json")
+
+
+def _asked(evidence: Path, host: str) -> set[str]:
+    """The commands ``host`` was sent, from the prompt line of each saved output."""
+    files = (evidence / host).glob("*.txt")
+    return {f.read_text().split("\n", 1)[0].split("#", 1)[1] for f in files if f.stem[0] != "_"}
 
 
 def _by_host(report: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -95,6 +105,24 @@ def test_health_names_each_asa_fault_on_its_asa(health: tuple[int, dict[str, Any
     (proposals,) = [f for f in found["ASA10"] if f["code"] == "IKEV2_PROPOSAL_MISMATCH"]
     assert "(DH group ASA10 21, AHUB 14)" in proposals["cause"]
     assert {"group 21", "AHUB: group 14"} <= set(proposals["evidence"])
+
+
+def test_an_asa_is_asked_the_sa_table_of_each_ike_version_it_runs_only(
+    health: tuple[int, dict[str, Any]], health_out: Path
+) -> None:
+    """An IKEv2-only ASA (no 'crypto ikev1 enable') is not asked 'show crypto ikev1 sa', an
+    IKEv1-only one not 'show crypto ikev2 sa'; ASA4's IKEv1 is enabled nowhere (its fault), so
+    its empty IKEv1 table is not read either and its cause still comes from its
+    configuration. No host is partial: nothing in the report is 'unsupported'."""
+    _, report = health
+    asked = {h: _asked(health_out / "ev", h) for h in ("ASA1", "ASA4", "ASA8", "ASA10", "AHUB")}
+    assert "show crypto ikev1 sa" in asked["ASA1"] and "show crypto ikev2 sa" not in asked["ASA1"]
+    for ikev2_only in ("ASA8", "ASA10"):
+        assert "show crypto ikev2 sa" in asked[ikev2_only]
+        assert "show crypto ikev1 sa" not in asked[ikev2_only]
+    assert not {"show crypto ikev1 sa", "show crypto ikev2 sa"} & asked["ASA4"]
+    assert {"show crypto isakmp sa", "show crypto ikev2 sa"} <= asked["AHUB"]  # both versions
+    assert all(h["error"] is None for h in report["hosts"]), report["hosts"]
 
 
 def test_asa_findings_quote_the_asa_lines(health: tuple[int, dict[str, Any]]) -> None:
@@ -177,6 +205,14 @@ def test_triage_debugs_ikev2_on_the_asa_and_names_the_key_mismatch(
         result = run_playbook(nr, playbook.model_copy(update={"hosts": hosts}), options)
     finally:
         nr.close_connections()
+    # every output read whole: the hub's 'show crypto session detail' has the IKEv2 map entries'
+    # Capabilities/connid lines (the detail layout), so its parser takes it as complete
+    assert {c.host: c.status for c in result.collections} == dict.fromkeys(
+        ["ASA9", "AHUB"], HostStatus.OK
+    )
+    read = {c.host: {o.command for o in c.outputs} for c in result.collections}
+    assert "show crypto ikev2 sa" in read["ASA9"] and "show crypto ikev1 sa" not in read["ASA9"]
+    assert "show crypto isakmp sa" in read["AHUB"]  # the hub runs both versions
     debugs = {c.host: c for c in result.debug}
     assert "ikev2 protocol 127" in debugs["ASA9"].kinds, debugs
     assert all(c.cleanup_verified for c in debugs.values())

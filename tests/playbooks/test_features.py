@@ -170,3 +170,41 @@ def test_an_asa_running_ikev2_is_asked_its_ikev2_state_in_its_own_commands() -> 
     assert plan.skipped == ("show crypto ikev2 stats exchange",)
     entry = parsed.crypto_maps[0].entries[0]
     assert entry.ikev2_profile == "198.51.100.194"  # the IKEv2 entry, named by its tunnel group
+
+
+# An IOS router whose crypto map entries all name an IKEv2 profile, with no ISAKMP configuration
+# (the lab's HUB2); and one whose entry names none and relies on IOS's default ISAKMP policies.
+IKEV2_MAP = """hostname H
+crypto ikev2 profile P
+ match identity remote address 192.0.2.9 255.255.255.255
+crypto map VPN 10 ipsec-isakmp
+ set peer 192.0.2.9
+ set ikev2-profile P
+ match address 101
+crypto map VPN 20 ipsec-isakmp dynamic DYN
+crypto dynamic-map DYN 10
+ set ikev2-profile P
+end
+"""
+
+
+def test_an_ios_crypto_map_asks_the_ike_tables_of_the_versions_its_entries_use() -> None:
+    assert features_of(parse("show running-config", IKEV2_MAP)) == {"crypto_map", "ikev2"}
+    default_policies = IKEV2_MAP.replace(" set ikev2-profile P\n match", " match")
+    shown = features_of(parse("show running-config", default_policies))
+    assert {"ikev1", "ikev2"} <= shown
+
+
+def test_an_asa_is_asked_an_ike_table_only_where_that_version_is_enabled() -> None:
+    """An ASA answers IKEv1 (IKEv2) only on interfaces with 'crypto ikev1 (ikev2) enable':
+    without one its SA table is empty by construction, whatever else is configured."""
+    text = (
+        "ASA Version 9.8(4)\nhostname ASA4\n"
+        "crypto map CMAP 10 match address VPN\ncrypto map CMAP 10 set peer 198.51.100.2\n"
+        "crypto map CMAP 10 set ikev1 transform-set TS\ncrypto map CMAP interface outside\n"
+        "crypto ikev1 policy 10\n encryption aes-256\n"
+        "crypto ikev2 policy 10\n encryption aes-256\n: end\n"
+    )
+    assert features_of(parse("show running-config", text)) == {"crypto_map"}
+    enabled = text.replace(": end", "crypto ikev2 enable outside\n: end")
+    assert features_of(parse("show running-config", enabled)) == {"crypto_map", "ikev2"}

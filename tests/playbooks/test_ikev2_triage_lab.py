@@ -114,8 +114,10 @@ def test_health_reads_ikev2_state_of_every_vti(health: PlaybookRun) -> None:
     assert not [f for f in health.report.findings if f.code == "NO_INTERESTING_TRAFFIC"]
     read = {c.host: {o.command for o in c.outputs} for c in health.collections}
     assert "show crypto ikev2 sa" in read["V01"] and "show crypto isakmp sa" not in read["V01"]
-    # a mixed hub (tunnel interfaces and a crypto map) is read completely
-    assert {"show crypto map", "show crypto ikev2 sa", "show crypto isakmp sa"} <= read["HUB2"]
+    # a hub with tunnel interfaces and a crypto map is read completely; its map entry is IKEv2
+    # (set ikev2-profile) and it has no ISAKMP configuration, so no IKEv1 table is asked
+    assert {"show crypto map", "show crypto ikev2 sa", "show crypto session"} <= read["HUB2"]
+    assert "show crypto isakmp sa" not in read["HUB2"]
     assert "show crypto map" not in read["V01"]  # a VTI spoke has no crypto map: not asked
 
 
