@@ -17,8 +17,8 @@ from nornir_tasks.checks import registered_codes
 from nornir_tasks.cli import exit_codes
 from nornir_tasks.cli.main import main
 from nornir_tasks.ledger import DEBUG, Ledger
-from nornir_tasks.models.debug import DebugCapture
 from nornir_tasks.models.collection import HostStatus
+from nornir_tasks.models.debug import DebugCapture
 from nornir_tasks.models.findings import Severity, Source
 from nornir_tasks.models.tunnel_status import TunnelKind, TunnelStatus
 from nornir_tasks.playbooks.loader import load_playbook
