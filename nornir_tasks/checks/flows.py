@@ -55,6 +55,15 @@ def has_sa(flow: IpsecFlow) -> bool:
     return bool(flow.current_outbound_spi_value)
 
 
+def lacks_sa(flow: IpsecFlow) -> bool:
+    """The output shows the flow without SAs: none listed and, when its SPI lines were filtered
+    out or cut ("| include peer|encaps|decaps"), no packet counted either."""
+    if has_sa(flow):
+        return False
+    cut = flow.current_outbound_spi is None
+    return not (cut and (flow.pkts_encaps or flow.pkts_decaps))
+
+
 def carries(flow: IpsecFlow) -> bool:
     """The flow has (or had, per its counters) IPsec SAs: a cut output may not show the SPIs."""
     return has_sa(flow) or bool(flow.pkts_encaps) or bool(flow.pkts_decaps)

@@ -21,7 +21,7 @@ from nornir_tasks.checks.evidence import (
     FleetEvidence,
     HostEvidence,
 )
-from nornir_tasks.checks.flows import Traffic, has_sa, hit_without_sa, mirrors
+from nornir_tasks.checks.flows import Traffic, has_sa, hit_without_sa, lacks_sa, mirrors
 from nornir_tasks.checks.logview import PeerEvent, source_of
 from nornir_tasks.checks.map_transforms import map_transform_findings
 from nornir_tasks.checks.peers import (
@@ -316,14 +316,14 @@ def p2_not_established(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Fin
     """Phase 1 is up with a peer, but its flows have no IPsec SA (and nothing says why)."""
     for peer in known_peers(host):
         idle = [s for s in sessions(host, peer) if s.status is SessionStatus.UP_IDLE]
-        missing = [t for t in traffic_to(host, peer) if not has_sa(t.flow)]
+        missing = [t for t in traffic_to(host, peer) if lacks_sa(t.flow)]
         # Send errors on an SA-less flow are traffic dropped for want of phase 2; with no IKE
         # table to say whether phase 1 is up, that is still the verdict (IKE_NO_SA when the
         # table shows no IKE SA either).
         dropping = [t for t in missing if hit_without_sa(t)] if not ike_state_read(host) else []
         if not ((phase1_up(host, peer) and (missing or idle)) or dropping):
             continue
-        if any(has_sa(t.flow) for t in traffic_to(host, peer)) and not idle:
+        if any(not lacks_sa(t.flow) for t in traffic_to(host, peer)) and not idle:
             continue  # another proxy pair of the same peer is up: not this finding
         other = other_end(fleet, host, peer)
         if _explained(host, other, peer) or _config_explains(other, host, fleet):

@@ -197,7 +197,9 @@ def _ident(scan: _Scan, s: str) -> bool:
 def _peer_or_spi(scan: _Scan, s: str) -> bool:
     m = _PEER.match(s)
     if m:
-        flow = scan.current()
+        # a second current_peer is the next flow's ("| include peer|encaps|decaps" keeps no
+        # ident or interface line to open it)
+        flow = scan.flow_opening("current_peer")
         flow["current_peer"] = m.group(1)
         flow["peer_port"] = int(m.group(2)) if m.group(2) else None
         if s[12:13] == ":":
