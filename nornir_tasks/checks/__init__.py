@@ -38,6 +38,7 @@ RULE_MODULES = (
     "dataplane",
     "invalid_spi",
     "replay",
+    "cleartext",
     "cryptomap",
     "unrouted",
     "compat",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 NEEDS_BY_MODULE: dict[str, tuple[str, ...]] = {
     "asa": ("more", "packet-tracer input*", "show running-config", "show startup-config"),
+    "cleartext": ("debug crypto *", "show logging"),
     "compat": ("more", "show running-config", "show startup-config"),
     "coverage": ("*",),
     "cryptomap": (

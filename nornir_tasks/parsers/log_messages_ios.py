@@ -76,9 +76,12 @@ IOS_MESSAGES: tuple[Message, ...] = (
         "RECVD_PKT_NOT_IPSEC",
         K.NOT_IPSEC,
         "Clear-text traffic arrived that the crypto ACL says should have been encrypted: the "
-        "peer does not encrypt it (ACL, NAT or SA down there).",
-        ("IKE_P2_PROXY_MISMATCH",),
+        "peer does not encrypt it (ACL, NAT or SA down there; GRE from a tunnel without "
+        "protection; multicast, which IPsec does not carry).",
+        ("IPSEC_CLEARTEXT_RECEIVED",),
         FIELD_GUIDE,
+        # (ip) vrf/dest_addr= /203.0.113.2, src_addr= 198.51.100.2, prot= 47
+        rf"dest_addr= ?/?(?P<dest>[0-9A-Fa-f:.]+), src_addr= ?(?P<peer>{V4}), prot= ?(?P<prot>\d+)",
     ),
     ios(
         "CRYPTO",

@@ -61,6 +61,9 @@ DIAGNOSED = {
     "faultlab_iosxe_dmvpn_spoke_hub_without_tunnel_protection": "IKE_P1_NO_RESPONSE",
     # sweep 3: the ASA finds no tunnel-group named by the peer's address (named by an alias)
     "notes_asa_ikev1_cant_find_valid_tunnel_group": "IKE_P1_PSK_MISSING",
+    # sweep 3: clear text where ESP was expected (GRE from an unprotected spoke; EIGRP multicast)
+    "faultlab_iosxe_dmvpn_hub_spoke_without_tunnel_protection": "IPSEC_CLEARTEXT_RECEIVED",
+    "notes_kr_ios_not_ipsec_eigrp_multicast_in_crypto_acl": "IPSEC_CLEARTEXT_RECEIVED",
 }
 # Labelled failures (provenance ``diagnosed_cause.finding``) that the diagnosis does not name
 # yet; bench/corpus_recall.py reports them. Not healthy, so not in HEALTHY either.

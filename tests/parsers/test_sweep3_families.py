@@ -69,3 +69,29 @@ def test_asa_cant_find_valid_tunnel_group_names_the_missing_key_with_asa_steps()
     assert [f.peer for f in found] == ["31.204.98.143"]
     steps = " ".join(found[0].next_steps)
     assert "tunnel-group 31.204.98.143" in steps and "crypto isakmp key" not in steps
+
+
+def _block(raw: str, command: str) -> str:
+    """The lines under ``RT01# <command>`` up to the next prompt."""
+    lines = raw.splitlines()
+    start = lines.index(f"RT01# {command}") + 1
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("RT01# "))
+    return "\n".join(lines[start:end]) + "\n"
+
+
+def test_include_filtered_ipsec_sa_keeps_each_peer_with_its_own_counters() -> None:
+    """'| include peer|encaps|decaps' keeps no ident line: each current_peer opens its flow."""
+    command = "show crypto ipsec sa | include peer|encaps|decaps|in use settings"
+    raw = _block(_raw("faultlab_iosxe_dmvpn_hub_spoke_without_tunnel_protection"), command)
+    table = parse(command, raw)
+    assert isinstance(table, IpsecSaTable)
+    got = [(f.current_peer, f.pkts_encaps, f.pkts_decaps) for f in table.flows]
+    assert got == [("198.51.100.10", 29, 27), ("198.51.100.6", 27, 27)]
+
+
+def test_cleartext_gre_names_the_unprotected_spoke_and_nothing_else() -> None:
+    case = "faultlab_iosxe_dmvpn_hub_spoke_without_tunnel_protection"
+    fleet, _ = fleet_from_captures([Capture("RT01", _raw(case))])
+    got = {(f.code, str(f.severity), f.peer) for f in diagnose(fleet)}
+    # the two spokes whose counters move through the filtered output are not "phase 2 down"
+    assert got == {("IPSEC_CLEARTEXT_RECEIVED", "critical", "198.51.100.2")}
