@@ -6,6 +6,7 @@ provenance with ``expected_findings`` is a test case for the diagnosis (any one 
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,12 @@ import yaml
 from nornir_tasks.cli import exit_codes
 from tests.checks.support import GOLDEN, cli_json
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+
+@cache  # read at import to parametrise, by every xdist worker: once per case, with libyaml
 def _provenance(case: Path) -> dict[str, Any]:
-    data = yaml.safe_load((case / "provenance.yaml").read_text())
+    data = yaml.load((case / "provenance.yaml").read_text(), Loader=_LOADER)
     assert isinstance(data, dict)
     return data
 
