@@ -6,8 +6,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from napalm import get_network_driver
-from napalm.base.exceptions import CommitConfirmException, ReplaceConfigException
 
 from lab.fleet import Fleet
 
@@ -15,6 +13,10 @@ pytestmark = pytest.mark.lab
 
 
 def _driver(fleet: Fleet, name: str) -> Any:
+    # napalm is imported here, not at the top: every xdist worker imports every test module
+    # to collect it, and napalm (with its junos/nxos/eos drivers) is ~0.35 s of CPU.
+    from napalm import get_network_driver
+
     c = fleet.connection(name)
     driver = get_network_driver("ios")(
         c["host"],
@@ -108,6 +110,8 @@ def test_revert_timer_expiry_restores_the_old_config(fresh_lab: Fleet, br02: Any
 def test_replace_and_revert_need_archive_like_a_real_router(fresh_lab: Fleet) -> None:
     fresh_lab.call(lambda: fresh_lab.device("BR06").running.remove_global("archive"))
     driver = _driver(fresh_lab, "BR06")
+    from napalm.base.exceptions import CommitConfirmException, ReplaceConfigException
+
     running = driver.get_config()["running"]
     driver.load_replace_candidate(config=running + "\ninterface Loopback3\n")
     with pytest.raises(ReplaceConfigException):

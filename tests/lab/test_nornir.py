@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 from nornir import InitNornir
-from nornir_napalm.plugins.tasks import napalm_get
 from nornir_netmiko.tasks import netmiko_send_command
 
 from lab.fleet import Fleet
@@ -31,6 +30,9 @@ def test_nornir_across_24_routers(
     for name, multi in shown.items():
         wan = fleet.scenario.routers[int(name[1:]) - 1].config.split("ip address ")[1].split()[0]
         assert wan in multi[0].result
+
+    # imported here: napalm is ~0.35 s of CPU that every xdist worker would pay to collect
+    from nornir_napalm.plugins.tasks import napalm_get
 
     facts = nr.run(task=napalm_get, getters=["facts"])
     assert not facts.failed
