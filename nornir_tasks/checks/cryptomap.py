@@ -177,6 +177,8 @@ def map_incomplete(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding
         for e in cmap.entries:
             if (cmap.name, e.seq) in flagged or cmap.dynamic or e.dynamic_map:
                 continue
+            if (e.type or "").startswith("gdoi"):
+                continue  # GET VPN: peers, ACL and transforms come from the key server
             missing = _missing_config(config, e)
             if missing:
                 yield _incomplete(

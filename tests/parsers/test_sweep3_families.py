@@ -95,3 +95,27 @@ def test_cleartext_gre_names_the_unprotected_spoke_and_nothing_else() -> None:
     got = {(f.code, str(f.severity), f.peer) for f in diagnose(fleet)}
     # the two spokes whose counters move through the filtered output are not "phase 2 down"
     assert got == {("IPSEC_CLEARTEXT_RECEIVED", "critical", "198.51.100.2")}
+
+
+# A GET VPN group member as configured in a lab write-up (Chinese GETVPN notes, code index
+# file id 39749019756, the GM-X block verbatim): a 'gdoi' map entry has no peer, ACL or
+# transform set of its own, all come from the key server.
+GETVPN_GM = """\
+crypto isakmp policy 10
+ authentication pre-share
+crypto isakmp key 0 cisco address 202.100.1.1
+crypto isakmp key 0 cisco address 202.100.1.2
+crypto gdoi group mygroup
+ identity number 66666
+ server address ipv4 202.100.1.1
+ server address ipv4 202.100.1.2
+crypto map cisco 10 gdoi
+ set group mygroup
+interface FastEthernet1/0
+ crypto map cisco
+"""
+
+
+def test_get_vpn_gdoi_map_entry_is_not_incomplete() -> None:
+    fleet, _ = fleet_from_captures([Capture("GM1", GETVPN_GM)])
+    assert "CRYPTO_MAP_INCOMPLETE" not in {f.code for f in diagnose(fleet)}
