@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
+from nornir_tasks.checks.model_names import INTERFACE_BRIEF, INTERFACE_DETAIL
 from nornir_tasks.checks.quote import config_lines
-from nornir_tasks.models.interfaces import InterfaceBriefTable, InterfaceDetailTable, LinkStatus
 
 _IP = r"\d{1,3}(?:\.\d{1,3}){3}"
 # "ip nhrp nhs 172.30.0.1 nbma 198.51.100.130" / "ip nhrp map 172.30.0.1 198.51.100.130"
@@ -32,9 +32,14 @@ class ShutTunnel:
 
 def _brief_lines(host: HostEvidence) -> dict[str, str]:
     """Interface -> its ``show ip interface brief`` row, as printed, for admin-down rows."""
+    tables = host.models(INTERFACE_BRIEF)
+    if not tables:
+        return {}
+    from nornir_tasks.models.interfaces import LinkStatus  # imported: tables are its models
+
     down = {
         name
-        for t in host.models(InterfaceBriefTable)
+        for t in tables
         for name, row in t.interfaces.items()
         if row.status is LinkStatus.ADMIN_DOWN
     }
@@ -49,9 +54,14 @@ def _brief_lines(host: HostEvidence) -> dict[str, str]:
 
 def _detail_down(host: HostEvidence) -> dict[str, tuple[str | None, str | None]]:
     """Admin-down protected tunnels of ``show interfaces``: name -> (destination, profile)."""
+    tables = host.models(INTERFACE_DETAIL)
+    if not tables:
+        return {}
+    from nornir_tasks.models.interfaces import LinkStatus  # imported: tables are its models
+
     return {
         d.name: (d.tunnel_destination, d.tunnel_protection_profile)
-        for t in host.models(InterfaceDetailTable)
+        for t in tables
         for d in t.interfaces.values()
         if d.status is LinkStatus.ADMIN_DOWN and d.tunnel_protection_profile
     }

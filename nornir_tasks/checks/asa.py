@@ -18,15 +18,16 @@ from typing import TYPE_CHECKING
 from nornir_tasks.checks.compat import MapPeer, has_key_for, map_peers
 from nornir_tasks.checks.evidence import CONFIG, FleetEvidence, HostEvidence
 from nornir_tasks.checks.ike import WAITING_MSG2, IkeRow
+from nornir_tasks.checks.model_names import PACKET_TRACE
 from nornir_tasks.checks.peers import label, other_end
 from nornir_tasks.checks.quote import config_lines, counter_lines, ike_lines, tag, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
-from nornir_tasks.models.packet_tracer import PacketTrace
 from nornir_tasks.parsers.addressing import first_host, network, wildcard_network
 
 if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
     from nornir_tasks.models.config import AsaNatRule, RunningConfig
+    from nornir_tasks.models.packet_tracer import PacketTrace
 
 TRACER = ("packet-tracer input*",)
 
@@ -191,7 +192,7 @@ def untranslated(config: RunningConfig) -> list[Untranslated]:
 
 def _trace_lines(host: HostEvidence) -> tuple[list[str], bool]:
     """The NAT phases of a packet-tracer in the evidence that translated (and its verdict)."""
-    traces = host.models(PacketTrace)
+    traces = host.models(PACKET_TRACE)
     phases = [p for tr in traces for p in tr.translated]
     verdict = [f"Action: {tr.action}" for tr in traces if tr.action and tr.translated]
     return [line for p in phases for line in p.lines] + verdict[:1], bool(phases)
@@ -297,7 +298,7 @@ def tracer_commands(config: RunningConfig, peers: Iterable[str]) -> tuple[str, .
 def packet_tracer_run(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """Says that packet-tracer was run on the ASA, for which packet, and its verdict (info)."""
     for command, _ in host.raw_of("packet-tracer input*"):
-        traces = host.models(PacketTrace)
+        traces = host.models(PACKET_TRACE)
         trace = traces[0] if traces else None
         verdict = _verdict(trace)
         lines = [ln for p in (trace.phases if trace else ()) for ln in p.lines[:4]]

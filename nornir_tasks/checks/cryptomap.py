@@ -23,6 +23,7 @@ from nornir_tasks.checks.evidence import (
 )
 from nornir_tasks.checks.flows import carries, has_sa, hit_without_sa
 from nornir_tasks.checks.logview import PeerEvent, source_of
+from nornir_tasks.checks.model_names import CRYPTO_MAP_TABLE
 from nornir_tasks.checks.peers import (
     crypto_interface,
     ike_state_read,
@@ -30,7 +31,7 @@ from nornir_tasks.checks.peers import (
     of_kind,
     other_end,
     rows,
-    sessions,
+    sessions_in,
     traffic_to,
 )
 from nornir_tasks.checks.quote import config_lines, event_lines, flow_lines, map_lines, unique
@@ -39,19 +40,18 @@ from nornir_tasks.checks.routes import Egress, egress
 from nornir_tasks.checks.tunnels import vti_peers
 from nornir_tasks.checks.unapplied_logs import unapplied_logs
 from nornir_tasks.checks.unrouted import unrouted_peers
-from nornir_tasks.models.crypto_map import CryptoMapEntry, CryptoMapTable
-from nornir_tasks.models.crypto_session import SessionStatus
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.logs import EventKind
 
 if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
     from nornir_tasks.models.config import CryptoMapEntry as ConfigMapEntry
     from nornir_tasks.models.config import RunningConfig
+    from nornir_tasks.models.crypto_map import CryptoMapEntry
 
 
 def _unapplied_state(host: HostEvidence) -> dict[str, Finding]:
     found: dict[str, Finding] = {}
-    for table in host.models(CryptoMapTable):
+    for table in host.models(CRYPTO_MAP_TABLE):
         for entry in table.entries:
             if entry.applied or entry.interfaces or entry.name in found:
                 continue
@@ -156,7 +156,7 @@ def _serves(config: RunningConfig, interface: str, peer: str) -> bool:
 def map_incomplete(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """An entry without peer, ACL or transform set (the device flags it, or the config shows it)."""
     flagged: set[tuple[str, int]] = set()
-    for table in host.models(CryptoMapTable):
+    for table in host.models(CRYPTO_MAP_TABLE):
         for entry in table.entries:
             if entry.incomplete and (entry.name, entry.seq) not in flagged:
                 flagged.add((entry.name, entry.seq))
@@ -278,7 +278,7 @@ def _idle_peers(host: HostEvidence, fleet: FleetEvidence) -> Iterator[tuple[str,
         ):
             continue
         flows = traffic_to(host, peer)
-        down = [s for s in sessions(host, peer) if s.status is SessionStatus.DOWN]
+        down = sessions_in(host, peer, "DOWN")
         if rows(host, peer, live=False) or host.events_for(peer) or peer in vti_peers(host):
             continue  # a VTI needs no traffic to come up: IKEV2_VTI_DOWN reads it
         if peer in shut_peers(host):

@@ -20,12 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.evidence import LOGS, FleetEvidence, HostEvidence
+from nornir_tasks.checks.model_names import DMVPN_TABLE
 from nornir_tasks.checks.registry import check
-from nornir_tasks.models.dmvpn import DmvpnInterface, DmvpnPeer, DmvpnState, DmvpnTable
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.logs import LogStream
+
+if TYPE_CHECKING:  # annotations only (looked up by name: ``model_names``)
+    from nornir_tasks.models.dmvpn import DmvpnInterface, DmvpnPeer
 
 DMVPN = ("show dmvpn*",)
 CONFIG = ("show running-config",)
@@ -47,7 +51,9 @@ class Stuck:
 
 def _stuck_rows(host: HostEvidence) -> Iterator[tuple[DmvpnInterface, DmvpnPeer]]:
     """Server rows (static) in state NHRP whose server does not respond."""
-    for table in host.models(DmvpnTable):
+    for table in host.models(DMVPN_TABLE):
+        from nornir_tasks.models.dmvpn import DmvpnState  # imported: a table is its model
+
         for itf in table.interfaces:
             silent = {n.address for n in itf.nhs if not n.responding}
             for row in itf.peers:
@@ -64,7 +70,7 @@ def stuck(host: HostEvidence, fleet: FleetEvidence) -> list[Stuck]:
 
 def _hub_interface(hub: HostEvidence, nbma: str) -> DmvpnInterface | None:
     """The hub's multipoint interface sourced from ``nbma`` (else its only one)."""
-    found = [i for t in hub.models(DmvpnTable) for i in t.interfaces]
+    found = [i for t in hub.models(DMVPN_TABLE) for i in t.interfaces]
     sourced = [i for i in found if (i.source or "").split("/")[0] == nbma]
     if len(sourced) == 1:
         return sourced[0]

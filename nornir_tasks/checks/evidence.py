@@ -18,9 +18,15 @@ from nornir_tasks.checks.addresses import learnt, mapped_to, own_addresses
 from nornir_tasks.checks.flows import Traffic, dedupe_flows, traffic
 from nornir_tasks.checks.ike import IkeRow, ike_rows
 from nornir_tasks.checks.logview import PeerEvent, attribute
-from nornir_tasks.checks.model_names import RUNNING_CONFIG, VPN_SESSIONS, is_model
+from nornir_tasks.checks.model_names import (
+    CRYPTO_SESSIONS,
+    RUNNING_CONFIG,
+    VPN_SESSIONS,
+    Model,
+    is_model,
+    type_name,
+)
 from nornir_tasks.models.collection import CommandOutput, HostCollection, OutputStatus
-from nornir_tasks.models.crypto_session import CryptoSessionTable
 from nornir_tasks.models.findings import Finding
 from nornir_tasks.models.ipsec import IpsecFlow, IpsecSaTable
 from nornir_tasks.models.isakmp import IsakmpSaTable
@@ -100,22 +106,25 @@ class HostEvidence(_Memo):
     def _keys(self) -> frozenset[str]:
         return frozenset(self.outputs)
 
-    def models(self, kind: type[T], previous: bool = False) -> list[T]:
-        """Every parsed output of type ``kind`` (current poll, or the previous one).
+    def models(self, kind: type[T] | Model[T], previous: bool = False) -> list[T]:
+        """Every parsed output of type ``kind`` (current poll, or the previous one); a
+        ``Model`` reference finds none, without importing it, while its module is not imported.
 
         An ASA ``show vpn-sessiondb [detail] l2l`` answers for ``CryptoSessionTable`` too: both
         are the sessions per peer, with their IKE and IPsec SAs and counters.
         """
         source = (self.previous or {}) if previous else self.outputs
-        found = [value for value in source.values() if isinstance(value, kind)]
+        cls = kind.loaded() if isinstance(kind, Model) else kind
+        found = [value for value in source.values() if isinstance(value, cls)] if cls else []
         asa = [v for v in source.values() if is_model(v, VPN_SESSIONS)]
-        if kind is CryptoSessionTable and asa:
+        name = kind.name if isinstance(kind, Model) else type_name(kind)
+        if name == CRYPTO_SESSIONS and asa:
             from nornir_tasks.models.vpn_sessiondb import as_crypto_sessions  # imported: asa
 
             found += cast(list[T], [as_crypto_sessions(v) for v in asa])
         return found
 
-    def first(self, kind: type[T]) -> T | None:
+    def first(self, kind: type[T] | Model[T]) -> T | None:
         found = self.models(kind)
         return found[0] if found else None
 

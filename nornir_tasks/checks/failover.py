@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from nornir_tasks.checks import model_names as names
 from nornir_tasks.checks.compat import has_key_for, map_peers, used_addresses
 from nornir_tasks.checks.evidence import CONFIG, LOGS, FleetEvidence, HostEvidence
 from nornir_tasks.checks.logview import PeerEvent, source_of
@@ -19,21 +20,13 @@ from nornir_tasks.checks.peers import of_kind, other_end, rows
 from nornir_tasks.checks.quote import config_lines, event_lines, tag, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.routes import egress
-from nornir_tasks.models.failover import (
-    SlaActivity,
-    SlaConfigurationTable,
-    SlaStatisticsTable,
-    SlaSummary,
-    TrackKind,
-    TrackState,
-    TrackTable,
-)
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.logs import EventKind
 from nornir_tasks.parsers.addressing import address, network
 
-if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
+if TYPE_CHECKING:  # annotations only (slow to import; failover models: read by ``names``)
     from nornir_tasks.models.config import RunningConfig, SlaOperation
+    from nornir_tasks.models.failover import TrackTable
 
 TRACK = ("show track*",)
 SLA = ("show ip sla *",)
@@ -57,11 +50,11 @@ def _track_lines(host: HostEvidence, track_id: int) -> list[str]:
 
 
 def _sla_return_code(host: HostEvidence, sla_id: int) -> str | None:
-    for stats in host.models(SlaStatisticsTable):
+    for stats in host.models(names.SLA_STATISTICS):
         entry = stats.entries.get(sla_id)
         if entry and entry.return_code:
             return entry.return_code
-    for summary in host.models(SlaSummary):
+    for summary in host.models(names.SLA_SUMMARY):
         row = summary.entries.get(sla_id)
         if row and row.return_code:
             return row.return_code
@@ -77,7 +70,9 @@ def _unscheduled(config: RunningConfig | None, sla_id: int) -> bool:
 def track_down(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """A track object is down: the failover it drives has happened (or is stuck)."""
     reported: set[int] = set()
-    for table in host.models(TrackTable):
+    for table in host.models(names.TRACK_TABLE):
+        from nornir_tasks.models.failover import TrackKind, TrackState  # imported: a table
+
         for track in table.tracks.values():
             if track.state is not TrackState.DOWN or track.track_id in reported:
                 continue
@@ -151,21 +146,31 @@ def schedule_problem(op: SlaOperation) -> str | None:
 
 def _tracked(config: RunningConfig | None, host: HostEvidence, sla_id: int) -> bool:
     in_config = config is not None and bool(_drives_failover(config, sla_id))
-    in_state = any(
+    return in_config or _tracks(host.models(names.TRACK_TABLE), sla_id)
+
+
+def _tracks(tables: list[TrackTable], sla_id: int) -> bool:
+    """A track object of ``tables`` follows IP SLA ``sla_id``."""
+    if not tables:
+        return False
+    from nornir_tasks.models.failover import TrackKind  # imported: tables are its models
+
+    return any(
         t.kind is TrackKind.IP_SLA and t.object == str(sla_id)
-        for table in host.models(TrackTable)
+        for table in tables
         for t in table.tracks.values()
     )
-    return in_config or in_state
 
 
 def _state_unscheduled(host: HostEvidence) -> dict[int, str]:
     found: dict[int, str] = {}
-    for summary in host.models(SlaSummary):
+    for summary in host.models(names.SLA_SUMMARY):
+        from nornir_tasks.models.failover import SlaActivity  # imported: a summary
+
         for row in summary.entries.values():
             if row.activity in (SlaActivity.PENDING, SlaActivity.INACTIVE):
                 found[row.entry_id] = f"show ip sla summary marks it {row.activity.value}"
-    for table in host.models(SlaConfigurationTable):
+    for table in host.models(names.SLA_CONFIGURATION):
         for entry in table.entries.values():
             if (entry.next_start or "").lower().startswith("pending") or (
                 entry.status or ""
@@ -239,6 +244,8 @@ def _pinned(host: HostEvidence, config: RunningConfig, op: SlaOperation) -> bool
 
 
 def _drives_failover(config: RunningConfig, sla_id: int) -> list[int]:
+    from nornir_tasks.models.failover import TrackKind  # a configuration's tracks use it
+
     return [
         t.track_id
         for t in config.tracks.values()
@@ -297,15 +304,19 @@ def _accepts(other_config: RunningConfig, address: str) -> list[str]:
     return missing
 
 
+def _any_down(tables: list[TrackTable]) -> bool:
+    if not tables:
+        return False
+    from nornir_tasks.models.failover import TrackState  # imported: tables are its models
+
+    return any(t.state is TrackState.DOWN for table in tables for t in table.tracks.values())
+
+
 def _active(
     host: HostEvidence, other: HostEvidence, peer: str, backup: str, primary: str | None
 ) -> bool:
     """The backup is in use now: a down track, IKE sourced from it, or the peer refusing it."""
-    if any(
-        t.state is TrackState.DOWN
-        for table in host.models(TrackTable)
-        for t in table.tracks.values()
-    ):
+    if _any_down(host.models(names.TRACK_TABLE)):
         return True
     if any(r.local == backup for r in rows(host, peer)):
         return True

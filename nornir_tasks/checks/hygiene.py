@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.evidence import CONFIG, IPSEC, ISAKMP, FleetEvidence, HostEvidence
+from nornir_tasks.checks.model_names import IKEV2_SA_TABLE
 from nornir_tasks.checks.quote import config_lines, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
-from nornir_tasks.models.ikev2 import Ikev2SaTable
 
 if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
     from nornir_tasks.models.config import RunningConfig
@@ -83,7 +83,7 @@ def weak_state(host: HostEvidence) -> list[str]:
             found.append(
                 f"IKE SA with {row.peer}: {sa.encr or '?'}/{sa.hash or '?'}/group {sa.dh_group or '?'}"
             )
-    for table in host.models(Ikev2SaTable):
+    for table in host.models(IKEV2_SA_TABLE):
         for v2 in table.sas:
             if (v2.encr or "").lower().split("-")[0] in (
                 "des",

@@ -31,16 +31,17 @@ from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
 from nornir_tasks.checks.ikev2_proposals import disjoint, map_peers, offered
+from nornir_tasks.checks.model_names import IKEV2_STATS
 from nornir_tasks.checks.peers import other_end
 from nornir_tasks.checks.quote import config_lines, tag, unique
 from nornir_tasks.checks.tunnels import tunnel_state, vti_peers
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
-from nornir_tasks.models.ikev2 import Ikev2ExchangeStats
 from nornir_tasks.models.logs import EventKind
 from nornir_tasks.models.tunnel_status import TunnelStatus
 
 if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
     from nornir_tasks.models.config import Ikev2Profile, RunningConfig
+    from nornir_tasks.models.ikev2 import Ikev2ExchangeStats
 
 STATS = ("show crypto ikev2 stats exchange",)
 HEADER = "EXCHANGE/NOTIFY TX(REQ) TX(RES) RX(REQ) RX(RES)"
@@ -86,7 +87,7 @@ def down_peers(host: HostEvidence) -> list[str]:
 
 
 def _stats_for(host: HostEvidence, peer: str) -> Ikev2ExchangeStats | None:
-    stats = host.first(Ikev2ExchangeStats)
+    stats = host.first(IKEV2_STATS)
     return stats if stats is not None and down_peers(host) == [peer] else None
 
 

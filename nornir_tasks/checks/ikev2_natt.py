@@ -28,12 +28,12 @@ from nornir_tasks.checks.evidence import LOGS, FleetEvidence, HostEvidence
 from nornir_tasks.checks.ikev2 import Conversation, conversations, lines_of
 from nornir_tasks.checks.ikev2_path import auth_to_nat_t, unanswered
 from nornir_tasks.checks.logview import PeerEvent
+from nornir_tasks.checks.model_names import IKEV2_SA_TABLE, IKEV2_STATS
 from nornir_tasks.checks.peers import other_end
 from nornir_tasks.checks.quote import tag, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.tunnels import tunnel_state, vti_peers
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
-from nornir_tasks.models.ikev2 import Ikev2ExchangeStats, Ikev2SaTable, Ikev2Status
 from nornir_tasks.models.logs import EventKind
 from nornir_tasks.models.tunnel_status import TunnelStatus
 
@@ -66,10 +66,14 @@ class Blocked:
 
 def stuck_on_4500(host: HostEvidence, peer: str) -> bool:
     """An IKEv2 SA with ``peer`` on UDP 4500 that never left IN-NEG."""
+    rows = [sa for t in host.models(IKEV2_SA_TABLE) for sa in t.sas]
+    if not rows:
+        return False
+    from nornir_tasks.models.ikev2 import Ikev2Status  # imported: rows are its models
+
     return any(
         sa.remote == peer and sa.remote_port == NAT_T_PORT and sa.status is Ikev2Status.IN_NEG
-        for t in host.models(Ikev2SaTable)
-        for sa in t.sas
+        for sa in rows
     )
 
 
@@ -86,7 +90,7 @@ def _rows(host: HostEvidence, peer: str) -> list[str]:
 def _counter_lines(host: HostEvidence, peer: str) -> list[str]:
     """IKE_SA_INIT answered, IKE_AUTH not, a NAT counted: when the counters speak for this
     tunnel alone (the host's only IKEv2 tunnel that is not up)."""
-    stats = host.first(Ikev2ExchangeStats)
+    stats = host.first(IKEV2_STATS)
     if stats is None or counters.down_peers(host) != [peer]:
         return []
     auth = stats.row("IKE_AUTH")

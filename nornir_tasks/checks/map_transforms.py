@@ -13,12 +13,16 @@ transport) is not printed there, so only the ESP transforms are compared.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
+from nornir_tasks.checks.model_names import CRYPTO_MAP_TABLE
 from nornir_tasks.checks.peers import known_peers, other_end
 from nornir_tasks.checks.quote import map_lines, tag, unique
-from nornir_tasks.models.crypto_map import CryptoMapEntry, CryptoMapTable, TransformSetRef
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
+
+if TYPE_CHECKING:  # annotations only (looked up by name: ``model_names``)
+    from nornir_tasks.models.crypto_map import CryptoMapEntry, TransformSetRef
 
 
 def _proposal(ts: TransformSetRef) -> frozenset[str]:
@@ -33,7 +37,7 @@ def _proposal(ts: TransformSetRef) -> frozenset[str]:
 
 
 def _entries(host: HostEvidence, peer: str) -> list[CryptoMapEntry]:
-    tables = host.models(CryptoMapTable)
+    tables = host.models(CRYPTO_MAP_TABLE)
     latest = tables[-1:] if tables else []  # a map pasted twice: the later one is current
     return [e for t in latest for e in t.entries if peer in e.peers and e.transform_sets]
 

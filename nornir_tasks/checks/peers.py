@@ -7,15 +7,17 @@ end's view of this host is found by any of this host's addresses.
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TYPE_CHECKING, Literal
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
 from nornir_tasks.checks.flows import Traffic, has_sa, mirrors
 from nornir_tasks.checks.ike import IkeRow, Role
 from nornir_tasks.checks.logview import PeerEvent
-from nornir_tasks.models.crypto_map import CryptoMapTable
-from nornir_tasks.models.crypto_session import CryptoSession, CryptoSessionTable, SessionStatus
-from nornir_tasks.models.ikev2 import Ikev2SaTable, Ikev2Status
+from nornir_tasks.checks.model_names import CRYPTO_MAP_TABLE, CRYPTO_SESSION_TABLE, IKEV2_SA_TABLE
 from nornir_tasks.models.logs import EventKind
+
+if TYPE_CHECKING:  # looked up by name (``model_names``): a paste without them imports none
+    from nornir_tasks.models.crypto_session import CryptoSession
 
 
 def other_end(fleet: FleetEvidence, host: HostEvidence, peer: str | None) -> HostEvidence | None:
@@ -70,21 +72,42 @@ def mentioning(events: list[PeerEvent], *texts: str) -> list[PeerEvent]:
 
 
 def sessions(host: HostEvidence, peer: str) -> list[CryptoSession]:
-    return [s for t in host.models(CryptoSessionTable) for s in t.sessions if s.peer == peer]
+    return [s for t in host.models(CRYPTO_SESSION_TABLE) for s in t.sessions if s.peer == peer]
+
+
+# ``SessionStatus`` member names (its module is imported only when there are sessions to read).
+SessionState = Literal[
+    "UP_ACTIVE", "UP_IDLE", "UP_NO_IKE", "UP_STANDBY", "DOWN", "DOWN_NEGOTIATING"
+]
+
+
+def sessions_in(host: HostEvidence, peer: str, status: SessionState) -> list[CryptoSession]:
+    """``peer``'s sessions in ``status``."""
+    found = sessions(host, peer)
+    if not found:
+        return []
+    from nornir_tasks.models.crypto_session import SessionStatus  # imported: found holds some
+
+    return [s for s in found if s.status is SessionStatus[status]]
 
 
 def phase1_up(host: HostEvidence, peer: str) -> bool:
     """Phase 1 with ``peer`` is complete (IKEv1 QM_IDLE / MM_ACTIVE, IKEv2 READY, session)."""
     if any(r.up for r in rows(host, peer)):
         return True
-    if any(
-        sa.remote == peer and sa.status is Ikev2Status.READY
-        for t in host.models(Ikev2SaTable)
-        for sa in t.sas
-    ):
-        return True
+    ikev2 = host.models(IKEV2_SA_TABLE)
+    if ikev2:
+        from nornir_tasks.models.ikev2 import Ikev2Status  # imported: ikev2 holds its models
+
+        if any(sa.remote == peer and sa.status is Ikev2Status.READY for t in ikev2 for sa in t.sas):
+            return True
+    found = sessions(host, peer)
+    if not found:
+        return False
+    from nornir_tasks.models.crypto_session import SessionStatus  # imported: found holds some
+
     up = (SessionStatus.UP_ACTIVE, SessionStatus.UP_IDLE)
-    return any(s.status in up for s in sessions(host, peer))
+    return any(s.status in up for s in found)
 
 
 def ike_state_read(host: HostEvidence) -> bool:
@@ -101,8 +124,8 @@ def known_peers(host: HostEvidence) -> list[str]:
     if cached is not None:
         return list(cached)
     candidates = [r.peer for r in host.ike] + [f.current_peer for f in host.flows]
-    candidates += [s.peer for t in host.models(CryptoSessionTable) for s in t.sessions]
-    candidates += [p for t in host.models(CryptoMapTable) for e in t.entries for p in e.peers]
+    candidates += [s.peer for t in host.models(CRYPTO_SESSION_TABLE) for s in t.sessions]
+    candidates += [p for t in host.models(CRYPTO_MAP_TABLE) for e in t.entries for p in e.peers]
     found = [p for p in dict.fromkeys(candidates) if p and p not in host.addresses]
     host.__dict__["_known_peers"] = found  # HostEvidence is frozen; cached_property does this too
     return list(found)
@@ -129,7 +152,7 @@ def crypto_interface(host: HostEvidence, peer: str) -> str:
     flow = next((f for f in host.flows if f.current_peer == peer), None)
     if flow is not None and flow.interface:
         return flow.interface
-    for table in host.models(CryptoMapTable):
+    for table in host.models(CRYPTO_MAP_TABLE):
         for entry in table.entries:
             if peer in entry.peers and entry.interfaces:
                 return entry.interfaces[0]

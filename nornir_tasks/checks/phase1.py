@@ -23,6 +23,7 @@ from nornir_tasks.checks.ike import (
     Role,
 )
 from nornir_tasks.checks.logview import PeerEvent, source_of
+from nornir_tasks.checks.model_names import CRYPTO_MAP_TABLE
 from nornir_tasks.checks.peers import (
     crypto_interface,
     debug_steps,
@@ -40,7 +41,6 @@ from nornir_tasks.checks.peers import (
 from nornir_tasks.checks.quote import event_lines, ike_lines, tag, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.routes import egress
-from nornir_tasks.models.crypto_map import CryptoMapTable
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.logs import EventKind
 
@@ -121,7 +121,7 @@ def aggressive_mode(found: list[IkeRow], events: list[PeerEvent]) -> bool:
 
 
 def _map_unused(other: HostEvidence) -> bool:
-    return any(not e.applied for t in other.models(CryptoMapTable) for e in t.entries) or any(
+    return any(not e.applied for t in other.models(CRYPTO_MAP_TABLE) for e in t.entries) or any(
         not m.interfaces and not m.dynamic
         for m in (other.config.crypto_maps if other.config else ())
     )

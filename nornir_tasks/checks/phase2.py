@@ -35,13 +35,12 @@ from nornir_tasks.checks.peers import (
     other_end,
     phase1_up,
     rows,
-    sessions,
+    sessions_in,
     traffic_to,
 )
 from nornir_tasks.checks.proxy_wording import no_map_entry, policy_not_found, proxy_finding
 from nornir_tasks.checks.quote import event_lines, flow_lines, ike_lines, tag, unique
 from nornir_tasks.checks.registry import check
-from nornir_tasks.models.crypto_session import SessionStatus
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.logs import EventKind
 
@@ -315,7 +314,7 @@ def _config_explains(other: HostEvidence | None, host: HostEvidence, fleet: Flee
 def p2_not_established(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """Phase 1 is up with a peer, but its flows have no IPsec SA (and nothing says why)."""
     for peer in known_peers(host):
-        idle = [s for s in sessions(host, peer) if s.status is SessionStatus.UP_IDLE]
+        idle = sessions_in(host, peer, "UP_IDLE")
         missing = [t for t in traffic_to(host, peer) if lacks_sa(t.flow)]
         # Send errors on an SA-less flow are traffic dropped for want of phase 2; with no IKE
         # table to say whether phase 1 is up, that is still the verdict (IKE_NO_SA when the

@@ -18,16 +18,17 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
+from nornir_tasks.checks.model_names import PKI_CERTIFICATES, ROUTER_CLOCK
 from nornir_tasks.checks.peers import other_end
 from nornir_tasks.checks.quote import config_lines, tag, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.tunnels import tunnel_state
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
-from nornir_tasks.models.pki import PkiCertificate, PkiCertificateTable, RouterClock
 from nornir_tasks.models.tunnel_status import TunnelStatus
 
 if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
     from nornir_tasks.models.config import RunningConfig
+    from nornir_tasks.models.pki import PkiCertificate, RouterClock
 
 EXPIRED = "IKEV2_CERT_EXPIRED"
 EXPIRING = "IKEV2_CERT_EXPIRING"
@@ -69,8 +70,8 @@ def signing_peers(config: RunningConfig) -> dict[str, list[str]]:
 
 
 def judged(host: HostEvidence) -> list[Judged]:
-    clock = host.first(RouterClock)
-    table = host.first(PkiCertificateTable)
+    clock = host.first(ROUTER_CLOCK)
+    table = host.first(PKI_CERTIFICATES)
     now = clock.now if clock else None
     if host.config is None or table is None or clock is None or now is None:
         return []

@@ -10,13 +10,16 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.evidence import HostEvidence
 from nornir_tasks.checks.ike import IkeRow
 from nornir_tasks.checks.logview import PeerEvent
-from nornir_tasks.models.crypto_map import CryptoMapEntry
 from nornir_tasks.models.ipsec import IpsecFlow
 from nornir_tasks.parsers._secrets import mask_secrets
+
+if TYPE_CHECKING:  # annotations only (looked up by name: ``model_names``)
+    from nornir_tasks.models.crypto_map import CryptoMapEntry
 
 # Flow lines worth quoting, by what they show.
 FLOW_LINES = {

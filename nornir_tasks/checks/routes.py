@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.evidence import HostEvidence
-from nornir_tasks.models.routing import RouteLookup
+from nornir_tasks.checks.model_names import ROUTE_LOOKUP
 from nornir_tasks.parsers.addressing import address, network
 
 if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
     from nornir_tasks.models.config import InterfaceConfig, RunningConfig, StaticRoute
+    from nornir_tasks.models.routing import RouteLookup
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def lookup(host: HostEvidence, address: str) -> tuple[str, RouteLookup] | None:
     target = _addr(address)
     best: tuple[int, str, RouteLookup] | None = None
     for key, value in host.outputs.items():
-        if not isinstance(value, RouteLookup) or not key.startswith("show ip route "):
+        if not ROUTE_LOOKUP.holds(value) or not key.startswith("show ip route "):
             continue
         if key.split()[-1] == address:
             return key, value
@@ -134,7 +135,7 @@ def config_egress(host: HostEvidence, address: str) -> Egress | None:
 def looked_up_in(host: HostEvidence, network: ipaddress.IPv4Network) -> str | None:
     """An address of ``network`` the host was asked to route (``show ip route <address>``)."""
     for key, value in host.outputs.items():
-        if isinstance(value, RouteLookup) and key.startswith("show ip route "):
+        if ROUTE_LOOKUP.holds(value) and key.startswith("show ip route "):
             target = _addr(key.split()[-1])
             if target is not None and target in network:
                 return str(target)

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from nornir_tasks.checks.admin_down import shut_peers
 from nornir_tasks.checks.evidence import HostEvidence
 from nornir_tasks.checks.flows import has_sa, remote_network
-from nornir_tasks.models.crypto_map import CryptoMapTable
-from nornir_tasks.models.ikev2 import Ikev2SaTable, Ikev2Status
+from nornir_tasks.checks.model_names import CRYPTO_MAP_TABLE, DMVPN_TABLE, IKEV2_SA_TABLE
 from nornir_tasks.models.tunnel_status import TunnelStatus
 
 # Route lookups are one command each; a hub with many sick spokes stays bounded.
@@ -49,7 +48,7 @@ def _valid(address: str | None) -> str | None:
 def configured_peers(host: HostEvidence) -> list[str]:
     """Peers of the crypto map entries (``show crypto map``, else the running config)."""
     found: list[str] = []
-    for table in host.models(CryptoMapTable):
+    for table in host.models(CRYPTO_MAP_TABLE):
         found += [p for e in table.entries for p in e.peers]
     config = host.config
     if not found and config is not None:
@@ -75,7 +74,11 @@ def vti_peers(host: HostEvidence) -> list[str]:
 
 def ikev2_state(host: HostEvidence, peer: str) -> str | None:
     """The IKEv2 SA's status with ``peer`` (READY first), None: no row."""
-    rows = [sa for t in host.models(Ikev2SaTable) for sa in t.sas if sa.remote == peer]
+    rows = [sa for t in host.models(IKEV2_SA_TABLE) for sa in t.sas if sa.remote == peer]
+    if not rows:
+        return None
+    from nornir_tasks.models.ikev2 import Ikev2Status  # imported: rows are its models
+
     ready = [sa for sa in rows if sa.status is Ikev2Status.READY]
     found = ready or rows
     return (found[0].status_text or str(found[0].status)) if found else None
@@ -95,14 +98,13 @@ def nhrp_unmapped(host: HostEvidence, peer: str | None) -> bool:
     usable and only receives; the NHRP checks (``checks.dmvpn``) say why."""
     if peer is None or not host.has("show dmvpn*"):
         return False
-    # Imported here: every diagnosis reads tunnel states, few have DMVPN outputs to read.
-    from nornir_tasks.models.dmvpn import DmvpnState, DmvpnTable
-
-    tables = host.models(DmvpnTable)
+    tables = host.models(DMVPN_TABLE)
     mgre = {i.interface for t in tables for i in t.interfaces}
     if not any(f.current_peer == peer and f.interface in mgre for f in host.flows):
         return False  # not a DMVPN peer (a crypto map or VTI peer of a mixed hub)
     rows = [p for t in tables for p in t.peers() if p.nbma == peer]
+    from nornir_tasks.models.dmvpn import DmvpnState  # imported: tables are its models
+
     return not any(p.state is DmvpnState.UP for p in rows)
 
 
@@ -112,7 +114,8 @@ def _tunnel(host: HostEvidence, peer: str) -> Tunnel:
     up and no IPsec SA yet); down with nothing live for it."""
     phase1 = _phase1(host, peer) or ikev2_state(host, peer)  # None: no live phase-1 row
     sas = sum(1 for f in host.flows if f.current_peer == peer and has_sa(f))
-    up = any(r.up for r in host.ike if r.peer == peer) or phase1 == Ikev2Status.READY
+    # "READY": ``Ikev2Status.READY`` (a StrEnum), whose module only an IKEv2 paste imports.
+    up = any(r.up for r in host.ike if r.peer == peer) or phase1 == "READY"
     if phase1 is not None and up and sas and not nhrp_unmapped(host, peer):
         state = TunnelStatus.UP
     elif phase1 is not None or sas:

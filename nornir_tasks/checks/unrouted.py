@@ -18,17 +18,20 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
 from nornir_tasks.checks.flows import remote_network
+from nornir_tasks.checks.model_names import CRYPTO_MAP_TABLE, ROUTE_TABLE
 from nornir_tasks.checks.peers import crypto_interface, known_peers, sessions
 from nornir_tasks.checks.quote import unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.tunnels import vti_peers
-from nornir_tasks.models.crypto_map import CryptoMapTable
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
-from nornir_tasks.models.routing import RouteTable
 from nornir_tasks.parsers.addressing import address, first_host, network, wildcard_network
+
+if TYPE_CHECKING:  # annotations only (looked up by name: ``model_names``)
+    from nornir_tasks.models.routing import RouteTable
 
 ROUTES = ("show ip route",)
 _NOT_SET = "Gateway of last resort is not set"
@@ -45,7 +48,7 @@ def _table(host: HostEvidence) -> RouteTable | None:
     pasted without its "Gateway of last resort" line may have lost the default route too."""
     if _NOT_SET not in host.raw.get("show ip route", ""):
         return None
-    for table in host.models(RouteTable):
+    for table in host.models(ROUTE_TABLE):
         if (
             table.complete
             and table.gateway_of_last_resort is None
@@ -68,7 +71,7 @@ def _protected(host: HostEvidence, peer: str) -> list[ipaddress.IPv4Network]:
     found = [
         n for t in host.traffic if t.flow.current_peer == peer if (n := remote_network(t.flow))
     ]
-    for table in host.models(CryptoMapTable):
+    for table in host.models(CRYPTO_MAP_TABLE):
         for entry in table.entries:
             if peer in entry.peers:
                 found += [n for line in entry.access_list_entries if (n := _acl_dst(line))]

@@ -48,7 +48,8 @@ def test_a_rule_module_the_index_does_not_know_is_always_imported(
 def test_the_models_evidence_names_exist() -> None:
     """The checks recognise some models by ``module.Class`` instead of importing them."""
     names = (model_names.RUNNING_CONFIG, model_names.VPN_SESSIONS, model_names.CRYPTO_MAP)
-    for name in (*names, *addresses.ADDRESS_READERS):
+    refs = tuple(ref.name for ref in model_names.MODELS)
+    for name in (*names, model_names.CRYPTO_SESSIONS, *refs, *addresses.ADDRESS_READERS):
         module, _, cls = name.rpartition(".")
         kind = getattr(importlib.import_module(module), cls)
         assert f"{kind.__module__}.{kind.__qualname__}" == name
