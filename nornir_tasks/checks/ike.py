@@ -25,7 +25,7 @@ class Role(StrEnum):
 # Phase 1 is up in these states (IOS, ASA main mode, ASA aggressive mode).
 UP = frozenset({"QM_IDLE", "MM_ACTIVE", "AM_ACTIVE"})
 # The initiator sent MSG1 (aggressive mode: AM1) and has heard nothing (IOS, ASA).
-WAITING_MSG2 = frozenset({"MM_NO_STATE", "AG_NO_STATE", "MM_WAIT_MSG2"})
+WAITING_MSG2 = frozenset({"MM_NO_STATE", "AG_NO_STATE", "MM_WAIT_MSG2", "AM_WAIT_MSG2"})
 # Aggressive mode, AM1 and AM2 exchanged but not authenticated. The initiator here got AM2 and
 # could not verify the responder's hash with its key: a key mismatch. The responder here sent AM2
 # and waits for AM3: the initiator rejected AM2 or never got it (only the initiator tells which).

@@ -45,7 +45,7 @@ from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.models.logs import EventKind
 
 K = EventKind
-_STATE_WORD = re.compile(r"\b((?:MM|AG)_[A-Z0-9_]+)\b")
+_STATE_WORD = re.compile(r"\b((?:MM|AG|AM)_[A-Z0-9_]+)\b")  # AM_: the ASA's aggressive mode
 
 
 def stuck_in(events: list[PeerEvent], states: frozenset[str]) -> list[PeerEvent]:
@@ -117,7 +117,7 @@ def _explained_by(other: HostEvidence, mine: frozenset[str], aggressive_mode: bo
 def aggressive_mode(found: list[IkeRow], events: list[PeerEvent]) -> bool:
     """The exchange stuck in ``found`` / ``events`` is aggressive mode (AG_* states)."""
     words = [w for e in events for w in _STATE_WORD.findall(e.event.message or e.event.line)]
-    return any(s.startswith("AG_") for s in [r.state for r in found] + words)
+    return any(s.startswith(("AG_", "AM_")) for s in [r.state for r in found] + words)
 
 
 def _map_unused(other: HostEvidence) -> bool:

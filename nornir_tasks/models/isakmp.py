@@ -29,6 +29,8 @@ class IsakmpState(StrEnum):
     MM_WAIT_MSG5 = "MM_WAIT_MSG5"
     MM_WAIT_MSG6 = "MM_WAIT_MSG6"
     AM_ACTIVE = "AM_ACTIVE"
+    AM_WAIT_MSG2 = "AM_WAIT_MSG2"  # ASA aggressive-mode initiator: AM1 sent, no AM2
+    AM_WAIT_MSG3 = "AM_WAIT_MSG3"  # ASA aggressive-mode responder: AM2 sent, no AM3
     UNKNOWN = "UNKNOWN"
 
 

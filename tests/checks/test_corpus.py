@@ -68,6 +68,8 @@ DIAGNOSED = {
     # sweep 3: clear text where ESP was expected (GRE from an unprotected spoke; EIGRP multicast)
     "faultlab_iosxe_dmvpn_hub_spoke_without_tunnel_protection": "IPSEC_CLEARTEXT_RECEIVED",
     "notes_kr_ios_not_ipsec_eigrp_multicast_in_crypto_acl": "IPSEC_CLEARTEXT_RECEIVED",
+    # sweep 3: the ASA's aggressive-mode states (AM_WAIT_MSG2) in a syslog server's relay form
+    "siem_pix_syslog_relay_am_initiator_fsm_no_response": "IKE_P1_NO_RESPONSE",
 }
 # Labelled failures (provenance ``diagnosed_cause.finding``) that the diagnosis does not name
 # yet; bench/corpus_recall.py reports them. Not healthy, so not in HEALTHY either.

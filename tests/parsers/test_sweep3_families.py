@@ -119,3 +119,13 @@ interface FastEthernet1/0
 def test_get_vpn_gdoi_map_entry_is_not_incomplete() -> None:
     fleet, _ = fleet_from_captures([Capture("GM1", GETVPN_GM)])
     assert "CRYPTO_MAP_INCOMPLETE" not in {f.code for f in diagnose(fleet)}
+
+
+def test_asa_aggressive_mode_wait_msg2_in_a_syslog_relay_line_is_no_response() -> None:
+    """'HOST:514 : local7.debug %PIX-7-715065: ... AM Initiator FSM error history': the ASA's
+    aggressive-mode states are AM_*, not IOS's AG_*."""
+    case = "siem_pix_syslog_relay_am_initiator_fsm_no_response"
+    fleet, _ = fleet_from_captures([Capture("PIX", _raw(case))])
+    found = [f for f in diagnose(fleet) if f.code == "IKE_P1_NO_RESPONSE"]
+    assert [f.peer for f in found] == ["78.187.139.180"]
+    assert "aggressive" in found[0].cause
