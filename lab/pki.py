@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtensionOID, NameOID, ObjectIdentifier
 
 from lab.configtree import ConfigTree, Node
@@ -47,6 +48,8 @@ class LabCertificate:
     not_before: datetime  # UTC
     not_after: datetime
     usage: str  # "General Purpose" (signing and encryption) or "Signature"
+    cdps: tuple[str, ...] = ()  # CRL distribution point URLs (none in the lab's certificates)
+    der: bytes = b""  # the certificate as the chain holds it (for its fingerprints)
 
     def expired(self, wall: float) -> bool:
         return wall >= self.not_after.timestamp()
@@ -56,9 +59,22 @@ class LabCertificate:
 
 
 @dataclass(frozen=True)
+class Trustpoint:
+    """``crypto pki trustpoint NAME``: how it enrols and checks revocation."""
+
+    name: str
+    enrollment_url: str | None  # "enrollment url http://..." (SCEP); None: terminal, pkcs12
+    revocation: tuple[str, ...]  # "revocation-check crl none" -> ("crl", "none"); () unset
+
+
+@dataclass(frozen=True)
 class PkiConfig:
     trustpoints: tuple[str, ...]
     certificates: tuple[LabCertificate, ...]
+    settings: tuple[Trustpoint, ...] = ()
+
+    def trustpoint(self, name: str | None) -> Trustpoint | None:
+        return next((t for t in self.settings if t.name == name), None)
 
     def identity(self, trustpoint: str | None) -> LabCertificate | None:
         """The router's own certificate in ``trustpoint``."""
@@ -103,20 +119,46 @@ def _certificate(trustpoint: str, node: Node) -> LabCertificate | None:
         cert.not_valid_before_utc,
         cert.not_valid_after_utc,
         _usage(cert),
+        _cdps(cert),
+        cert.public_bytes(Encoding.DER),
     )
+
+
+def _cdps(cert: x509.Certificate) -> tuple[str, ...]:
+    try:
+        points = cert.extensions.get_extension_for_oid(ExtensionOID.CRL_DISTRIBUTION_POINTS).value
+    except x509.ExtensionNotFound:
+        return ()
+    assert isinstance(points, x509.CRLDistributionPoints)
+    names = (n for p in points for n in (p.full_name or ()))
+    return tuple(str(n.value) for n in names if isinstance(n, x509.UniformResourceIdentifier))
+
+
+def _trustpoint(name: str, node: Node) -> Trustpoint:
+    url: str | None = None
+    revocation: tuple[str, ...] = ()
+    for child in node.children:
+        w = child.line.split()
+        if w[:2] == ["enrollment", "url"] and len(w) > 2:
+            url = w[2]
+        elif w[:1] == ["revocation-check"]:
+            revocation = tuple(w[1:])
+    return Trustpoint(name, url, revocation)
 
 
 def read_pki_config(tree: ConfigTree) -> PkiConfig:
     trustpoints: list[str] = []
+    settings: list[Trustpoint] = []
     certs: list[LabCertificate] = []
     for node in tree.sections():
         w = node.line.split()
         if w[:3] == ["crypto", "pki", "trustpoint"] and len(w) > 3:
             trustpoints.append(w[3])
+            settings.append(_trustpoint(w[3], node))
         elif w[:4] == ["crypto", "pki", "certificate", "chain"] and len(w) > 4:
             found = (_certificate(w[4], c) for c in node.children if c.line.startswith("cert"))
             certs += [c for c in found if c is not None]
-    return PkiConfig(tuple(trustpoints), tuple(certs))
+    return PkiConfig(tuple(trustpoints), tuple(certs), tuple(settings))
 
 
 def ios_date(when: datetime) -> str:

@@ -16,6 +16,21 @@ ended on ...`` from an engineer's capture of an expired controller certificate (
 lines between them are not printed (the lab has no ``debug crypto pki``). The IKE_AUTH payload
 order with certificates (``IDi CERT CERTREQ AUTH``) is RFC 7296's: no IOS-XE capture of it was
 found.
+
+Revocation (``revocation-check crl`` on the verifying end's trustpoint): the lab has no CA
+server and no HTTP, so a CRL is never fetched. IOS then refuses the certificate unless the
+methods go on to ``none`` (``revocation-check crl none``: Cisco's PKI guide, "if the router
+does not have the applicable CRL and is unable to obtain one, the router rejects the
+certificate of the peer"). The syslog is an engineer's capture of an IOS-XE 17.3 router
+(code index file 25711808864)::
+
+    %PKI-3-CRL_FETCH_FAIL: CRL fetch for trustpoint DNAC-CA failed
+                          Reason : Enrollment URL not configured.
+
+the reason printed when the certificate names no distribution point and the trustpoint no
+enrollment URL (the lab's case: ``enrollment terminal``); no capture of the reason for an
+unreachable URL was found, so with a URL the lab prints the first line only. The capture
+repeats it every 25 minutes, not per negotiation: the lab logs it at most every 5 minutes.
 """
 
 from __future__ import annotations
@@ -24,7 +39,7 @@ from lab.crypto.context import CryptoContext
 from lab.crypto.ikev2msg import V2Wire
 from lab.device import Device
 from lab.ikev2cfg import Ikev2Profile
-from lab.pki import LabCertificate, PkiConfig, ios_date, read_pki_config
+from lab.pki import LabCertificate, PkiConfig, Trustpoint, ios_date, read_pki_config
 from lab.sadb import Ikev2Sa
 
 AUTH_REQUEST_CERT = (
@@ -36,6 +51,7 @@ AUTH_RESPONSE_CERT = (
     "NOTIFY(NON_FIRST_FRAGS) "
 )
 RSA = "rsa-sig"
+CRL_LOG_EVERY = 300.0  # lab seconds between two CRL_FETCH_FAIL lines of one trustpoint
 
 
 def pki_of(device: Device) -> PkiConfig:
@@ -71,13 +87,35 @@ class CertCheck:
         log = self.wire.log
         log(device, sa, "Peer's authentication method is 'RSA'")
         log(device, sa, "Verify peer's authentication data")
-        if not self._trusted(device, prof, cert) or not self._current(device, cert):
+        valid = self._trusted(device, prof, cert) and self._current(device, cert)
+        if not valid or not self._revocation_checked(device, prof, cert):
             log(device, sa, ": Platform errors")
             log(device, sa, "Verify cert failed")
             log(device, sa, "Verification of peer's authentication data FAILED")
             return False
         log(device, sa, "Verification of peer's authenctication data PASSED")
         return True
+
+    def _revocation_checked(
+        self, device: Device, prof: Ikev2Profile, cert: LabCertificate | None
+    ) -> bool:
+        """``revocation-check crl [none]``: no CRL can be fetched in the lab."""
+        point = pki_of(device).trustpoint(prof.trustpoint)
+        if point is None or point.revocation[:1] != ("crl",) or cert is None:
+            return True  # unset: the lab checks only what the configuration says
+        self._crl_fetch_failed(device, point, cert)
+        return "none" in point.revocation[1:]
+
+    def _crl_fetch_failed(self, device: Device, point: Trustpoint, cert: LabCertificate) -> None:
+        last: dict[str, float] = device.memo("pki.crl_fetch_log", None, dict)
+        now = self.ctx.clock.now()
+        if now - last.get(point.name, -CRL_LOG_EVERY) < CRL_LOG_EVERY:
+            return
+        last[point.name] = now
+        line = f"%PKI-3-CRL_FETCH_FAIL: CRL fetch for trustpoint {point.name} failed"
+        if not cert.cdps and point.enrollment_url is None:
+            line += "\n" + " " * 22 + "Reason : Enrollment URL not configured."
+        device.log(line)
 
     def _trusted(self, device: Device, prof: Ikev2Profile, cert: LabCertificate | None) -> bool:
         ca = pki_of(device).ca(prof.trustpoint)
