@@ -84,7 +84,7 @@ NEEDS_BY_MODULE: dict[str, tuple[str, ...]] = {
         "show running-config",
         "show startup-config",
     ),
-    "pki": ("show crypto pki certificates*",),
+    "pki": ("show crypto pki certificates*", "show logging"),
     "pointers": (
         "more",
         "show crypto ikev1 sa*",

@@ -1,5 +1,6 @@
 """Certificates of IKEv2 ``rsa-sig`` authentication: expired (IKEV2_CERT_EXPIRED) or expiring
-within 30 days (IKEV2_CERT_EXPIRING).
+within 30 days (IKEV2_CERT_EXPIRING), and a CRL that cannot be fetched under ``revocation-check
+crl`` (IKEV2_CRL_UNAVAILABLE, ``checks.pki_crl``).
 
 IOS keeps an expired certificate ``Status: Available``: only its ``end date`` against the
 router's own clock says it. Both are printed in the router's time zone, so ``show crypto pki
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
 from nornir_tasks.checks.model_names import PKI_CERTIFICATES, ROUTER_CLOCK
 from nornir_tasks.checks.peers import other_end
+from nornir_tasks.checks.pki_crl import CODE as CRL
+from nornir_tasks.checks.pki_crl import crl_findings
 from nornir_tasks.checks.quote import config_lines, tag, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.tunnels import tunnel_state
@@ -169,22 +172,34 @@ def findings(fleet: FleetEvidence) -> dict[tuple[str, str | None], Finding]:
                 if j.left <= WARN_BEFORE:
                     f = _finding(host, j, fleet)
                     out.setdefault((host.host, f.peer), f)
+            for f in _crl(host):
+                out.setdefault((host.host, f.peer), f)
         return out
 
     return fleet.memo("pki.findings", build)
 
 
+def _crl(host: HostEvidence) -> list[Finding]:
+    if host.config is None:
+        return []
+    return crl_findings(
+        host, signing_peers(host.config), lambda p: tunnel_state(host, p) is not TunnelStatus.UP
+    )
+
+
 def explains(host: HostEvidence, peer: str, fleet: FleetEvidence) -> bool:
-    """An expired certificate, here or at the other end, names the tunnel to ``peer``."""
+    """An expired certificate or a missing CRL, here or at the other end, names the tunnel to
+    ``peer``."""
     found = findings(fleet)
+    breaking = (EXPIRED, CRL)
     here = found.get((host.host, peer))
-    if here is not None and here.code == EXPIRED:
+    if here is not None and here.code in breaking:
         return True
     other = other_end(fleet, host, peer)
     if other is None:
         return False
     return any(
-        f.code == EXPIRED and f.host == other.host and f.peer in host.addresses
+        f.code in breaking and f.host == other.host and f.peer in host.addresses
         for f in found.values()
     )
 
@@ -203,3 +218,9 @@ def cert_expired(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
 def cert_expiring(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """A certificate IKEv2 authenticates with ends within 30 days."""
     yield from _of(host, fleet, EXPIRING)
+
+
+@check(CRL, needs=("show logging",))
+def crl_unavailable(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    """``revocation-check crl`` and the CRL cannot be fetched: peer certificates refused."""
+    yield from _of(host, fleet, CRL)

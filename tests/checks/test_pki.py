@@ -64,3 +64,39 @@ def test_a_trustpoint_no_ikev2_profile_uses_is_not_judged() -> None:
         "*10:00:00 UTC Mon Mar 2 2020",
     )
     assert not [f for f in run(fleet(("R1", paste))) if f.code.startswith("IKEV2_CERT")]
+
+
+# An IOS-XE 17.3 router's log (an engineer's capture, code index file 25711808864): the CRL of
+# trustpoint DNAC-CA cannot be fetched, its reason on an indented second line.
+CRL_LOG = """May 31 03:18:34: %SYS-6-LOGOUT: User dnacenter has exited tty session 1(10.93.141.45)
+May 31 03:29:35: %PKI-3-CRL_FETCH_FAIL: CRL fetch for trustpoint DNAC-CA failed
+                      Reason : Enrollment URL not configured.
+May 31 03:46:12: %SYS-6-LOGOUT: User dnacenter has exited tty session 1(10.93.141.45)
+"""
+
+
+def _crl_paste(revocation: str, trustpoint: str = "DNAC-CA") -> str:
+    config = CONFIG.format(tp=trustpoint)
+    point = f"crypto pki trustpoint DNAC-CA\n enrollment terminal\n revocation-check {revocation}\n"
+    return f"R1#show running-config\n{point}{config}end\nR1#show logging\n{CRL_LOG}"
+
+
+def test_a_crl_that_cannot_be_fetched_under_revocation_check_crl_is_critical() -> None:
+    (found,) = run(fleet(("R1", _crl_paste("crl"))), "IKEV2_CRL_UNAVAILABLE")
+    assert (found.severity, found.peer) == (Severity.CRITICAL, "192.0.2.2")
+    assert "(Enrollment URL not configured)" in found.cause
+    assert found.evidence[:2] == (
+        "May 31 03:29:35: %PKI-3-CRL_FETCH_FAIL: CRL fetch for trustpoint DNAC-CA failed",
+        "Reason : Enrollment URL not configured.",
+    )
+    assert "revocation-check crl" in found.evidence
+    assert "show crypto pki crls  (is a CRL of the peer's issuer held?)" in found.next_steps
+
+
+def test_a_crl_fetch_failure_is_quiet_when_a_missing_crl_is_accepted_or_ipsec_does_not_use_it() -> (
+    None
+):
+    assert not run(fleet(("R1", _crl_paste("crl none"))), "IKEV2_CRL_UNAVAILABLE")
+    assert not run(fleet(("R1", _crl_paste("none"))), "IKEV2_CRL_UNAVAILABLE")
+    # the capture's own router: DNAC-CA serves the controller, no IKEv2 profile verifies with it
+    assert not run(fleet(("R1", _crl_paste("crl", "OTHER-TP"))), "IKEV2_CRL_UNAVAILABLE")
