@@ -92,7 +92,7 @@ _WRAPPED = re.compile(r"(\d+)\s+([0-9A-Fa-f:]+:[0-9A-Fa-f:]*)$")
 _IKE = re.compile(r"IKE(?:v[12])? SA: local (\S+?)/\d+ remote (\S+?)/\d+ (\w+)")
 # Crypto Session Status: UP-ACTIVE
 _STATUS = re.compile(r"Crypto Session Status: (\S+)")
-# IPSEC FLOW: permit 47 host 10.43.1.4 host 10.13.1.1
+# IPSEC FLOW: permit 47 host 10.43.1.4 host 10.13.1.1  (after "fvrf: (none)," on one line in 15.x)
 _FLOW = re.compile(r"IPSEC FLOW: permit \S+ host (\S+) host (\S+)")
 # Inbound:  #pkts dec'ed 105 drop 0 life (KB/Sec) 4271572/3198
 _COUNT = re.compile(r"(Inbound|Outbound):\s+#pkts (?:dec|enc)'ed (\d+)")
@@ -195,7 +195,7 @@ def _session(scan: _Scan, s: str) -> bool:
         sess.update(local=m[1], peer=m[2], ike_active=m[3] == "Active")
     elif (m := _STATUS.match(s)) is not None:
         sess["status"] = m[1]
-    elif (m := _FLOW.match(s)) is not None:
+    elif (m := _FLOW.search(s)) is not None:  # 15.x: "fvrf: (none),   IPSEC FLOW: permit ..."
         sess.setdefault("local", m[1])
         sess.setdefault("peer", m[2])
     elif (m := _COUNT.match(s)) is not None:

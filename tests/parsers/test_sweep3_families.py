@@ -129,3 +129,15 @@ def test_asa_aggressive_mode_wait_msg2_in_a_syslog_relay_line_is_no_response() -
     found = [f for f in diagnose(fleet) if f.code == "IKE_P1_NO_RESPONSE"]
     assert [f.peer for f in found] == ["78.187.139.180"]
     assert "aggressive" in found[0].cause
+
+
+def test_dmvpn_detail_session_peer_from_an_ipsec_flow_after_fvrf_on_one_line() -> None:
+    """IOS 15.x prints 'fvrf: (none),   IPSEC FLOW: permit 47 host A host B' on one line."""
+    from nornir_tasks.models.dmvpn import DmvpnTable
+
+    table = parse("show dmvpn detail", _raw("otus_ios_dmvpn_detail_hub_fvrf_ipsec_flow_one_line"))
+    assert isinstance(table, DmvpnTable)
+    assert [(s.peer, s.local, s.pkts_decaps) for s in table.sessions] == [
+        ("172.16.5.30", "172.16.5.5", 47),
+        ("172.16.5.38", "172.16.5.5", 36),
+    ]
