@@ -22,26 +22,24 @@ from nornir_tasks.checks.evidence import (
     HostEvidence,
 )
 from nornir_tasks.checks.flows import carries, has_sa, hit_without_sa
-from nornir_tasks.checks.logview import PeerEvent, source_of
 from nornir_tasks.checks.model_names import CRYPTO_MAP_TABLE
 from nornir_tasks.checks.peers import (
     crypto_interface,
     ike_state_read,
     known_peers,
-    of_kind,
     other_end,
     rows,
     sessions_in,
     traffic_to,
 )
-from nornir_tasks.checks.quote import config_lines, event_lines, flow_lines, map_lines, unique
+from nornir_tasks.checks.quote import config_lines, flow_lines, map_lines, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.routes import Egress, egress
+from nornir_tasks.checks.stale_ike import stale_sa_findings
 from nornir_tasks.checks.tunnels import vti_peers
 from nornir_tasks.checks.unapplied_logs import unapplied_logs
 from nornir_tasks.checks.unrouted import unrouted_peers
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
-from nornir_tasks.models.logs import EventKind
 
 if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
     from nornir_tasks.models.config import CryptoMapEntry as ConfigMapEntry
@@ -363,30 +361,4 @@ def ike_no_sa(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
                 step=Step.IKE_PHASE1,
                 source=Source.STATE,
             )
-    stale = of_kind(list(host.events), EventKind.NO_SA)
-    for peer in dict.fromkeys(e.peer for e in stale if e.peer):
-        yield _stale_sa(host, peer, [e for e in stale if e.peer == peer])
-
-
-def _stale_sa(host: HostEvidence, peer: str, events: list[PeerEvent]) -> Finding:
-    """The peer talks to an IKE SA this host deleted."""
-    return Finding(
-        code="IKE_NO_SA",
-        severity=Severity.WARNING,
-        host=host.host,
-        peer=peer,
-        summary=f"{peer} sends IKE messages for an SA {host.host} no longer has",
-        cause=(
-            f"{peer} still uses an IKE SA that {host.host} has deleted (one end was cleared or "
-            "rebooted): its messages are dropped until it starts a new main mode. Without DPD "
-            "the stale end can black-hole traffic for the SA lifetime."
-        ),
-        evidence=unique(event_lines(events, 4)),
-        next_steps=(
-            f"on {peer}: clear crypto isakmp / clear crypto session remote <{host.host}'s address>",
-            "crypto isakmp keepalive 10 3 periodic  (both ends)",
-            "crypto isakmp invalid-spi-recovery",
-        ),
-        step=Step.TERMINATION,
-        source=source_of(events),
-    )
+    yield from stale_sa_findings(host)

@@ -9,6 +9,7 @@ from nornir_tasks.parsers.log_sources import (
     DOC_5409,
     DOC_115801,
     DOC_116858,
+    EZVPN_BLOG,
     FIELD_GUIDE,
     IPSLA_THRESHOLDS,
     LAB_CAPTURES,
@@ -156,6 +157,16 @@ IOS_MESSAGES: tuple[Message, ...] = (
         FIELD_GUIDE,
         r"Crypto tunnel (?P<tunnel>\S+) is (?P<state>UP|DOWN)\.\s+Peer (?P<peer>[0-9A-Fa-f:.]{2,45}?)"
         r":(?P<port>\d+)",
+    ),
+    ios(
+        "CRYPTO",
+        "EZVPN_CONNECTION_UP",
+        K.SESSION_UP,
+        "An Easy VPN client's tunnel to its server came up (mode config done, SAs installed).",
+        (),
+        EZVPN_BLOG,
+        # (Client) User=ra2 Group=ra2_grp Client_public_addr=172.16.30.1 Server_public_addr=10.1.1.1
+        rf"Client_public_addr=(?P<local>{V4})\s+Server_public_addr=(?P<peer>{V4})",
     ),
     ios(
         "CRYPTO",

@@ -198,6 +198,11 @@ LINUX_ASA_NOTES = Source(
     "24470540754): ASA console lines each followed by the fix",
     "tests/golden/notes_asa_console_no_crypto_map_bound_to_interface/provenance.yaml",
 )
+EZVPN_BLOG = Source(
+    "Cisco Remote Access IPsec VPN (EzVPN) (blog post, Stanislav, 2012; markdown on GitHub, code "
+    "index file id 52087995492): the client routers' logs as they connect",
+    "tests/golden/blog_ios_ezvpn_client_ikmp_no_sa_then_connection_up/provenance.yaml",
+)
 ASA_SARANSK_NOTES = Source(
     "ipsec-saransk (engineer's working notes, Jekyll markdown on GitHub; code index file id "
     "27011369093): ASA 'Can't find a valid tunnel group' for a peer whose tunnel-group is named "

@@ -141,3 +141,11 @@ def test_dmvpn_detail_session_peer_from_an_ipsec_flow_after_fvrf_on_one_line() -
         ("172.16.5.30", "172.16.5.5", 47),
         ("172.16.5.38", "172.16.5.5", 36),
     ]
+
+
+def test_stale_ike_message_followed_by_the_session_up_is_info() -> None:
+    """An Easy VPN client logs IKMP_NO_SA while it connects, then EZVPN_CONNECTION_UP."""
+    case = "blog_ios_ezvpn_client_ikmp_no_sa_then_connection_up"
+    fleet, _ = fleet_from_captures([Capture("RA2", _raw(case))])
+    got = [(f.code, str(f.severity), f.peer) for f in diagnose(fleet)]
+    assert got == [("IKE_NO_SA", "info", "10.1.1.1")]
