@@ -54,8 +54,10 @@ EXCLUDED = re.compile(
     r"^show logging (onboard|process|count)|^show processes cpu (history|platform)"
     r"|^show ip route (vrf \S+ )?summary|^show ip sla statistics aggregated"
     r"|^show interfaces? (\S+ )?(switchport|description|status|trunk|transceiver|accounting"
-    r"|counters|link|detail|capabilities|summary|stats|ip brief|mtu|mac-accounting|private-vlan)"
+    r"|counters|link|detail|capabilities|summary|stats|ip brief|mtu|mac-accounting|private-vlan"
+    r"|etherchannel|flowcontrol|human-readable)"
     r"|^show interfaces \|"  # the subcommands print tables, not interface records
+    r"|^show crypto pki certificates pem"  # the certificates as PEM text, not the listing
     r"|\| count "  # prints "Number of lines which match regexp = N", not the command's output
 )
 # Genie keys that are data, not schema words: addresses, interfaces, numbered entries.
