@@ -24,6 +24,16 @@ def _connection_options() -> dict[str, Any]:
     }
 
 
+def _with_secret(secret: str) -> dict[str, Any]:
+    """The defaults' options plus the host's secret: Nornir takes a host's extras for a
+    connection as a whole, so extras holding only the secret would hide the defaults' ones
+    (napalm would then probe the file system with two commands at every open)."""
+    options = _connection_options()
+    options["netmiko"]["extras"]["secret"] = secret
+    options["napalm"]["extras"]["optional_args"]["secret"] = secret
+    return options
+
+
 def inventory_data(fleet: Fleet, with_credentials: bool) -> dict[str, dict[str, Any]]:
     hosts: dict[str, Any] = {}
     for router in fleet.scenario.routers:
@@ -39,10 +49,7 @@ def inventory_data(fleet: Fleet, with_credentials: bool) -> dict[str, dict[str, 
             creds = fleet.scenario.credentials_of(router)
             entry["username"] = creds.username
             entry["password"] = creds.password
-            entry["connection_options"] = {
-                "netmiko": {"extras": {"secret": creds.secret}},
-                "napalm": {"extras": {"optional_args": {"secret": creds.secret}}},
-            }
+            entry["connection_options"] = _with_secret(creds.secret)
         hosts[router.name] = entry
     group_names = sorted({g for r in fleet.scenario.routers for g in r.groups})
     groups: dict[str, Any] = {"lab": {"data": {"lab": True}}}

@@ -50,8 +50,16 @@ def send(conn: BaseConnection, command: str, read_timeout: float = 30.0) -> str:
     if prompt is None:
         out: Any = conn.send_command(command, read_timeout=read_timeout, strip_prompt=True)
         return str(out)
+    return send_at_prompt(conn, command, prompt, read_timeout)
+
+
+def send_at_prompt(
+    conn: BaseConnection, command: str, prompt: str, read_timeout: float = 30.0
+) -> str:
+    """Run one exec command whose output ends at ``prompt``, the one the session already read
+    (what a previous command left unread is dropped first, so it cannot pass for the end)."""
     conn.read_channel()
-    out = conn.send_command(
+    out: Any = conn.send_command(
         command, expect_string=re.escape(prompt), read_timeout=read_timeout, strip_prompt=True
     )
     return str(out)
