@@ -11,6 +11,7 @@ from nornir.core.filter import F
 
 from lab.fleet import Fleet
 from lab.inventory import write_inventory
+from nornir_tasks.tasks.session import send_at_prompt
 
 
 def cli(fleet: Fleet, router: str, *commands: str) -> list[str]:
@@ -18,12 +19,8 @@ def cli(fleet: Fleet, router: str, *commands: str) -> list[str]:
     conn = ConnectHandler(**fleet.connection(router))
     try:
         conn.enable()
-        out = []
-        for command in commands:
-            text = conn.send_command(command, read_timeout=30)
-            assert isinstance(text, str)
-            out.append(text)
-        return out
+        prompt = conn.find_prompt()  # once: as vpndiag's sessions do, not before every command
+        return [send_at_prompt(conn, command, prompt) for command in commands]
     finally:
         conn.disconnect()
 

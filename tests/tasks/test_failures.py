@@ -24,6 +24,7 @@ from tests.tasks.sshstub import PASSWORD, SECRET, USER, Behaviour, free_port, ss
 pytestmark = pytest.mark.lab
 
 TIMEOUT = 5.0  # well above the close (0.5 s after the command) plus a login on a loaded machine
+STALL_TIMEOUT = 2.5  # a stall is waited out in full: the read timeout an operator would give
 STUB = Behaviour(
     answers={"show version": "Cisco IOS XE Software\r\n"},
     close_on={"show crypto isakmp sa": 0.5},
@@ -31,9 +32,9 @@ STUB = Behaviour(
 )
 
 
-def _inventory(tmp_path: Path, hosts: dict[str, dict[str, Any]]) -> Path:
+def _inventory(tmp_path: Path, hosts: dict[str, dict[str, Any]], timeout: float = TIMEOUT) -> Path:
     """A Nornir inventory of stub hosts (credentials inline, short timeouts)."""
-    extras = {"read_timeout_override": TIMEOUT, "conn_timeout": 3, "banner_timeout": 2}
+    extras = {"read_timeout_override": timeout, "conn_timeout": 3, "banner_timeout": 2}
     entries = {
         name: {
             "hostname": "127.0.0.1",
@@ -70,7 +71,9 @@ def _collect(config: Path, commands: list[str], **open_args: Any) -> tuple[dict[
     return found, time.monotonic() - started
 
 
-def _failure_of(config: Path, host: str, command: str) -> tuple[HostFailure, float]:
+def _failure_of(
+    config: Path, host: str, command: str, timeout: float = TIMEOUT
+) -> tuple[HostFailure, float]:
     """Collect ``command`` through the executor; the failure the collection names."""
     from nornir_tasks.tasks.executor import run_on_hosts
     from nornir_tasks.tasks.session import open_cli, send
@@ -78,7 +81,7 @@ def _failure_of(config: Path, host: str, command: str) -> tuple[HostFailure, flo
     nr = open_inventory(config)
     started = time.monotonic()
     try:
-        values = run_on_hosts(nr, lambda t: send(open_cli(t, TIMEOUT), command, TIMEOUT), "probe")
+        values = run_on_hosts(nr, lambda t: send(open_cli(t, timeout), command, timeout), "probe")
     finally:
         close(nr)
     failure = values[host]
@@ -97,11 +100,11 @@ def test_a_session_closed_mid_command_is_named_when_it_closes(tmp_path: Path) ->
 
 def test_a_stalled_session_times_out_once(tmp_path: Path) -> None:
     with ssh_stub(STUB) as port:
-        config = _inventory(tmp_path, {"R1": {"port": port}})
-        failure, wall = _failure_of(config, "R1", "show crypto ipsec sa")
+        config = _inventory(tmp_path, {"R1": {"port": port}}, STALL_TIMEOUT)
+        failure, wall = _failure_of(config, "R1", "show crypto ipsec sa", STALL_TIMEOUT)
     assert failure.kind is FailureKind.TIMEOUT and failure.status is HostStatus.TIMEOUT
-    assert TIMEOUT <= failure.elapsed_s < 2 * TIMEOUT
-    assert wall < 1.5 * TIMEOUT + 2  # no second wait for a prompt at logout
+    assert STALL_TIMEOUT <= failure.elapsed_s < 2 * STALL_TIMEOUT
+    assert wall < 1.5 * STALL_TIMEOUT + 2  # no second wait for a prompt at logout
 
 
 def test_the_session_itself_still_answers(tmp_path: Path) -> None:
