@@ -25,13 +25,13 @@ def _connection_options() -> dict[str, Any]:
 
 
 def _with_secret(secret: str) -> dict[str, Any]:
-    """The defaults' options plus the host's secret: Nornir takes a host's extras for a
-    connection as a whole, so extras holding only the secret would hide the defaults' ones
-    (napalm would then probe the file system with two commands at every open)."""
-    options = _connection_options()
-    options["netmiko"]["extras"]["secret"] = secret
-    options["napalm"]["extras"]["optional_args"]["secret"] = secret
-    return options
+    """The host's secret. Nornir takes a host's extras for a connection as a whole, so the
+    napalm ones repeat the defaults' (without ``dest_file_system`` napalm probes the file
+    system with two commands at every open). The netmiko ones keep only the secret: tests
+    give commands shorter read timeouts than the defaults' override."""
+    napalm = _connection_options()["napalm"]
+    napalm["extras"]["optional_args"]["secret"] = secret
+    return {"netmiko": {"extras": {"secret": secret}}, "napalm": napalm}
 
 
 def inventory_data(fleet: Fleet, with_credentials: bool) -> dict[str, dict[str, Any]]:

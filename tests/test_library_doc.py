@@ -62,7 +62,7 @@ def test_example_runs_on_the_lab_and_prints_what_the_page_shows(
     (tmp_path / "inventory/mine").symlink_to(inventory.parent)
     monkeypatch.chdir(tmp_path)
     # The debug window is 20 s: the lab's clock jumps instead of the script sleeping.
-    monkeypatch.setattr(debug, "_waiter", lambda wait, stop: fleet.advance)
+    monkeypatch.setattr(debug, "_waiter", lambda conn, wait, stop: fleet.advance)
     exec(compile(code, f"{DOC}:example", "exec"), {"__name__": "__main__"})
     output = capsys.readouterr().out
     missing = [line for line in expected if not shown_in(line, output)]

@@ -31,7 +31,7 @@ from nornir_tasks.tasks.debug_dialect import IOS, DebugDialect, dialect, ios_is_
 from nornir_tasks.tasks.executor import run_on_hosts
 from nornir_tasks.tasks.failures import status_and_reason as classify
 from nornir_tasks.tasks.hosts import only
-from nornir_tasks.tasks.session import send
+from nornir_tasks.tasks.session import SessionClosedError, is_closed, send
 
 __all__ = ["CLEANUP", "capture_debug", "debugging_is_clean"]
 
@@ -39,6 +39,7 @@ CLEANUP = ("undebug all", "no debug crypto condition all")
 DEFAULT_CPU_LIMIT = 60
 # Reconnects for the cleanup after the session died: waits before each new try, seconds.
 RETRY_DELAYS = (1.0, 2.0, 4.0)
+WATCH_S = 0.5  # how often the debug window looks whether the device closed the session
 HostDone = Callable[[str, bool], None]
 
 
@@ -106,11 +107,24 @@ def _session(task: Task) -> Any:
 
 
 def _waiter(
-    wait: Callable[[float], None] | None, stop: threading.Event | None
+    conn: Any, wait: Callable[[float], None] | None, stop: threading.Event | None
 ) -> Callable[[float], object]:
     if wait is not None:
         return wait
-    return (stop or threading.Event()).wait  # Ctrl-C sets ``stop``: the wait ends at once
+    stopped = stop or threading.Event()  # Ctrl-C sets ``stop``: the wait ends at once
+
+    def window(seconds: float) -> bool:
+        """True when stopped; a session the device closed ends the window too, so the cleanup
+        over a new session starts then, not when the window would have ended."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            if stopped.wait(min(WATCH_S, left)):
+                return True
+            if is_closed(conn):
+                raise SessionClosedError("the device closed the SSH session")
+        return False
+
+    return window
 
 
 def capture_debug(
@@ -144,7 +158,7 @@ def capture_debug(
     error: str | None = None
     try:
         lines, error = _debug_window(
-            conn, entry, trigger, read_timeout, _waiter(wait, stop), before, speech
+            conn, entry, trigger, read_timeout, _waiter(conn, wait, stop), before, speech
         )
     except Exception as exc:  # recorded; Ctrl-C still propagates after the cleanup below
         error = f"{type(exc).__name__}: {exc}".strip()

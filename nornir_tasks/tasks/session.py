@@ -148,6 +148,12 @@ def _quiet_when_idle(conn: BaseConnection) -> None:
         sock.settimeout(IDLE_WAKE_S)
 
 
+def is_closed(conn: BaseConnection) -> bool:
+    """Whether the device closed the session (seen without reading from it)."""
+    remote = getattr(conn, "remote_conn", None)
+    return remote is not None and _closed(remote)
+
+
 def _closed(remote: Any) -> bool:
     if getattr(remote, "closed", False) or getattr(remote, "eof_received", False):
         return True
