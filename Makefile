@@ -10,12 +10,15 @@ STAMP  := $(VENV)/.installed-stamp
 # also costs its own start, so not many more (measured in docs/performance.md).
 TEST_WORKERS  ?= 4
 CHECK_WORKERS ?= 2
+# A worker takes a whole module at a time, the slowest modules first (tests/schedule.py reads
+# their last recorded times from tests/module_durations.txt; `make durations` records them).
+DIST := --dist loadscope --no-loadscope-reorder
 
 # Compiled bytecode (and pytest's rewritten test modules) cached in __pycache__ saves each
 # xdist worker a few seconds of compiling, even where the environment turned caching off.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: demo test check lint tools bench clean
+.PHONY: demo test check lint tools bench durations clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,10 +48,18 @@ tools:
 	  && { systemctl disable --now prometheus >/dev/null 2>&1 || true; }; } || true
 
 test: lint tools
-	$(BIN)/pytest -q -n $(TEST_WORKERS)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) $(DIST)
 
+# The quick loop leaves out the tests that start the lab fleet (`lab`, given by its fixtures) and
+# those that run a program `make tools` installs (`external`: Chromium, Prometheus' server).
+# `make test` runs them all.
 check: lint
-	$(BIN)/pytest -q -n $(CHECK_WORKERS) -m "not lab"
+	$(BIN)/pytest -q -n $(CHECK_WORKERS) $(DIST) -m "not lab and not external"
+
+# The whole suite, writing each module's time to tests/module_durations.txt (commit it when the
+# slowest modules have changed: it sets the order `make test` starts them in).
+durations: $(STAMP) tools
+	$(BIN)/pytest -q -n $(TEST_WORKERS) $(DIST) --module-durations=tests/module_durations.txt
 
 bench: $(STAMP)
 	$(BIN)/python bench/fleet_collect.py

@@ -3,9 +3,10 @@
 The suite runs under pytest-xdist (``make test``): each worker is its own process, so nothing
 here may be shared between tests through a fixed port or path. Fleets listen on ports the OS
 picks, and the host key, the history database and every report folder live under the
-worker's own temporary directory. ``make check`` runs ``-m "not lab"``: a test that starts a
-fleet must carry the ``lab`` mark (given automatically to users of the fixtures below), and one
-that does not is stopped with a message saying so.
+worker's own temporary directory. ``make check`` runs ``-m "not lab and not external"``: a test
+that starts a fleet must carry the ``lab`` mark (given automatically to users of the fixtures
+below), one that runs Chromium or Prometheus (tests/debian.py) the ``external`` mark; one that
+does not is stopped with a message saying so.
 """
 
 from __future__ import annotations
@@ -19,8 +20,12 @@ import pytest
 
 from lab.fleet import Fleet
 from lab.scenario import Scenario, load_scenario
+from tests import debian
 from tests.lab_fleet import running
 from tests.lab_fleet import settled as settled_fleet
+
+# The slowest modules first (tests/module_durations.txt), and `make durations` to record them.
+pytest_plugins = ["tests.schedule"]
 
 # Collecting the suite (each xdist worker does it all) builds ~300,000 GC-tracked objects that live
 # to the end: modules, classes, test items. CPython's cyclic GC walked them over and over on the
@@ -47,6 +52,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if LAB_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.lab)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "external: runs a program `make tools` installs (Chromium, Prometheus); not in `make check`",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before the test's fixtures start anything
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    debian.marked_external = item.get_closest_marker("external") is not None
 
 
 @pytest.fixture(autouse=True)

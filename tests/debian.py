@@ -9,9 +9,16 @@ import subprocess
 
 import pytest
 
+# Set by tests/conftest.py before each test: whether it carries the `external` mark. `make check`
+# skips that mark (and does not run `make tools`), so a test that runs these programs without
+# it is stopped here rather than slowing the quick loop down unnoticed.
+marked_external = True
+
 
 def debian_tool(binary: str, package: str) -> str:
     """The path of ``binary``; installs ``package`` when it is missing and we may."""
+    if not marked_external:
+        pytest.fail(f"this test runs {binary}: mark it pytest.mark.external")
     found = shutil.which(binary)
     if found:
         return found

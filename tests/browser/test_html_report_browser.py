@@ -17,7 +17,7 @@ from lab.inventory import write_inventory
 from nornir_tasks.cli.main import main
 from tests.browser.chromium import RecordingProxy, chromium, png_size, run_chromium
 
-pytestmark = pytest.mark.lab
+pytestmark = [pytest.mark.lab, pytest.mark.external]  # a lab fleet and headless Chromium
 PROBE = (Path(__file__).parent / "probe.js").read_text(encoding="utf-8")
 WIDTHS = (1280, 390)
 WINDOW_MIN = 500  # headless Chromium's narrowest window: a phone width is a frame inside one

@@ -30,6 +30,9 @@ from tests.monitoring.dashboard import load, queries
 from tests.monitoring.promtext import Samples, parse
 from tests.monitoring.test_dashboard import RULES, full_report
 
+# Prometheus' own programs: `make test` runs these, `make check` does not (~7 s of server start).
+pytestmark = pytest.mark.external
+
 
 def fleet() -> RunReport:
     """The dashboard test's report with one more tunnel of r1, down (no phase 1, no SA)."""
