@@ -8,7 +8,10 @@ debug lines (time stamps, ``ISAKMP``/``IPSEC``/``%CRYPTO``/``%ASA`` prefixes) fo
 also when they are interleaved with show output. The host is the prompt's, else the file's.
 
 Saved evidence (``--save-evidence DIR``) is ``DIR/<host>/<command with spaces as _>.txt``; a
-file holding the same command twice (two prompts) is two polls, the first being the earlier.
+file holding the same command twice (two prompts, each poll marked ``! vpndiag: poll N``) is
+two polls, the first being the earlier. A command whose output is given twice, in one paste
+or several, is read once when the copies are the same and as polls when they differ
+(``parsers.repeats``).
 Pure: text in, blocks and fleet evidence out (the CLI reads the files).
 """
 
@@ -20,10 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from nornir_tasks.checks.evidence import FleetEvidence, fleet_evidence, host_evidence
-from nornir_tasks.models.collection import CommandOutput
+from nornir_tasks.diagnose_polls import read_once
 from nornir_tasks.parsers import UnknownCommandError, clean_device_text, resolve
 from nornir_tasks.parsers.log_conditions import condition_of
 from nornir_tasks.parsers.log_lines import has_message
+from nornir_tasks.parsers.repeats import leads_output
 
 LOG_COMMAND = "debug crypto isakmp"
 
@@ -135,6 +139,7 @@ class Block:
     host: str
     command: str
     text: str
+    typed: bool = False  # ``command`` is as typed at the block's prompt
 
 
 @dataclass
@@ -142,6 +147,7 @@ class _Open:
     host: str
     command: str | None  # None: free text, commands found by header
     lines: list[str] = field(default_factory=list)
+    typed: bool = False  # opened by a prompt line with ``command`` typed at it
 
 
 def is_log_line(line: str) -> bool:
@@ -177,7 +183,8 @@ def _segments(text: str, host: str, command: str | None) -> list[_Open]:
             if condition_of(cmd) is not None:
                 conditions.append(cmd)
                 continue
-            segments.append(_Open(m["host"], cmd if cmd and known(cmd) else None))
+            typed = cmd if cmd and known(cmd) else None
+            segments.append(_Open(m["host"], typed, typed=typed is not None))
             if _is_log(segments[-1].command):
                 segments[-1].lines, conditions = conditions, []
             continue
@@ -253,6 +260,14 @@ def _close(blocks: list[Block], current: _Open | None) -> None:
         blocks.append(Block(current.host, current.command or LOG_COMMAND, "\n".join(current.lines)))
 
 
+def _leading_lines(current: _Open) -> list[str]:
+    """The exec timestamps at the end of ``current``: they were printed before the next output."""
+    head: list[str] = []
+    while current.lines and leads_output(current.lines[-1]):
+        head.insert(0, current.lines.pop())
+    return head
+
+
 def _split_free(segment: _Open) -> list[Block]:
     """Blocks found by header inside text that no prompt names; log lines go to a log block."""
     blocks: list[Block] = []
@@ -260,19 +275,21 @@ def _split_free(segment: _Open) -> list[Block]:
     logs: list[str] = []
     last_log = False
     previous = ""
+    before = _Open(segment.host, None)  # exec timestamps before the first block
     for index, line in enumerate(segment.lines):
         command = _header(segment.lines, index)
         if command is not None and _starts_block(current, command, line):
+            head = _leading_lines(current or before)
             _close(blocks, current)
-            current, last_log = _Open(segment.host, command, [line]), False
+            current, last_log = _Open(segment.host, command, [*head, line]), False
         elif current is not None and _is_log(current.command):
             current.lines.append(line)
         elif is_log_line(line) or (last_log and _continues_log(previous, line)):
             logs.append(line)
             last_log = True
             previous = line if is_log_line(line) else previous
-        elif current is not None:
-            current.lines.append(line)
+        else:
+            (current or before).lines.append(line)
             last_log = False
     _close(blocks, current)
     if logs:
@@ -287,7 +304,7 @@ def _split_known(segment: _Open) -> list[Block]:
         return [Block(segment.host, segment.command, "\n".join(segment.lines))]
     body = [s for s in segment.lines if not is_log_line(s)]
     logs = [s for s in segment.lines if is_log_line(s)]
-    out = [Block(segment.host, segment.command, "\n".join(body))]
+    out = [Block(segment.host, segment.command, "\n".join(body), segment.typed)]
     return out + ([Block(segment.host, LOG_COMMAND, "\n".join(logs))] if logs else [])
 
 
@@ -331,9 +348,8 @@ def fleet_from_captures(captures: Sequence[Capture]) -> tuple[FleetEvidence, tup
     hosts = []
     problems: list[str] = []
     for name, blocks in per_host.items():
-        evidence = host_evidence(
-            name, [CommandOutput(b.command, b.text) for b in blocks if b.text.strip()]
-        )
+        outputs, repeated = read_once(blocks, _is_log)
+        evidence = host_evidence(name, outputs, repeated=repeated)
         problems += [f"{name}: {p}" for p in evidence.problems]
         if evidence.outputs:
             hosts.append(evidence)

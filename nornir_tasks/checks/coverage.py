@@ -1,4 +1,6 @@
-"""What vpndiag could not read: an output only partly understood is said so in the report.
+"""What vpndiag could not read, or read once: said in the report.
+
+An output only partly understood, or given more than once in a paste, is said so.
 
 A parser skips the lines it does not know (a newer release's field, a vendor variant, a stray
 paste) and the diagnosis works on the rest; this check makes that visible, at info level, with
@@ -13,6 +15,7 @@ from nornir_tasks.checks.evidence import LOGS, FleetEvidence, HostEvidence
 from nornir_tasks.checks.registry import check
 from nornir_tasks.models.findings import Finding, Severity, Source, Step
 from nornir_tasks.parsers._secrets import mask_secrets
+from nornir_tasks.parsers.repeats import Repeat, describe
 
 CODE = "OUTPUT_PARTLY_UNDERSTOOD"
 QUOTED = 5  # lines quoted as evidence; the count says how many there were
@@ -51,3 +54,39 @@ def partly_understood(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Find
     for command, lines in sorted(host.unparsed.items()):
         if lines:
             yield _finding(host, command, lines)
+
+
+REPEATED = "OUTPUT_REPEATED"
+
+
+def _repeat_finding(host: HostEvidence, repeat: Repeat) -> Finding:
+    return Finding(
+        code=REPEATED,
+        severity=Severity.INFO,
+        host=host.host,
+        peer=None,
+        summary=describe(repeat),
+        cause=(
+            "The input holds this command's output more than once with the same text (one "
+            "output pasted twice, or a session log pasted again). Identical copies are read "
+            "once: a paste proves no time passed, so they are not two polls, and a state they "
+            "show is one snapshot, not proof that it lasted."
+        ),
+        evidence=tuple(mask_secrets(f"{old}  ->  {new}") for old, new in repeat.changed),
+        next_steps=(
+            f"run '{repeat.command}' twice a few seconds apart and paste both, to see what "
+            "is still moving",
+        ),
+        step=Step.CONFIG,
+        source=Source.LOG if _is_log(repeat.command) else Source.STATE,
+    )
+
+
+@check(REPEATED, needs=("*",))
+def repeated_output(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    """One info finding per output a paste held twice with the same text (read once): the
+    diagnosis would otherwise look like it rests on two polls. Different copies are polls;
+    ``vpndiag diagnose`` notes what changed between them."""
+    for _, repeat in sorted(host.repeated.items()):
+        if repeat.copies > repeat.distinct:
+            yield _repeat_finding(host, repeat)

@@ -41,6 +41,7 @@ from nornir_tasks.parsers import (
 
 if TYPE_CHECKING:  # recognised by name (``model_names``)
     from nornir_tasks.models.config import RunningConfig
+    from nornir_tasks.parsers.repeats import Repeat
 
 T = TypeVar("T")
 
@@ -97,6 +98,8 @@ class HostEvidence(_Memo):
     problems: tuple[str, ...] = ()  # outputs that could not be read (command: reason)
     # canonical command -> (line number, text) of the lines its parser did not recognise
     unparsed: Mapping[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    # canonical command -> its output given more than once in a paste (``parsers.repeats``)
+    repeated: Mapping[str, Repeat] = field(default_factory=dict)
 
     def has(self, need: str) -> bool:
         """True when an output matches ``need`` (a canonical command or a glob)."""
@@ -272,12 +275,14 @@ def host_evidence(
     outputs: Sequence[CommandOutput],
     previous: Sequence[CommandOutput] = (),
     interval_s: float | None = None,
+    repeated: Mapping[str, Repeat] | None = None,
 ) -> HostEvidence:
     """Parse (where not parsed yet) and key the outputs of one host.
 
     A command given twice in ``outputs`` is two polls: the earlier one becomes ``previous``
     unless ``previous`` is given. Log streams (``show logging``, debug captures) are merged.
-    Unreadable outputs are listed in ``problems``, not raised.
+    Unreadable outputs are listed in ``problems``, not raised. ``repeated``: what a paste
+    held more than once (the caller counted identical copies once).
     """
     polls = _Polls()
     for output in outputs:
@@ -297,6 +302,7 @@ def host_evidence(
         previous_raw=before_raw,
         problems=tuple(polls.problems + earlier.problems),
         unparsed=polls.unparsed,
+        repeated=dict(repeated or {}),
     )
 
 

@@ -96,11 +96,14 @@ def diagnose_cmd(
     from nornir_tasks.checks import diagnose
     from nornir_tasks.cli.findings_view import findings_json, print_findings
     from nornir_tasks.diagnose import fleet_from_captures
+    from nornir_tasks.diagnose_polls import repeat_notes
 
     fleet, problems = fleet_from_captures(_captures(files, max_input_mb))
     err = Console(stderr=True)
     for problem in problems:
         err.print(f"[yellow]warning:[/] not read: {problem}", highlight=False)
+    for note in repeat_notes(fleet):
+        err.print(note, highlight=False, markup=False)
     if not fleet.hosts:
         err.print("[red]error:[/] no recognisable device output in the input", highlight=False)
         raise exit_codes.Exit(exit_codes.USAGE)

@@ -11,6 +11,8 @@ from nornir_tasks.cli.input_files import max_input_option, read_input
 from nornir_tasks.cli.json_stream import write_json
 from nornir_tasks.models import to_jsonable
 from nornir_tasks.parsers import ParseError, ParseResult, UnknownCommandError, parse_result
+from nornir_tasks.parsers._secrets import mask_secrets
+from nornir_tasks.parsers.repeats import Repeat, current, describe
 
 
 @click.command(
@@ -22,7 +24,9 @@ Examples:
   vpndiag parse --strict "sh cry ipsec sa" new.txt   refuse any line not understood
 
 Lines the parser did not recognise are listed on standard error (line number and text);
-the JSON on standard output holds what was recognised.
+the JSON on standard output holds what was recognised. An output given more than once in
+the file (a session log, a double paste) is read once: the last different copy is the
+current state, and standard error says what changed since the copy before it.
 """,
 )
 @click.argument("command")
@@ -34,12 +38,15 @@ def parse_cmd(command: str, file: str, fmt: str, strict: bool, max_input_mb: int
     """Parse FILE (or - for standard input) as the output of COMMAND."""
     text = read_input(file, max_input_mb)
     try:
-        result = parse_result(command, text, strict=strict)
+        copy, repeat = current(command, text)
+        del text  # the copy read is all that is needed now
+        result = parse_result(command, copy.text, strict=strict)
     except (ParseError, UnknownCommandError) as exc:
         click.echo(f"error: {exc}", err=True)
         raise exit_codes.Exit(exit_codes.USAGE) from exc
-    del text  # the model is all that is needed now
-    _report_unparsed(result)
+    if repeat is not None:
+        _report_repeat(repeat, copy.first_line)
+    _report_unparsed(result, copy.first_line - 1)
     if fmt == "json":
         write_json(result.value, sys.stdout)
     else:
@@ -49,7 +56,13 @@ def parse_cmd(command: str, file: str, fmt: str, strict: bool, max_input_mb: int
         Console().print(Pretty(to_jsonable(result.value)))
 
 
-def _report_unparsed(result: ParseResult[object]) -> None:
+def _report_repeat(repeat: Repeat, first_line: int) -> None:
+    click.echo(f"note: {describe(repeat)}; read from line {first_line}", err=True)
+    for old, new in repeat.changed:  # device lines: a changed key line must not show its key
+        click.echo(mask_secrets(f"  was: {old}\n  now: {new}"), err=True)
+
+
+def _report_unparsed(result: ParseResult[object], offset: int) -> None:
     """The lines not understood, on stderr: stdout stays the model's JSON."""
     if result.understood:
         return
@@ -59,6 +72,6 @@ def _report_unparsed(result: ParseResult[object]) -> None:
         err=True,
     )
     for number, line in result.unparsed:
-        click.echo(f"  line {number}: {line}", err=True)
+        click.echo(f"  line {number + offset if number else 0}: {line}", err=True)
     if result.unparsed_count > len(result.unparsed):
         click.echo(f"  ... and {result.unparsed_count - len(result.unparsed)} more", err=True)

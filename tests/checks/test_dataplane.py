@@ -9,10 +9,15 @@ A, B = "203.0.113.34", "198.51.100.2"  # a spoke and the hub
 A_LAN, B_LAN = "10.8.0.0/255.255.255.0", "10.0.0.0/255.255.255.0"
 
 
+# The command typed twice (the second time abbreviated): two runs even when nothing moved; the
+# same text pasted twice would be one reading (``parsers.repeats``).
+POLLS = ("show crypto ipsec sa", "sh cry ipsec sa")
+
+
 def spoke(enc: tuple[int, int], dec: tuple[int, int]) -> str:
     """Two polls of the spoke's flow: (encaps, decaps) before and now."""
     polls = [ipsec_flow(A, B, A_LAN, B_LAN, e, d) for e, d in zip(enc, dec, strict=True)]
-    return session("BR08", *(("show crypto ipsec sa", p) for p in polls))
+    return session("BR08", *zip(POLLS, polls, strict=True))
 
 
 def hub(
@@ -25,7 +30,7 @@ def hub(
         ipsec_flow(B, A, B_LAN, A_LAN, e, d, spi_out=spi_out, spi_in=0x2818E811)
         for e, d in zip(enc, dec, strict=True)
     ]
-    return session("HQ", *(("show crypto ipsec sa", p) for p in polls), *extra)
+    return session("HQ", *zip(POLLS, polls, strict=True), *extra)
 
 
 def test_healthy_two_way_traffic_has_no_finding() -> None:

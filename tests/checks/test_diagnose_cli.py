@@ -83,7 +83,7 @@ def test_the_host_comes_from_the_prompt_else_the_hostname_else_the_file() -> Non
     assert sorted(h.host for h in fleet.hosts) == ["BR12", "HQ", "ticket-1235"]
 
 
-def test_two_pastes_of_a_table_without_prompts_are_two_polls() -> None:
+def test_a_table_pasted_twice_is_one_reading_and_two_times_are_two_polls() -> None:
     first = ipsec_flow(
         "203.0.113.10",
         "203.0.113.1",
@@ -93,9 +93,19 @@ def test_two_pastes_of_a_table_without_prompts_are_two_polls() -> None:
         0,
     )
     table = isakmp_table(("203.0.113.1", "203.0.113.10", "MM_NO_STATE", 0, "ACTIVE"))
+    # the same table twice proves no time passed: one snapshot, "poll again to confirm"
     (fleet, _) = fleet_from_captures([Capture("spoke1", table + "\n" + first + "\n" + table)])
     (host,) = fleet.hosts
+    assert host.previous is None and host.repeated["show crypto isakmp sa"].distinct == 1
+    assert diagnose(fleet, ("IKE_P1_NO_RESPONSE",))[0].severity.value == "warning"
+    # under exec timestamps of two times it is two polls: the SA is stuck
+    stamped = "".join(
+        f"Time source is NTP, 10:2{n}:03.101 UTC Thu Dec 3 2026\n{table}" for n in (1, 2)
+    )
+    (fleet, _) = fleet_from_captures([Capture("spoke1", stamped + first)])
+    (host,) = fleet.hosts
     assert host.previous is not None and "show crypto isakmp sa" in host.previous
+    assert not host.unparsed  # each time stamp went with the output after it
     assert diagnose(fleet, ("IKE_P1_NO_RESPONSE",))[0].severity.value == "critical"
 
 
@@ -209,6 +219,25 @@ def test_reads_what_the_live_evidence_saver_writes(
         ("IPSEC_NOT_ENCRYPTING", "HQ"),
         ("CRYPTO_MAP_NOT_APPLIED", "BR11"),
     } <= critical
+    assert "OUTPUT_REPEATED" not in {f["code"] for f in saved}
+
+
+def test_two_identical_polls_in_saved_evidence_stay_two_polls(tmp_path: Path) -> None:
+    """A live run polls a stuck SA twice and gets the same text: saved evidence marks each
+    poll, so re-diagnosis reads two readings in time (stuck), not one output pasted twice."""
+    from nornir_tasks.models.collection import CommandOutput, HostCollection, HostStatus
+    from nornir_tasks.saved_evidence import save_evidence
+
+    table = isakmp_table(("203.0.113.1", "203.0.113.10", "MM_NO_STATE", 0, "ACTIVE"))
+    polls = (CommandOutput("show crypto isakmp sa", table),) * 2
+    save_evidence([HostCollection("spoke1", HostStatus.OK, polls)], tmp_path)
+    saved = (tmp_path / "spoke1" / "show_crypto_isakmp_sa.txt").read_text()
+    assert saved.count("! vpndiag: poll ") == 2
+    (fleet, problems) = fleet_from_captures([Capture("spoke1", saved, host_known=True)])
+    (host,) = fleet.hosts
+    assert not problems and not host.unparsed
+    assert host.previous is not None
+    assert diagnose(fleet, ("IKE_P1_NO_RESPONSE",))[0].severity.value == "critical"
 
 
 # -- terminal artefacts (issue 17 item 6) ----------------------------------------------------

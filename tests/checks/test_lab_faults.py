@@ -113,7 +113,8 @@ def test_dual_isp_router_is_only_warned_about_its_latent_failover() -> None:
 def test_each_fault_is_reported_once_per_cause() -> None:
     """Cross-peer reading: the end that is only a symptom gets no second finding."""
     default = findings("default")
-    assert not [f for f in default if f.host == "BR07"]  # the initiator of the return-path case
+    # the initiator of the return-path case (its two identical polls are read once: info)
+    assert not [f for f in default if f.host == "BR07" and f.code != "OUTPUT_REPEATED"]
     assert not [f for f in default if f.host == "BR04"]  # HQ does not encrypt back (fault 9)
     assert not [f for f in default if f.host == "BR06"]  # HQ lost the SAs (fault 10)
     assert not found("fault3", "BR01", "IKE_P1_NO_RESPONSE", HQ)  # HQ refuses the policy

@@ -81,10 +81,10 @@ def test_phase1_up_without_ipsec_sa_on_both_polls_is_critical() -> None:
     text = qm_idle_without_sa(
         "BR09", SPOKE, HUB, "10.9.0.0/255.255.255.0", "10.0.0.0/255.255.255.0"
     )
-    text += session(
+    text += session(  # typed again: a second run, even if nothing changed
         "BR09",
         (
-            "show crypto ipsec sa",
+            "sh cry ipsec sa",
             ipsec_flow(
                 SPOKE, HUB, "10.9.0.0/255.255.255.0", "10.0.0.0/255.255.255.0", 0, 0, spi_out=None
             ),
