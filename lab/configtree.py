@@ -45,6 +45,7 @@ _CHILD_MULTI_FIRST = {
     "match identity",
     "proposal",  # an IKEv2 policy lists its proposals in order
     "peer",  # IKEv2 keyring peer blocks
+    "pki trustpoint",  # an IKEv2 profile signs with one trustpoint and verifies with others
 }
 # Child keywords whose key is the first two words ("ip address", "set pfs", "tunnel source").
 _CHILD_TWO_WORD = {

@@ -59,7 +59,13 @@ class Ikev2Profile:
     keyring: str | None  # keyring local NAME
     dpd: tuple[int, int] | None  # dpd INTERVAL RETRY on-demand|periodic
     lifetime: int = 86400
-    trustpoint: str | None = None  # pki trustpoint NAME (rsa-sig)
+    trustpoint: str | None = None  # pki trustpoint NAME [sign] (rsa-sig): the one it signs with
+    verify_trustpoints: tuple[str, ...] = ()  # pki trustpoint NAME [verify]: the CAs it trusts
+
+    @property
+    def verifiers(self) -> tuple[str, ...]:
+        """The trustpoints whose CAs may have issued a peer's certificate."""
+        return self.verify_trustpoints or ((self.trustpoint,) if self.trustpoint else ())
 
     def matches(self, address: str) -> bool:
         return any(ipaddress.IPv4Address(address) in net for net in self.remote)
@@ -200,6 +206,7 @@ def _profile(name: str, lines: list[str]) -> Ikev2Profile:
     remote: list[IPv4Net] = []
     values: dict[str, str | None] = {"local": None, "remote": None, "keyring": None, "pki": None}
     dpd = None
+    verify: list[str] = []
     for line in lines:
         w = line.split()
         if w[:4] == ["match", "identity", "remote", "address"] and (net := _net(w[4:])):
@@ -209,12 +216,14 @@ def _profile(name: str, lines: list[str]) -> Ikev2Profile:
         elif w[:2] == ["keyring", "local"] and len(w) > 2:
             values["keyring"] = w[2]
         elif w[:2] == ["pki", "trustpoint"] and len(w) > 2:
-            values["pki"] = w[2]
+            role = w[3] if len(w) > 3 else ""  # "sign", "verify", or both when absent
+            values["pki"] = values["pki"] or (w[2] if role != "verify" else None)
+            verify += [w[2]] if role != "sign" else []
         elif w[0] == "dpd" and len(w) > 2 and w[1].isdigit() and w[2].isdigit():
             dpd = (int(w[1]), int(w[2]))
     return Ikev2Profile(
         name, tuple(remote), values["local"], values["remote"], values["keyring"], dpd,
-        trustpoint=values["pki"],
+        trustpoint=values["pki"], verify_trustpoints=tuple(verify),
     )  # fmt: skip
 
 

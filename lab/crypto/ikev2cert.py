@@ -2,7 +2,8 @@
 
 An end whose IKEv2 profile says ``authentication local rsa-sig`` sends its trustpoint's
 certificate with IKE_AUTH; one that says ``authentication remote rsa-sig`` checks the peer's:
-present, issued by its trustpoint's CA, and valid at the lab clock. The lab does no real
+present, issued by the CA of one of its verifying trustpoints (``pki trustpoint X [verify]``; a
+plain ``pki trustpoint X`` signs and verifies), and valid at the lab clock. The lab does no real
 signature: the certificate is data (``lab.pki``).
 
 Wording from real captures: ``My authentication method is 'RSA'`` / ``Peer's authentication
@@ -13,7 +14,9 @@ the same example the failure lines ``: Platform errors``, ``Verify cert failed``
 Certificate chain validation has failed. The certificate (SN: ...) has expired. Validity period
 ended on ...`` from an engineer's capture of an expired controller certificate (code index file
 58299924695, wrapped there over three lines, one line here). IOS-XE's ``debug crypto pki``
-lines between them are not printed (the lab has no ``debug crypto pki``). The IKE_AUTH payload
+lines between them (for an issuer no trustpoint holds, the same example's ``CRYPTO_PKI: Unable
+to locate cert record by issuername`` / ``No trust point for cert issuer, looking up cert
+chain`` / ``No suitable trustpoints found``) are not printed (the lab has no ``debug crypto pki``). The IKE_AUTH payload
 order with certificates (``IDi CERT CERTREQ AUTH``) is RFC 7296's: no IOS-XE capture of it was
 found.
 
@@ -87,8 +90,9 @@ class CertCheck:
         log = self.wire.log
         log(device, sa, "Peer's authentication method is 'RSA'")
         log(device, sa, "Verify peer's authentication data")
-        valid = self._trusted(device, prof, cert) and self._current(device, cert)
-        if not valid or not self._revocation_checked(device, prof, cert):
+        point = self._trusting(device, prof, cert)
+        valid = point is not None and self._current(device, cert)
+        if not valid or not self._revocation_checked(device, point, cert):
             log(device, sa, ": Platform errors")
             log(device, sa, "Verify cert failed")
             log(device, sa, "Verification of peer's authentication data FAILED")
@@ -97,10 +101,10 @@ class CertCheck:
         return True
 
     def _revocation_checked(
-        self, device: Device, prof: Ikev2Profile, cert: LabCertificate | None
+        self, device: Device, name: str | None, cert: LabCertificate | None
     ) -> bool:
         """``revocation-check crl [none]``: no CRL can be fetched in the lab."""
-        point = pki_of(device).trustpoint(prof.trustpoint)
+        point = pki_of(device).trustpoint(name)
         if point is None or point.revocation[:1] != ("crl",) or cert is None:
             return True  # unset: the lab checks only what the configuration says
         self._crl_fetch_failed(device, point, cert)
@@ -117,9 +121,16 @@ class CertCheck:
             line += "\n" + " " * 22 + "Reason : Enrollment URL not configured."
         device.log(line)
 
-    def _trusted(self, device: Device, prof: Ikev2Profile, cert: LabCertificate | None) -> bool:
-        ca = pki_of(device).ca(prof.trustpoint)
-        return cert is not None and ca is not None and cert.issuer == ca.subject
+    def _trusting(
+        self, device: Device, prof: Ikev2Profile, cert: LabCertificate | None
+    ) -> str | None:
+        """The verifying trustpoint whose CA issued ``cert`` (None: no trustpoint for it)."""
+        pki = pki_of(device)
+        for name in prof.verifiers:
+            ca = pki.ca(name)
+            if cert is not None and ca is not None and cert.issuer == ca.subject:
+                return name
+        return None
 
     def _current(self, device: Device, cert: LabCertificate | None) -> bool:
         wall = self.ctx.clock.wall()
