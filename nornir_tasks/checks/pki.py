@@ -13,7 +13,7 @@ lines are quoted. The finding is on the router whose certificate it is (re-enrol
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -23,6 +23,8 @@ from nornir_tasks.checks.model_names import PKI_CERTIFICATES, ROUTER_CLOCK
 from nornir_tasks.checks.peers import other_end
 from nornir_tasks.checks.pki_crl import CODE as CRL
 from nornir_tasks.checks.pki_crl import crl_findings
+from nornir_tasks.checks.pki_trust import CODE as UNTRUSTED
+from nornir_tasks.checks.pki_trust import PeersBy, untrusted
 from nornir_tasks.checks.quote import config_lines, tag, unique
 from nornir_tasks.checks.registry import check
 from nornir_tasks.checks.tunnels import tunnel_state
@@ -31,6 +33,7 @@ from nornir_tasks.models.tunnel_status import TunnelStatus
 
 if TYPE_CHECKING:  # annotations only (the configuration models are slow to import)
     from nornir_tasks.models.config import RunningConfig
+    from nornir_tasks.models.config_ike import Ikev2Profile
     from nornir_tasks.models.pki import PkiCertificate, RouterClock
 
 EXPIRED = "IKEV2_CERT_EXPIRED"
@@ -51,24 +54,32 @@ class Judged:
 
 
 def signing_peers(config: RunningConfig) -> dict[str, list[str]]:
-    """trustpoint -> the peers of the tunnels whose IKEv2 profile uses it with rsa-sig."""
+    """trustpoint -> the peers of the tunnels whose IKEv2 profile signs with it (rsa-sig)."""
+    return _peers_by(config, lambda p: (p.pki_trustpoint,) if p.pki_trustpoint else ())
+
+
+def verifying_peers(config: RunningConfig) -> dict[str, list[str]]:
+    """trustpoint -> the peers of the tunnels whose certificates it verifies (rsa-sig)."""
+    return _peers_by(config, lambda p: p.pki_verify if RSA in p.authentication_remote else ())
+
+
+def _peers_by(
+    config: RunningConfig, trustpoints: Callable[[Ikev2Profile], tuple[str, ...]]
+) -> dict[str, list[str]]:
     profiles = {
-        p.name: p.pki_trustpoint
+        p.name: trustpoints(p)
         for p in config.ikev2_profiles
-        if p.pki_trustpoint and RSA in (*p.authentication_local, *p.authentication_remote)
+        if RSA in (*p.authentication_local, *p.authentication_remote)
     }
-    ipsec = {p.name: profiles.get(p.ikev2_profile or "") for p in config.ipsec_profiles}
-    found: dict[str, list[str]] = {}
+    ipsec = {p.name: profiles.get(p.ikev2_profile or "", ()) for p in config.ipsec_profiles}
+    found: dict[str, list[str]] = {t: [] for points in profiles.values() for t in points}
     for itf in config.interfaces.values():
-        trustpoint = ipsec.get(itf.tunnel_protection or "")
-        if trustpoint and itf.tunnel_destination:
-            found.setdefault(trustpoint, []).append(itf.tunnel_destination)
+        for trustpoint in ipsec.get(itf.tunnel_protection or "", ()):
+            if itf.tunnel_destination:
+                found[trustpoint].append(itf.tunnel_destination)
     for entry in (e for m in config.crypto_maps for e in m.entries):
-        trustpoint = profiles.get(entry.ikev2_profile or "")
-        if trustpoint:
-            found.setdefault(trustpoint, []).extend(entry.peers)
-    for trustpoint in profiles.values():
-        found.setdefault(trustpoint or "", [])
+        for trustpoint in profiles.get(entry.ikev2_profile or "", ()):
+            found[trustpoint].extend(entry.peers)
     return found
 
 
@@ -78,7 +89,7 @@ def judged(host: HostEvidence) -> list[Judged]:
     now = clock.now if clock else None
     if host.config is None or table is None or clock is None or now is None:
         return []
-    used = signing_peers(host.config)
+    used = {**verifying_peers(host.config), **signing_peers(host.config)}
     out: list[Judged] = []
     for cert in table.certificates:
         end = cert.ends_at
@@ -172,7 +183,7 @@ def findings(fleet: FleetEvidence) -> dict[tuple[str, str | None], Finding]:
                 if j.left <= WARN_BEFORE:
                     f = _finding(host, j, fleet)
                     out.setdefault((host.host, f.peer), f)
-            for f in _crl(host):
+            for f in [*_crl(host), *_untrusted(host, fleet)]:
                 out.setdefault((host.host, f.peer), f)
         return out
 
@@ -183,15 +194,23 @@ def _crl(host: HostEvidence) -> list[Finding]:
     if host.config is None:
         return []
     return crl_findings(
-        host, signing_peers(host.config), lambda p: tunnel_state(host, p) is not TunnelStatus.UP
+        host, verifying_peers(host.config), lambda p: tunnel_state(host, p) is not TunnelStatus.UP
     )
+
+
+def _untrusted(host: HostEvidence, fleet: FleetEvidence) -> list[Finding]:
+    def peers(fn: Callable[[RunningConfig], dict[str, list[str]]]) -> PeersBy:
+        return lambda h: fn(h.config) if h.config is not None else {}
+
+    down = lambda p: tunnel_state(host, p) is not TunnelStatus.UP  # noqa: E731
+    return list(untrusted(host, fleet, peers(verifying_peers), peers(signing_peers), down))
 
 
 def explains(host: HostEvidence, peer: str, fleet: FleetEvidence) -> bool:
     """An expired certificate or a missing CRL, here or at the other end, names the tunnel to
     ``peer``."""
     found = findings(fleet)
-    breaking = (EXPIRED, CRL)
+    breaking = (EXPIRED, CRL, UNTRUSTED)
     here = found.get((host.host, peer))
     if here is not None and here.code in breaking:
         return True
@@ -224,3 +243,9 @@ def cert_expiring(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]
 def crl_unavailable(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """``revocation-check crl`` and the CRL cannot be fetched: peer certificates refused."""
     yield from _of(host, fleet, CRL)
+
+
+@check(UNTRUSTED, needs=NEEDS)
+def cert_untrusted(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
+    """The peer's certificate is issued by a CA none of this end's trustpoints holds."""
+    yield from _of(host, fleet, UNTRUSTED)

@@ -147,4 +147,5 @@ class Ikev2Profile:
     keyring: str | None  # "local KR"
     dpd: str | None
     lifetime_s: int | None
-    pki_trustpoint: str | None = None  # "pki trustpoint NAME [sign|verify]" (rsa-sig)
+    pki_trustpoint: str | None = None  # "pki trustpoint NAME [sign]" (rsa-sig): it signs with
+    pki_verify: tuple[str, ...] = ()  # "pki trustpoint NAME [verify]": the CAs it trusts

@@ -237,11 +237,13 @@ def ikev2_keyring(node: ConfigNode) -> Ikev2Keyring:
 
 def ikev2_profile(node: ConfigNode) -> Ikev2Profile:
     """``crypto ikev2 profile NAME``."""
-    identities, auth_local, auth_remote = [], [], []
+    identities, auth_local, auth_remote, pki = [], [], [], []
     values: dict[str, str] = {}
     for child in node.children:
         cw = child.words()
-        if cw[:2] == ["match", "identity"]:
+        if cw[:2] == ["pki", "trustpoint"] and len(cw) > 2:
+            pki.append(cw[2:4])  # pki trustpoint NAME [sign|verify]
+        elif cw[:2] == ["match", "identity"]:
             identities.append(_rest(child, 2))
         elif cw[:2] == ["authentication", "local"]:
             auth_local.append(_rest(child, 2))
@@ -260,14 +262,9 @@ def ikev2_profile(node: ConfigNode) -> Ikev2Profile:
         keyring=values.get("keyring") or None,
         dpd=values.get("dpd") or None,
         lifetime_s=to_int(values.get("lifetime")),
-        pki_trustpoint=_trustpoint(values.get("pki")),
+        pki_trustpoint=next((w[0] for w in pki if w[1:] != ["verify"]), None),
+        pki_verify=tuple(w[0] for w in pki if w[1:] != ["sign"]),
     )
-
-
-def _trustpoint(pki: str | None) -> str | None:
-    """``pki trustpoint NAME [sign|verify]`` -> NAME."""
-    words = (pki or "").split()
-    return words[1] if words[:1] == ["trustpoint"] and len(words) > 1 else None
 
 
 def transform_set(node: ConfigNode) -> TransformSet:

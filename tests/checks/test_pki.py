@@ -100,3 +100,35 @@ def test_a_crl_fetch_failure_is_quiet_when_a_missing_crl_is_accepted_or_ipsec_do
     assert not run(fleet(("R1", _crl_paste("none"))), "IKEV2_CRL_UNAVAILABLE")
     # the capture's own router: DNAC-CA serves the controller, no IKEv2 profile verifies with it
     assert not run(fleet(("R1", _crl_paste("crl", "OTHER-TP"))), "IKEV2_CRL_UNAVAILABLE")
+
+
+def _end(name: str, me: str, peer: str, trustpoint: str, certs_case: str) -> str:
+    """An rsa-sig VTI end: its address, the profile's trustpoint, a real certificate capture."""
+    config = CONFIG.format(tp=trustpoint).replace("192.0.2.2", peer).replace("R1", name)
+    certs = (GOLDEN / certs_case / "raw.txt").read_text()
+    return (
+        f"{name}#show running-config\n{config}interface GigabitEthernet1\n"
+        f" ip address {me} 255.255.255.252\nend\n"
+        f"{name}#show crypto pki certificates\n{certs}\n"
+    )
+
+
+SUDI, SUDI_TP = "genie_iosxe_pki_certificates_c3850_sudi", "CISCO_IDEVID_SUDI"
+R14CA, R14CA_TP = "code_ios_pki_certificates_ca_first_pending_request", "VPN"
+
+
+def test_a_peer_certificate_from_a_ca_no_trustpoint_holds_is_named_on_the_verifying_end() -> None:
+    """R1 trusts cn=R14CA only; R2 signs with its SUDI (issued by cn=Cisco Manufacturing CA
+    SHA2,o=Cisco): R1 cannot verify it. R2 trusts that CA and is quiet."""
+    r1 = _end("R1", "192.0.2.1", "192.0.2.2", R14CA_TP, R14CA)
+    r2 = _end("R2", "192.0.2.2", "192.0.2.1", SUDI_TP, SUDI)
+    found = run(fleet(("R1", r1), ("R2", r2)), "IKEV2_CERT_UNTRUSTED")
+    assert [(f.host, f.peer, f.severity) for f in found] == [("R1", "192.0.2.2", Severity.CRITICAL)]
+    assert "(cn=Cisco Manufacturing CA SHA2,o=Cisco)" in found[0].summary
+    assert {"R2: cn=Cisco Manufacturing CA SHA2", "cn=R14CA"} <= set(found[0].evidence)
+
+
+def test_a_peer_certificate_from_a_trusted_ca_is_quiet() -> None:
+    r1 = _end("R1", "192.0.2.1", "192.0.2.2", SUDI_TP, SUDI)
+    r2 = _end("R2", "192.0.2.2", "192.0.2.1", SUDI_TP, SUDI)
+    assert not run(fleet(("R1", r1), ("R2", r2)), "IKEV2_CERT_UNTRUSTED")

@@ -30,7 +30,8 @@ HUB = "198.51.100.66"
 
 
 def wan(n: int) -> str:
-    return "203.0.113.126" if n == 14 else f"203.0.113.{64 + 4 * n + 2}"  # G01 holds .122
+    later = {14: "203.0.113.126", 15: "203.0.113.150"}  # G01 holds .122, the ASA/DMVPN sites .130+
+    return later.get(n, f"203.0.113.{64 + 4 * n + 2}")
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +79,7 @@ def triage(flex: tuple[Fleet, Path], spoke: int, debug: bool = False) -> Playboo
     )
 
 
-SPOKES = [f"V{n:02d}" for n in range(1, 15)]
+SPOKES = [f"V{n:02d}" for n in range(1, 16)]
 GRE_SPOKE, GRE_WAN = "G01", "203.0.113.122"  # healthy GRE over IPsec (tunnel mode gre ip)
 # (spoke, code, where health names it without debug, the peer it names there, a quoted line)
 HEALTH = [
@@ -97,6 +98,8 @@ HEALTH = [
     (13, "IKEV2_CERT_EXPIRED", "V13", HUB, "HUB2: "),
     # rsa-sig: V14's trustpoint says revocation-check crl and no CRL can be fetched
     (14, "IKEV2_CRL_UNAVAILABLE", "V14", HUB, "Reason : Enrollment URL not configured."),
+    # rsa-sig: V15's certificate comes from a CA no trustpoint of HUB2 holds (the hub's fault)
+    (15, "IKEV2_CERT_UNTRUSTED", "HUB2", wan(15), "V15: cn=Partner Root CA"),
 ]
 
 
@@ -110,9 +113,9 @@ def test_health_reads_ikev2_state_of_every_vti(health: PlaybookRun) -> None:
     by_host = {h.host: h for h in health.report.hosts}
     assert (by_host["V01"].tunnels_up, by_host["V01"].tunnels_total) == (1, 1)
     assert by_host["V02"].tunnels_up == 0 and by_host["V02"].tunnels_total == 1
-    # fourteen tunnel interfaces and V09's crypto map entry; V01, V07, V08, V10 (NAT-T), V12
+    # fifteen tunnel interfaces and V09's crypto map entry; V01, V07, V08, V10 (NAT-T), V12
     # (a certificate still valid) and G01 (GRE over IPsec) are up
-    assert (by_host["HUB2"].tunnels_up, by_host["HUB2"].tunnels_total) == (6, 15)
+    assert (by_host["HUB2"].tunnels_up, by_host["HUB2"].tunnels_total) == (6, 16)
     assert not [f for f in health.report.findings if f.code == "NO_INTERESTING_TRAFFIC"]
     read = {c.host: {o.command for o in c.outputs} for c in health.collections}
     assert "show crypto ikev2 sa" in read["V01"] and "show crypto isakmp sa" not in read["V01"]
@@ -200,8 +203,9 @@ def test_gre_over_ipsec_is_a_tunnel_interface_like_a_vti(health: PlaybookRun) ->
 
 
 # one per way of knowing: counters and configs (the hub's side), a config route, a probe,
-# a certificate's dates against the router's clock, a CRL fetch failure in the log
-NO_DEBUG = [c[:4] for c in HEALTH if c[0] in (5, 7, 8, 13, 14)]
+# a certificate's dates against the router's clock, a CRL fetch failure in the log, both ends'
+# certificates and trustpoints
+NO_DEBUG = [c[:4] for c in HEALTH if c[0] in (5, 7, 8, 13, 14, 15)]
 
 
 @pytest.mark.parametrize(("spoke", "code", "host", "peer"), NO_DEBUG, ids=[c[1] for c in NO_DEBUG])
