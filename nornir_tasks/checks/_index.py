@@ -96,7 +96,7 @@ NEEDS_BY_MODULE: dict[str, tuple[str, ...]] = {
     ),
     "replay": ("debug crypto *", "show crypto ipsec sa*", "show logging"),
     "termination": ("debug crypto *", "show logging"),
-    "thresholds": ("show processes cpu*",),
+    "thresholds": ("show cpu usage*", "show processes cpu*"),
     "tunnel_admin": (
         "more",
         "show interfaces*",

@@ -17,7 +17,11 @@ from nornir_tasks.models.findings import Finding, Severity, Source, Step
 CPU_CODE = "CPU_HIGH"
 
 
-@check(CPU_CODE, needs=("show processes cpu*",), implied=True)
+# IOS ``show processes cpu | include CPU``; the ASA's ``show cpu usage`` (the same model)
+CPU_OUTPUTS = ("show processes cpu*", "show cpu usage*")
+
+
+@check(CPU_CODE, needs=CPU_OUTPUTS, implied=True)
 def cpu_high(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     """The playbook's ``thresholds.cpu_percent`` (``fleet.cpu_percent``); none: no limit."""
     limit = fleet.cpu_percent
@@ -27,9 +31,9 @@ def cpu_high(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
     load = cpu.one_minute if cpu.one_minute is not None else cpu.five_seconds
     if load is None or load <= limit:
         return
-    line = next(
-        (ln for ln in host.raw.get("show processes cpu", "").splitlines() if "CPU" in ln), ""
-    )
+    texts = [text for need in CPU_OUTPUTS for _, text in host.raw_of(need)]
+    line = next((ln for text in texts for ln in text.splitlines() if "CPU" in ln), "")
+    asa = any(host.has(need) for need in CPU_OUTPUTS[1:])
     yield Finding(
         code=CPU_CODE,
         severity=Severity.WARNING,
@@ -42,7 +46,11 @@ def cpu_high(host: HostEvidence, fleet: FleetEvidence) -> Iterator[Finding]:
             "flaps follow. vpndiag does not start a debug on a router this busy."
         ),
         evidence=(line.strip(),) if line.strip() else (),
-        next_steps=("show processes cpu sorted | exclude 0.00", "show processes cpu history"),
+        next_steps=(
+            ("show processes cpu-usage sorted non-zero", "show cpu usage")
+            if asa
+            else ("show processes cpu sorted | exclude 0.00", "show processes cpu history")
+        ),
         step=Step.TERMINATION,
         source=Source.STATE,
     )

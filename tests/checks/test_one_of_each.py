@@ -98,3 +98,16 @@ def test_vpndiag_checks_lists_every_code_and_what_makes_it(tmp_path: Path) -> No
     assert any(r["register"] == "smtp" for r in rows.values())
     table = CliRunner().invoke(cli, ["checks"])
     assert table.exit_code == 0 and "IKE_P1_PSK_MISMATCH" in table.output
+
+
+def test_the_cpu_threshold_is_checked_on_an_asa_too() -> None:
+    """An ASA's load is its ``show cpu usage`` (the line as the ASA command reference prints
+    it): CPU_HIGH was skipped on every ASA, whose output is not ``show processes cpu``."""
+    from nornir_tasks.checks import diagnose, fleet_evidence, host_evidence
+    from nornir_tasks.models.collection import CommandOutput, OutputStatus
+
+    line = "CPU utilization for 5 seconds = 97%; 1 minute: 91%; 5 minutes: 60%"
+    asa = host_evidence("ASA1", [CommandOutput("show cpu usage", line + "\n", OutputStatus.OK)])
+    (busy,) = [f for f in diagnose(fleet_evidence([asa], cpu_percent=80)) if f.code == "CPU_HIGH"]
+    assert (busy.host, busy.evidence) == ("ASA1", (line,))
+    assert "91%" in busy.summary and busy.next_steps[0].startswith("show processes cpu-usage")
