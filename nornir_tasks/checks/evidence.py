@@ -15,11 +15,12 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from nornir_tasks.checks.addresses import learnt, mapped_to, own_addresses
-from nornir_tasks.checks.flows import Traffic, dedupe_flows, traffic
+from nornir_tasks.checks.flows import Traffic, dedupe_flows, name_lone_peer, traffic
 from nornir_tasks.checks.ike import IkeRow, ike_rows
 from nornir_tasks.checks.logview import PeerEvent, attribute
 from nornir_tasks.checks.model_names import (
     CRYPTO_SESSIONS,
+    IKEV2_SA_TABLE,
     RUNNING_CONFIG,
     VPN_SESSIONS,
     Model,
@@ -147,12 +148,21 @@ class HostEvidence(_Memo):
 
     @cached_property
     def flows(self) -> tuple[IpsecFlow, ...]:
-        return dedupe_flows(self.models(IpsecSaTable))
+        return name_lone_peer(dedupe_flows(self.models(IpsecSaTable)), self._ike_peers)
+
+    @cached_property
+    def _ike_peers(self) -> set[str]:
+        """The IKE peers of the IKEv1 and IKEv2 tables (to name flows a paste left peerless)."""
+        v2 = {sa.remote for t in self.models(IKEV2_SA_TABLE) for sa in t.sas if sa.remote}
+        return {r.peer for r in self.ike if r.peer} | v2
 
     @cached_property
     def traffic(self) -> tuple[Traffic, ...]:
         """Every IPsec flow with its counters as deltas (two polls) or totals (one poll)."""
-        before = dedupe_flows(self.models(IpsecSaTable, previous=True)) if self.previous else None
+        before = None
+        if self.previous:
+            flows = dedupe_flows(self.models(IpsecSaTable, previous=True))
+            before = name_lone_peer(flows, self._ike_peers)
         return traffic(self.flows, before)
 
     @cached_property

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nornir_tasks.models.ipsec import Ident, IpsecFlow, IpsecSaTable, SaDirection
 from nornir_tasks.parsers.addressing import network
@@ -53,6 +53,16 @@ def has_sa(flow: IpsecFlow) -> bool:
     if flow.sas:
         return True
     return bool(flow.current_outbound_spi_value)
+
+
+def name_lone_peer(flows: Sequence[IpsecFlow], peers: set[str]) -> tuple[IpsecFlow, ...]:
+    """Counter-only flows (a paste filtered to its counters, ``| include pkts``: no interface,
+    ident or peer line) are the one IKE peer's when the evidence knows exactly one."""
+    bare = [f for f in flows if not (f.current_peer or f.interface or f.local_ident)]
+    if len(peers) != 1 or not bare:
+        return tuple(flows)
+    (peer,) = peers
+    return tuple(replace(f, current_peer=peer) if f in bare else f for f in flows)
 
 
 def lacks_sa(flow: IpsecFlow) -> bool:

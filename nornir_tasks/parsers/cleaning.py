@@ -9,6 +9,15 @@ pastes; all three can carry what a terminal draws but a reader must not see::
     x\\bx / _\\bx                                                <- overstrike (bold, underline)
     line\\r\\n, line\\r (classic Mac), NUL padding, BEL
 
+People who paste output annotate it, and what they add is not the device's either::
+
+    ★ #pkts decaps: 0 ★, #pkts decrypt: 0                      <- highlight marks (★ ✓ ✗)
+    .....                              ← no reply               <- an arrow and a remark
+                     ↑ nothing comes back from the peer         <- a pointer line
+
+Those marks are never device output (IOS and ASA print ASCII), so they go too; ASCII remarks
+("<-- the SA is up") stay: a parser that meets one reads past it or reports the line.
+
 ``clean_device_text`` returns the text as the terminal showed it, with the same lines (so line
 numbers stay meaningful). ``%>`` in pasted logs is left alone: ``%`` starts every syslog
 message and CLI error, and ``>`` ends exec prompts, so stripping the pair could eat both.
@@ -38,8 +47,23 @@ _ERASE = re.compile(r"\r[ \t]+\r")
 _CR_NEWLINES = re.compile(r"\r+\n?")
 
 
+# A paste's annotation marks, an arrow with the remark after it, a line that only points up.
+_MARKS = re.compile(r"[\u2605\u2606\u2713\u2714\u2705\u274c\u2717]")
+_ARROW_REMARK = re.compile(r"[ \t]*[\u2190\u27f5\u21d0][^\n]*")
+_POINTER_LINE = re.compile(r"^[ \t]*[\u2191\u21d1][^\n]*", re.M)
+
+
+def strip_annotations(text: str) -> str:
+    """``text`` without the marks, arrows and pointer lines a person added (lines kept)."""
+    text = _POINTER_LINE.sub("", text)
+    return _ARROW_REMARK.sub("", _MARKS.sub("", text))
+
+
 def clean_device_text(text: str) -> str:
-    """``text`` without ANSI escapes, pager prompts, overstrikes, CRs or control characters."""
+    """``text`` without ANSI escapes, pager prompts, overstrikes, CRs or control characters,
+    and without the annotation marks of a paste."""
+    if not text.isascii():
+        text = strip_annotations(text)
     if not _noisy(text):
         return text
     text = text.replace("\r\n", "\n")

@@ -70,6 +70,8 @@ DIAGNOSED = {
     "notes_kr_ios_not_ipsec_eigrp_multicast_in_crypto_acl": "IPSEC_CLEARTEXT_RECEIVED",
     # sweep 3: the ASA's aggressive-mode states (AM_WAIT_MSG2) in a syslog server's relay form
     "siem_pix_syslog_relay_am_initiator_fsm_no_response": "IKE_P1_NO_RESPONSE",
+    # sweep 3: an author's ★/↑/← annotations in the paste, counters filtered to '| include pkts'
+    "lab_cn_ios_ikev2_ready_esp_blocked_annotated": "IPSEC_NO_RETURN_TRAFFIC",
 }
 # Labelled failures (provenance ``diagnosed_cause.finding``) that the diagnosis does not name
 # yet; bench/corpus_recall.py reports them. Not healthy, so not in HEALTHY either.

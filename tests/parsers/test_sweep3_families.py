@@ -149,3 +149,19 @@ def test_stale_ike_message_followed_by_the_session_up_is_info() -> None:
     fleet, _ = fleet_from_captures([Capture("RA2", _raw(case))])
     got = [(f.code, str(f.severity), f.peer) for f in diagnose(fleet)]
     assert got == [("IKE_NO_SA", "info", "10.1.1.1")]
+
+
+def test_annotated_paste_marks_are_not_read_and_counters_name_the_one_peer() -> None:
+    """★ marks, a '↑ ...' pointer line and a '← ...' remark are the author's, not the router's;
+    counters filtered to '| include pkts' belong to the one IKEv2 peer in the paste."""
+    from nornir_tasks.parsers.cleaning import clean_device_text
+
+    raw = _raw("lab_cn_ios_ikev2_ready_esp_blocked_annotated")
+    cleaned = clean_device_text(raw)
+    assert "\u2605" not in cleaned and "\u2191" not in cleaned and "\u2190" not in cleaned
+    assert len(cleaned.splitlines()) == len(raw.splitlines())
+    fleet, _ = fleet_from_captures([Capture("R1", raw)])
+    found = [
+        (f.code, str(f.severity), f.peer) for f in diagnose(fleet) if f.code.startswith("IPSEC")
+    ]
+    assert found == [("IPSEC_NO_RETURN_TRAFFIC", "critical", "203.2.2.2")]
