@@ -66,3 +66,41 @@ def no_debug_kind(s: Session, args: tuple[str, ...]) -> str:
 
 
 command("undebug crypto <kind> [...]")(no_debug_kind)
+
+
+# -- debug nhrp (lab.nhrpdebug prints its lines) ----------------------------------------------
+
+
+@command("debug nhrp condition peer nbma <address>")
+def debug_nhrp_condition(s: Session, args: tuple[str, ...]) -> str:
+    cond = f"peer nbma {args[0]}"
+    if cond not in s.device.nhrp_conditions:
+        s.device.nhrp_conditions.append(cond)
+    return ""
+
+
+@command("no debug nhrp condition [...]")
+def no_debug_nhrp_condition(s: Session, args: tuple[str, ...]) -> str:
+    """Without arguments every NHRP condition goes; with one, that condition."""
+    cond = " ".join(args)
+    conds = s.device.nhrp_conditions
+    conds[:] = [c for c in conds if args and c != cond]
+    return ""
+
+
+command("undebug nhrp condition [...]")(no_debug_nhrp_condition)
+
+
+@command("debug nhrp [...]")
+def debug_nhrp(s: Session, args: tuple[str, ...]) -> str:
+    s.device.debugs.add("nhrp")
+    return "NHRP protocol debugging is on\n"
+
+
+@command("no debug nhrp")
+def no_debug_nhrp(s: Session, args: tuple[str, ...]) -> str:
+    s.device.debugs.discard("nhrp")
+    return ""
+
+
+command("undebug nhrp")(no_debug_nhrp)

@@ -207,12 +207,16 @@ def show_debugging(s: Session, args: tuple[str, ...]) -> str:
         "ipsec": "Crypto IPSEC debugging is on",
         "ikev2": "Crypto IKEv2 debugging is on",
     }
-    if d.debugs:
+    crypto = sorted(d.debugs - {"nhrp"})
+    if crypto:
         out.append("Cryptographic Subsystem:")
-        out += [f"  {labels.get(k, k + ' debugging is on')}" for k in sorted(d.debugs)]
+        out += [f"  {labels.get(k, k + ' debugging is on')}" for k in crypto]
         out.append("")
+    if "nhrp" in d.debugs:  # no capture of this section: the debug's own answer, indented
+        out += ["NHRP:", "  NHRP protocol debugging is on", ""]
     out += ["IOSXE Conditional Debug Configs:", ""]
-    state = "Start" if d.debug_conditions else "Stop"
+    # an NHRP condition counted in the global state (no capture with one was found)
+    state = "Start" if d.debug_conditions or d.nhrp_conditions else "Stop"
     out += [f"Conditional Debug Global State: {state}", ""]
     out += [f"Crypto conditional debug: {c}" for c in d.debug_conditions]
     out += ["IOSXE Packet Tracing Configs:", "", "", "Packet Infra debugs:", ""]

@@ -82,6 +82,7 @@ class Device:
     monitors: list[Callable[[str], None]] = field(default_factory=list)
     debugs: set[str] = field(default_factory=set)
     debug_conditions: list[str] = field(default_factory=list)
+    nhrp_conditions: list[str] = field(default_factory=list)  # "peer nbma X" (debug nhrp)
     revert: RevertTimer | None = None
     last_change: str = ""
     vty_counter: int = 0

@@ -17,6 +17,7 @@ from lab.crypto.dmvpnsa import socket_up, source_address
 from lab.device import Device
 from lab.dmvpncfg import MgreTunnel
 from lab.nhrpctx import Cloud, host_net, hub_error, nhc_line, nhs_line
+from lab.nhrpdebug import received, sent
 from lab.nhrpstate import EntryKind, NhrpEntry, NhsRecord
 
 MAX_RETRY_S = 64.0
@@ -55,6 +56,9 @@ class Registration:
         rec.req_sent += 1
         rec.reqid += 1
         mine = source_address(device, tunnel)
+        if mine is not None and socket_up(device, tunnel, rec.nbma or ""):
+            sent(device, rec.nbma, tunnel.name, "Registration Request",
+                 tunnel.address or "0.0.0.0", rec.address)  # fmt: skip
         hub = self._deliver(device, tunnel, rec, mine)
         if hub is not None and mine is not None and tunnel.address is not None:
             request = Request(device, tunnel, mine, rec.address, rec.nbma or "")
@@ -76,6 +80,7 @@ class Registration:
         mine = self.cloud.tunnel_at(hub, req.hub_nbma)
         if mine is None or mine.address is None:
             return False
+        received(hub, req.nbma, mine.name, "Registration Request")
         me = (mine.address, source_address(hub, mine) or "0.0.0.0")
         if mine.authentication and mine.authentication != req.tunnel.authentication:
             text = hub_error(mine.name, "Recieved wrong authentication string",  # sic (IOS)
@@ -116,10 +121,14 @@ class Registration:
 
     def _reply(self, hub: Device, req: Request) -> bool:
         mine = self.cloud.tunnel_at(hub, req.hub_nbma)
-        return mine is not None and self.cloud.esp(hub, mine, req.nbma) is req.spoke
+        if mine is None:
+            return False
+        sent(hub, req.nbma, mine.name, "Registration Reply", mine.address or "0.0.0.0", req.nhs)
+        return self.cloud.esp(hub, mine, req.nbma) is req.spoke
 
     # -- the spoke -------------------------------------------------------------------------
     def _answered(self, device: Device, tunnel: MgreTunnel, rec: NhsRecord, mine: str) -> None:
+        received(device, rec.nbma, tunnel.name, "Registration Reply")
         now = self.cloud.clock.now()
         rec.repl_recv += 1
         rec.last_reply = now
