@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from nornir_tasks.checks.evidence import FleetEvidence, HostEvidence
+from nornir_tasks.checks.model_names import DMVPN_TABLE
 from nornir_tasks.checks.tunnels import ikev2_state, tunnels, vti_peers
 from nornir_tasks.models.findings import Finding, Severity
 from nornir_tasks.models.report import TunnelStatus
@@ -75,9 +76,10 @@ IKEV1_KINDS = ("isakmp", "ipsec")
 
 
 def debug_kinds(fleet: FleetEvidence, peers: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
-    """Per host, what to debug: ``isakmp`` and ``ipsec``, and ``ikev2`` when one of its peers
+    """Per host, what to debug: ``isakmp`` and ``ipsec``, ``ikev2`` when one of its peers
     speaks IKEv2 (an IKEv2 SA row, a protected tunnel interface or an IKEv2 crypto map entry
-    toward it: a failing IKEv2 tunnel leaves no SA row)."""
+    toward it: a failing IKEv2 tunnel leaves no SA row), and ``nhrp`` when one is a DMVPN
+    peer (registration and resolution are NHRP's, not IKE's)."""
     kinds: dict[str, tuple[str, ...]] = {}
     for name, addresses in peers.items():
         host = fleet.host(name)
@@ -85,8 +87,19 @@ def debug_kinds(fleet: FleetEvidence, peers: dict[str, list[str]]) -> dict[str, 
             ikev2_state(host, a) is not None or a in vti_peers(host) or a in _v2_map_peers(host)
             for a in addresses
         )
-        kinds[name] = (*IKEV1_KINDS, "ikev2") if v2 else IKEV1_KINDS
+        nhrp = host is not None and bool(set(addresses) & _nbma_peers(host))
+        kinds[name] = (*IKEV1_KINDS, *(("ikev2",) * v2), *(("nhrp",) * nhrp))
     return kinds
+
+
+def _nbma_peers(host: HostEvidence) -> set[str]:
+    """The NBMA addresses of the host's ``show dmvpn`` rows (its servers, spokes, shortcuts)
+    and the peers of its crypto sockets on mGRE interfaces (a spoke whose registration the hub
+    refuses has a socket there, no row)."""
+    tables = host.models(DMVPN_TABLE)
+    mgre = {i.interface for t in tables for i in t.interfaces}
+    rows = {p.nbma for t in tables for p in t.peers() if p.nbma}
+    return rows | {f.current_peer for f in host.flows if f.interface in mgre and f.current_peer}
 
 
 def _v2_map_peers(host: HostEvidence) -> set[str]:

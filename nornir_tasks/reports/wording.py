@@ -44,7 +44,9 @@ def headline(report: RunReport) -> str:
 
 def debug_what(record: DebugRecord) -> str:
     """``isakmp, ipsec for peer ipv4 203.0.113.30``: which debug, under which conditions."""
-    kinds = ", ".join(record.kinds) or "crypto (kinds unknown)"
+    crypto = [k for k in record.kinds if k != "nhrp"]
+    kinds = ", ".join(crypto) or ("" if record.kinds else "crypto (kinds unknown)")
+    kinds += " + debug nhrp (condition peer nbma)" if "nhrp" in record.kinds else ""
     conditions = ", ".join(record.conditions) or "conditions unknown"
     return f"{kinds} for {conditions}"
 

@@ -35,7 +35,7 @@ from nornir_tasks.tasks.session import SessionClosedError, is_closed, send
 
 __all__ = ["CLEANUP", "capture_debug", "debugging_is_clean"]
 
-CLEANUP = ("undebug all", "no debug crypto condition all")
+CLEANUP = IOS.cleanup
 DEFAULT_CPU_LIMIT = 60
 # Reconnects for the cleanup after the session died: waits before each new try, seconds.
 RETRY_DELAYS = (1.0, 2.0, 4.0)
@@ -181,6 +181,8 @@ def _debug_window(
     """Debug on, the bounded wait, the new log lines; (lines, why it stopped early)."""
     for address in entry.conditions:
         send(conn, speech.condition(address))
+        for command in speech.extra_conditions(entry.kinds, address):
+            send(conn, command)
     for command in speech.kinds(entry.kinds):
         send(conn, command)
     if trigger:
@@ -208,7 +210,7 @@ def _captured(
         error=error,
         cleanup_verified=clean,
         peers=entry.conditions,
-        kinds=tuple(c.removeprefix("debug crypto ") for c in sent),
+        kinds=tuple(c.removeprefix("debug crypto ").removeprefix("debug ") for c in sent),
         started=entry.started,
         seconds_on=on_for,
         cleanup_note=note,

@@ -2,7 +2,10 @@
 condition, the debug commands, the cleanup and how ``show debug`` reads when it is clean.
 
 IOS: ``debug crypto condition peer ipv4 X``, ``debug crypto isakmp`` / ``ipsec``, cleanup
-``undebug all`` + ``no debug crypto condition all``, verified with ``show debugging``.
+``undebug all`` + ``no debug crypto condition all``, verified with ``show debugging``. For a
+DMVPN peer also ``debug nhrp`` under ``debug nhrp condition peer nbma X`` (the syntax of Cisco's
+DMVPN configuration guide, code index file 70425938087), whose condition ``no debug nhrp
+condition`` removes (in every IOS cleanup: a run left behind may have set one).
 ASA: ``debug crypto condition peer X``, ``debug crypto ikev1 127`` / ``debug crypto ikev2
 protocol 127`` / ``debug crypto ipsec 127``, cleanup ``undebug all`` + ``no debug crypto
 condition``, verified with ``show debug`` (it lists every debug and condition still on).
@@ -46,23 +49,35 @@ class DebugDialect:
     cleanup: tuple[str, ...]
     show: str
     is_clean: Callable[[str], bool]
+    # (kinds, peer) -> conditions besides the crypto one (IOS ``debug nhrp condition``)
+    extra_conditions: Callable[[Sequence[str], str], tuple[str, ...]] = lambda kinds, peer: ()
+
+
+NHRP = "nhrp"
 
 
 def _ios_kinds(kinds: Sequence[str]) -> tuple[str, ...]:
-    return tuple(f"debug crypto {k}" for k in kinds)
+    return tuple("debug nhrp" if k == NHRP else f"debug crypto {k}" for k in kinds)
 
 
 def _asa_kinds(kinds: Sequence[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(_ASA_KINDS.get(k, f"debug crypto {k} 127") for k in kinds))
+    """An ASA has no NHRP (no DMVPN): that kind is dropped."""
+    asa = (_ASA_KINDS.get(k, f"debug crypto {k} 127") for k in kinds if k != NHRP)
+    return tuple(dict.fromkeys(asa))
+
+
+def _ios_extra(kinds: Sequence[str], peer: str) -> tuple[str, ...]:
+    return (f"debug nhrp condition peer nbma {peer}",) if NHRP in kinds else ()
 
 
 IOS = DebugDialect(
     cpu=cpu_command("ios"),
     condition=lambda peer: f"debug crypto condition peer ipv4 {peer}",
     kinds=_ios_kinds,
-    cleanup=("undebug all", "no debug crypto condition all"),
+    cleanup=("undebug all", "no debug crypto condition all", "no debug nhrp condition"),
     show="show debugging",
     is_clean=ios_is_clean,
+    extra_conditions=_ios_extra,
 )
 ASA = DebugDialect(
     cpu=cpu_command("asa"),

@@ -91,8 +91,8 @@ def test_triage_of_a_spoke_interface_reads_its_hub_and_debugs_both_ends(
     cloud: tuple[Fleet, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``triage D03 --interface Tunnel0 --debug``: the mGRE interface has no destination; its
-    server (the hub, from show dmvpn) is the peer; both ends run ``debug crypto ikev2`` under
-    a condition for each other and are clean afterwards."""
+    server (the hub, from show dmvpn) is the peer; both ends run ``debug crypto ikev2`` and
+    ``debug nhrp`` under conditions for each other and are clean afterwards."""
     code, report = triage_cli(cloud, tmp_path, "D03", "--interface", "Tunnel0", "--debug")
     assert code == exit_codes.FINDINGS
     assert {h["host"] for h in report["hosts"]} == {"D03", "DH1"}
@@ -104,7 +104,9 @@ def test_triage_of_a_spoke_interface_reads_its_hub_and_debugs_both_ends(
     assert debugs["D03"]["conditions"] == [f"peer ipv4 {HUB}"]
     assert debugs["DH1"]["conditions"] == [f"peer ipv4 {D03}"]
     assert all("ikev2" in d["kinds"] and d["cleanup_verified"] for d in debugs.values())
-    assert not any(d.debugs or d.debug_conditions for d in cloud[0].devices.values())
+    assert all("nhrp" in d["kinds"] for d in debugs.values())  # DMVPN peers: debug nhrp too
+    devices = cloud[0].devices.values()
+    assert not any(d.debugs or d.debug_conditions or d.nhrp_conditions for d in devices)
     assert f"D03 Tunnel0 (DMVPN spoke): triaging 1 peer(s): {HUB}" in capsys.readouterr().err
 
 
@@ -228,3 +230,30 @@ def test_history_keys_dmvpn_tunnels_by_nbma_and_drift_tells_an_outage_from_a_sho
     }  # fmt: skip
     html = (tmp_path / "b" / "report.html").read_text()
     assert f"<title>D05 → {D02}</title>" in html and f"<title>DH1 → {D01}</title>" in html
+
+
+def test_debug_nhrp_shows_the_spoke_registering_unanswered(cloud: tuple[Fleet, Path]) -> None:
+    """Last in the module (its debug window passes on the lab clock): D03 and DH1 debugged
+    under 'debug nhrp condition peer nbma' for each other. D03's Registration Requests go out
+    to the hub's NBMA and no reply comes back (its server address is wrong); the hub receives
+    them. Both ends clean afterwards, NHRP conditions included."""
+    fleet, inventory = cloud
+    playbook = load_playbook("tunnel_triage", registered_codes())
+    hosts = playbook.hosts.model_copy(update={"names": ["D03", "DH1"]})
+    options = RunOptions(sleep=fleet.advance, clock=fleet.clock.now, poll_interval=0,
+                         focus=frozenset({HUB, D03}), debug_seconds=70, debug_always=True)  # fmt: skip
+    nr = open_inventory(inventory)
+    try:
+        result = run_playbook(nr, playbook.model_copy(update={"hosts": hosts}), options)
+    finally:
+        nr.close_connections()
+    debugs = {c.host: c for c in result.debug}
+    assert all("nhrp" in c.kinds and c.cleanup_verified for c in debugs.values()), debugs
+    spoke = [ln.split(": ", 1)[-1] for ln in debugs["D03"].lines]
+    assert "NHRP: Send Registration Request via Tunnel0 vrf 0, packet size: 105" in spoke, spoke
+    assert "src: 172.30.0.13, dst: 172.30.0.2" in spoke  # to the wrong server address
+    assert not any("Receive Registration Reply" in ln for ln in spoke)
+    hub = [ln.split(": ", 1)[-1] for ln in debugs["DH1"].lines]
+    assert "NHRP: Receive Registration Request via Tunnel0 vrf 0, packet size: 105" in hub, hub
+    devices = fleet.devices.values()
+    assert not any(d.debugs or d.debug_conditions or d.nhrp_conditions for d in devices)
