@@ -64,6 +64,20 @@ def test_every_command_is_listed_with_its_own_short_help() -> None:
             assert command.get_short_help_str(limit) == short_help(name, limit), name
 
 
+def test_a_device_command_quiets_paramikos_handshake_tracebacks() -> None:
+    """The NullHandler ``main`` used to add for every command, now added when a command that
+    may talk to a device is looked up (the offline ones need not import ``logging``)."""
+    import logging
+
+    paramiko = logging.getLogger("paramiko")
+    paramiko.handlers = [h for h in paramiko.handlers if not isinstance(h, logging.NullHandler)]
+    cli.get_command(click.Context(cli), "diagnose")
+    assert not paramiko.handlers
+    for _ in range(2):
+        cli.get_command(click.Context(cli), "health")
+    assert [type(h) for h in paramiko.handlers] == [logging.NullHandler]
+
+
 def test_top_level_help_lists_every_command() -> None:
     out = CliRunner().invoke(cli, ["--help"]).output
     listed = out.split("Commands:")[1].split("Examples:")[0]

@@ -7,7 +7,6 @@ Exit codes: 0 healthy, 1 findings at or above --fail-on, 2 hosts unreachable or 
 from __future__ import annotations
 
 import importlib
-import logging
 import sys
 
 import click
@@ -87,6 +86,20 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+# Commands that never talk to a device: they need not import ``logging`` to quiet paramiko.
+OFFLINE = frozenset({"checks", "diagnose", "parse"})
+
+
+def _quiet_paramiko() -> None:
+    """paramiko's transport thread logs each failed handshake as an ERROR traceback on stderr;
+    vpndiag classifies and reports the failure itself (one line per host)."""
+    import logging
+
+    logger = logging.getLogger("paramiko")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+
+
 def short_help(name: str, limit: int) -> str:
     """``name``'s line in ``vpndiag --help``, shortened as click shortens a command's help."""
     return click.Command(name, help=COMMANDS[name][2]).get_short_help_str(limit)
@@ -102,6 +115,8 @@ class LazyGroup(click.Group):
         if cmd_name not in COMMANDS:
             return None
         module, attribute, _ = COMMANDS[cmd_name]
+        if cmd_name not in OFFLINE:
+            _quiet_paramiko()
         command = getattr(importlib.import_module(f"nornir_tasks.cli.{module}"), attribute)
         assert isinstance(command, click.Command)
         return command
@@ -138,9 +153,6 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # paramiko's transport thread logs each failed handshake as an ERROR traceback on stderr;
-    # vpndiag classifies and reports the failure itself (one line per host).
-    logging.getLogger("paramiko").addHandler(logging.NullHandler())
     try:
         cli.main(args=argv, prog_name="vpndiag", standalone_mode=False)
     except click.exceptions.Abort as exc:

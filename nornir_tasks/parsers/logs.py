@@ -25,17 +25,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from nornir_tasks.models.logs import EventKind, FsmStep, LogEvent, LogStream
 from nornir_tasks.parsers._common import cli_error
 from nornir_tasks.parsers._text import clean_lines
 from nornir_tasks.parsers._unparsed import skip
 from nornir_tasks.parsers.debug_catalogue import text_entry
-from nornir_tasks.parsers.log_catalogue import Message, fields_of, lookup
 from nornir_tasks.parsers.log_conditions import condition_of
 from nornir_tasks.parsers.log_fields import is_peer, packet_fields, peer_of
 from nornir_tasks.parsers.log_lines import Piece, split_messages
 from nornir_tasks.parsers.registry import ParseError, parser
+
+if TYPE_CHECKING:  # the syslog catalogue is imported by the first syslog message (``_syslog``)
+    from nornir_tasks.parsers.log_catalogue import Message
 
 COMMAND = "show logging"
 _K = EventKind
@@ -169,6 +172,9 @@ def _syslog_kind(entry: Message | None, fields: dict[str, str], message: str) ->
 
 
 def _syslog(draft: _Draft, m: re.Match[str]) -> None:
+    # Here, not on import: 38 of its 41 entries compile a pattern, and a debug has no syslog.
+    from nornir_tasks.parsers.log_catalogue import fields_of, lookup
+
     draft.facility, draft.severity, draft.mnemonic, draft.message = m[1], int(m[2]), m[3], m[4]
     draft.entry = lookup(m[1], m[3])
     draft.fields = fields_of(draft.entry, m[4]) if draft.entry else ()
@@ -256,6 +262,8 @@ def _wrapped(last: _Draft, line: str) -> bool:
     joined = f"{last.message.rstrip()} {line.strip()}"
     if not entry.pattern.search(joined):
         return False
+    from nornir_tasks.parsers.log_catalogue import fields_of  # imported: ``entry`` is of it
+
     last.message, last.fields = joined, fields_of(entry, joined)
     last.kind = _syslog_kind(entry, dict(last.fields), joined)
     _details(last, joined)
