@@ -44,72 +44,70 @@ _DEBUG = re.compile(
     r"^(?:ISAKMP|IPSEC\(|IPsec\(|IKEv[12][:(-]|\[IKEv|%[A-Z][A-Z0-9_]*-\d-|IP = |Group = )"
 )
 
-# Output headers -> the command that prints them (first match wins).
-_HEADERS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), c)
-    for p, c in (
-        (
-            r"^\s*(?:IPv4 Crypto ISAKMP SA|dst\s+src\s+state\s+conn-id|C-id\s+Local\s+Remote)",
-            "show crypto isakmp sa",
-        ),
-        (r"^\s*(?:Codes: C - IKE configuration mode)", "show crypto isakmp sa detail"),
-        (r"^\s*Session Type: LAN-to-LAN", "show vpn-sessiondb detail l2l"),
-        (r"^There are no IKEv2 SAs", "show crypto ikev2 sa"),
-        # show dmvpn [detail]: the legend, or an interface section when pasted without it
-        (
-            r"^Legend: Attrb --> S - Static|^Interface: Tunnel\S+, IPv[46] NHRP Details"
-            r"|^Interface Tunnel\S+ is [^,]+, Addr\. is ",
-            "show dmvpn detail",
-        ),
-        (r"^\d+\.\d+\.\d+\.\d+/\d+ via \d+\.\d+\.\d+\.\d+\s*$", "show ip nhrp"),
-        (r"^Code: C - IKE Configuration mode|^Interface: \S+\s*$", "show crypto session detail"),
-        (r"^ID\s+Type\s+Destination\s+State\s+Stats", "show ip sla summary"),
-        (r"^\s*VPN Session Summary", "show vpn-sessiondb summary"),
-        (r"^\s*(?:IKEv1 SAs:|IKE Peer\s+Type\s+Dir)", "show crypto isakmp sa"),
-        (
-            r"^\s*(?:IPv4 Crypto IKEv2\s+SA|Tunnel-id\s+Local\s+Remote|IKEv2 SAs:)",
-            "show crypto ikev2 sa",
-        ),
-        (r"^Crypto session current status", "show crypto session detail"),
-        (r"^EXCHANGE/NOTIFY\s+TX\(REQ\)", "show crypto ikev2 stats exchange"),
-        (r'^Crypto Map (?:IPv[46] )?"', "show crypto map"),
-        (r"^\s*(?:CA |Router Self-Signed )?Certificate\s*$", "show crypto pki certificates"),
-        (
-            r"^(?:Building configuration|Current configuration\s*:|! Last configuration change"
-            r"|version \d|hostname \S+$)",
-            "show running-config",
-        ),
-        (r"^Interface\s+IP-Address\s+OK\?", "show ip interface brief"),
-        (r"^\S+ is (?:up|down|administratively down),\s+line protocol is ", "show interfaces"),
-        # The legend, or (pasted without it) the gateway line that follows it; a device without
-        # ip routing prints only its default gateway.
-        (
-            r"^Codes: L - local|^Codes: C - connected|^Gateway of last resort is "
-            r"|^Default gateway is \d",
-            "show ip route",
-        ),
-        (r"^Syslog logging:", "show logging"),
-        (r"^Track \d+\s*$", "show track"),
-        (r"^IP ?SLAs Latest Operation Summary", "show ip sla summary"),
-        (r"^IP ?SLAs Latest Operation Statistics|^IP ?SLA operation id:", "show ip sla statistics"),
-        (
-            r"^Entry [Nn]umber:|^IP SLAs? Infrastructure Engine|^IP SLAs Configuration:",
-            "show ip sla configuration",
-        ),
-        (r"^No\.\s+Job Id\s+Proc\s+Status", "show event manager history events"),
-        (r"^No\.\s+Class\s+Type\s+Event Type", "show event manager policy registered"),
-        (r"^CPU utilization for 5 seconds = ", "show cpu usage"),
-        (r"^(?:Frame|Flow) drop:$", "show asp drop"),
-        (r"^Phase:\s*\d+$", "packet-tracer input"),
-        (r"^(?:ASA Version |: Saved$)", "show running-config"),
-        (r"^(?:Core \d+: )?CPU utilization for five seconds", "show processes cpu"),
-    )
+# Output headers -> the command that prints them (first match wins). Compiled with the other
+# header patterns by the first line no prompt names (``_patterns``): text with prompts needs none.
+_HEADER_TEXTS: tuple[tuple[str, str], ...] = (
+    (
+        r"^\s*(?:IPv4 Crypto ISAKMP SA|dst\s+src\s+state\s+conn-id|C-id\s+Local\s+Remote)",
+        "show crypto isakmp sa",
+    ),
+    (r"^\s*(?:Codes: C - IKE configuration mode)", "show crypto isakmp sa detail"),
+    (r"^\s*Session Type: LAN-to-LAN", "show vpn-sessiondb detail l2l"),
+    (r"^There are no IKEv2 SAs", "show crypto ikev2 sa"),
+    # show dmvpn [detail]: the legend, or an interface section when pasted without it
+    (
+        r"^Legend: Attrb --> S - Static|^Interface: Tunnel\S+, IPv[46] NHRP Details"
+        r"|^Interface Tunnel\S+ is [^,]+, Addr\. is ",
+        "show dmvpn detail",
+    ),
+    (r"^\d+\.\d+\.\d+\.\d+/\d+ via \d+\.\d+\.\d+\.\d+\s*$", "show ip nhrp"),
+    (r"^Code: C - IKE Configuration mode|^Interface: \S+\s*$", "show crypto session detail"),
+    (r"^ID\s+Type\s+Destination\s+State\s+Stats", "show ip sla summary"),
+    (r"^\s*VPN Session Summary", "show vpn-sessiondb summary"),
+    (r"^\s*(?:IKEv1 SAs:|IKE Peer\s+Type\s+Dir)", "show crypto isakmp sa"),
+    (
+        r"^\s*(?:IPv4 Crypto IKEv2\s+SA|Tunnel-id\s+Local\s+Remote|IKEv2 SAs:)",
+        "show crypto ikev2 sa",
+    ),
+    (r"^Crypto session current status", "show crypto session detail"),
+    (r"^EXCHANGE/NOTIFY\s+TX\(REQ\)", "show crypto ikev2 stats exchange"),
+    (r'^Crypto Map (?:IPv[46] )?"', "show crypto map"),
+    (r"^\s*(?:CA |Router Self-Signed )?Certificate\s*$", "show crypto pki certificates"),
+    (
+        r"^(?:Building configuration|Current configuration\s*:|! Last configuration change"
+        r"|version \d|hostname \S+$)",
+        "show running-config",
+    ),
+    (r"^Interface\s+IP-Address\s+OK\?", "show ip interface brief"),
+    (r"^\S+ is (?:up|down|administratively down),\s+line protocol is ", "show interfaces"),
+    # The legend, or (pasted without it) the gateway line that follows it; a device without
+    # ip routing prints only its default gateway.
+    (
+        r"^Codes: L - local|^Codes: C - connected|^Gateway of last resort is "
+        r"|^Default gateway is \d",
+        "show ip route",
+    ),
+    (r"^Syslog logging:", "show logging"),
+    (r"^Track \d+\s*$", "show track"),
+    (r"^IP ?SLAs Latest Operation Summary", "show ip sla summary"),
+    (r"^IP ?SLAs Latest Operation Statistics|^IP ?SLA operation id:", "show ip sla statistics"),
+    (
+        r"^Entry [Nn]umber:|^IP SLAs? Infrastructure Engine|^IP SLAs Configuration:",
+        "show ip sla configuration",
+    ),
+    (r"^No\.\s+Job Id\s+Proc\s+Status", "show event manager history events"),
+    (r"^No\.\s+Class\s+Type\s+Event Type", "show event manager policy registered"),
+    (r"^CPU utilization for 5 seconds = ", "show cpu usage"),
+    (r"^(?:Frame|Flow) drop:$", "show asp drop"),
+    (r"^Phase:\s*\d+$", "packet-tracer input"),
+    (r"^(?:ASA Version |: Saved$)", "show running-config"),
+    (r"^(?:Core \d+: )?CPU utilization for five seconds", "show processes cpu"),
 )
 # A configuration excerpt pasted without "Building configuration..." (show run interface X,
 # show run | section crypto, ASA show run crypto map / tunnel-group / object network): its first
 # top-level command says it. Lower case, so no show output's title matches, and unindented
 # (matched on the line as printed): ASA show crypto ipsec sa indents "access-list X extended".
-_CONFIG_EXCERPT = re.compile(
+_CONFIG_EXCERPT = (
     r"^(?:interface [A-Za-z][\w./:-]*\d\S*(?: type \w+| point-to-point| multipoint)?\s*$"
     r"|crypto (?:map|dynamic-map|isakmp|ikev[12]|ipsec|keyring) \S"
     r"|tunnel-group \S+ (?:type|general-attributes|ipsec-attributes)"
@@ -205,21 +203,30 @@ def _owned_by_the_only_prompt(segments: list[_Open], before: _Open) -> list[_Ope
     return [replace(before, host=prompts.pop()), *segments[1:]]
 
 
-# Any of the header patterns above, in one regex: most lines are none, and one failed match
-# is far cheaper than thirty (a 50 MB paste has a million lines).
-_ANY_HEADER = re.compile(
-    "|".join(
-        f"(?:{p.pattern})"
-        for p in (*(h for h, _ in _HEADERS), _IPSEC_INTERFACE, _ROUTE_ENTRY, _ROUTE_MISSING, _PING)
-    )
-)
+class _Patterns:
+    """The header patterns, compiled (about 40 M instructions, 0.012 s of an idle core)."""
+
+    def __init__(self) -> None:
+        self.headers = tuple((re.compile(p), c) for p, c in _HEADER_TEXTS)
+        self.config_excerpt = re.compile(_CONFIG_EXCERPT)
+        # Any header, in one regex: most lines are none, and one failed match is far cheaper
+        # than thirty (a 50 MB paste has a million lines).
+        others = (_IPSEC_INTERFACE, _ROUTE_ENTRY, _ROUTE_MISSING, _PING)
+        texts = (*(p for p, _ in _HEADER_TEXTS), *(p.pattern for p in others))
+        self.any_header = re.compile("|".join(f"(?:{p})" for p in texts))
+
+
+@functools.cache
+def _patterns() -> _Patterns:
+    return _Patterns()
 
 
 def _header(lines: list[str], index: int) -> str | None:
     line = lines[index].lstrip()
-    if not _ANY_HEADER.match(line):
-        return "show running-config" if _CONFIG_EXCERPT.match(lines[index]) else None
-    for pattern, command in _HEADERS:
+    patterns = _patterns()
+    if not patterns.any_header.match(line):
+        return "show running-config" if patterns.config_excerpt.match(lines[index]) else None
+    for pattern, command in patterns.headers:
         if pattern.match(line):
             return command
     if _IPSEC_INTERFACE.match(line) and any(

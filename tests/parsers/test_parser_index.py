@@ -63,6 +63,26 @@ def test_a_lookup_imports_only_the_modules_its_command_needs() -> None:
     assert len(loaded) < len(PARSERS_BY_MODULE)
 
 
+UNKNOWN = """
+import sys
+from nornir_tasks.parsers import UnknownCommandError, resolve
+try:
+    resolve("show users")
+except UnknownCommandError:
+    print(sorted(m for m in sys.modules if m.startswith("nornir_tasks.parsers.")))
+"""
+
+
+def test_an_unknown_command_imports_no_indexed_parser_module() -> None:
+    """Only a module the index does not list could know it (``show users`` in a pasted
+    session imported every parser module, 0.1 s of ``diagnose``)."""
+    done = subprocess.run(
+        [sys.executable, "-c", UNKNOWN], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    loaded = {m.removeprefix(PACKAGE) for m in json.loads(done.stdout.replace("'", '"'))}
+    assert loaded and not loaded & set(PARSERS_BY_MODULE)
+
+
 def _typed_forms(pattern: str) -> list[str]:
     """The pattern as a command, and abbreviated (every word cut to 2 and 3 letters)."""
     words = [{"*": "10.0.0.1", "...": "brief"}.get(w, w) for w in pattern.split()]
