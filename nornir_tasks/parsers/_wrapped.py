@@ -41,6 +41,9 @@ class Rejoined:
     consumed: int  # unread lines that are now part of a joined line
     tails: bool  # no continuation reads as a line of its own: a cut-short value may grow
     mid_word: bool  # every join continues a word ("Au" | "th verify"): an absent field may fill
+    heads: tuple[str, ...] = ()  # the lines continued, as they were before the join
+    continuations: tuple[str, ...] = ()  # what was appended to them
+    onto_read: bool = False  # each join appends a line to the one above, which was read
 
 
 def reread(
@@ -85,15 +88,19 @@ def rejoin(lines: Sequence[str], joins: Sequence[tuple[int, int]], unread: set[i
     """``lines`` with each join's line appended to its target (and left blank, so line numbers
     stay)."""
     out, tails, mid_word = list(lines), True, True
+    heads, continuations = [], []
     for number, target in joins:
         above, below = out[target - 1], out[number - 1]
         glue = _glue(above, below)
         tails = tails and not _OWN_LINE.match(below.strip())
         mid_word = mid_word and not glue
+        heads.append(lines[target - 1])
+        continuations.append(below.strip())
         out[target - 1] = above.rstrip() + glue + below.strip()
         out[number - 1] = ""
     consumed = len(joins) + len({target for _, target in joins} & unread)
-    return Rejoined(out, consumed, tails, mid_word)
+    onto_read = all(target == number - 1 and target not in unread for number, target in joins)
+    return Rejoined(out, consumed, tails, mid_word, tuple(heads), tuple(continuations), onto_read)
 
 
 def _glue(above: str, below: str) -> str:
@@ -104,7 +111,8 @@ def _glue(above: str, below: str) -> str:
 def better(first: Any, second: Any, unread: tuple[int, int], joins: Rejoined) -> bool:
     """The second reading (of the joined text) reads every joined line, finds some value the
     first did not, and keeps the first's values: a value cut short may grow (``joins.tails``),
-    an absent one may fill (``joins.tails`` or ``joins.mid_word``)."""
+    an absent one may fill (``joins.tails`` or ``joins.mid_word``); or (``_in_place``) the
+    first half of a row read as a row of its own is read whole."""
     if unread[1] > unread[0] - joins.consumed:
         return False
     from nornir_tasks.models import to_jsonable  # the rare path: not paid by clean output
@@ -112,12 +120,62 @@ def better(first: Any, second: Any, unread: tuple[int, int], joins: Rejoined) ->
     before, after = Counter(_leaves(to_jsonable(first))), Counter(_leaves(to_jsonable(second)))
     lost, gained = before - after, after - before
     grown = {(path, str(value)) for path, value in gained if value is not None}
-    return bool(grown) and all(
+    if not grown:
+        return False
+    if all(
         (joins.tails or joins.mid_word)
         if value is None
         else joins.tails and _grew(path, str(value), grown)
         for path, value in lost
+        if not (value is False and path.endswith(".complete"))  # the record is whole now
+    ):
+        return True
+    return _in_place(lost, gained, joins, after)
+
+
+def _in_place(
+    lost: Counter[tuple[str, Any]],
+    gained: Counter[tuple[str, Any]],
+    joins: Rejoined,
+    after: Counter[tuple[str, Any]],
+) -> bool:
+    """The first half of a wrapped row read as a row of its own (``... none/none  READ`` |
+    ``Y``, ``2001:db8::2/50`` | ``0  READY  INITIATOR``), its fields then read otherwise
+    (``UNKNOWN`` for ``READ``, port 50, lifetime ``00``): the joined reading replaces them in
+    place. Each continuation goes onto the line just above it, which the first reading read;
+    no record is lost or added (every path lost is gained again, as many times); every
+    printed word of those rows that the first reading kept is still in it (or grew). A
+    continuation that reads like a line of its own (``Auth verify: PSK``) may only fill
+    fields the first reading lacked, with its own words."""
+    by_path = Counter(path for path, _ in gained)
+    if not joins.onto_read or any(
+        by_path[path] < n for path, n in Counter(p for p, _ in lost).items()
+    ):
+        return False
+    if not joins.tails:  # "Auth verify: PSK" after "... Auth sign: PSK, ": a field's own words
+        alone = " ".join(joins.continuations).replace(",", " ").split()
+        added = {str(value) for _, value in gained if value is not None}
+        return all(value is None for _, value in lost) and any(v in alone for v in added)
+    kept_before = _words(lost + (after - gained))
+    now = _words(after)
+    return all(
+        word in now or any(n.startswith(word) for n in now)  # a value cut short grew
+        for word in _printed(joins.heads)
+        if word in kept_before
     )
+
+
+def _printed(lines: Sequence[str]) -> set[str]:
+    return {w.strip(",;") for line in lines for w in line.split() if w.strip(",;")}
+
+
+def _words(leaves: Counter[tuple[str, Any]]) -> set[str]:
+    words: set[str] = set()
+    for _, value in leaves:
+        if value is not None and not isinstance(value, bool):
+            words.add(str(value))
+            words.update(str(value).split())
+    return words
 
 
 def _grew(path: str, value: str, grown: set[tuple[str, str]]) -> bool:
