@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from nornir_tasks.checks.evidence import FleetEvidence, fleet_evidence, host_evidence
 from nornir_tasks.diagnose_polls import read_once
 from nornir_tasks.parsers import UnknownCommandError, clean_device_text, resolve
+from nornir_tasks.parsers.config_session import CONFIG_PROMPT, EXEC_COMMAND, session_line
 from nornir_tasks.parsers.log_conditions import condition_of
 from nornir_tasks.parsers.log_lines import has_message
 from nornir_tasks.parsers.repeats import leads_output
@@ -146,6 +147,7 @@ class _Open:
     command: str | None  # None: free text, commands found by header
     lines: list[str] = field(default_factory=list)
     typed: bool = False  # opened by a prompt line with ``command`` typed at it
+    session: bool = False  # configuration typed in configuration mode (prompts stripped)
 
 
 def is_log_line(line: str) -> bool:
@@ -177,6 +179,8 @@ def _segments(text: str, host: str, command: str | None) -> list[_Open]:
         # only a line with "#" or ">" can be a prompt: most lines skip the regex
         m = _PROMPT.match(line) if ("#" in line or ">" in line) else None
         if m and not is_log_line(line):
+            if _typed_config(segments, line):
+                continue
             cmd = m["cmd"].strip()
             if condition_of(cmd) is not None:
                 conditions.append(cmd)
@@ -186,9 +190,26 @@ def _segments(text: str, host: str, command: str | None) -> list[_Open]:
             if _is_log(segments[-1].command):
                 segments[-1].lines, conditions = conditions, []
             continue
+        if segments[-1].session and line.strip():  # a reply to a typed command, not config
+            segments.append(_Open(segments[-1].host, None))
         segments[-1].lines.append(line)
     kept = [s for s in segments if any(line.strip() for line in s.lines) or s.command]
     return _owned_by_the_only_prompt(kept, segments[0])
+
+
+def _typed_config(segments: list[_Open], line: str) -> bool:
+    """A command typed in configuration mode (``R1(config-if)#crypto map M``) is configuration:
+    it goes to the host's configuration block (``exit``/``end`` dropped); ``do sh ...`` is not."""
+    m = CONFIG_PROMPT.match(line) if ")#" in line else None
+    if m is None or EXEC_COMMAND.match(m["cmd"]):
+        return False
+    config = session_line(m["mode"], m["cmd"])
+    last = segments[-1]
+    if config is not None:
+        if not (last.session and last.host == m["host"]):
+            segments.append(_Open(m["host"], "show running-config", session=True))
+        segments[-1].lines.append(config)
+    return True
 
 
 def _owned_by_the_only_prompt(segments: list[_Open], before: _Open) -> list[_Open]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import SupportsIndex, overload
 
 from nornir_tasks.parsers._text import clean_lines
+from nornir_tasks.parsers.config_session import is_session, session_to_config
 
 
 class Words(list[str]):
@@ -73,7 +74,8 @@ def read_tree(text: str) -> list[ConfigNode]:
     roots: list[ConfigNode] = []
     stack: list[tuple[int, ConfigNode]] = []
     banner: str | None = None
-    for line in clean_lines(text):
+    lines = clean_lines(text)
+    for line in session_to_config(lines) if is_session(lines) else lines:
         if banner is not None:
             banner = None if banner in line else banner
             continue

@@ -9,7 +9,9 @@ Sample (before -> after)::
     username admin privilege 15 secret 9 $9$abc
     username admin privilege 15 secret 9 <removed>
 
-Pure text in, text out; every other line is returned unchanged, line endings included.
+The same lines typed in configuration mode and pasted with their prompts
+(``R1(config)#crypto isakmp key K address A``) are masked too. Pure text in, text out; every
+other line is returned unchanged, line endings included.
 """
 
 from __future__ import annotations
@@ -75,9 +77,22 @@ def _rules() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in _PATTERNS)
 
 
+# A line typed in configuration mode and pasted with its prompt: "R1(config)#crypto isakmp key
+# K address A", "R1(config-keyring)# pre-shared-key address A key K" (config_session.py).
+_TYPED = re.compile(r"^([ \t]*[A-Za-z0-9][\w.\-/]{0,62}\(([a-z][\w\-]*)\)#[ \t]?)(.*)$", re.S)
+
+
 def _mask_line(line: str) -> str:
     if not _HINT.search(line):
         return line
+    typed = _TYPED.match(line) if ")#" in line else None
+    if typed is not None:  # masked as the configuration line it stands for, prompt kept
+        indent = "" if typed[2] == "config" else " "
+        return typed[1] + _mask_body(indent + typed[3])[len(indent) :]
+    return _mask_body(line)
+
+
+def _mask_body(line: str) -> str:
     for rule in _rules():
         line = rule.sub(lambda m: m[1] + MASK, line)
     return line

@@ -165,3 +165,26 @@ def test_annotated_paste_marks_are_not_read_and_counters_name_the_one_peer() -> 
         (f.code, str(f.severity), f.peer) for f in diagnose(fleet) if f.code.startswith("IPSEC")
     ]
     assert found == [("IPSEC_NO_RETURN_TRAFFIC", "critical", "203.2.2.2")]
+
+
+def test_configuration_typed_at_the_prompt_is_read_as_configuration() -> None:
+    """'CR1(config)#crypto isakmp policy 10' / 'CR1(config-isakmp)#hash md5' / 'exit' /
+    'int fa0/1': what was typed, prompts included, is the configuration."""
+    raw = _raw("blog_ios_ha_crypto_config_typed_with_prompts")
+    config = parse("show running-config", raw)
+    assert isinstance(config, RunningConfig)
+    policy = config.isakmp_policies[0]
+    assert (policy.priority, policy.encryption, policy.hash, policy.group) == (10, "aes", "md5", 2)
+    assert config.interfaces["fa0/1"].crypto_map == "stat-cmap"
+    fleet, problems = fleet_from_captures([Capture("CR1", raw)])
+    assert not problems
+    assert "IKE_WEAK_CRYPTO" in {f.code for f in diagnose(fleet)}  # md5, DH group 2
+
+
+def test_a_key_typed_at_the_prompt_is_masked() -> None:
+    from nornir_tasks.parsers._secrets import mask_secrets
+
+    typed = "CR1(config)#crypto isakmp key hakey123 address 0.0.0.0 0.0.0.0 no-xauth\n"
+    sub = "R1(config-keyring)# pre-shared-key address 61.128.1.1 key VPN\n"
+    assert mask_secrets(typed) == typed.replace("hakey123", "<removed>")
+    assert mask_secrets(sub) == sub.replace("key VPN", "key <removed>")
