@@ -110,7 +110,7 @@ def _plans(fleet: Fleet, tmp_path: Path) -> tuple[Nornir, list[HostPlan]]:
 def _apply(fleet: Fleet, tmp_path: Path, batch_size: int) -> dict[str, HostOutcome]:
     nr, plans = _plans(fleet, tmp_path)
     options = ApplyOptions(
-        backup_dir=tmp_path / "backups", batch_size=batch_size, poll_s=15.0, retry_delays=(0.1,)
+        backup_dir=tmp_path / "backups", batch_size=batch_size, poll_s=30.0, retry_delays=(0.1,)
     )
     return {o.host: o for o in apply_failover(nr, plans, options, wait=fleet.advance)}
 

@@ -28,7 +28,7 @@ FleetFactory = Callable[[Scenario], Fleet]
 
 
 def _options(tmp_path: Path, **kw: object) -> ApplyOptions:
-    kw.setdefault("poll_s", 15.0)  # simulated seconds: fewer SSH round trips per test
+    kw.setdefault("poll_s", 30.0)  # simulated seconds: fewer SSH round trips per test
     return ApplyOptions(backup_dir=tmp_path / "backups", **kw)  # type: ignore[arg-type]
 
 

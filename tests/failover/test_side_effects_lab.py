@@ -83,7 +83,7 @@ def test_apply_then_revert_restores_exactly_the_prior_config(
     nr = nornir_for(fleet, tmp_path / "inv").filter(name="BR12")
     plans, _ = plan_failover(nr, {"BR12": SPEC})
     fleet.add_fault(ISP1_DOWN)  # the post-checks cannot pass: vpndiag reverts
-    options = ApplyOptions(backup_dir=tmp_path / "backups", poll_s=15.0)
+    options = ApplyOptions(backup_dir=tmp_path / "backups", poll_s=30.0)
     [done] = apply_failover(nr, plans, options, wait=fleet.advance)
     assert done.outcome is Outcome.ROLLED_BACK, done.problems
     assert running(fleet) == before
@@ -97,7 +97,7 @@ def test_a_confirmed_apply_keeps_the_file_prompt_setting(
     fleet = fleet_factory(_scenario(quiet))
     nr = nornir_for(fleet, tmp_path / "inv").filter(name="BR12")
     plans, _ = plan_failover(nr, {"BR12": SPEC})
-    options = ApplyOptions(backup_dir=tmp_path / "backups", poll_s=15.0)
+    options = ApplyOptions(backup_dir=tmp_path / "backups", poll_s=30.0)
     [done] = apply_failover(nr, plans, options, wait=fleet.advance)
     assert done.outcome is Outcome.APPLIED, done.problems
     after = running(fleet)

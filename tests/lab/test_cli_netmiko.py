@@ -167,7 +167,7 @@ def test_wrong_password_fails_at_once(lab: Fleet) -> None:
 
 
 def test_wrong_enable_secret_is_an_error_not_a_hang(lab: Fleet) -> None:
-    params = {**lab.connection("BR01"), "secret": "not-it", "read_timeout_override": 2}
+    params = {**lab.connection("BR01"), "secret": "not-it", "read_timeout_override": 1}
     conn = ConnectHandler(**params)
     started = time.monotonic()
     with pytest.raises((ReadTimeout, ValueError)):

@@ -45,7 +45,7 @@ def _plan(fleet: Fleet, tmp_path: Path) -> tuple[Nornir, HostPlan]:
 def _options(tmp_path: Path) -> ApplyOptions:
     # Short waits between the reconnects (the default is 1, 2 and 4 s): as many tries, and a
     # refusal of 60 s still outlasts them all.
-    return ApplyOptions(backup_dir=tmp_path / "backups", poll_s=15.0, retry_delays=(0.2,) * 3)
+    return ApplyOptions(backup_dir=tmp_path / "backups", poll_s=30.0, retry_delays=(0.2,) * 3)
 
 
 def _drop_after_commit(fleet: Fleet, refuse_s: float = 0.0) -> Callable[[float], None]:
