@@ -1,4 +1,4 @@
-"""The vpndiag configuration file: mail relay, history database, notifications, Celery.
+"""The vpndiag configuration file: mail relay, history database, notifications, debug, Celery.
 
 Looked up in ``--config``, else ``$VPNDIAG_CONFIG``, else ``~/.config/vpndiag/config.yaml``
 (absent: defaults). Secrets are never read from it: the SMTP password comes from the
@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from nornir_tasks.yamlfile import YamlFileError, load_with_lines, located
 
@@ -49,6 +49,20 @@ class BeatEntry(_Strict):
     command: list[str]  # vpndiag's arguments: run|health|audit and its options
 
 
+class DebugSettings(_Strict):
+    """The guarded debug of ``triage`` and escalating playbooks (docs/playbooks.md)."""
+
+    # Waits before each new session that turns a debug off after its session died, seconds.
+    reconnect_delays: list[float] = Field([1.0, 2.0, 4.0], max_length=10)
+
+    @field_validator("reconnect_delays")
+    @classmethod
+    def _bounded(cls, delays: list[float]) -> list[float]:
+        if any(not 0 <= d <= 300 for d in delays):
+            raise ValueError("each delay must be between 0 and 300 seconds")
+        return delays
+
+
 class CelerySettings(_Strict):
     """Sharded runs on Celery workers (docs/scale.md): the broker, queues, time limits."""
 
@@ -72,6 +86,7 @@ class Settings(_Strict):
     smtp: dict[str, Any] | None = None  # nornir_tasks.smtp.mailer.MailSettings, checked there
     history: HistorySettings = HistorySettings()
     notify: NotifySettings = NotifySettings()
+    debug: DebugSettings = DebugSettings()
     celery: CelerySettings = CelerySettings()
 
 

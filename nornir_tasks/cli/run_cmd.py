@@ -107,6 +107,7 @@ def _ready(
             command_timeout(nr, overrides.timeout)
         fail_on = Severity(overrides.fail_on or playbook.fail_on)
         options = _overridden(options or RunOptions(), overrides, fail_on)
+        options = replace(options, reconnect_delays=tuple(settings.debug.reconnect_delays))
         if options.collector is None and selection.engine == "celery":
             collector = celery_collector(selection, overrides, settings, playbook.name, nr)
             options = replace(options, collector=collector)

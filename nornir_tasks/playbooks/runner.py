@@ -44,6 +44,7 @@ from nornir_tasks.playbooks.reporting import (
     tool_report,
 )
 from nornir_tasks.playbooks.steps import RunOptions, RunPlan, plan_run, reached
+from nornir_tasks.tasks.debug import RETRY_DELAYS
 from nornir_tasks.tasks.escalation import DebugWindow, debug_hosts
 from nornir_tasks.tasks.hosts import Hosts, host_groups, host_names, narrow, only
 from nornir_tasks.tasks.wait import Clock, Waited, wait_until
@@ -170,6 +171,7 @@ def _debug(
         stop=opts.stop,
         ledger=opts.ledger,
         run=opts.title or "",
+        retry_delays=RETRY_DELAYS if opts.reconnect_delays is None else opts.reconnect_delays,
     )
     values = debug_hosts(hosts, peers, window, done, debug_kinds(fleet, peers))
     return [v for v in values.values() if isinstance(v, DebugCapture)]

@@ -75,6 +75,9 @@ class RunOptions:
     debug_always: bool = False  # debug the tunnels not up even when a finding explains them
     stop: threading.Event | None = None  # set (Ctrl-C): the debug wait ends, cleanup starts
     ledger: Ledger | None = None  # default: the user's (``$VPNDIAG_STATE_DIR``)
+    # Waits before each new session that turns a debug off after its session died (None:
+    # ``tasks.debug.RETRY_DELAYS``); the configuration file's ``debug.reconnect_delays``.
+    reconnect_delays: tuple[float, ...] | None = None
     collector: Collector | None = None  # default: collected in this process
 
     @property

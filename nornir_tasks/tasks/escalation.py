@@ -12,7 +12,7 @@ from nornir.core.task import Task
 from nornir_tasks.ledger import Ledger
 from nornir_tasks.models.debug import DebugCapture
 from nornir_tasks.models.failure import HostFailure
-from nornir_tasks.tasks.debug import DEFAULT_CPU_LIMIT, capture_debug
+from nornir_tasks.tasks.debug import DEFAULT_CPU_LIMIT, RETRY_DELAYS, capture_debug
 from nornir_tasks.tasks.executor import HostDone, run_on_hosts
 from nornir_tasks.tasks.hosts import Hosts, only
 from nornir_tasks.tasks.session import open_cli
@@ -32,6 +32,7 @@ class DebugWindow:
     stop: threading.Event | None = None
     ledger: Ledger | None = None
     run: str = ""  # the run's title, for the ledger entry
+    retry_delays: Sequence[float] = RETRY_DELAYS  # before each new session for the cleanup
 
 
 def debug_hosts(
@@ -57,6 +58,7 @@ def debug_hosts(
             stop=window.stop,
             ledger=window.ledger,
             run=window.run,
+            retry_delays=window.retry_delays,
         )
         capture = result.result
         assert isinstance(capture, DebugCapture)

@@ -194,7 +194,12 @@ def test_connection_cut_during_debug_is_reported_then_finished_later(
 ) -> None:
     fleet, config = lab
     report = tmp_path / "report.json"
-    proc = start_triage(config, "--debug-seconds", "6", "-o", str(report))
+    # New sessions for HQ's cleanup 0.2 s apart (default 1, 2 and 4 s): as many, all refused.
+    settings = tmp_path / "vpndiag.yaml"
+    settings.write_text("debug:\n  reconnect_delays: [0.2, 0.2, 0.2]\n")
+    proc = start_triage(
+        config, "--debug-seconds", "6", "-o", str(report), "--config", str(settings)
+    )
     wait_for_debug(fleet, proc)
     fleet.call(lambda: fleet.device("HQ").refuse_sessions(60.0))  # past the run's retries
     fleet.drop_sessions("HQ")

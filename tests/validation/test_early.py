@@ -205,6 +205,19 @@ def test_a_configured_history_db_that_is_a_directory_is_exit_3(
     assert _attempts(listener) == 0
 
 
+def test_a_negative_debug_reconnect_delay_is_exit_3_naming_the_field(
+    tmp_path: Path, listener: socket.socket, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inventory = _inventory(tmp_path, {"R1": _host(listener)})
+    settings = tmp_path / "vpndiag.yaml"
+    settings.write_text("debug:\n  reconnect_delays: [1, -2]\n")
+    capsys.readouterr()
+    assert main(["health", "-i", str(inventory), "--config", str(settings), "-q"]) == 3
+    err = capsys.readouterr().err
+    assert "debug.reconnect_delays" in err and "between 0 and 300 seconds" in err
+    assert _attempts(listener) == 0
+
+
 def test_failover_apply_backup_dir_under_a_file_is_exit_3_before_any_router(
     tmp_path: Path, listener: socket.socket, capsys: pytest.CaptureFixture[str]
 ) -> None:
