@@ -1,10 +1,10 @@
-"""DMVPN exec commands: ``show dmvpn [detail]``, ``show ip nhrp [detail]``,
+"""DMVPN exec commands: ``show dmvpn [detail]``, ``show ip nhrp [brief|detail]``,
 ``show ip nhrp nhs [detail]``, ``clear ip nhrp``."""
 
 from __future__ import annotations
 
 from lab.commands import Session, command
-from lab.dmvpnshow import show_dmvpn, show_ip_nhrp, show_nhs
+from lab.dmvpnshow import show_dmvpn, show_ip_nhrp, show_ip_nhrp_brief, show_nhs
 from lab.nhrpstate import EntryKind
 
 
@@ -24,6 +24,8 @@ def show_ip_nhrp_cmd(s: Session, args: tuple[str, ...]) -> str:
     words = [a.lower() for a in args]
     if words and "nhs".startswith(words[0]):
         return show_nhs(s.device, len(words) > 1 and "detail".startswith(words[-1]))
+    if words and "brief".startswith(words[0]):
+        return show_ip_nhrp_brief(s.device)
     return show_ip_nhrp(s.device)  # "detail": no capture of its layout, the plain form
 
 

@@ -1,4 +1,5 @@
-"""``show dmvpn [detail]`` and ``show ip nhrp [nhs] [detail]``: the NHRP cache as IOS-XE prints it.
+"""``show dmvpn [detail]`` and ``show ip nhrp [nhs|brief] [detail]``: the NHRP cache as IOS-XE
+prints it.
 
 Layouts copied from real captures: ``show dmvpn`` from ntc-templates
 ``tests/cisco_ios/show_dmvpn/cisco_ios_show_dmvpn.raw`` and genieparser
@@ -7,7 +8,9 @@ NBMA peer, ``UNKNOWN ... IX``); ``show dmvpn detail`` from an IOS-XE IKEv2 spoke
 file 19067977171: ``Interface Tunnel0 is up/up, Addr. is ...``, ``IPv4 NHS:``, ``Target
 Network``, ``Crypto Session Details``); ``show ip nhrp`` from genieparser
 ``iosxe/tests/ShowIpNhrp/cli/equal/golden_output_output.txt``; ``show ip nhrp nhs detail``
-with ``Pending Registration Requests`` from an iol-xe run (file 71413604881). No capture was
+with ``Pending Registration Requests`` from an iol-xe run (file 71413604881); ``show ip nhrp
+brief`` from IOSv and IOS-XE notes (code index files 20401260477, 56030736681: the legend, two
+lines per entry, no incomplete entries). No capture was
 found of a hub's ``show dmvpn detail`` (the lab prints no ``IPv4 NHS:`` block for a tunnel
 without servers), of an incomplete entry in ``show ip nhrp`` (``Type: incomplete, Flags:
 negative`` is lab wording) or of ``show ip nhrp detail`` (the lab prints the plain form).
@@ -187,6 +190,38 @@ def show_ip_nhrp(device: Device) -> str:
         ]
         out.append(f"   NBMA address: {e.nbma}" if e.nbma else "   Cache hits: 0")
     return "\n".join(out) + ("\n" if out else "")
+
+
+BRIEF_HEAD = """****************************************************************************
+    NOTE: Link-Local, No-socket and Incomplete entries are not displayed
+****************************************************************************
+Legend: Type --> S - Static, D - Dynamic
+        Flags --> u - unique, r - registered, e - temporary, c - claimed
+        a - authoritative, t - route
+============================================================================
+
+Intf     NextHop Address                                    NBMA Address
+         Target Network                              T/Flag
+-------- ------------------------------------------- ------ ----------------"""
+# The flags the brief legend has a letter for, in the legend's order.
+_BRIEF_FLAGS = {"unique": "u", "registered": "r", "temporary": "e", "claimed": "c"}
+
+
+def show_ip_nhrp_brief(device: Device) -> str:
+    """Two lines per static or dynamic entry (incomplete ones are not displayed)."""
+    now = device.clock.now()
+    out = [BRIEF_HEAD]
+    entries = sorted(
+        device.nhrp.entries, key=lambda e: (int(e.target.network_address), e.target.prefixlen)
+    )
+    for e in entries:
+        if e.kind is EntryKind.INCOMPLETE or not e.nbma:
+            continue
+        letters = "".join(_BRIEF_FLAGS.get(f, "") for f in e.shown_flags(now))
+        kind = "S" if e.kind is EntryKind.STATIC else "D"
+        intf = "Tu" + e.tunnel[len("Tunnel") :]
+        out += [f"{intf:<9}{e.via!s:<51}{e.nbma}", f"{'':9}{e.target!s:<44}{kind}/{letters}"]
+    return "\n".join(out) + "\n"
 
 
 def show_nhs(device: Device, detail: bool) -> str:

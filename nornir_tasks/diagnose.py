@@ -62,6 +62,11 @@ _HEADER_TEXTS: tuple[tuple[str, str], ...] = (
         "show dmvpn detail",
     ),
     (r"^\d+\.\d+\.\d+\.\d+/\d+ via \d+\.\d+\.\d+\.\d+\s*$", "show ip nhrp"),
+    (
+        r"^\s*(?:Target\s+Via\s+NBMA\s+Mode|Intf\s+NextHop Address\s+NBMA Address"
+        r"|NOTE: Link-Local, No-socket and Incomplete entries are not displayed)",
+        "show ip nhrp brief",
+    ),
     (r"^Code: C - IKE Configuration mode|^Interface: \S+\s*$", "show crypto session detail"),
     (r"^ID\s+Type\s+Destination\s+State\s+Stats", "show ip sla summary"),
     (r"^\s*VPN Session Summary", "show vpn-sessiondb summary"),

@@ -95,6 +95,7 @@ PARSERS_BY_MODULE: dict[str, tuple[str, ...]] = {
         "show ip nhrp",
         "show ip nhrp detail",
     ),
+    "nhrp_brief": ("show ip nhrp brief",),
     "packet_tracer": (
         "packet-tracer input * icmp * * * * ...",
         "packet-tracer input * tcp * * * * ...",

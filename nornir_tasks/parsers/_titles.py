@@ -54,7 +54,8 @@ _TITLES: tuple[tuple[str, str], ...] = (
     ("Ph", r"Phase:\s*1$"),  # ASA packet-tracer
     ("Ty", r"Type escape sequence to abort\."),  # ping
     ("Bu Cu AS", r"(?P<id>Building configuration|Current configuration|ASA Version)\b"),
-    ("Ta", r"Target\s+Network\s+T\s+NBMA Address"),  # show ip nhrp brief
+    ("Ta", r"Target\s+Via\s+NBMA\s+Mode"),  # show ip nhrp brief (IOS 15.x and older)
+    ("In", r"Intf\s+NextHop Address\s+NBMA Address"),  # show ip nhrp brief
 )
 # GigabitEthernet1 is up, line protocol is up (show interfaces): unindented, any first letter
 _INTERFACE_TITLE = re.compile(
