@@ -15,6 +15,11 @@ two alternate run by run, so both see the same load. Children run with bytecode 
 valgrind's callgrind, about 50 times slower): the same number on an idle and on a loaded
 machine, where wall and even CPU times are not. On this VM an idle core runs about
 3.3 billion of them a second (``vpndiag --help``: 0.09 s, 319 M at commit 1830d4e).
+
+Three pastes for ``diagnose``: one ``show crypto ipsec sa``; a typical ticket (``show crypto
+isakmp sa`` + ``show crypto ipsec sa`` + an IKEv1 debug, three golden captures one after the
+other, with their prompts); and a session log of two routers (running-config excerpt, routes,
+pings, SAs, debug, ``show users``) that feeds 26 of the 28 rule modules.
 """
 
 from __future__ import annotations
@@ -27,11 +32,20 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CAPTURE = ROOT / "tests/golden/blog_iosxe_ipsec_sa_send_errors_no_sa/raw.txt"
+GOLDEN = ROOT / "tests/golden"
+CAPTURE = GOLDEN / "blog_iosxe_ipsec_sa_send_errors_no_sa/raw.txt"
+MANY = GOLDEN / "cbt_ios_isakmp_key_length_mismatch_two_routers/raw.txt"
+TICKET = (
+    "blog_ios_isakmp_sa_hub_two_peers_indented",  # show crypto isakmp sa
+    "blog_iosxe_ipsec_sa_send_errors_no_sa",  # show crypto ipsec sa
+    "debug_ios_pfs_mismatch_paranoid_keepalives",  # debug crypto isakmp / ipsec
+)
+TYPICAL = Path(tempfile.gettempdir()) / "vpndiag-startup-typical.txt"
 VPNDIAG = [sys.executable, "-m", "nornir_tasks.cli.main"]
 COMMANDS = {
     "python -c pass": [sys.executable, "-c", "pass"],
@@ -39,7 +53,16 @@ COMMANDS = {
     "vpndiag --help": [*VPNDIAG, "--help"],
     "vpndiag parse": [*VPNDIAG, "parse", "show crypto ipsec sa", str(CAPTURE)],
     "vpndiag diagnose": [*VPNDIAG, "diagnose", str(CAPTURE)],
+    "vpndiag diagnose (isakmp + ipsec + debug)": [*VPNDIAG, "diagnose", str(TYPICAL)],
+    "vpndiag diagnose (26 rule modules)": [*VPNDIAG, "diagnose", str(MANY)],
 }
+
+
+def write_typical() -> None:
+    """The typical ticket: the three captures pasted one after the other (prompts unindented)."""
+    parts = [(GOLDEN / name / "raw.txt").read_text() for name in TICKET]
+    parts[0] = "\n".join(line.strip() for line in parts[0].splitlines())
+    TYPICAL.write_text("\n\n".join(parts))
 
 
 def children_cpu() -> float:
@@ -87,6 +110,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.instructions and shutil.which("valgrind") is None:
         parser.error("--instructions needs valgrind on PATH")
+    write_typical()
     trees = [ROOT, *([args.against.resolve()] if args.against else [])]
     unit = "wall / CPU ms" + (" / M instructions" if args.instructions else "")
     heads = " | ".join(f"{t.name}: {unit}" for t in trees)

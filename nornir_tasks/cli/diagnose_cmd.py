@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -109,6 +108,8 @@ def diagnose_cmd(
         raise exit_codes.Exit(exit_codes.USAGE)
     findings = diagnose(fleet, select)
     if fmt == "json":
+        import json  # here: the table needs none of it
+
         click.echo(json.dumps(findings_json(findings), indent=2))
     else:
         print_findings(Console(), findings, details=not brief)
