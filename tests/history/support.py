@@ -17,18 +17,33 @@ from nornir_tasks.history.store import HistoryStore, RunMeta
 from nornir_tasks.models.collection import HostStatus
 from nornir_tasks.models.findings import Finding
 from nornir_tasks.models.report import HostReport, RunReport, TunnelStatus
+from nornir_tasks.parsers.repeats import POLL_MARK
 from tests.checks.support import CAPTURES, fleet
 
 PSK = "Br01-Psk-7x"  # BR01's pre-shared key, in clear in its captured running-config
 
 
 def captured(scenario: str, host: str, edit: tuple[str, str] | None = None) -> tuple[str, str]:
-    """(host, capture text) of the lab capture, with ``edit`` (old, new) applied once."""
+    """(host, capture text) of the lab capture, with ``edit`` (old, new) applied once.
+
+    The capture's first command was polled twice, 10 s apart; each poll is marked as a run's
+    saved evidence marks it (``! vpndiag: poll N``), so that two identical polls (a tunnel
+    that never came up) are two readings of the run, not one output pasted twice."""
     text = (CAPTURES / scenario / f"{host}.txt").read_text()
     if edit is not None:
         assert edit[0] in text, edit[0]
         text = text.replace(edit[0], edit[1], 1)
-    return host, text
+    return host, _polls_marked(text)
+
+
+def _polls_marked(text: str) -> str:
+    lines = text.splitlines()
+    echo = lines[0]
+    polls = [i for i, line in enumerate(lines) if line == echo]
+    assert len(polls) == 2, f"{echo!r}: the capture should poll it twice"
+    for number, index in reversed(list(enumerate(polls, start=1))):
+        lines.insert(index + 1, f"{POLL_MARK}{number}")
+    return "\n".join(lines) + "\n"
 
 
 def host_report(name: str, evidence: FleetEvidence, findings: Sequence[Finding]) -> HostReport:
