@@ -60,6 +60,15 @@ EXCLUDED = re.compile(
     r"|^show crypto pki certificates pem"  # the certificates as PEM text, not the listing
     r"|\| count "  # prints "Number of lines which match regexp = N", not the command's output
 )
+# Fixtures whose unread lines were looked at and are left unread on purpose, and why: counted
+# apart from the ones over 10 % unparsed that nobody has explained.
+ACCOUNTED = {
+    "src/genie/libs/parser/iosxe/tests/ShowIpSlaStatistics/cli/equal/golden_output_3_output.txt": (
+        "spliced from two captures: its first four lines (return code, successes, failures, "
+        "time to live) come before any 'IPSLA operation id' and belong to no operation; "
+        "genie's own expected output leaves them out too"
+    ),
+}
 # Genie keys that are data, not schema words: addresses, interfaces, numbered entries.
 _DATA_KEY = re.compile(
     r"^(\d{1,3}(\.\d{1,3}){3}(/\d+)?|[0-9a-fA-F:]*::[0-9a-fA-F:/]*|[A-Z][\w-]*\d[\d/.:]*)$"
@@ -338,7 +347,8 @@ def _counts(sweeps: list[Sweep]) -> list[str]:
     n = len(sweeps)
     refused = [s for s in sweeps if s.refused]
     clean = [s for s in sweeps if not s.refused and s.unparsed == 0]
-    tenth = [s for s in sweeps if not s.refused and s.unparsed_share > 0.1]
+    over = [s for s in sweeps if not s.refused and s.unparsed_share > 0.1]
+    tenth = [s for s in over if s.fixture.path not in ACCOUNTED]
     scored = [s for s in sweeps if s.recall is not None]
     good = [s for s in scored if not s.refused and (s.recall or 0) >= 0.9]
     found, total = sum(s.found for s in scored), sum(s.total for s in scored)
@@ -350,7 +360,8 @@ def _counts(sweeps: list[Sweep]) -> list[str]:
         f" genieparser {sum(s.fixture.source == 'genie' for s in sweeps)})",
         f"- refused by the parser: {len(refused)}",
         f"- every non-blank line read: {len(clean)}/{n}",
-        f"- more than 10 % of the lines left unparsed: {len(tenth)}",
+        f"- more than 10 % of the lines left unparsed: {len(tenth)}"
+        f" (and {len(over) - len(tenth)} accounted for, see below)",
         f"- with >= 90 % of the expected values: {len(good)}/{len(scored)};"
         f" values found overall {found}/{total} ({found / max(total, 1):.1%})",
         f"- `diagnose` on the bare paste: crashes {len(crash)}, blind (nothing recognised)"
@@ -408,7 +419,10 @@ def main() -> None:
     ]
     for s in sweeps:
         table += _row(s, opts.verbose)
-    print("\n".join([*header, "", *table, "", *_by_parser(sweeps), "", *_totals(sweeps)]))
+    accounted = [f"- `{s.fixture.path}`: {ACCOUNTED[s.fixture.path]}" for s in sweeps
+                 if s.fixture.path in ACCOUNTED]  # fmt: skip
+    notes = ["", "Unread lines accounted for:", *accounted] if accounted else []
+    print("\n".join([*header, "", *table, "", *_by_parser(sweeps), "", *_totals(sweeps), *notes]))
 
 
 if __name__ == "__main__":

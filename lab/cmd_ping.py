@@ -127,6 +127,8 @@ def ping(s: Session, args: tuple[str, ...]) -> str:
     ]
     if src:
         lines.append(f"Packet sent with a source address of {src} ")
+    if "df-bit" in opts:  # as IOS-XE prints it (genieparser iosxe Ping golden_output_3)
+        lines.append("Packet sent with the DF bit set")
     lines.append(marks)
     rate = f"Success rate is {ok * 100 // count} percent ({ok}/{count})"
     lines.append(rate + (", round-trip min/avg/max = 1/1/2 ms" if ok else ""))

@@ -118,6 +118,10 @@ class NhrpCacheEntry:
     nbma: str | None
     no_socket: bool = False
     group: str | None = None  # "Group: X": the NHRP group a spoke registered with
+    preference: int | None = None  # detail: "Preference: 255"
+    requester: str | None = (
+        None  # detail: "Requester: 100.0.0.2 Request ID: 97" (a pending request)
+    )
 
 
 @dataclass(frozen=True)

@@ -18,3 +18,6 @@ class PingResult:
     received: int | None
     sent: int | None
     lines: tuple[str, ...]  # the output as printed (evidence)
+    df_bit: bool = False  # "Packet sent with the DF bit set"
+    interface: str | None = None  # "Output Interface: TenGigabitEthernet1/0/5" (IPv6 multicast)
+    error: str | None = None  # "% No valid route for destination": why nothing was sent

@@ -278,7 +278,14 @@ def _under_ikev2(last: _Draft) -> bool:
 
 
 def _continues(last: _Draft, line: str) -> bool:
-    return line[:1] in (" ", "\t") or _under_ikev2(last)
+    return line[:1] in (" ", "\t") or _under_ikev2(last) or _restart_banner(last)
+
+
+def _restart_banner(last: _Draft) -> bool:
+    """``%SYS-5-RESTART: System restarted --`` is followed in the buffer by the image's banner
+    (``Cisco IOS Software, C2900 Software ..., Version 15.2(1)T1``, ``Technical Support: ...``,
+    ``Copyright ...``, ``Compiled ...``; ntc-templates cisco_ios_show_logging_3): its lines."""
+    return last.facility == "SYS" and last.mnemonic == "RESTART"
 
 
 def _attach(last: _Draft, line: str) -> None:

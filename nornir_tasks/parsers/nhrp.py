@@ -15,7 +15,8 @@
        NBMA address: 111.1.1.1
 
 An entry is complete once its ``NBMA address`` (or, incomplete, its ``Cache hits``) arrived.
-Lines ``detail`` adds are not read (no capture of them was found).
+``detail`` adds a ``Preference: 255`` line to each entry and, under an entry a peer asked for,
+``Requester: 100.0.0.2 Request ID: 97`` (genieparser iosxe ``ShowIpNhrpDetail``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ _TYPE = re.compile(r"Type: (\S+), Flags:\s*(.*)")
 _NBMA = re.compile(r"NBMA address: (\S+)")
 # Group: DMVPN_TUNNEL_SHAPING_LOW   (the NHRP group the spoke registered with, IOS 15)
 _GROUP = re.compile(r"Group: (\S+)")
+# Preference: 255   /   Requester: 100.0.0.2 Request ID: 97   (detail)
+_PREFERENCE = re.compile(r"Preference: (\d+)")
+_REQUESTER = re.compile(r"Requester: (\S+) Request ID: \d+")
 # (no-socket)   /   Cache hits: 0
 _NO_SOCKET = re.compile(r"\(no-socket\)")
 _HITS = re.compile(r"Cache hits: \d+")
@@ -59,6 +63,10 @@ def _line(entries: list[dict[str, Any]], s: str) -> bool:
         entry.update(nbma=m[1], done=True)
     elif (m := _GROUP.fullmatch(s)) is not None:
         entry["group"] = m[1]
+    elif (m := _PREFERENCE.fullmatch(s)) is not None:
+        entry["preference"] = int(m[1])
+    elif (m := _REQUESTER.fullmatch(s)) is not None:
+        entry["requester"] = m[1]
     elif _NO_SOCKET.fullmatch(s):
         entry["no_socket"] = True
     elif _HITS.fullmatch(s):
@@ -72,6 +80,7 @@ def _build(e: dict[str, Any]) -> NhrpCacheEntry:
     return NhrpCacheEntry(
         e["target"], e["via"], e.get("interface"), e.get("created"), e.get("expire"),
         e.get("entry_type"), e["flags"], e.get("nbma"), e.get("no_socket", False), e.get("group"),
+        e.get("preference"), e.get("requester"),
     )  # fmt: skip
 
 
