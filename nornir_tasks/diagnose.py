@@ -130,8 +130,9 @@ _ROUTE_ENTRY = re.compile(r"^Routing entry for (\d+\.\d+\.\d+\.\d+)")
 _ROUTE_MISSING = re.compile(r"^% (?:Network|Subnet) not in table")
 _HOSTNAME = re.compile(r"^hostname (\S+)", re.M)
 # Type escape sequence to abort.  (then "Sending 2, 1400-byte ICMP Echos to 172.31.8.1, ...")
-_PING = re.compile(r"^Type escape sequence to abort\.")
-_PING_SENDING = re.compile(r"^Sending \d+, \d+-byte ICMP Echos to ([\d.]+),")
+# (an IPv6 ping out of an interface starts "Output Interface: TenGigabitEthernet1/0/5")
+_PING = re.compile(r"^(?:Type escape sequence to abort\.|Output Interface: \S+$)")
+_PING_SENDING = re.compile(r"^Sending \d+, \d+-byte ICMP Echos to ([\w.:]+),")
 # First lines printed once per output: seen again inside the same block, a new poll begins.
 _ONCE = re.compile(r"^\s*(?:IPv4 Crypto ISAKMP SA|IKEv1 SAs:|Crypto session current status)")
 
@@ -263,9 +264,9 @@ def _header(lines: list[str], index: int) -> str | None:
         return f"show ip route {m[1]}"
     if _ROUTE_MISSING.match(line):
         return "show ip route 0.0.0.0"
-    sending = _PING_SENDING.match(lines[index + 1].strip()) if index + 1 < len(lines) else None
-    if _PING.match(line) and sending:
-        return f"ping {sending[1]}"
+    if _PING.match(line):  # "Sending 5, 100-byte ICMP Echos to A, ..." on one of the next two
+        sent = (_PING_SENDING.match(s.strip()) for s in lines[index + 1 : index + 3])
+        return next((f"ping {m[1]}" for m in sent if m), None)
     return None
 
 
