@@ -64,7 +64,13 @@ def _close_all() -> None:
 def cli(fleet: Fleet, router: str, *commands: str) -> list[str]:
     """Run exec commands on ``router`` over SSH (privileged) and return their outputs."""
     conn, prompt = _session(fleet, router)
-    return [send_at_prompt(conn, command, prompt) for command in commands]
+    try:
+        return [send_at_prompt(conn, command, prompt) for command in commands]
+    except OSError:  # the kept session was closed under us (its fleet stopped): a new one
+        _close(conn)
+        _SESSIONS.pop((str(fleet.host), fleet.ports[router]), None)
+        conn, prompt = _session(fleet, router)
+        return [send_at_prompt(conn, command, prompt) for command in commands]
 
 
 def one(fleet: Fleet, router: str, command: str) -> str:
