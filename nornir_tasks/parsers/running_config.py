@@ -64,6 +64,7 @@ from nornir_tasks.parsers._common import raise_on_cli_error
 from nornir_tasks.parsers._config_tree import ConfigNode, read_tree
 from nornir_tasks.parsers._text import clean_lines
 from nornir_tasks.parsers.asa_config import is_asa_config, parse_asa_config
+from nornir_tasks.parsers.config_session import is_session, session_to_config
 from nornir_tasks.parsers.registry import parser
 
 COMMAND = "show running-config"
@@ -341,6 +342,9 @@ def _freeze(draft: _Draft, complete: bool) -> RunningConfig:
 def parse_running_config(text: str) -> RunningConfig:
     """Parse a configuration: crypto, failover and management facts (never a secret)."""
     lines = clean_lines(text)
+    if is_session(lines):  # typed at the prompt: the configuration it stands for, ASA or IOS
+        text = "\n".join(session_to_config(lines))
+        lines = clean_lines(text)
     raise_on_cli_error(COMMAND, lines)
     if is_asa_config(text):
         return parse_asa_config(text)

@@ -188,3 +188,37 @@ def test_a_key_typed_at_the_prompt_is_masked() -> None:
     sub = "R1(config-keyring)# pre-shared-key address 61.128.1.1 key VPN\n"
     assert mask_secrets(typed) == typed.replace("hakey123", "<removed>")
     assert mask_secrets(sub) == sub.replace("key VPN", "key <removed>")
+
+
+# An ASA configured at the prompt, as a Portuguese lab write-up gives it (code index file id
+# 28262058006, FW 1 block; the key masked as the repository masks keys).
+ASA_TYPED = """\
+ciscoasa(config)# crypto ikev1 policy 10
+ciscoasa(config-ikev1-policy)# encryption aes
+ciscoasa(config-ikev1-policy)# hash sha
+ciscoasa(config-ikev1-policy)# authentication pre-share
+ciscoasa(config-ikev1-policy)# group 2
+ciscoasa(config-ikev1-policy)# lifetime 86400
+ciscoasa(config)# crypto ipsec ikev1 transform-set ESP_SET esp-aes esp-sha-hmac
+ciscoasa(config)# tunnel-group 10.0.0.2 type ipsec-l2l
+ciscoasa(config)# tunnel-group 10.0.0.2 ipsec-attributes
+ciscoasa(config-tunnel-ipsec)# ikev1 pre-shared-key <removed>
+ciscoasa(config)# crypto map MY_MAP 10 match address VPN_ACL
+ciscoasa(config)# crypto map MY_MAP 10 set peer 10.0.0.2
+ciscoasa(config)# crypto map MY_MAP 10 set ikev1 transform-set ESP_SET
+ciscoasa(config)# crypto map MY_MAP interface outside
+ciscoasa(config)# crypto ikev1 enable outside
+"""
+
+
+def test_an_asa_configuration_typed_at_the_prompt_is_read_as_an_asa_one() -> None:
+    config = parse("show running-config", ASA_TYPED)
+    assert isinstance(config, RunningConfig)
+    assert config.platform == "asa"
+    entry = config.crypto_maps[0].entries[0]
+    assert (entry.peers, entry.transform_sets, entry.match_address) == (
+        ("10.0.0.2",),
+        ("ESP_SET",),
+        "VPN_ACL",
+    )
+    assert [g.name for g in config.tunnel_groups] == ["10.0.0.2"]
