@@ -69,6 +69,12 @@ def feed_lines(command: str, text: str, handle: Callable[[str], bool]) -> None:
 
     Raises ParseError on a CLI error reply. A line ``handle`` does not recognise, or one no
     device prints (see ``_common.unreadable``), is reported with ``skip``.
+
+    Contract of a parser that reads through ``feed_lines`` (one call, its only reading): its
+    model is built from what ``handle`` kept, and ``handle`` leaves no trace of a line it does
+    not recognise before it has recognised one. So a text none of whose lines is recognised
+    alone is not read as a whole either, which lets ``_wrapped.reread`` try a joined line alone
+    instead of re-reading the whole text (tests/parsers/test_feed_contract.py).
     """
     huge = has_huge_number(text)
     lines = _significant(text)
@@ -83,4 +89,4 @@ def feed_lines(command: str, text: str, handle: Callable[[str], bool]) -> None:
         read += 1
         if unreadable(s, huge) or not handle(s):
             skip(s)
-    note_read(read)
+    note_read(read, line_scan=True)

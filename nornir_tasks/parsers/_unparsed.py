@@ -23,14 +23,17 @@ class Skipped:
     lines: list[str] = field(default_factory=list)
     count: int = 0
     read: int | None = None  # lines handed to the parser's line reader, when it says
+    scans: int = 0  # readings by ``_feed.feed_lines`` (whose contract ``_wrapped`` relies on)
 
 
-def note_read(count: int) -> None:
+def note_read(count: int, line_scan: bool = False) -> None:
     """Record that ``count`` lines were handed to the parser's line reader (so "no line was
-    recognised" is ``skipped.count >= read``, without counting the text again)."""
+    recognised" is ``skipped.count >= read``, without counting the text again); ``line_scan``:
+    by ``feed_lines``."""
     skipped = _CURRENT.get()
     if skipped is not None:
         skipped.read = (skipped.read or 0) + count
+        skipped.scans += line_scan
 
 
 _CURRENT: ContextVar[Skipped | None] = ContextVar("vpndiag_unparsed", default=None)

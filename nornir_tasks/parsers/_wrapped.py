@@ -51,26 +51,63 @@ def reread(
     lines: Sequence[str],
     unparsed: Sequence[tuple[int, str]],
     first: Any,
+    blind: bool = False,
 ) -> tuple[Any, Skipped, list[str]] | None:
     """The reading of ``lines`` with the wraps joined back (the model, the lines it still did
     not read, the joined lines), if it is ``better`` than ``first``: every join at once, else
-    each alone in turn (the first few), keeping those that help."""
+    each alone in turn (the first few), keeping those that help.
+
+    ``blind``: the first reading was one ``feed_lines`` scan that read no line (foreign text,
+    the common case of a paste tried as every command). Then a trial none of whose joined lines
+    is read on its own is not parsed: by ``feed_lines``' contract its scan would read nothing
+    either and build the first reading's model, which is never ``better`` (each trial is a whole
+    second reading; a one-line probe costs a line)."""
     unread = {number for number, _ in unparsed}
     joins = candidates(lines, unread)
     trials = [joins] + ([[j] for j in joins[:_ONE_BY_ONE]] if len(joins) > 1 else [])
     kept: list[tuple[int, int]] = []
     best: tuple[Any, Skipped, list[str]] | None = None
+    leaves = _LeavesOf()
+    alone = _ReadAlone(parse) if blind else None
     for trial in trials:
         joined = rejoin(lines, sorted({*kept, *trial}), unread)
+        if best is None and alone is not None and not alone.any(joined.lines, trial):
+            continue
         with collecting() as skipped:
             value = parse("\n".join(joined.lines))
         before = (first, len(unparsed)) if best is None else (best[0], best[1].count)
         added = rejoin(lines, [j for j in trial if j not in kept], unread - {t for _, t in kept})
-        if better(before[0], value, (before[1], skipped.count), added):
+        if better(before[0], value, (before[1], skipped.count), added, leaves):
             best, kept = (value, skipped, joined.lines), sorted({*kept, *trial})
             if trial is joins:
                 break
     return best
+
+
+class _ReadAlone:
+    """Whether a joined line may be read: False only when ``parse``, given the line alone, handed
+    it to its ``feed_lines`` scan and skipped it (each line asked once per ``reread``)."""
+
+    def __init__(self, parse: Callable[[str], Any]) -> None:
+        self.parse = parse
+        self.known: dict[str, bool] = {}
+
+    def any(self, lines: Sequence[str], trial: Sequence[tuple[int, int]]) -> bool:
+        return any(self.read(lines[target - 1]) for target in {t for _, t in trial})
+
+    def read(self, line: str) -> bool:
+        known = self.known.get(line)
+        if known is None:
+            known = self.known[line] = self._probe(line)
+        return known
+
+    def _probe(self, line: str) -> bool:
+        with collecting() as skipped:
+            try:
+                self.parse(line)
+            except Exception:  # a CLI error reply, or a crash the full reading must show
+                return True
+        return not (skipped.scans == 1 and skipped.read == 1 and skipped.count == 1)
 
 
 def candidates(lines: Sequence[str], unread: set[int]) -> list[tuple[int, int]]:
@@ -108,16 +145,21 @@ def _glue(above: str, below: str) -> str:
     return " " if above[-1:].isspace() or below[:1].isspace() else ""
 
 
-def better(first: Any, second: Any, unread: tuple[int, int], joins: Rejoined) -> bool:
+def better(
+    first: Any,
+    second: Any,
+    unread: tuple[int, int],
+    joins: Rejoined,
+    leaves: _LeavesOf | None = None,
+) -> bool:
     """The second reading (of the joined text) reads every joined line, finds some value the
     first did not, and keeps the first's values: a value cut short may grow (``joins.tails``),
     an absent one may fill (``joins.tails`` or ``joins.mid_word``); or (``_in_place``) the
     first half of a row read as a row of its own is read whole."""
     if unread[1] > unread[0] - joins.consumed:
         return False
-    from nornir_tasks.models import to_jsonable  # the rare path: not paid by clean output
-
-    before, after = Counter(_leaves(to_jsonable(first))), Counter(_leaves(to_jsonable(second)))
+    leaves = leaves or _LeavesOf()
+    before, after = leaves.of(first), leaves.of(second, keep=False)
     lost, gained = before - after, after - before
     grown = {(path, str(value)) for path, value in gained if value is not None}
     if not grown:
@@ -176,6 +218,25 @@ def _words(leaves: Counter[tuple[str, Any]]) -> set[str]:
             words.add(str(value))
             words.update(str(value).split())
     return words
+
+
+class _LeavesOf:
+    """The leaves of a model, the last one kept: every trial of ``reread`` is compared with the
+    same first (or best) reading, whose JSON costs more than a small parse."""
+
+    def __init__(self) -> None:
+        self.model: Any = None
+        self.leaves: Counter[tuple[str, Any]] | None = None
+
+    def of(self, model: Any, keep: bool = True) -> Counter[tuple[str, Any]]:
+        if self.leaves is not None and model is self.model:
+            return self.leaves
+        from nornir_tasks.models import to_jsonable  # the rare path: not paid by clean output
+
+        leaves = Counter(_leaves(to_jsonable(model)))
+        if keep:
+            self.model, self.leaves = model, leaves
+        return leaves
 
 
 def _grew(path: str, value: str, grown: set[tuple[str, str]]) -> bool:

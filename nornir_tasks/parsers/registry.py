@@ -267,7 +267,9 @@ def parse_result(command: str, text: str, strict: bool = False) -> ParseResult[A
     lines = cleaned.split("\n")
     unparsed = _numbered(lines, skipped.lines)
     if not strict and not pattern.startswith(_OWN_WRAPS):
-        second = reread(fn, lines, unparsed, value)  # lines a terminal or a page wrapped
+        # lines a terminal or a page wrapped; ``blind``: one line scan that read no line
+        blind = skipped.scans == 1 and skipped.count == skipped.read
+        second = reread(fn, lines, unparsed, value, blind)
         if second is not None:
             value, skipped, lines = second
             if not skipped.count:
