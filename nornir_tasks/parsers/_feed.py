@@ -16,6 +16,7 @@ import itertools
 from collections.abc import Callable, Iterator
 
 from nornir_tasks.parsers._common import (
+    MAX_LINE,
     cli_error,
     has_huge_number,
     is_echo,
@@ -23,7 +24,7 @@ from nornir_tasks.parsers._common import (
     unreadable,
 )
 from nornir_tasks.parsers._text import clean_lines
-from nornir_tasks.parsers._unparsed import note_read, skip
+from nornir_tasks.parsers._unparsed import note_read, skipper
 from nornir_tasks.parsers.registry import ParseError
 
 
@@ -83,10 +84,12 @@ def feed_lines(command: str, text: str, handle: Callable[[str], bool]) -> None:
         if not (is_echo(s) or is_exec_timestamp(s)):
             lines = itertools.chain((s,), lines)
             break
+    skip = skipper()
     for s in lines:
         if "%" in s and cli_error((s,)) is not None:
             raise ParseError(command, s, "the device rejected the command")
         read += 1
-        if unreadable(s, huge) or not handle(s):
+        # ``unreadable`` asked only when it can say yes: this loop runs for every line
+        if ((huge or len(s) > MAX_LINE) and unreadable(s, huge)) or not handle(s):
             skip(s)
     note_read(read, line_scan=True)

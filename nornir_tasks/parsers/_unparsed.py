@@ -7,7 +7,7 @@ used directly), ``skip`` does nothing, so parsers stay plain ``text -> model`` f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -24,6 +24,11 @@ class Skipped:
     count: int = 0
     read: int | None = None  # lines handed to the parser's line reader, when it says
     scans: int = 0  # readings by ``_feed.feed_lines`` (whose contract ``_wrapped`` relies on)
+
+    def add(self, line: str) -> None:
+        self.count += 1
+        if len(self.lines) < KEEP:
+            self.lines.append(line)
 
 
 def note_read(count: int, line_scan: bool = False) -> None:
@@ -42,11 +47,18 @@ _CURRENT: ContextVar[Skipped | None] = ContextVar("vpndiag_unparsed", default=No
 def skip(line: str) -> None:
     """Record ``line`` as not recognised by the parser that is running."""
     skipped = _CURRENT.get()
-    if skipped is None:
-        return
-    skipped.count += 1
-    if len(skipped.lines) < KEEP:
-        skipped.lines.append(line)
+    if skipped is not None:
+        skipped.add(line)
+
+
+def skipper() -> Callable[[str], None]:
+    """``skip``, looked up once for a reading that skips line after line."""
+    skipped = _CURRENT.get()
+    return skipped.add if skipped is not None else _ignore
+
+
+def _ignore(line: str) -> None:
+    return None
 
 
 @contextmanager

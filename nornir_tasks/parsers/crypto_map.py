@@ -44,6 +44,7 @@ from nornir_tasks.models.crypto_map import (
     TransformSetRef,
 )
 from nornir_tasks.parsers._feed import feed_lines
+from nornir_tasks.parsers._kinds import FirstMatch
 from nornir_tasks.parsers.registry import parser
 
 COMMAND = "show crypto map"
@@ -270,6 +271,7 @@ _KINDS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     (_MAP_IS, _map_is),
     (_DESCRIPTION, _description),
 )
+_FIRST = FirstMatch(_KINDS)  # the first kind that reads a line, in one regex call
 
 
 def _moded(scan: _Scan, s: str) -> bool:
@@ -288,13 +290,13 @@ def _moded(scan: _Scan, s: str) -> bool:
 def _line(scan: _Scan, s: str) -> bool:
     if scan.mode and _moded(scan, s):
         return True
-    for pattern, handler in _KINDS:
-        m = pattern.match(s)
-        if m:
-            scan.mode = ""  # a known line ends any ACE / transform / interface list
-            handler(scan, m)
-            return True
-    return False
+    found = _FIRST(s)
+    if found is None:
+        return False
+    m, handler = found
+    scan.mode = ""  # a known line ends any ACE / transform / interface list
+    handler(scan, m)
+    return True
 
 
 def _build(entry: dict[str, Any]) -> CryptoMapEntry:

@@ -42,6 +42,7 @@ from nornir_tasks.models.crypto_session import (
     SessionStatus,
 )
 from nornir_tasks.parsers._feed import feed_lines
+from nornir_tasks.parsers._kinds import FirstMatch
 from nornir_tasks.parsers.registry import parser
 
 COMMAND = "show crypto session"
@@ -274,18 +275,19 @@ _KINDS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     (_ACTIVE_SAS, _active_sas),
     (_TRAFFIC, _traffic),
 )
+_FIRST = FirstMatch(_KINDS)  # the first kind that reads a line, in one regex call
 
 
 def _line(scan: _Scan, s: str) -> bool:
     if scan.in_legend and _LEGEND_MORE.match(s):
         return True
     scan.in_legend = False
-    for pattern, handler in _KINDS:
-        m = pattern.match(s)
-        if m:
-            handler(scan, m)
-            return True
-    return False
+    found = _FIRST(s)
+    if found is None:
+        return False
+    m, handler = found
+    handler(scan, m)
+    return True
 
 
 def _session_complete(session: dict[str, Any], detail: bool) -> bool:

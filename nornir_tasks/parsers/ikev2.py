@@ -48,6 +48,7 @@ from typing import Any
 
 from nornir_tasks.models.ikev2 import Ikev2ChildSa, Ikev2Sa, Ikev2SaTable, Ikev2Status
 from nornir_tasks.parsers._feed import feed_lines
+from nornir_tasks.parsers._kinds import FirstMatch
 from nornir_tasks.parsers.registry import parser
 
 COMMAND = "show crypto ikev2 sa"
@@ -357,19 +358,20 @@ _KINDS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     (_CHILD_REMOTE, _child_field),
     (_CHILD_SPI, _child_field),
 )
+_FIRST = FirstMatch(_KINDS)  # the first kind that reads a line, in one regex call
 
 
 def _line(scan: _Scan, s: str) -> bool:
     if scan.subnets and _SUBNET.match(s):
         scan.sas[-1]["remote_subnets"].append(s)
         return True
-    for pattern, handler in _KINDS:
-        m = pattern.match(s)
-        if m:
-            scan.subnets = False  # a known line ends the "Remote subnets:" list
-            handler(scan, m)
-            return True
-    return False
+    found = _FIRST(s)
+    if found is None:
+        return False
+    m, handler = found
+    scan.subnets = False  # a known line ends the "Remote subnets:" list
+    handler(scan, m)
+    return True
 
 
 def _sa_complete(sa: dict[str, Any]) -> bool:

@@ -45,6 +45,7 @@ from typing import Any
 
 from nornir_tasks.models.isakmp import IsakmpSa, IsakmpSaTable, IsakmpState, IsakmpStatus
 from nornir_tasks.parsers._feed import feed_lines
+from nornir_tasks.parsers._kinds import FirstMatch
 from nornir_tasks.parsers.registry import parser
 
 COMMAND = "show crypto isakmp sa"
@@ -293,6 +294,8 @@ _KINDS: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     (_ASA_FIELDS, _asa_fields),
     (_TABLE_ROW, _table_row),
 )
+# The kinds, then a detail row, in one regex call (see ``_kinds``).
+_FIRST = FirstMatch((*_KINDS, (_DETAIL_ROW, _detail_row)))
 
 
 def _line(scan: _Scan, s: str) -> bool:
@@ -306,16 +309,12 @@ def _line(scan: _Scan, s: str) -> bool:
     if row:
         _asa_table_row(scan, row)
         return True
-    for pattern, handler in _KINDS:
-        m = pattern.match(s)
-        if m:
-            handler(scan, m)
-            return True
-    m = _DETAIL_ROW.match(s)
-    if m:
-        _detail_row(scan, m)
-        return True
-    return False
+    found = _FIRST(s)
+    if found is None:
+        return False
+    m, handler = found
+    handler(scan, m)
+    return True
 
 
 @parser("show crypto isakmp sa")
