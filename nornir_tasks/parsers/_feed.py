@@ -31,6 +31,10 @@ from nornir_tasks.parsers.registry import ParseError
 def _line_batches(text: str, size: int = 1 << 20) -> Iterator[list[str]]:
     """The lines of ``text``, about ``size`` characters at a time: a 50 MB paste is never
     held as one list of a million line strings beside the list the parser keeps."""
+    if len(text) <= size:  # the usual case, without the loop
+        if text:
+            yield text.split("\n")
+        return
     start = 0
     while start < len(text):
         end = text.find("\n", start + size)

@@ -7,8 +7,7 @@ used directly), ``skip`` does nothing, so parsers stay plain ``text -> model`` f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -61,12 +60,16 @@ def _ignore(line: str) -> None:
     return None
 
 
-@contextmanager
-def collecting() -> Iterator[Skipped]:
-    """Collect the lines skipped by parsers called inside the ``with`` block."""
-    skipped = Skipped()
-    token = _CURRENT.set(skipped)
-    try:
-        yield skipped
-    finally:
-        _CURRENT.reset(token)
+class collecting:  # noqa: N801  (used as a function: ``with collecting() as skipped``)
+    """Collect the lines skipped by parsers called inside the ``with`` block (a class, not a
+    generator: every parse and every second reading enters one)."""
+
+    def __init__(self) -> None:
+        self.skipped = Skipped()
+
+    def __enter__(self) -> Skipped:
+        self.token = _CURRENT.set(self.skipped)
+        return self.skipped
+
+    def __exit__(self, *exc: object) -> None:
+        _CURRENT.reset(self.token)

@@ -64,15 +64,17 @@ def reread(
     second reading; a one-line probe costs a line)."""
     unread = {number for number, _ in unparsed}
     joins = candidates(lines, unread)
+    if not joins:
+        return None  # the same text again would read the same
     trials = [joins] + ([[j] for j in joins[:_ONE_BY_ONE]] if len(joins) > 1 else [])
     kept: list[tuple[int, int]] = []
     best: tuple[Any, Skipped, list[str]] | None = None
     leaves = _LeavesOf()
     alone = _ReadAlone(parse) if blind else None
     for trial in trials:
-        joined = rejoin(lines, sorted({*kept, *trial}), unread)
-        if best is None and alone is not None and not alone.any(joined.lines, trial):
+        if best is None and alone is not None and not alone.any(lines, trial):
             continue
+        joined = rejoin(lines, sorted({*kept, *trial}), unread)
         with collecting() as skipped:
             value = parse("\n".join(joined.lines))
         before = (first, len(unparsed)) if best is None else (best[0], best[1].count)
@@ -92,8 +94,14 @@ class _ReadAlone:
         self.parse = parse
         self.known: dict[str, bool] = {}
 
-    def any(self, lines: Sequence[str], trial: Sequence[tuple[int, int]]) -> bool:
-        return any(self.read(lines[target - 1]) for target in {t for _, t in trial})
+    def any(self, lines: Sequence[str], joins: Sequence[tuple[int, int]]) -> bool:
+        """Whether any line ``rejoin(lines, joins)`` joins may be read (without copying
+        ``lines``: most trials of foreign text end here)."""
+        joined: dict[int, str] = {}
+        for number, target in joins:
+            above = joined.get(target, lines[target - 1])
+            joined[target] = _joined(above, lines[number - 1])
+        return any(self.read(line) for line in joined.values())
 
     def read(self, line: str) -> bool:
         known = self.known.get(line)
@@ -128,16 +136,19 @@ def rejoin(lines: Sequence[str], joins: Sequence[tuple[int, int]], unread: set[i
     heads, continuations = [], []
     for number, target in joins:
         above, below = out[target - 1], out[number - 1]
-        glue = _glue(above, below)
         tails = tails and not _OWN_LINE.match(below.strip())
-        mid_word = mid_word and not glue
+        mid_word = mid_word and not _glue(above, below)
         heads.append(lines[target - 1])
         continuations.append(below.strip())
-        out[target - 1] = above.rstrip() + glue + below.strip()
+        out[target - 1] = _joined(above, below)
         out[number - 1] = ""
     consumed = len(joins) + len({target for _, target in joins} & unread)
     onto_read = all(target == number - 1 and target not in unread for number, target in joins)
     return Rejoined(out, consumed, tails, mid_word, tuple(heads), tuple(continuations), onto_read)
+
+
+def _joined(above: str, below: str) -> str:
+    return above.rstrip() + _glue(above, below) + below.strip()
 
 
 def _glue(above: str, below: str) -> str:

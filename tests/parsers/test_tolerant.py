@@ -22,11 +22,6 @@ CASES = sorted(p for p in GOLDEN.iterdir() if (p / "expected.json").exists())
 ASA_IPSEC = GOLDEN / "ntc_asa_ipsec_sa_ra_and_l2l_natt" / "raw.txt"
 
 
-def _command(case: Path) -> str:
-    meta = yaml.safe_load((case / "provenance.yaml").read_text())
-    return str(meta.get("parse_as") or meta["command"])
-
-
 def test_asa_ipsec_sa_peer_output_starting_with_peer_address_parses() -> None:
     raw = ASA_IPSEC.read_text().splitlines()
     assert raw[0].startswith("interface: ")
@@ -90,11 +85,19 @@ _UNKNOWN = st.one_of(
 
 
 @functools.cache
-def _as_captured(case: Path) -> tuple[str, str, Counter[tuple[str, Any]]]:
-    """Command, text and parsed leaves of a golden case: read and parsed once, not once per
-    example (half of this test's CPU was parsing the same capture again)."""
-    command, raw = _command(case), (case / "raw.txt").read_text()
-    return command, raw, Counter(_leaves(to_jsonable(parse(command, raw))))
+def _as_captured(
+    case: Path,
+) -> tuple[str, str, Counter[tuple[str, Any]], st.SearchStrategy[int]]:
+    """Command, text, parsed leaves and insertion points of a golden case: read, parsed and
+    built once, not once per example (parsing the same capture and its provenance again, and
+    validating a new strategy, were most of this test's CPU)."""
+    meta = yaml.safe_load((case / "provenance.yaml").read_text())
+    command, raw = str(meta.get("parse_as") or meta["command"]), (case / "raw.txt").read_text()
+    before = Counter(_leaves(to_jsonable(parse(command, raw))))
+    # The tail of a line the capture itself shows wrapped is not where a device prints a line.
+    tails = frozenset(meta.get("wrapped_tails", []))
+    positions = st.integers(0, len(raw.splitlines())).filter(lambda i: i + 1 not in tails)
+    return command, raw, before, positions
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -103,13 +106,9 @@ def _as_captured(case: Path) -> tuple[str, str, Counter[tuple[str, Any]]]:
 def test_inserting_an_unknown_line_never_loses_a_parsed_value(
     case: Path, data: st.DataObject
 ) -> None:
-    command, raw, before = _as_captured(case)
+    command, raw, before, positions = _as_captured(case)
     lines = raw.splitlines()
-    # The tail of a line the capture itself shows wrapped is not where a device prints a line.
-    tails = yaml.safe_load((case / "provenance.yaml").read_text()).get("wrapped_tails", [])
-    at = data.draw(
-        st.integers(0, len(lines)).filter(lambda i: i + 1 not in tails), label="position"
-    )
+    at = data.draw(positions, label="position")
     # indented like the line it goes before, as a new release would print a sibling line
     neighbour = lines[at] if at < len(lines) else (lines[-1] if lines else "")
     indent = neighbour[: len(neighbour) - len(neighbour.lstrip())]
