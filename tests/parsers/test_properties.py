@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from nornir_tasks.parsers import ParseError, parse, registered_commands
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+# libyaml where PyYAML has it: the same data, 20x faster than the pure-Python loader
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _concrete(pattern: str) -> str:
@@ -65,5 +67,5 @@ def test_shuffled_and_cut_real_output_only_raises_parse_error(
 def test_provenance_files_name_a_command() -> None:
     for case in GOLDEN.iterdir():
         if (case / "provenance.yaml").exists():
-            meta = yaml.safe_load((case / "provenance.yaml").read_text())
+            meta = yaml.load((case / "provenance.yaml").read_text(), Loader=_LOADER)
             assert meta.get("command"), case
