@@ -236,7 +236,7 @@ def split_copies(command: str, text: str, recognised: bool = False) -> tuple[Cop
         starts = starts[1:]  # what came first is another command's output, not a copy
     cuts = [0, *starts, len(lines)]
     copies = tuple(Copy(tuple(lines[a:b]), a + 1) for a, b in itertools.pairwise(cuts))
-    if len(copies) > 1 or not _first_line_again(text):
+    if len(copies) > 1 or _selects_lines(command) or not _first_line_again(text):
         return copies
     key = copies[0].key
     period = _period(key)
@@ -244,6 +244,16 @@ def split_copies(command: str, text: str, recognised: bool = False) -> tuple[Cop
         return copies
     # Identical copies without prompt or title: cut where each run of key lines ends.
     return _cut_runs(lines, len(key) // period, period)
+
+
+def _selects_lines(command: str) -> bool:
+    """The command filters its output line by line (``| include``, ``| exclude``, ``| section``,
+    abbreviated or not): what it prints repeats by itself. ``| include peer|encaps|decaps`` of
+    two flows with the same peer and counters (two proxy pairs that carried nothing: 0 and 0)
+    is one run said twice, and both flows are in one output."""
+    _, bar, rest = command.partition("|")
+    word = rest.split()[0].lower() if bar and rest.split() else ""
+    return bool(word) and any(k.startswith(word) for k in ("include", "exclude", "section", "grep"))
 
 
 def _own(lines: Sequence[str], pattern: str | None) -> bool:

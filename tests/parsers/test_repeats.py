@@ -137,3 +137,35 @@ def test_a_session_log_of_other_commands_first_is_not_a_copy() -> None:
     # commands come before R1's `show crypto session` in the trainer's session log.
     raw = (GOLDEN / "cbt_ios_crypto_session_down_no_default_route" / "raw.txt").read_text()
     assert len(split_copies("show crypto session", raw)) == 1
+
+
+# A DMVPN fault-injection log (code index file id 71413604881, the source of the faultlab_*
+# golden cases), fault W1: RT02's `show crypto ipsec sa | include peer|encaps|decaps|in use
+# settings`, one flow to the hub that carried nothing. With two lines in a crypto ACL there
+# are two such flows, and the filter prints these three lines once for each.
+W1_RT02_FLOW = """\
+   current_peer 203.0.113.2 port 500
+    #pkts encaps: 0, #pkts encrypt: 0, #pkts digest: 0
+    #pkts decaps: 0, #pkts decrypt: 0, #pkts verify: 0
+"""
+W1_FILTER = "show crypto ipsec sa | include peer|encaps|decaps|in use settings"
+
+
+def test_a_filtered_output_whose_flows_print_the_same_lines_is_one_output() -> None:
+    two_flows = W1_RT02_FLOW * 2
+    assert len(split_copies(W1_FILTER, two_flows)) == 1
+    copy, repeat = current(W1_FILTER, two_flows)
+    assert repeat is None
+    assert len(parse(W1_FILTER, copy.text).flows) == 2
+    # lines said twice over by a command that does not filter them are still two copies
+    assert len(split_copies("show crypto ipsec sa | begin interface", two_flows)) == 2
+
+
+def test_diagnose_reads_both_flows_of_a_filtered_output_with_no_repeat() -> None:
+    from nornir_tasks.diagnose import Capture, fleet_from_captures
+
+    paste = f"RT02#{W1_FILTER}\n{W1_RT02_FLOW}{W1_RT02_FLOW}RT02#\n"
+    fleet, _ = fleet_from_captures([Capture("ticket.txt", paste)])
+    (host,) = fleet.hosts
+    assert host.repeated == {}
+    assert len(host.outputs["show crypto ipsec sa"].flows) == 2
