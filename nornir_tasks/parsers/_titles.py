@@ -55,6 +55,10 @@ _TITLES: tuple[tuple[str, str], ...] = (
     ("Ty", r"Type escape sequence to abort\."),  # ping
     ("Bu Cu AS", r"(?P<id>Building configuration|Current configuration|ASA Version)\b"),
     ("Ta", r"Target\s+Via\s+NBMA\s+Mode"),  # show ip nhrp brief (IOS 15.x and older)
+    # The exec timestamp ('terminal exec prompt timestamp') heads every output once: seen again,
+    # the next run has begun, even in an output with no title of its own (IKEv2 rows, NHRP).
+    # Its second line is no title: 'show clock detail' prints 'Time source is NTP' itself.
+    ("Lo", r"Load for five secs:"),
     ("In", r"Intf\s+NextHop Address\s+NBMA Address"),  # show ip nhrp brief
 )
 # GigabitEthernet1 is up, line protocol is up (show interfaces): unindented, any first letter

@@ -158,7 +158,7 @@ def _cuts(lines: Sequence[str], pattern: str | None, recognised: bool) -> list[i
             seen.setdefault(title, index)
         elif echo:
             echoed = echoed or not content
-        else:
+        elif not _LEADING.match(line):  # an exec timestamp heads the run: no content of it
             content = True
     return starts
 

@@ -169,3 +169,28 @@ def test_diagnose_reads_both_flows_of_a_filtered_output_with_no_repeat() -> None
     (host,) = fleet.hosts
     assert host.repeated == {}
     assert len(host.outputs["show crypto ipsec sa"].flows) == 2
+
+
+def test_exec_timestamps_cut_an_output_that_has_no_title() -> None:
+    # azure_iosxe_ikev2_sa_two_tunnels_natt's rows (IOS-XE prints its "Tunnel-id Local Remote"
+    # header above every SA: no title), run twice under 'terminal exec prompt timestamp'
+    raw = (GOLDEN / "azure_iosxe_ikev2_sa_two_tunnels_natt" / "raw.txt").read_text().strip()
+    rows = "\n".join(line for line in raw.splitlines() if "IKEv2" not in line)
+    stamped = "\n".join(
+        f"Load for five secs: {n}%/0%; one minute: 1%; five minutes: 1%\n"
+        f"Time source is NTP, 10:2{n}:33.412 UTC Thu Dec 3 2026\n{rows}"
+        for n in (1, 2)
+    )
+    copies = split_copies("show crypto ikev2 sa", stamped)
+    assert len(distinct(copies)) == 2 and copies[1].text.startswith("Load for five secs: 2%")
+    assert len(parse("show crypto ikev2 sa", copies[-1].text).sas) == 2  # was 4: both runs
+
+
+def test_show_clock_detail_prints_its_time_source_without_being_a_second_run() -> None:
+    # genie_iosxe_clock_ntp_est: 'show clock' under exec timestamps; 'show clock detail' adds
+    # its own 'Time source is NTP' line below the time
+    raw = (GOLDEN / "genie_iosxe_clock_ntp_est" / "raw.txt").read_text()
+    detail = (
+        raw.replace("show clock", "show clock detail").rstrip() + "\n        Time source is NTP\n"
+    )
+    assert len(split_copies("show clock detail", detail)) == 1
