@@ -76,12 +76,15 @@ def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
 
 
 # Lines no parser knows: made-up field names, values and the real ASA "peer address:" line.
+# The values' letters cannot spell a word a device's lines mean something by: with the whole
+# alphabet hypothesis once drew "verify auth failed", which a debug reader rightly takes for
+# an authentication failure (a new meaning, not a lost value).
 _UNKNOWN = st.one_of(
     st.just("peer address: 10.9.9.9"),
     st.builds(
         "{}: {}".format,
         st.sampled_from(["Widget frobnication", "Quantum SA hint", "zzz new counter"]),
-        st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789 ./", max_size=30),
+        st.text(alphabet="jqxzw0123456789 ./", max_size=30),
     ),
 )
 
