@@ -67,15 +67,17 @@ def _repeat_finding(host: HostEvidence, repeat: Repeat) -> Finding:
         peer=None,
         summary=describe(repeat),
         cause=(
-            "The input holds this command's output more than once with the same text (one "
-            "output pasted twice, or a session log pasted again). Identical copies are read "
-            "once: a paste proves no time passed, so they are not two polls, and a state they "
-            "show is one snapshot, not proof that it lasted."
+            "The input holds this command's output more than once with the same text: one "
+            "output pasted twice, a session log pasted again, or the command run twice with "
+            "nothing changing in between. Nothing in identical copies shows that time passed "
+            "between them, so they are read once, as one snapshot: a state they show is not "
+            "proof that it lasted."
         ),
         evidence=tuple(mask_secrets(f"{old}  ->  {new}") for old, new in repeat.changed),
         next_steps=(
-            f"run '{repeat.command}' twice a few seconds apart and paste both, to see what "
-            "is still moving",
+            f"'terminal exec prompt timestamp', then run '{repeat.command}' twice a few "
+            "seconds apart and paste both: each copy then carries its time, and what still "
+            "moves shows",
         ),
         step=Step.CONFIG,
         source=Source.LOG if _is_log(repeat.command) else Source.STATE,

@@ -9,7 +9,8 @@ Engineers paste session logs where a command was run twice, or paste one output 
     IPv4 Crypto ISAKMP SA                <- (a pasted table's header line, the same)
 
 A text that is one run of lines said k times over (IKEv2 rows pasted twice, no prompt and no
-title) is k copies too. Identical copies in a row count once: a paste proves no time passed.
+title) is k copies too. Identical copies in a row count once: nothing in them shows that time
+passed (a paste repeated, or a command run again with nothing changed cannot be told apart).
 A different copy is newer state; the last one is the current state and the one before it the
 earlier poll. Exec timestamps (``Time source is NTP, 10:21:33.412 UTC ...``) and the poll marks
 vpndiag writes into saved evidence (``! vpndiag: poll 2``) are part of what is compared: two
@@ -359,7 +360,7 @@ def describe(repeat: Repeat) -> str:
     """One sentence an engineer reads: what was found and which copy was taken."""
     said = f"'{repeat.command}' is in the input {repeat.copies} times"
     if repeat.distinct == 1:
-        return f"{said}, each copy identical: read once (a paste proves no time passed)"
+        return f"{said}, each copy identical: read once (nothing in them shows time passed between them)"
     same = repeat.copies - repeat.distinct
     dupes = f" ({same} identical repeat(s) read once)" if same else ""
     if repeat.changed and all(_run_only(a) and _run_only(b) for a, b in repeat.changed):

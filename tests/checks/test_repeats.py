@@ -52,6 +52,8 @@ def test_what_changed_between_two_crypto_maps_is_noted(
 def test_the_authors_double_paste_is_one_snapshot_and_the_report_says_so() -> None:
     built = fleet(("r15", TRUBIN.read_text()))
     (note,) = run(built, "OUTPUT_REPEATED")
-    assert note.summary.endswith("each copy identical: read once (a paste proves no time passed)")
+    assert note.summary.endswith(
+        "each copy identical: read once (nothing in them shows time passed between them)"
+    )
     host = built.host("R15")
     assert host is not None and host.previous is None
