@@ -86,13 +86,19 @@ def reread(
     return best
 
 
+# (parser, joined line) -> may be read alone. The answer is a pure function of the two, and the
+# same joined lines come back when the same paste is read again (every poll of a host, every cut
+# or block of a long log tried as each command); bounded, as pasted text can hold any number.
+_READ_ALONE: dict[tuple[Callable[[str], Any], str], bool] = {}
+_READ_ALONE_MAX = 4096
+
+
 class _ReadAlone:
     """Whether a joined line may be read: False only when ``parse``, given the line alone, handed
-    it to its ``feed_lines`` scan and skipped it (each line asked once per ``reread``)."""
+    it to its ``feed_lines`` scan and skipped it (each line asked once)."""
 
     def __init__(self, parse: Callable[[str], Any]) -> None:
         self.parse = parse
-        self.known: dict[str, bool] = {}
 
     def any(self, lines: Sequence[str], joins: Sequence[tuple[int, int]]) -> bool:
         """Whether any line ``rejoin(lines, joins)`` joins may be read (without copying
@@ -104,9 +110,12 @@ class _ReadAlone:
         return any(self.read(line) for line in joined.values())
 
     def read(self, line: str) -> bool:
-        known = self.known.get(line)
+        known = _READ_ALONE.get((self.parse, line))
         if known is None:
-            known = self.known[line] = self._probe(line)
+            known = self._probe(line)
+            if len(_READ_ALONE) >= _READ_ALONE_MAX:
+                _READ_ALONE.clear()
+            _READ_ALONE[self.parse, line] = known
         return known
 
     def _probe(self, line: str) -> bool:
