@@ -55,11 +55,11 @@ test: $(STAMP) tools
 	 $(MAKE) --no-print-directory lint; lint=$$?; wait $$warm; exit $$lint
 	$(BIN)/pytest -q -n $(TEST_WORKERS) $(DIST)
 
-# The quick loop leaves out the tests that start the lab fleet (`lab`, given by its fixtures) and
-# those that run a program `make tools` installs (`external`: Chromium, Prometheus' server).
-# `make test` runs them all.
+# The quick loop leaves out the tests that start the lab fleet (`lab`, given by its fixtures),
+# those that run a program `make tools` installs (`external`: Chromium, Prometheus' server) and
+# the few exhaustive ones (`slow`: every line cut of every capture). `make test` runs them all.
 check: lint
-	$(BIN)/pytest -q -n $(CHECK_WORKERS) $(DIST) -m "not lab and not external"
+	$(BIN)/pytest -q -n $(CHECK_WORKERS) $(DIST) -m "not lab and not external and not slow"
 
 # The whole suite, writing each module's time to tests/module_durations.txt (commit it when the
 # slowest modules have changed: it sets the order `make test` starts them in).

@@ -3,10 +3,10 @@
 The suite runs under pytest-xdist (``make test``): each worker is its own process, so nothing
 here may be shared between tests through a fixed port or path. Fleets listen on ports the OS
 picks, and the host key, the history database and every report folder live under the
-worker's own temporary directory. ``make check`` runs ``-m "not lab and not external"``: a test
-that starts a fleet must carry the ``lab`` mark (given automatically to users of the fixtures
-below), one that runs Chromium or Prometheus (tests/debian.py) the ``external`` mark; one that
-does not is stopped with a message saying so.
+worker's own temporary directory. ``make check`` runs ``-m "not lab and not external and not
+slow"``: a test that starts a fleet must carry the ``lab`` mark (given automatically to users of
+the fixtures below), one that runs Chromium or Prometheus (tests/debian.py) the ``external``
+mark; one that does not is stopped with a message saying so.
 """
 
 from __future__ import annotations
@@ -58,6 +58,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "external: runs a program `make tools` installs (Chromium, Prometheus); not in `make check`",
+    )
+    config.addinivalue_line(
+        "markers",
+        "slow: an exhaustive test (seconds of CPU) that `make check` leaves to `make test`",
     )
 
 

@@ -75,6 +75,7 @@ def _cuts() -> list[str]:
 CUTS = _cuts()
 
 
+@pytest.mark.slow  # ~6 s of CPU, a fifth of `make check`'s tests: `make test` runs it
 @pytest.mark.parametrize("command", DISTINCT)
 def test_every_line_cut_of_every_capture(command: str) -> None:
     """Cut after a line and inside it: a model (flagged if cut mid-record) or ParseError."""
