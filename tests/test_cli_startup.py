@@ -64,18 +64,27 @@ def test_every_command_is_listed_with_its_own_short_help() -> None:
             assert command.get_short_help_str(limit) == short_help(name, limit), name
 
 
+QUIETED = """
+import logging
+import click
+from nornir_tasks.cli.main import cli
+paramiko = logging.getLogger("paramiko")
+cli.get_command(click.Context(cli), "diagnose")
+print(len(paramiko.handlers))
+for _ in range(2):
+    cli.get_command(click.Context(cli), "health")
+print(*(type(h).__name__ for h in paramiko.handlers))
+"""
+
+
 def test_a_device_command_quiets_paramikos_handshake_tracebacks() -> None:
     """The NullHandler ``main`` used to add for every command, now added when a command that
-    may talk to a device is looked up (the offline ones need not import ``logging``)."""
-    import logging
-
-    paramiko = logging.getLogger("paramiko")
-    paramiko.handlers = [h for h in paramiko.handlers if not isinstance(h, logging.NullHandler)]
-    cli.get_command(click.Context(cli), "diagnose")
-    assert not paramiko.handlers
-    for _ in range(2):
-        cli.get_command(click.Context(cli), "health")
-    assert [type(h) for h in paramiko.handlers] == [logging.NullHandler]
+    may talk to a device is looked up (the offline ones need not import ``logging``). In a
+    fresh interpreter: in an xdist worker after lab modules, one sometimes appeared anyway (3 of
+    6 full runs, not traced; docs/performance.md)."""
+    done = subprocess.run([sys.executable, "-c", QUIETED], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["0", "NullHandler"]
 
 
 def test_top_level_help_lists_every_command() -> None:
