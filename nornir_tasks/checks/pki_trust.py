@@ -89,6 +89,17 @@ def _quoted(cert: PkiCertificate, part: str) -> list[str]:
     return out
 
 
+def _cause(me: str, other: str, trustpoint: str, issuer: str, held: str) -> str:
+    return (
+        f"{other} authenticates with a certificate issued by {issuer}, and {me} verifies peers "
+        f"with trustpoint {trustpoint}, whose CA is {held}. No trustpoint of {me}'s IKEv2 "
+        f"profile holds {other}'s CA, so IOS cannot build a chain to its certificate ('No trust "
+        "point for cert issuer' in debug crypto pki, 'Verify cert failed' in debug crypto "
+        f"ikev2) and IKE_AUTH fails on every negotiation. Authenticate that CA on {me} (a "
+        f"trustpoint with its certificate, listed in the profile) or enrol {other} with {me}'s CA."
+    )
+
+
 def _finding(
     host: HostEvidence,
     other: HostEvidence,
@@ -106,15 +117,7 @@ def _finding(
         host=host.host,
         peer=peer,
         summary=f"no trustpoint for {other.host}'s CA ({issuer}): its certificate is refused",
-        cause=(
-            f"{other.host} authenticates with a certificate issued by {issuer}, and {host.host} "
-            f"verifies peers with trustpoint {trustpoint}, whose CA is {held}. No trustpoint of "
-            f"{host.host}'s IKEv2 profile holds {other.host}'s CA, so IOS cannot build a chain to "
-            "its certificate ('No trust point for cert issuer' in debug crypto pki, 'Verify cert "
-            "failed' in debug crypto ikev2) and IKE_AUTH fails on every negotiation. Authenticate "
-            f"that CA on {host.host} (a trustpoint with its certificate, listed in the profile) "
-            f"or enrol {other.host} with {host.host}'s CA."
-        ),
+        cause=_cause(host.host, other.host, trustpoint, issuer, held),
         evidence=unique(
             [
                 *tag(_quoted(cert, "Issuer"), other, host.host),
