@@ -4,6 +4,7 @@ Headers before a message, in every form IOS, IOS-XE, ASA and syslog servers writ
 
     *Mar  1 00:01:02.123: %CRYPTO-...           (IOS, clock not set: "*"; NTP lost: ".")
     000123: Mar  1 2024 10:00:00.123 UTC: %...  (sequence numbers, year, time zone)
+    <189>5120: *Mar  1 11:39:59KST: %...        (a zone glued to the time, as some servers keep it)
     Dec 03 2026 06:52:29 asa : %ASA-6-...       (ASA "logging device-id hostname")
     Apr  7 13:08:35 asa1.pofp.internal %ASA-... (a syslog server's prefix)
     Fri Sep 06 14:32:18 2013: <167>Sep 06 2013 14:32:17: %ASA-7-... (server prefix + priority)
@@ -27,7 +28,7 @@ _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 # / 1d02h / 2w3d / 00:12:33.123
 _TS = (
     rf"(?:[*.]?(?:{_DAY}\s+)?{_MONTH}\s+\d{{1,2}}(?:\s+(?:19|20)\d{{2}})?\s+\d{{1,2}}:\d{{2}}:\d{{2}}"
-    r"(?:\.\d{1,6})?(?:\s+(?:19|20)\d{2}\b)?(?:\s+[A-Z]{2,5}\b)?"
+    r"(?:\.\d{1,6})?(?:\s+(?:19|20)\d{2}\b)?(?:\s*[A-Z]{2,5}\b)?"
     r"|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?"
     r"|\d{1,3}[ywdh]\d{1,2}[wdhm]"
     r"|\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)"

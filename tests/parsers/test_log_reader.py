@@ -148,6 +148,12 @@ HEADERS = {
         1852,
         None,
     ),
+    # a syslog server's export of IOS messages with the zone glued to the time (code index
+    # file 8179465897): priority, sequence number, "*"/"." clock marks, "11:39:35KST:"
+    "<189>989470: *Feb  2 11:39:35KST: %CRYPTO-5-IKMP_AG_MODE_DISABLED: Unable to initiate or "
+    "respond to Aggressive Mode while disabled": ("*Feb  2 11:39:35KST", 989470, None),
+    "<189>1578045: .Mar 26 22:17:36KST: %LINEPROTO-5-UPDOWN: Line protocol on Interface "
+    "FastEthernet0/4, changed state to down": (".Mar 26 22:17:36KST", 1578045, None),
     # ntc-templates cisco_ios_show_logging_1.raw: the buffer wrapped inside the first stamp
     "7:04: %LINEPROTO-5-UPDOWN: Line protocol on Interface GigabitEthernet2/0/3, changed state "
     "to down": (None, None, None),
@@ -158,7 +164,7 @@ HEADERS = {
 def test_every_header_form_gives_time_and_sequence(line: str) -> None:
     (event,) = _events(line)
     assert (event.time, event.seq, event.peer) == HEADERS[line]
-    assert event.facility in ("ASA", "HA_EM", "LINEPROTO") and event.line == line
+    assert event.facility in ("ASA", "HA_EM", "LINEPROTO", "CRYPTO") and event.line == line
     assert has_message(line)
 
 
