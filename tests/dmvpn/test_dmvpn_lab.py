@@ -24,7 +24,8 @@ from nornir_tasks.parsers import parse_result
 from nornir_tasks.playbooks.loader import load_playbook
 from nornir_tasks.playbooks.runner import PlaybookRun, RunOptions, run_playbook
 from nornir_tasks.tasks.hosts import open_inventory
-from tests.history.lab_runs import configure, record, report_json, tunnels
+from tests.history.lab_runs import record, report_json, tunnels
+from tests.lab.labcli import configure
 from tests.lab_fleet import settled
 
 pytestmark = pytest.mark.lab

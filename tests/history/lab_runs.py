@@ -7,9 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from netmiko import ConnectHandler
-
-from lab.fleet import Fleet
 from nornir_tasks.cli.main import main
 from nornir_tasks.history.snapshot import TunnelSnapshot
 from nornir_tasks.history.store import HistoryStore
@@ -33,16 +30,6 @@ def tunnels(db: Path, run_id: int) -> dict[tuple[str, str], TunnelSnapshot]:
     keys = [(t.host, t.peer) for t in found]
     assert len(keys) == len(set(keys)), keys  # never keyed twice
     return dict(zip(keys, found, strict=True))
-
-
-def configure(fleet: Fleet, router: str, *lines: str) -> None:
-    """Configuration lines on ``router`` over SSH (``configure terminal`` ... ``end``)."""
-    conn = ConnectHandler(**fleet.connection(router))
-    try:
-        conn.enable()
-        conn.send_config_set(list(lines))
-    finally:
-        conn.disconnect()
 
 
 def report_json(out: Path) -> dict[str, Any]:

@@ -77,6 +77,17 @@ def one(fleet: Fleet, router: str, command: str) -> str:
     return cli(fleet, router, command)[0]
 
 
+def configure(fleet: Fleet, router: str, *lines: str) -> None:
+    """Configuration lines on ``router`` over a session of its own (``configure terminal``
+    ... ``end``): the kept sessions above stay at the exec prompt."""
+    conn = ConnectHandler(**fleet.connection(router))
+    try:
+        conn.enable()
+        conn.send_config_set(list(lines))
+    finally:
+        conn.disconnect()
+
+
 def nornir_for(fleet: Fleet, directory: Path, hosts: tuple[str, ...] = ()) -> Nornir:
     """A Nornir object over the fleet (inventory written to ``directory``)."""
     config = write_inventory(fleet, directory)

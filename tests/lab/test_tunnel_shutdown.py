@@ -8,7 +8,6 @@ import re
 from collections.abc import Callable
 
 import pytest
-from netmiko import ConnectHandler
 
 from lab.fleet import Fleet
 from lab.scenario import Scenario, load_scenario
@@ -16,18 +15,9 @@ from nornir_tasks.checks import diagnose
 from nornir_tasks.checks.tunnels import tunnel_counts
 from nornir_tasks.models.findings import Severity
 from tests.checks.support import fleet as captured
-from tests.lab.labcli import cli, one
+from tests.lab.labcli import cli, configure, one
 
 pytestmark = pytest.mark.lab
-
-
-def configure(fleet: Fleet, router: str, *lines: str) -> None:
-    conn = ConnectHandler(**fleet.connection(router))
-    try:
-        conn.enable()
-        conn.send_config_set(list(lines))
-    finally:
-        conn.disconnect()
 
 
 def pair(fleet_factory: Callable[[Scenario], Fleet]) -> Fleet:
