@@ -28,7 +28,7 @@ from nornir_tasks.parsers import UnknownCommandError, clean_device_text, resolve
 from nornir_tasks.parsers.config_session import CONFIG_PROMPT, EXEC_COMMAND, session_line
 from nornir_tasks.parsers.log_conditions import condition_of
 from nornir_tasks.parsers.log_lines import has_message
-from nornir_tasks.parsers.repeats import leads_output
+from nornir_tasks.parsers.repeats import is_log_command, leads_output
 
 LOG_COMMAND = "debug crypto isakmp"
 
@@ -272,9 +272,7 @@ def _header(lines: list[str], index: int) -> str | None:
 
 @functools.lru_cache(maxsize=256)
 def _is_log(command: str | None) -> bool:
-    return command is not None and (
-        command.split()[:2] == ["show", "logging"] or command.startswith("deb")
-    )
+    return command is not None and is_log_command(command)
 
 
 def _starts_block(current: _Open | None, command: str, line: str) -> bool:

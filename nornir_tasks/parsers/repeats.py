@@ -317,12 +317,20 @@ def changes(before: Copy, after: Copy) -> tuple[tuple[str, str], ...]:
     return tuple(pairs[:CHANGES_QUOTED])
 
 
+def is_log_command(command: str) -> bool:
+    """``show logging`` or a debug, however abbreviated (``sh logg``, ``deb cry isa``): its
+    output is one copy, whatever it repeats (the log reader merges what two pastes share)."""
+    pattern = _pattern(command)
+    if pattern is None:
+        return command.split()[:2] == ["show", "logging"] or command.startswith("deb")
+    return pattern.startswith(("show logging", "debug "))
+
+
 def current(command: str, text: str) -> tuple[Copy, Repeat | None]:
     """The copy of ``command``'s output that is the current state (the last different one),
     and what the text repeated. A log (``show logging``, debug) is one copy: the log reader
     merges what two pastes of it share."""
-    pattern = _pattern(command) or ""
-    if pattern.startswith(("show logging", "debug ")):
+    if is_log_command(command):
         return Copy(tuple(text.split("\n")), 1), None
     copies = split_copies(command, text)
     return distinct(copies)[-1], summary(command, copies)

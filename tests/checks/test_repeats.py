@@ -57,3 +57,20 @@ def test_the_authors_double_paste_is_one_snapshot_and_the_report_says_so() -> No
     )
     host = built.host("R15")
     assert host is not None and host.previous is None
+
+
+# A logging buffer shown twice at the prompt, the command typed in full or abbreviated as
+# engineers type it: a log is one reading whatever it repeats (the log reader merges what two
+# pastes share), so neither spelling is an output "pasted twice".
+_BUFFER = (
+    "Syslog logging: enabled (0 messages dropped, 0 flushes, 0 overruns, xml disabled)\n\n"
+    "Log Buffer (8192 bytes):\n*Mar  1 00:01:02.123: %CRYPTO-6-IKMP_MODE_FAILURE: Processing "
+    "of Main mode failed with peer at 10.1.1.2\n"
+)
+
+
+@pytest.mark.parametrize("typed", ["show logging", "sh logg", "sho log"])
+def test_a_log_shown_twice_is_one_reading_however_the_command_was_typed(typed: str) -> None:
+    built = fleet(("r1", f"R1#{typed}\n{_BUFFER}R1#{typed}\n{_BUFFER}"))
+    assert not run(built, "OUTPUT_REPEATED")
+    assert "IKE_P1_POLICY_MISMATCH" in {f.code for f in run(built)}
